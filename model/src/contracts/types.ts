@@ -1,0 +1,46 @@
+// API contracts: what a kernel function does to the model's state, per outcome.
+
+import { ResourceOp } from '../resource/ops.js';
+import { KernelProfile } from '../profile.js';
+import { Value } from '../values.js';
+
+/** A call as the path engine sees it: callee, evaluated arguments and their source text. */
+export interface CallSite {
+  callee: string;
+  args: Value[];
+  argText: string[];
+}
+
+/** What a contract may ask of the path state it runs on. */
+export interface ModelView {
+  profile: KernelProfile;
+  /** The handle of the resource a pointer value refers to. */
+  resourceHandle(v: Value): number | undefined;
+  /**
+   * A concrete address or size for a value: its constant, or the placement the path chose
+   * for a symbolic expression (the same expression text gets the same address on one path).
+   */
+  concrete(v: Value, role: 'start' | 'size'): bigint | undefined;
+  /** A string argument: a literal, or a `static const char x[] = "..."` in the same file. */
+  stringArg(i: number): string | undefined;
+}
+
+export interface Outcome {
+  /** Short label for traces: "succeeds", "fails". */
+  label: string;
+  /** Return value; 'created' is a pointer to the resource the op created. */
+  ret: Value | 'created';
+  ops: ResourceOp[];
+  /**
+   * True when the ops must succeed on the model for this outcome to be possible (a request
+   * that conflicts cannot return a resource). False outcomes record the op as failed.
+   */
+  requireOk: boolean;
+  /** Sentence for the trace, citing what the kernel does. */
+  note: string;
+}
+
+export type Contract = (call: CallSite, m: ModelView) => Outcome[] | undefined;
+
+/** Writes to a field of a modeled object: `res->flags = X`, `|=`, `&=`. */
+export type FieldContract = (assign: '=' | '|=' | '&=', value: Value, handle: number) => Outcome[] | undefined;

@@ -1,0 +1,11 @@
+// Public surface of the kernel models. Nothing here knows about editors, LSP or parsers.
+
+export * from './values.js';
+export * from './profile.js';
+export * from './resource/flags.js';
+export * from './resource/tree.js';
+export * from './resource/iomem.js';
+export * from './resource/layout.js';
+export * from './resource/ops.js';
+export * from './resource/interleave.js';
+export * from './contracts/index.js';

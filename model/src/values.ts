@@ -1,0 +1,66 @@
+// Abstract values the path engine binds to C expressions. A value is what one path knows.
+
+/** A modeled object a pointer can refer to. `h` is the handle of the op that created it. */
+export type ObjRef = { kind: 'resource'; h: number };
+
+export type Value =
+  /** Nothing known. */
+  | { k: 'unknown' }
+  /** An integer constant. */
+  | { k: 'int'; v: bigint }
+  /** An expression the engine cannot evaluate; `key` identifies it along the path. */
+  | { k: 'sym'; key: string; text: string }
+  | { k: 'null' }
+  /** A valid pointer to a modeled object. */
+  | { k: 'ptr'; obj: ObjRef }
+  /** A pointer known to be neither NULL nor an ERR_PTR, to something not modeled. */
+  | { k: 'nonnull' }
+  | { k: 'errptr'; code?: number }
+  /** An int status returned by a modeled call: 0 on success, a negative errno on failure. */
+  | { k: 'status'; ok: boolean; code?: number };
+
+export const UNKNOWN: Value = { k: 'unknown' };
+export const NULL_VALUE: Value = { k: 'null' };
+
+export function intValue(v: bigint | number): Value {
+  return { k: 'int', v: BigInt(v) };
+}
+
+/** Three-valued truth of a value used as a condition. */
+export type Truth = true | false | undefined;
+
+export function truthOf(v: Value): Truth {
+  switch (v.k) {
+    case 'int': return v.v !== 0n;
+    case 'null': return false;
+    case 'ptr': case 'nonnull': case 'errptr': return true;
+    case 'status': return !v.ok;
+    default: return undefined;
+  }
+}
+
+/** IS_ERR() */
+export function isErr(v: Value): Truth {
+  switch (v.k) {
+    case 'errptr': return true;
+    case 'null': case 'ptr': case 'nonnull': return false;
+    case 'int': return v.v >= -4095n && v.v < 0n;
+    default: return undefined;
+  }
+}
+
+/** Stable text of a value, for state keys. */
+export function valueKey(v: Value): string {
+  switch (v.k) {
+    case 'int': return `i${v.v}`;
+    case 'sym': return `s:${v.key}`;
+    case 'ptr': return `p:${v.obj.kind}#${v.obj.h}`;
+    case 'errptr': return `e${v.code ?? ''}`;
+    case 'status': return `${v.ok ? 'ok' : 'err'}${v.code ?? ''}`;
+    default: return v.k;
+  }
+}
+
+export function sameValue(a: Value, b: Value): boolean {
+  return valueKey(a) === valueKey(b);
+}
