@@ -8,4 +8,6 @@ export * from './resource/iomem.js';
 export * from './resource/layout.js';
 export * from './resource/ops.js';
 export * from './resource/interleave.js';
+export * from './resource/placement.js';
 export * from './contracts/index.js';
+export * from './consteval.js';

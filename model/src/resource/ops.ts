@@ -34,6 +34,8 @@ export interface OpEffect {
   /** The conflicting resource, when a request failed on one. */
   conflict?: Resource;
   warning?: string;
+  /** For set_flags: the flag word after the write. */
+  flagsAfter?: number;
 }
 
 /** The resource tree plus the handles of the resources one or more actors hold. */
@@ -116,7 +118,7 @@ export class ResourceWorld {
         if (op.assign === '=') target.flags = op.value >>> 0;
         else if (op.assign === '|=') target.flags = (target.flags | op.value) >>> 0;
         else target.flags = (target.flags & op.value) >>> 0;
-        return none;
+        return { ...none, flagsAfter: target.flags };
       }
     }
   }

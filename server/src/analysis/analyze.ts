@@ -1,0 +1,187 @@
+// Analyzes one file: finds its functions, walks the paths of those that touch the model and
+// runs every enabled rule at the end of each path. Results are cached per function text, so
+// an edit re-analyzes only the function it touched.
+
+import { builtinConstants, definesEnv } from '../../../model/src/index.js';
+import { buildCfg } from '../cfg/build.js';
+import type { EngineContext } from '../engine/context.js';
+import { HelperBody, explore } from '../engine/explore.js';
+import { PathState } from '../engine/state.js';
+import { RULES } from '../rules/index.js';
+import type { RawFinding } from '../rules/rule.js';
+import { FunctionInfo, findFunctions } from '../syntax/functions.js';
+import type { Tree } from '../syntax/parser.js';
+import { SNode, snapshot } from '../syntax/snode.js';
+import { FileFacts, collectFacts, mentionsModel } from './facts.js';
+import { FileAnalysis, Finding, Skipped, emptyAnalysis } from './finding.js';
+import { AnalysisOptions, optionsKey } from './options.js';
+
+/** Findings of one function with positions relative to the function's start. */
+interface FunctionResult {
+  findings: Finding[];
+  partial: boolean;
+}
+
+/** Per-function results keyed by everything that can change them. Bounded LRU. */
+export class FunctionCache {
+  private readonly map = new Map<string, FunctionResult>();
+  constructor(private readonly capacity = 4096) {}
+
+  get(key: string): FunctionResult | undefined {
+    const v = this.map.get(key);
+    if (v) {
+      this.map.delete(key);
+      this.map.set(key, v);
+    }
+    return v;
+  }
+
+  set(key: string, v: FunctionResult): void {
+    this.map.set(key, v);
+    if (this.map.size > this.capacity) this.map.delete(this.map.keys().next().value as string);
+  }
+
+  get size(): number {
+    return this.map.size;
+  }
+}
+
+export interface AnalyzeHooks {
+  /** Called when a function's analysis throws: the other functions still report. */
+  onError?: (fn: string, err: unknown) => void;
+}
+
+/** Analyzes a parsed file. `tree` must match `text`. */
+export function analyzeTree(tree: Tree, text: string, opts: AnalysisOptions, cache?: FunctionCache, hooks: AnalyzeHooks = {}): FileAnalysis {
+  const out = emptyAnalysis();
+  out.hasParseErrors = tree.rootNode.hasError;
+  if (!mentionsModel(text)) return out;
+  const functions = findFunctions(tree, text);
+  out.functions = functions.length;
+  const facts = collectFacts(text, functions);
+  const consts = definesEnv(facts.defines, builtinConstants);
+  const source = { text };
+  const helperCache = new Map<string, HelperBody | undefined>();
+  const helpers = (name: string): HelperBody | undefined => {
+    if (helperCache.has(name)) return helperCache.get(name);
+    const f = facts.functions.get(name);
+    const body = f && f.isStatic ? helperBody(f, source) : undefined;
+    helperCache.set(name, body);
+    return body;
+  };
+  const oKey = optionsKey(opts);
+  for (const fn of functions) {
+    if (!facts.relevant.has(fn.name)) continue;
+    out.analyzed++;
+    const key = cacheKey(fn, facts, oKey);
+    let result = cache?.get(key);
+    if (!result) {
+      try {
+        result = analyzeFunction(fn, facts, opts, consts, source, helpers);
+      } catch (err) {
+        hooks.onError?.(fn.name, err);
+        out.errors.push({ function: fn.name, reason: err instanceof Error ? err.message : String(err) });
+        continue;
+      }
+      cache?.set(key, result);
+    }
+    if (result.partial) out.partial.push({ function: fn.name, reason: `path bound (${opts.pathBound} steps) reached: analyzed partially` } satisfies Skipped);
+    for (const f of result.findings) out.findings.push(rebase(f, fn));
+  }
+  out.findings.sort((a, b) => a.start - b.start || a.rule.localeCompare(b.rule));
+  return out;
+}
+
+function helperBody(f: FunctionInfo, source: { text: string }): HelperBody | undefined {
+  const params: string[] = [];
+  const decl = f.node.type === 'function_definition' ? f.node.childForFieldName('declarator') : null;
+  const list = decl ? findParams(decl) : undefined;
+  for (const p of list?.namedChildren ?? []) {
+    if (!p || p.type !== 'parameter_declaration') continue;
+    const ids = p.descendantsOfType('identifier');
+    const last = ids[ids.length - 1];
+    params.push(last ? last.text : '');
+  }
+  const body = f.node.type === 'function_definition' ? f.node.childForFieldName('body') : f.node;
+  if (!body) return undefined;
+  return { cfg: buildCfg(snapshot(body, source)), params };
+}
+
+function findParams(decl: NonNullable<ReturnType<FunctionInfo['node']['childForFieldName']>>): typeof decl | undefined {
+  let d: typeof decl | null = decl;
+  while (d) {
+    if (d.type === 'function_declarator') return d.childForFieldName('parameters') ?? undefined;
+    d = d.childForFieldName('declarator');
+  }
+  return undefined;
+}
+
+function bodyOf(fn: FunctionInfo, source: { text: string }): SNode | undefined {
+  const body = fn.node.type === 'function_definition' ? fn.node.childForFieldName('body') : fn.node;
+  return body ? snapshot(body, source) : undefined;
+}
+
+function analyzeFunction(
+  fn: FunctionInfo, facts: FileFacts, opts: AnalysisOptions, consts: EngineContext['consts'],
+  source: { text: string }, helpers: (name: string) => HelperBody | undefined,
+): FunctionResult {
+  const body = bodyOf(fn, source);
+  if (!body) return { findings: [], partial: false };
+  const cfg = buildCfg(body);
+  const ctx: EngineContext = {
+    facts, consts, profile: opts.profile, layout: opts.layout, budget: { steps: opts.pathBound, exhausted: false },
+    inlineDepth: 0, functionName: fn.name,
+  };
+  const { ends, partial } = explore(cfg, new PathState(opts.layout), ctx, helpers);
+  const byKey = new Map<string, Finding>();
+  for (const st of ends) {
+    for (const rule of RULES) {
+      if (!opts.rules.has(rule.meta.id)) continue;
+      rule.checkPath({
+        st, layout: opts.layout, profile: opts.profile, functionName: fn.name,
+        report: (raw) => {
+          const f = toFinding({ ...raw, rule: rule.meta.id }, fn, opts);
+          const k = `${f.rule}@${f.start}`;
+          const prev = byKey.get(k);
+          // One finding per rule and place; the shortest trace explains it best.
+          if (!prev || f.trace.length < prev.trace.length) byKey.set(k, f);
+        },
+      });
+    }
+  }
+  return { findings: [...byKey.values()], partial };
+}
+
+/** Positions are stored relative to the function so a cached result survives edits above it. */
+function toFinding(raw: RawFinding, fn: FunctionInfo, opts: AnalysisOptions): Finding {
+  const rel = (line: number): number => line - fn.line;
+  return {
+    rule: raw.rule, severity: opts.severity.get(raw.rule) ?? 'warning', function: fn.name,
+    line: rel(raw.site.line), col: raw.site.col, endLine: rel(raw.site.endLine), endCol: raw.site.endCol,
+    start: raw.site.start - fn.start, end: raw.site.end - fn.start, message: raw.message,
+    trace: raw.trace.map((t) => ({ line: rel(t.site.line), col: t.site.col, message: t.message, ...(t.actor ? { actor: t.actor } : {}) })),
+    ...(raw.fix ? { fix: { title: raw.fix.title, edits: raw.fix.edits.map((e) => ({ ...e, start: e.start - fn.start, end: e.end - fn.start })) } } : {}),
+  };
+}
+
+function rebase(f: Finding, fn: FunctionInfo): Finding {
+  return {
+    ...f, line: f.line + fn.line, endLine: f.endLine + fn.line, start: f.start + fn.start, end: f.end + fn.start,
+    trace: f.trace.map((t) => ({ ...t, line: t.line + fn.line })),
+    ...(f.fix ? { fix: { title: f.fix.title, edits: f.fix.edits.map((e) => ({ ...e, start: e.start + fn.start, end: e.end + fn.start })) } } : {}),
+  };
+}
+
+/** The function's text, the helpers it may inline and the file facts it reads. */
+function cacheKey(fn: FunctionInfo, facts: FileFacts, oKey: string): string {
+  const body = facts.text.slice(fn.start, fn.end);
+  const parts = [oKey, body];
+  for (const name of facts.relevant) {
+    const h = facts.functions.get(name);
+    if (h && h !== fn && h.isStatic && body.includes(name)) parts.push(facts.text.slice(h.start, h.end));
+  }
+  for (const [k, v] of facts.strings) if (body.includes(k)) parts.push(`${k}=${v}`);
+  for (const [k, v] of facts.defines) if (body.includes(k)) parts.push(`#${k}=${v}`);
+  return parts.join('\u0000');
+}
+

@@ -1,0 +1,47 @@
+// File-level facts the engine consults: string constants, object-like #defines, and the
+// static helpers whose bodies touch the model (inlined one level at their call sites).
+
+import { CONTRACT_NAMES } from '../../../model/src/index.js';
+import type { FunctionInfo } from '../syntax/functions.js';
+
+export interface FileFacts {
+  text: string;
+  /** `static const char name[] = "literal";` */
+  strings: ReadonlyMap<string, string>;
+  /** `#define NAME body` (object-like only). */
+  defines: ReadonlyMap<string, string>;
+  /** Static functions of the file, by name. */
+  functions: ReadonlyMap<string, FunctionInfo>;
+  /** Functions of the file whose text mentions a modeled API or writes a resource's flags. */
+  relevant: ReadonlySet<string>;
+}
+
+const STRING_CONST = /\bchar\s+(?:const\s+)?\*?\s*(?:const\s+)?([A-Za-z_]\w*)\s*(?:\[\s*\])?\s*=\s*"((?:[^"\\\n]|\\.)*)"\s*;/g;
+const DEFINE = /^[ \t]*#[ \t]*define[ \t]+([A-Za-z_]\w*)(?![\w(])[ \t]*((?:[^\n\\]|\\\n|\\.)*)$/gm;
+
+/** A regular expression matching any word in `words` as a whole identifier. */
+export function wordsRegex(words: readonly string[]): RegExp {
+  const sorted = [...words].sort((a, b) => b.length - a.length).map((w) => w.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'));
+  return new RegExp(`\\b(?:${sorted.join('|')})\\b`);
+}
+
+const MODEL_MENTION = wordsRegex([...CONTRACT_NAMES]);
+const FLAGS_WRITE = /->\s*flags\s*(?:[|&]?=)(?!=)/;
+
+export function mentionsModel(text: string): boolean {
+  return MODEL_MENTION.test(text) || FLAGS_WRITE.test(text);
+}
+
+export function collectFacts(text: string, functions: FunctionInfo[]): FileFacts {
+  const strings = new Map<string, string>();
+  for (const m of text.matchAll(STRING_CONST)) strings.set(m[1] as string, m[2] as string);
+  const defines = new Map<string, string>();
+  for (const m of text.matchAll(DEFINE)) defines.set(m[1] as string, (m[2] as string).replace(/\\\n/g, ' ').replace(/\/\*.*?\*\/|\/\/.*$/g, '').trim());
+  const byName = new Map<string, FunctionInfo>();
+  const relevant = new Set<string>();
+  for (const f of functions) {
+    if (!byName.has(f.name)) byName.set(f.name, f);
+    if (mentionsModel(text.slice(f.bodyStart, f.bodyEnd))) relevant.add(f.name);
+  }
+  return { text, strings, defines, functions: byName, relevant };
+}

@@ -1,0 +1,26 @@
+// What one analysis run assumes: kernel profile, machine layout, which rules and how loud.
+
+import type { KernelProfile, MachineLayout } from '../../../model/src/index.js';
+import type { Severity } from '../rules/rule.js';
+
+export interface AnalysisOptions {
+  profile: KernelProfile;
+  layout: MachineLayout;
+  /** Rules to run (ids). */
+  rules: ReadonlySet<string>;
+  /** Severity per rule id (defaults from each rule's meta). */
+  severity: ReadonlyMap<string, Severity>;
+  /** Node visits per function before the analysis stops and says it is partial. */
+  pathBound: number;
+}
+
+/** A key that changes whenever the options would change a result (for caches). */
+export function optionsKey(o: AnalysisOptions): string {
+  return [
+    `${o.profile.version.major}.${o.profile.version.minor}/${o.profile.arch}`,
+    o.layout.name,
+    [...o.rules].sort().join(','),
+    [...o.severity].map(([k, v]) => `${k}=${v}`).sort().join(','),
+    o.pathBound,
+  ].join('|');
+}

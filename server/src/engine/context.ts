@@ -1,0 +1,22 @@
+// What the engine knows about the file and the run while it walks one function's paths.
+
+import type { ConstEnv, KernelProfile, MachineLayout } from '../../../model/src/index.js';
+import type { FileFacts } from '../analysis/facts.js';
+
+export interface Budget {
+  /** Node visits left before the exploration stops and reports a partial analysis. */
+  steps: number;
+  exhausted: boolean;
+}
+
+export interface EngineContext {
+  facts: FileFacts;
+  consts: ConstEnv;
+  profile: KernelProfile;
+  layout: MachineLayout;
+  budget: Budget;
+  /** 0 in the analyzed function, 1 inside an inlined static helper (no deeper inlining). */
+  inlineDepth: number;
+  /** Name of the function being walked, for traces of inlined helpers. */
+  functionName: string;
+}

@@ -1,0 +1,521 @@
+// Expression evaluation along one path. Calls to modeled kernel APIs run their contracts and
+// may fork the path into outcomes (a request that succeeds, one that fails); everything else
+// evaluates to what the path knows, or to a symbolic value named by the expression.
+
+import {
+  CONTRACTS, CallSite, DEFAULT_SYMBOLIC_SIZE, FIELD_CONTRACTS, ModelView, Outcome, ResourceOp, UNKNOWN, Value,
+  evalConst, isErr, parseIntLiteral, symbolicStart, truthOf,
+} from '../../../model/src/index.js';
+import type { SNode } from '../syntax/snode.js';
+import type { EngineContext } from './context.js';
+import { PathState, siteOf } from './state.js';
+
+export interface Result {
+  st: PathState;
+  v: Value;
+}
+
+/** Hook the explorer installs to run a static helper's body at its call site. */
+export type HelperRunner = (name: string, args: Value[], st: PathState, call: SNode, ctx: EngineContext) => Result[] | undefined;
+
+export class Evaluator {
+  constructor(private readonly ctx: EngineContext, private readonly runHelper: HelperRunner) {}
+
+  eval(st: PathState, n: SNode): Result[] {
+    switch (n.type) {
+      case 'parenthesized_expression':
+      case 'expression_statement': {
+        const inner = n.namedChildren[0];
+        return inner ? this.eval(st, inner) : [{ st, v: UNKNOWN }];
+      }
+      case 'number_literal': {
+        const v = parseIntLiteral(n.text);
+        return [{ st, v: v === undefined ? UNKNOWN : { k: 'int', v } }];
+      }
+      case 'null':
+        return [{ st, v: { k: 'null' } }];
+      case 'true':
+        return [{ st, v: { k: 'int', v: 1n } }];
+      case 'false':
+        return [{ st, v: { k: 'int', v: 0n } }];
+      case 'string_literal':
+      case 'concatenated_string':
+        return [{ st, v: { k: 'nonnull' } }];
+      case 'identifier':
+        return [{ st, v: this.readName(st, n) }];
+      case 'field_expression':
+      case 'subscript_expression':
+        return this.readField(st, n);
+      case 'call_expression':
+        return this.call(st, n);
+      case 'assignment_expression':
+        return this.assign(st, n);
+      case 'update_expression':
+        return this.update(st, n);
+      case 'unary_expression':
+        return this.unary(st, n);
+      case 'pointer_expression':
+        return this.pointer(st, n);
+      case 'binary_expression':
+        return this.binary(st, n);
+      case 'conditional_expression':
+        return this.conditional(st, n);
+      case 'cast_expression': {
+        const value = n.child('value');
+        return value ? this.eval(st, value) : [{ st, v: UNKNOWN }];
+      }
+      case 'comma_expression': {
+        const [l, r] = [n.child('left'), n.child('right')];
+        const out: Result[] = [];
+        for (const a of l ? this.eval(st, l) : [{ st, v: UNKNOWN }]) out.push(...(r ? this.eval(a.st, r) : [a]));
+        return out;
+      }
+      case 'sizeof_expression':
+      case 'alignof_expression':
+        return [{ st, v: this.symbol(st, n) }];
+      default:
+        // Initializer lists, compound literals, statement expressions, ERROR nodes: still run
+        // the calls inside, in order, so their effects are not lost.
+        return this.evalCallsInside(st, n);
+    }
+  }
+
+  private evalCallsInside(st: PathState, n: SNode): Result[] {
+    let states: PathState[] = [st];
+    for (const c of n.namedChildren) {
+      if (!containsCall(c)) continue;
+      states = states.flatMap((s) => this.eval(s, c).map((r) => r.st));
+    }
+    return states.map((s) => ({ st: s, v: UNKNOWN }));
+  }
+
+  // ---- names and fields ----------------------------------------------------------------
+
+  private readName(st: PathState, n: SNode): Value {
+    const name = n.text;
+    const bound = st.bindings.get(name);
+    if (bound) return bound;
+    if (name === 'NULL') return { k: 'null' };
+    const c = this.ctx.consts(name);
+    if (c !== undefined) return { k: 'int', v: c };
+    return this.symbol(st, n);
+  }
+
+  private readField(st: PathState, n: SNode): Result[] {
+    const key = lvalueKey(n);
+    const bound = st.bindings.get(key);
+    if (bound) return [{ st, v: bound }];
+    if (n.type === 'field_expression') {
+      const base = n.child('argument');
+      const field = n.child('field')?.text;
+      if (base && field) {
+        return this.eval(st, base).map(({ st: s, v }) => ({ st: s, v: this.objectField(s, v, field) ?? this.symbol(s, n) }));
+      }
+    }
+    return this.evalCallsInside(st, n).map((r) => ({ st: r.st, v: this.symbol(r.st, n) }));
+  }
+
+  /** Fields of a modeled resource read from the tree: start, end, flags. */
+  private objectField(st: PathState, base: Value, field: string): Value | undefined {
+    if (base.k !== 'ptr' || base.obj.kind !== 'resource') return undefined;
+    const res = st.world.resolve('owner', base.obj.h);
+    if (!res) return undefined;
+    if (field === 'start') return { k: 'int', v: res.start };
+    if (field === 'end') return { k: 'int', v: res.end };
+    if (field === 'flags') return { k: 'int', v: BigInt(res.flags) };
+    return undefined;
+  }
+
+  /** A symbolic value for an expression the path cannot compute, keyed by what it reads. */
+  symbol(st: PathState, n: SNode): Value {
+    const text = normalize(n.text);
+    const ids: string[] = [];
+    n.walk((c) => {
+      if (c.type === 'identifier') ids.push(`${c.text}:${st.version(c.text)}`);
+    });
+    return { k: 'sym', key: `${text}@${ids.join(',')}@${st.version(text)}`, text };
+  }
+
+  // ---- calls -----------------------------------------------------------------------------
+
+  private evalArgs(st: PathState, args: SNode[]): { st: PathState; vals: Value[] }[] {
+    let acc: { st: PathState; vals: Value[] }[] = [{ st, vals: [] }];
+    for (const a of args) {
+      acc = acc.flatMap((r) => this.eval(r.st, a).map((x) => ({ st: x.st, vals: [...r.vals, x.v] })));
+    }
+    return acc;
+  }
+
+  private call(st: PathState, n: SNode): Result[] {
+    const fnNode = n.child('function');
+    const argNodes = n.child('arguments')?.namedChildren ?? [];
+    const callee = fnNode?.type === 'identifier' ? fnNode.text : undefined;
+    const out: Result[] = [];
+    for (const { st: s, vals } of this.evalArgs(st, argNodes)) {
+      if (!callee) {
+        out.push(...this.opaqueCall(s, argNodes, undefined, n));
+        continue;
+      }
+      const pure = this.builtin(callee, vals, s, n);
+      if (pure) {
+        out.push({ st: s, v: pure });
+        continue;
+      }
+      const contract = CONTRACTS[callee];
+      const site: CallSite = { callee, args: vals, argText: argNodes.map((a) => a.text) };
+      const outcomes = contract?.(site, this.view(s, site));
+      if (outcomes) {
+        out.push(...this.applyOutcomes(s, outcomes, callee, n));
+        continue;
+      }
+      const helper = this.ctx.inlineDepth === 0 ? this.runHelper(callee, vals, s, n, this.ctx) : undefined;
+      if (helper) {
+        out.push(...helper);
+        continue;
+      }
+      out.push(...this.opaqueCall(s, argNodes, callee, n));
+    }
+    return out;
+  }
+
+  /**
+   * A call the model does not know. Its result is named by the call's text; anything it gets
+   * by address may have changed, unless the callee is known not to write through it.
+   */
+  private opaqueCall(st: PathState, args: SNode[], callee: string | undefined, n: SNode): Result[] {
+    const v = this.symbol(st, n);
+    if (!callee || !readsOnly(callee)) {
+      for (const a of args) {
+        if (a.type === 'pointer_expression' && a.children[0]?.text === '&') {
+          const target = a.child('argument');
+          if (target) this.invalidate(st, lvalueKey(target));
+        }
+      }
+    }
+    return [{ st, v }];
+  }
+
+  /** Kernel helpers whose result follows from their arguments. */
+  private builtin(callee: string, vals: Value[], st: PathState, n: SNode): Value | undefined {
+    const a = vals[0] ?? UNKNOWN;
+    switch (callee) {
+      case 'likely': case 'unlikely': case 'WARN_ON': case 'WARN_ON_ONCE': case '__builtin_expect':
+      case 'ERR_CAST': case 'no_free_ptr': case 'READ_ONCE':
+        return a.k === 'unknown' ? this.symbol(st, n) : a;
+      case 'IS_ERR': case 'IS_ERR_VALUE': {
+        const t = isErr(a);
+        return t === undefined ? this.symbol(st, n) : { k: 'int', v: t ? 1n : 0n };
+      }
+      case 'IS_ERR_OR_NULL': {
+        const t = isErr(a);
+        const nul = a.k === 'null' || (a.k === 'int' && a.v === 0n);
+        if (nul) return { k: 'int', v: 1n };
+        return t === undefined ? this.symbol(st, n) : { k: 'int', v: t ? 1n : 0n };
+      }
+      case 'PTR_ERR': case 'PTR_ERR_OR_ZERO':
+        if (a.k === 'errptr') return a.code !== undefined ? { k: 'int', v: BigInt(a.code) } : { k: 'status', ok: false };
+        if (callee === 'PTR_ERR_OR_ZERO' && (a.k === 'ptr' || a.k === 'nonnull' || a.k === 'null')) return { k: 'int', v: 0n };
+        return undefined;
+      case 'ERR_PTR': {
+        const code = a.k === 'int' ? Number(a.v) : undefined;
+        return code === undefined ? { k: 'errptr' } : { k: 'errptr', code };
+      }
+      case 'resource_size': {
+        if (a.k !== 'ptr') return undefined;
+        const r = st.world.resolve('owner', a.obj.h);
+        return r ? { k: 'int', v: r.end - r.start + 1n } : undefined;
+      }
+      default:
+        return undefined;
+    }
+  }
+
+  private view(st: PathState, call: CallSite): ModelView {
+    return {
+      profile: this.ctx.profile,
+      resourceHandle: (v) => (v.k === 'ptr' && v.obj.kind === 'resource' ? v.obj.h : undefined),
+      concrete: (v, role) => this.concrete(st, v, role),
+      stringArg: (i) => {
+        const t = call.argText[i]?.trim();
+        if (!t) return undefined;
+        const lit = /^"((?:[^"\\]|\\.)*)"$/.exec(t);
+        if (lit) return lit[1];
+        return this.ctx.facts.strings.get(t);
+      },
+    };
+  }
+
+  /** A concrete address or size: the constant, or the placement this path chose for it. */
+  private concrete(st: PathState, v: Value, role: 'start' | 'size'): bigint | undefined {
+    if (v.k === 'int') return v.v;
+    if (v.k !== 'sym') return undefined;
+    const known = st.placements.get(v.key);
+    if (known !== undefined) return known;
+    let addr: bigint;
+    if (role === 'size') addr = DEFAULT_SYMBOLIC_SIZE;
+    else {
+      const starts = [...st.placements.keys()].filter((k) => k.startsWith('start:')).length;
+      addr = symbolicStart(this.ctx.layout, starts);
+      st.placements.set(`start:${v.key}`, addr);
+    }
+    st.placements.set(v.key, addr);
+    return addr;
+  }
+
+  private applyOutcomes(st: PathState, outcomes: Outcome[], callee: string, n: SNode): Result[] {
+    const out: Result[] = [];
+    const site = siteOf(n);
+    for (const o of outcomes) {
+      const s = outcomes.length > 1 ? st.fork() : st;
+      let created: number | undefined;
+      let feasible = true;
+      const msgs: string[] = [];
+      for (const op of o.ops) {
+        const handle = s.ops.length;
+        if (isRequest(op) && !o.requireOk) {
+          // A request on its failure outcome leaves the tree as it was.
+          s.ops.push({ op, expectOk: false, site, callee, trace: s.trace.length });
+          continue;
+        }
+        const effect = s.mutableWorld().apply('owner', handle, op);
+        if (o.requireOk && !effect.ok) {
+          feasible = false; // the model rules this outcome out (e.g. the range is BUSY)
+          break;
+        }
+        if (effect.created) created = handle;
+        if (effect.warning) msgs.push(effect.warning);
+        s.ops.push({ op, expectOk: effect.ok, site, callee, trace: s.trace.length });
+      }
+      if (!feasible) continue;
+      s.trace.push({ site, message: `${o.note}${msgs.length ? ` (${msgs.join('; ')})` : ''}` });
+      const ret: Value = o.ret === 'created'
+        ? (created === undefined ? UNKNOWN : { k: 'ptr', obj: { kind: 'resource', h: created } })
+        : o.ret;
+      out.push({ st: s, v: ret });
+    }
+    return out;
+  }
+
+  // ---- assignments -------------------------------------------------------------------------
+
+  private assign(st: PathState, n: SNode): Result[] {
+    const left = n.child('left');
+    const right = n.child('right');
+    const op = n.children.find((c) => c.field === 'operator')?.text ?? '=';
+    if (!left || !right) return this.evalCallsInside(st, n);
+    const out: Result[] = [];
+    for (const r of this.eval(st, right)) {
+      const lhsNow = op === '=' ? undefined : this.eval(r.st, left)[0]?.v;
+      const value = op === '=' ? r.v : compound(op, lhsNow ?? UNKNOWN, r.v);
+      out.push(...this.write(r.st, left, value, op === '=' ? '=' : op, r.v));
+    }
+    return out;
+  }
+
+  /** Stores `value` into `left`; a write to a modeled object's field runs its field contract. */
+  write(st: PathState, left: SNode, value: Value, op: string, rhs: Value): Result[] {
+    const key = lvalueKey(left);
+    if (left.type === 'field_expression') {
+      const base = left.child('argument');
+      const field = left.child('field')?.text;
+      const baseVal = base ? (st.bindings.get(lvalueKey(base)) ?? (base.type === 'identifier' ? this.readName(st, base) : UNKNOWN)) : UNKNOWN;
+      if (baseVal.k === 'ptr' && field) {
+        const fc = FIELD_CONTRACTS[baseVal.obj.kind]?.[field];
+        const assign = op === '=' ? '=' : op === '|=' ? '|=' : op === '&=' ? '&=' : undefined;
+        const outcomes = assign ? fc?.(assign, assign === '=' ? value : rhs, baseVal.obj.h) : undefined;
+        if (outcomes) {
+          this.invalidate(st, key);
+          return this.applyOutcomes(st, outcomes, `${field} write`, left.parent ?? left).map((r) => ({ st: r.st, v: value }));
+        }
+      }
+    }
+    this.invalidate(st, key);
+    if (value.k !== 'unknown') st.bindings.set(key, value);
+    return [{ st, v: value }];
+  }
+
+  /** `key` changed: forget what was derived from it and give it a new version. */
+  invalidate(st: PathState, key: string): void {
+    st.bindings.delete(key);
+    st.bump(key);
+    for (const k of [...st.bindings.keys()]) {
+      if (k.startsWith(`${key}->`) || k.startsWith(`${key}.`) || k.startsWith(`${key}[`)) st.bindings.delete(k);
+    }
+  }
+
+  private update(st: PathState, n: SNode): Result[] {
+    const arg = n.child('argument');
+    if (!arg) return [{ st, v: UNKNOWN }];
+    const delta = n.text.includes('++') ? 1n : -1n;
+    const prefix = n.children[0]?.type === '++' || n.children[0]?.type === '--';
+    return this.eval(st, arg).flatMap(({ st: s, v }) => {
+      const nv: Value = v.k === 'int' ? { k: 'int', v: v.v + delta } : UNKNOWN;
+      return this.write(s, arg, nv, '=', nv).map((r) => ({ st: r.st, v: prefix ? nv : v }));
+    });
+  }
+
+  // ---- operators ----------------------------------------------------------------------------
+
+  private unary(st: PathState, n: SNode): Result[] {
+    const arg = n.child('argument');
+    const op = n.children.find((c) => c.field === 'operator')?.text ?? n.children[0]?.text;
+    if (!arg) return [{ st, v: UNKNOWN }];
+    return this.eval(st, arg).map(({ st: s, v }) => {
+      if (op === '!') {
+        const t = truthOf(v);
+        return { st: s, v: t === undefined ? this.symbol(s, n) : { k: 'int', v: t ? 0n : 1n } };
+      }
+      if (v.k !== 'int') return { st: s, v: v.k === 'status' && op === '-' ? UNKNOWN : this.symbol(s, n) };
+      const r = op === '-' ? -v.v : op === '~' ? ~v.v : v.v;
+      return { st: s, v: { k: 'int', v: r } };
+    });
+  }
+
+  private pointer(st: PathState, n: SNode): Result[] {
+    const arg = n.child('argument');
+    if (!arg) return [{ st, v: UNKNOWN }];
+    if (n.children[0]?.text === '&') {
+      // Taking an address evaluates nothing; the pointer is valid.
+      return this.evalCallsInside(st, arg).map((r) => ({ st: r.st, v: { k: 'nonnull' } }));
+    }
+    return this.eval(st, arg).map((r) => ({ st: r.st, v: this.symbol(r.st, n) }));
+  }
+
+  private binary(st: PathState, n: SNode): Result[] {
+    const l = n.child('left');
+    const r = n.child('right');
+    const op = n.children.find((c) => c.field === 'operator')?.text ?? '';
+    if (!l || !r) return [{ st, v: UNKNOWN }];
+    const constant = evalConst(n.text, this.ctx.consts);
+    if (constant !== undefined && !containsCall(n) && !mentionsBound(st, n)) return [{ st, v: { k: 'int', v: constant } }];
+    const out: Result[] = [];
+    for (const a of this.eval(st, l)) {
+      if (op === '&&' || op === '||') {
+        const t = truthOf(a.v);
+        // Short-circuit: the right side runs only when the left does not decide.
+        if (t === (op === '||')) {
+          out.push({ st: a.st, v: { k: 'int', v: t ? 1n : 0n } });
+          continue;
+        }
+        for (const b of this.eval(a.st, r)) {
+          const u = truthOf(b.v);
+          const res = t !== undefined ? u : u === (op === '||') ? u : undefined;
+          out.push({ st: b.st, v: res === undefined ? this.symbol(b.st, n) : { k: 'int', v: res ? 1n : 0n } });
+        }
+        continue;
+      }
+      for (const b of this.eval(a.st, r)) out.push({ st: b.st, v: binop(op, a.v, b.v) ?? this.symbol(b.st, n) });
+    }
+    return out;
+  }
+
+  private conditional(st: PathState, n: SNode): Result[] {
+    const c = n.child('condition');
+    const a = n.child('consequence');
+    const b = n.child('alternative');
+    if (!c) return [{ st, v: UNKNOWN }];
+    const out: Result[] = [];
+    for (const r of this.eval(st, c)) {
+      const t = truthOf(r.v);
+      if (t !== false && a) out.push(...this.eval(t === undefined ? r.st.fork() : r.st, a));
+      if (t !== true && b) out.push(...this.eval(r.st, b));
+    }
+    return out;
+  }
+}
+
+/** Kernel helpers that take pointers they only read (so a `&x` argument leaves x as it was). */
+const READ_ONLY_CALLEES = new Set([
+  'range_len', 'resource_size', 'resource_type', 'dev_name', 'strlen', 'strcmp', 'strncmp', 'memcmp',
+  'resource_contains', 'resource_overlaps', 'resource_intersection', 'range_contains', 'pfn_valid',
+  'dev_dbg', 'dev_info', 'dev_warn', 'dev_err', 'dev_notice', 'pr_debug', 'pr_info', 'pr_warn', 'pr_err',
+  'printk', 'kstrdup', 'mutex_is_locked', 'lockdep_assert_held', 'list_empty',
+]);
+
+function readsOnly(callee: string): boolean {
+  // Upper-case names are macros over their arguments (PFN_UP, ALIGN, WARN_ON); they do not write.
+  return READ_ONLY_CALLEES.has(callee) || /^[A-Z0-9_]+$/.test(callee);
+}
+
+function isRequest(op: ResourceOp): boolean {
+  return op.kind === 'request_region' || op.kind === 'add_memory';
+}
+
+/** Arithmetic, bitwise and comparison operators on what the path knows. */
+export function binop(op: string, a: Value, b: Value): Value | undefined {
+  if (a.k === 'int' && b.k === 'int') {
+    const x = a.v;
+    const y = b.v;
+    switch (op) {
+      case '+': return { k: 'int', v: x + y };
+      case '-': return { k: 'int', v: x - y };
+      case '*': return { k: 'int', v: x * y };
+      case '/': return y === 0n ? undefined : { k: 'int', v: x / y };
+      case '%': return y === 0n ? undefined : { k: 'int', v: x % y };
+      case '&': return { k: 'int', v: x & y };
+      case '|': return { k: 'int', v: x | y };
+      case '^': return { k: 'int', v: x ^ y };
+      case '<<': return y < 0n || y > 128n ? undefined : { k: 'int', v: x << y };
+      case '>>': return y < 0n ? undefined : { k: 'int', v: x >> y };
+    }
+  }
+  const cmp = compare(op, a, b);
+  return cmp === undefined ? undefined : { k: 'int', v: cmp ? 1n : 0n };
+}
+
+/** Comparisons, including a status against 0 and pointers against NULL. */
+function compare(op: string, a: Value, b: Value): boolean | undefined {
+  const zero = (v: Value): boolean => v.k === 'null' || (v.k === 'int' && v.v === 0n);
+  if (a.k === 'int' && b.k === 'int') {
+    switch (op) {
+      case '==': return a.v === b.v;
+      case '!=': return a.v !== b.v;
+      case '<': return a.v < b.v;
+      case '>': return a.v > b.v;
+      case '<=': return a.v <= b.v;
+      case '>=': return a.v >= b.v;
+    }
+    return undefined;
+  }
+  const [v, other] = zero(b) ? [a, b] : zero(a) ? [b, a] : [undefined, undefined];
+  if (!v || !other) {
+    if (a.k === 'status' && b.k === 'int' && !a.ok && a.code !== undefined && (op === '==' || op === '!=')) {
+      return (BigInt(a.code) === b.v) === (op === '==');
+    }
+    return undefined;
+  }
+  const t = truthOf(v);
+  if (op === '==' || op === '!=') return t === undefined ? undefined : (op === '==') === !t;
+  if (v.k === 'status') {
+    // Modeled calls return 0 or a negative errno.
+    const negative = !v.ok;
+    const vIsLeft = v === a;
+    if (op === '<') return vIsLeft ? negative : false;
+    if (op === '>=') return vIsLeft ? !negative : true;
+    if (op === '>') return vIsLeft ? false : negative;
+    if (op === '<=') return vIsLeft ? true : !negative;
+  }
+  return undefined;
+}
+
+function compound(op: string, lhs: Value, rhs: Value): Value {
+  const base = op.slice(0, -1);
+  return binop(base, lhs, rhs) ?? UNKNOWN;
+}
+
+/** The identity of an lvalue along a path: its text without spaces. */
+export function lvalueKey(n: SNode): string {
+  return normalize(n.text);
+}
+
+function normalize(text: string): string {
+  return text.replace(/\s+/g, '');
+}
+
+export function containsCall(n: SNode): boolean {
+  return n.find((c) => c.type === 'call_expression' || c.type === 'assignment_expression' || c.type === 'update_expression') !== undefined;
+}
+
+function mentionsBound(st: PathState, n: SNode): boolean {
+  return n.find((c) => (c.type === 'identifier' || c.type === 'field_expression') && st.bindings.has(lvalueKey(c))) !== undefined;
+}

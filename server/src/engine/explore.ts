@@ -1,0 +1,233 @@
+// Walks a function's CFG with the path states of the model. States that reach a node with
+// the same key are merged (they behave alike from there), so the work grows with the number
+// of distinct model states, not with the number of syntactic paths. Loops run at most twice.
+
+import { UNKNOWN, Value, truthOf } from '../../../model/src/index.js';
+import type { Cfg, CfgEdge } from '../cfg/types.js';
+import type { SNode } from '../syntax/snode.js';
+import type { EngineContext } from './context.js';
+import { Evaluator, HelperRunner, lvalueKey } from './eval.js';
+import { PathState, siteOf } from './state.js';
+
+/** Times a loop's back edge may be taken on one path: the body runs at most twice. */
+const MAX_BACK_EDGES = 1;
+
+export interface Exploration {
+  /** States that reached the end of the function (returned or fell off the end). */
+  ends: PathState[];
+  /** True when the step budget ran out before every path was walked. */
+  partial: boolean;
+}
+
+/** A static helper the engine can inline: its CFG and parameter names. */
+export interface HelperBody {
+  cfg: Cfg;
+  params: string[];
+}
+
+export type HelperLookup = (name: string) => HelperBody | undefined;
+
+export function explore(cfg: Cfg, init: PathState, ctx: EngineContext, helpers: HelperLookup): Exploration {
+  const runHelper: HelperRunner = (name, args, st, _call, outer) => {
+    if (outer.inlineDepth > 0 || !outer.facts.relevant.has(name)) return undefined;
+    const body = helpers(name);
+    if (!body) return undefined;
+    const callee = st.fork();
+    callee.bindings = new Map();
+    callee.returned = undefined;
+    body.params.forEach((p, i) => {
+      const v = args[i];
+      if (v && v.k !== 'unknown') callee.bindings.set(p, v);
+    });
+    const inner = explore(body.cfg, callee, { ...outer, inlineDepth: 1, functionName: name }, helpers);
+    return inner.ends.map((end) => {
+      const back = end.fork();
+      back.bindings = new Map(st.bindings);
+      back.versions = new Map(st.versions);
+      back.returned = st.returned;
+      return { st: back, v: end.returned ?? UNKNOWN };
+    });
+  };
+  const ev = new Evaluator(ctx, runHelper);
+  const ends: PathState[] = [];
+  const seen = new Map<number, Set<string>>();
+  const work: { node: number; st: PathState }[] = [{ node: cfg.entry, st: init }];
+
+  const follow = (st: PathState, edge: CfgEdge): void => {
+    if (edge.back !== undefined) {
+      const taken = st.loops.get(edge.back) ?? 0;
+      if (taken >= MAX_BACK_EDGES) return;
+      st.loops.set(edge.back, taken + 1);
+    }
+    work.push({ node: edge.to, st });
+  };
+  const toAll = (st: PathState, edges: CfgEdge[]): void => {
+    edges.forEach((e, i) => follow(i === edges.length - 1 ? st : st.fork(), e));
+  };
+
+  while (work.length) {
+    const { node, st } = work.pop() as { node: number; st: PathState };
+    const key = st.key();
+    let keys = seen.get(node);
+    if (!keys) seen.set(node, (keys = new Set()));
+    if (keys.has(key)) continue;
+    keys.add(key);
+    if (--ctx.budget.steps < 0) {
+      ctx.budget.exhausted = true;
+      break;
+    }
+    const n = cfg.nodes[node];
+    const edges = cfg.succ[node] ?? [];
+    if (!n) continue;
+    switch (n.kind) {
+      case 'exit':
+        ends.push(st);
+        break;
+      case 'eval':
+        for (const r of ev.eval(st, n.expr)) toAll(r.st, edges);
+        break;
+      case 'decl': {
+        ev.invalidate(st, n.name);
+        const results = n.init ? ev.eval(st, n.init) : [{ st, v: UNKNOWN as Value }];
+        for (const r of results) {
+          if (r.v.k !== 'unknown') r.st.bindings.set(n.name, r.v);
+          toAll(r.st, edges);
+        }
+        break;
+      }
+      case 'return': {
+        const results = n.expr ? ev.eval(st, n.expr) : [{ st, v: UNKNOWN as Value }];
+        for (const r of results) {
+          r.st.returned = r.v;
+          if (r.st.trace.length && ctx.inlineDepth === 0) r.st.trace.push({ site: siteOf(n.node), message: `returns ${describe(r.v)}` });
+          toAll(r.st, edges);
+        }
+        break;
+      }
+      case 'label':
+        if (st.trace.length && ctx.inlineDepth === 0) st.trace.push({ site: siteOf(n.node), message: `continues at label ${n.name}` });
+        toAll(st, edges);
+        break;
+      case 'branch':
+        for (const r of ev.eval(st, n.cond)) {
+          const t = truthOf(r.v);
+          const live = edges.filter((e) => t === undefined || e.cond === undefined || e.cond === t);
+          live.forEach((e, i) => {
+            const s = i === live.length - 1 ? r.st : r.st.fork();
+            const refined = e.cond === undefined || t !== undefined ? s : refine(s, n.cond, e.cond);
+            if (!refined) return;
+            if (t !== undefined && dependsOnModel(s, n.cond) && ctx.inlineDepth === 0) {
+              refined.trace.push({ site: siteOf(n.cond), message: `\`${short(n.cond.text)}\` is ${t ? 'true' : 'false'} on this path` });
+            }
+            follow(refined, e);
+          });
+        }
+        break;
+      case 'switch':
+        for (const r of ev.eval(st, n.disc)) {
+          const live = edges.filter((e) => {
+            if (r.v.k !== 'int' || !e.caseValue || e.caseValue === 'default') return true;
+            const cv = ev.eval(r.st.fork(), e.caseValue)[0]?.v;
+            return !(cv?.k === 'int' && cv.v !== r.v.v);
+          });
+          toAll(r.st, live);
+        }
+        break;
+      default:
+        toAll(st, edges);
+    }
+  }
+  return { ends, partial: ctx.budget.exhausted };
+}
+
+/**
+ * What taking a branch teaches the path about values it did not know: on the false side of
+ * `if (p)` p is 0; on the true side of `IS_ERR(p)` p is an error pointer. Returns undefined
+ * when the branch cannot be taken.
+ */
+export function refine(st: PathState, cond: SNode, truth: boolean): PathState | undefined {
+  switch (cond.type) {
+    case 'parenthesized_expression':
+      return cond.namedChildren[0] ? refine(st, cond.namedChildren[0], truth) : st;
+    case 'unary_expression': {
+      const arg = cond.child('argument');
+      const op = cond.children[0]?.text;
+      return op === '!' && arg ? refine(st, arg, !truth) : st;
+    }
+    case 'binary_expression': {
+      const op = cond.children.find((c) => c.field === 'operator')?.text;
+      const l = cond.child('left');
+      const r = cond.child('right');
+      if (!l || !r) return st;
+      if (op === '&&' && truth) {
+        const a = refine(st, l, true);
+        return a && refine(a, r, true);
+      }
+      if (op === '||' && !truth) {
+        const a = refine(st, l, false);
+        return a && refine(a, r, false);
+      }
+      if ((op === '==' || op === '!=') && (isZero(r) || isZero(l))) {
+        const side = isZero(r) ? l : r;
+        return refine(st, side, op === '==' ? !truth : truth);
+      }
+      return st;
+    }
+    case 'call_expression': {
+      const fn = cond.child('function')?.text;
+      const arg = cond.child('arguments')?.namedChildren[0];
+      if (!arg) return st;
+      if (fn === 'likely' || fn === 'unlikely' || fn === 'WARN_ON' || fn === 'WARN_ON_ONCE') return refine(st, arg, truth);
+      if (fn === 'IS_ERR' && truth && isLvalue(arg)) bindIfUnknown(st, arg, { k: 'errptr' });
+      if (fn === 'IS_ERR_OR_NULL' && !truth && isLvalue(arg)) bindIfUnknown(st, arg, { k: 'nonnull' });
+      return st;
+    }
+    case 'identifier':
+    case 'field_expression':
+    case 'subscript_expression':
+      if (!truth) bindIfUnknown(st, cond, { k: 'int', v: 0n });
+      return st;
+    default:
+      return st;
+  }
+}
+
+function bindIfUnknown(st: PathState, n: SNode, v: Value): void {
+  const key = lvalueKey(n);
+  const cur = st.bindings.get(key);
+  if (!cur || cur.k === 'unknown' || cur.k === 'sym') st.bindings.set(key, v);
+}
+
+function isZero(n: SNode): boolean {
+  return n.type === 'null' || n.text === 'NULL' || n.text === '0';
+}
+
+function isLvalue(n: SNode): boolean {
+  return n.type === 'identifier' || n.type === 'field_expression' || n.type === 'subscript_expression';
+}
+
+/** True when the condition reads a value a modeled call produced (worth a trace line). */
+function dependsOnModel(st: PathState, cond: SNode): boolean {
+  return cond.find((c) => {
+    if (!isLvalue(c)) return false;
+    const v = st.bindings.get(lvalueKey(c));
+    return v !== undefined && (v.k === 'ptr' || v.k === 'status' || v.k === 'errptr');
+  }) !== undefined || cond.find((c) => c.type === 'call_expression') !== undefined && st.trace.length > 0;
+}
+
+function describe(v: Value): string {
+  switch (v.k) {
+    case 'int': return v.v.toString();
+    case 'status': return v.ok ? '0' : `an error${v.code ? ` (${v.code})` : ''}`;
+    case 'null': return 'NULL';
+    case 'errptr': return 'an ERR_PTR';
+    case 'ptr': return 'the resource';
+    default: return 'a value';
+  }
+}
+
+function short(text: string): string {
+  const t = text.replace(/\s+/g, ' ');
+  return t.length > 60 ? `${t.slice(0, 57)}...` : t;
+}
+

@@ -1,0 +1,107 @@
+// The state of one path through a function: what the locals and fields hold, the model's
+// resource tree, the modeled operations performed so far and the trace that explains them.
+
+import {
+  MachineLayout, ResourceOp, ResourceWorld, Value, valueKey,
+} from '../../../model/src/index.js';
+import type { SNode } from '../syntax/snode.js';
+
+/** A source range, 0-based lines and UTF-16 columns. */
+export interface Site {
+  start: number;
+  end: number;
+  line: number;
+  col: number;
+  endLine: number;
+  endCol: number;
+}
+
+export function siteOf(n: SNode): Site {
+  return { start: n.start, end: n.end, line: n.startPos.line, col: n.startPos.col, endLine: n.endPos.line, endCol: n.endPos.col };
+}
+
+export interface TraceStep {
+  site: Site;
+  message: string;
+}
+
+/** A modeled operation on the path, with where it happened. */
+export interface LoggedStep {
+  op: ResourceOp;
+  /** Whether the op succeeded on this path (the outcome the engine chose). */
+  expectOk: boolean;
+  site: Site;
+  callee: string;
+  /** Index of the trace step that describes it. */
+  trace: number;
+}
+
+export class PathState {
+  bindings = new Map<string, Value>();
+  /** Bumped when a variable is (re)declared, assigned or passed by address. */
+  versions = new Map<string, number>();
+  /** Concrete addresses chosen for symbolic expressions on this path. */
+  placements = new Map<string, bigint>();
+  /** Times each loop's back edge was taken. */
+  loops = new Map<number, number>();
+  ops: LoggedStep[] = [];
+  trace: TraceStep[] = [];
+  returned: Value | undefined;
+  private world_: ResourceWorld | undefined;
+  private worldShared = false;
+
+  constructor(private readonly layout: MachineLayout) {}
+
+  fork(): PathState {
+    const s = new PathState(this.layout);
+    s.bindings = new Map(this.bindings);
+    s.versions = new Map(this.versions);
+    s.placements = new Map(this.placements);
+    s.loops = new Map(this.loops);
+    s.ops = this.ops.slice();
+    s.trace = this.trace.slice();
+    s.returned = this.returned;
+    s.world_ = this.world_;
+    s.worldShared = this.worldShared = this.world_ !== undefined;
+    return s;
+  }
+
+  /** The tree as this path left it (created from the layout on first use). */
+  get world(): ResourceWorld {
+    this.world_ ??= new ResourceWorld(this.layout.tree.clone());
+    return this.world_;
+  }
+
+  /** The tree, made private to this path before it is changed. */
+  mutableWorld(): ResourceWorld {
+    if (this.worldShared && this.world_) {
+      this.world_ = this.world_.clone();
+      this.worldShared = false;
+    }
+    return this.world;
+  }
+
+  get machine(): MachineLayout {
+    return this.layout;
+  }
+
+  version(name: string): number {
+    return this.versions.get(name) ?? 0;
+  }
+
+  bump(name: string): void {
+    this.versions.set(name, this.version(name) + 1);
+  }
+
+  /** Identity of the state for merging paths: two states with one key behave alike from here on. */
+  key(): string {
+    const b: string[] = [];
+    for (const [k, v] of [...this.bindings].sort((x, y) => (x[0] < y[0] ? -1 : 1))) {
+      if (v.k !== 'unknown') b.push(`${k}=${valueKey(v)}`);
+    }
+    const ops = this.ops.map((o) => `${o.callee}@${o.site.start}:${o.expectOk ? 1 : 0}`).join(',');
+    const loops = [...this.loops].map(([k, v]) => `${k}:${v}`).join(',');
+    const ver = [...this.versions].map(([k, v]) => `${k}:${v}`).join(',');
+    return `${b.join(';')}|${ops}|${loops}|${ver}|${this.returned ? valueKey(this.returned) : ''}`;
+  }
+}

@@ -1,0 +1,57 @@
+// The rule interface: a rule is a property of the model state at the end of a path. Rules
+// are made with createRule() and listed in rules/index.ts.
+
+import type { KernelProfile, MachineLayout } from '../../../model/src/index.js';
+import type { PathState, Site } from '../engine/state.js';
+
+export type Severity = 'error' | 'warning' | 'info' | 'hint';
+
+export interface RuleMeta {
+  /** Stable id, as in the rule catalogue (DOMAIN.md) and docs/rules/<id>.md. */
+  id: string;
+  defaultSeverity: Severity;
+  /** The mailing-list thread the rule comes from. */
+  seed: string;
+  /** One line for the rule table and `--list-rules`. */
+  summary: string;
+}
+
+export interface TraceEntry {
+  site: Site;
+  message: string;
+  /** Set on steps performed by the racing actor of an interleaving. */
+  actor?: 'owner' | 'racer';
+}
+
+/** A textual edit a quick fix proposes, in offsets of the analyzed text. */
+export interface FixEdit {
+  start: number;
+  end: number;
+  newText: string;
+}
+
+export interface RawFinding {
+  rule: string;
+  site: Site;
+  message: string;
+  trace: TraceEntry[];
+  fix?: { title: string; edits: FixEdit[] };
+}
+
+export interface PathContext {
+  st: PathState;
+  layout: MachineLayout;
+  profile: KernelProfile;
+  functionName: string;
+  report(f: Omit<RawFinding, 'rule'>): void;
+}
+
+export interface Rule {
+  meta: RuleMeta;
+  checkPath(ctx: PathContext): void;
+}
+
+export function createRule(rule: Rule): Rule {
+  if (!/^[a-z]+(-[a-z0-9]+)+$/.test(rule.meta.id)) throw new Error(`bad rule id ${rule.meta.id}`);
+  return rule;
+}

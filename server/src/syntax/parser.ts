@@ -1,0 +1,91 @@
+// The one place that loads tree-sitter and the C grammar. Positions and indices are UTF-16
+// code units (web-tree-sitter parses JS strings), the unit LSP uses by default.
+
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { Edit, Language, Parser, Tree } from 'web-tree-sitter';
+
+export type { Tree, Node as TSNode, Point } from 'web-tree-sitter';
+
+const GRAMMAR = 'tree-sitter-c.wasm';
+const RUNTIME = 'web-tree-sitter.wasm';
+
+/**
+ * Where the wasm files are: beside the bundle (dist/), or in the source tree when the code
+ * runs unbundled under the test runner.
+ */
+function findFile(name: string): string {
+  const here = typeof __dirname === 'string' ? __dirname : process.cwd();
+  const candidates = [
+    path.join(here, name),
+    path.join(here, '..', '..', '..', 'grammars', name),
+    path.join(here, '..', 'grammars', name),
+    path.join(process.cwd(), 'grammars', name),
+    path.join(process.cwd(), 'node_modules', 'web-tree-sitter', name),
+    path.join(here, '..', '..', '..', 'node_modules', 'web-tree-sitter', name),
+  ];
+  const found = candidates.find((c) => fs.existsSync(c));
+  if (!found) throw new Error(`iomem-lens: cannot find ${name} (looked in ${candidates.join(', ')})`);
+  return found;
+}
+
+export interface ParseLimits {
+  /** Give up parsing after this many milliseconds; the caller reports the file as skipped. */
+  timeoutMs?: number;
+}
+
+export class CParser {
+  private constructor(private readonly parser: Parser) {}
+
+  private static loading: Promise<CParser> | undefined;
+
+  /** Loads the wasm runtime and grammar once per process. */
+  static load(): Promise<CParser> {
+    CParser.loading ??= (async () => {
+      const runtime = findFile(RUNTIME);
+      await Parser.init({ locateFile: () => runtime });
+      const language = await Language.load(fs.readFileSync(findFile(GRAMMAR)));
+      const parser = new Parser();
+      parser.setLanguage(language);
+      return new CParser(parser);
+    })();
+    return CParser.loading;
+  }
+
+  /**
+   * Parses `text`, reusing `old` (already edited to match) when given. Returns undefined only
+   * when the time limit was hit. Tree-sitter never fails on bad input: it returns ERROR nodes.
+   */
+  parse(text: string, old?: Tree, limits: ParseLimits = {}): Tree | undefined {
+    const deadline = limits.timeoutMs ? performance.now() + limits.timeoutMs : undefined;
+    // Returning true from the progress callback cancels the parse.
+    const options = deadline === undefined ? undefined : { progressCallback: () => performance.now() > deadline };
+    const tree = this.parser.parse(text, old ?? null, options);
+    if (!tree) this.parser.reset();
+    return tree ?? undefined;
+  }
+}
+
+/** The tree-sitter edit for replacing [start, oldEnd) of `before` with `inserted`. */
+export function editFor(before: string, start: number, oldEnd: number, inserted: string): Edit {
+  const startPosition = pointAt(before, start);
+  const oldEndPosition = pointAt(before, oldEnd);
+  const newEndPosition = advance(startPosition, inserted);
+  return new Edit({ startIndex: start, oldEndIndex: oldEnd, newEndIndex: start + inserted.length, startPosition, oldEndPosition, newEndPosition });
+}
+
+function pointAt(text: string, offset: number): { row: number; column: number } {
+  let row = 0;
+  let lineStart = 0;
+  for (let i = text.indexOf('\n'); i !== -1 && i < offset; i = text.indexOf('\n', i + 1)) {
+    row++;
+    lineStart = i + 1;
+  }
+  return { row, column: offset - lineStart };
+}
+
+function advance(p: { row: number; column: number }, inserted: string): { row: number; column: number } {
+  const lines = inserted.split('\n');
+  if (lines.length === 1) return { row: p.row, column: p.column + inserted.length };
+  return { row: p.row + lines.length - 1, column: (lines[lines.length - 1] as string).length };
+}

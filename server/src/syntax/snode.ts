@@ -1,0 +1,101 @@
+// Plain snapshots of tree-sitter subtrees. The analysis works on these, not on live nodes:
+// web-tree-sitter nodes die with their tree (trees are deleted explicitly to bound memory),
+// and every property read on a live node crosses into wasm.
+
+import type { TSNode } from './parser.js';
+
+export interface Pos {
+  line: number; // 0-based
+  col: number; // 0-based, UTF-16 units
+}
+
+export class SNode {
+  readonly children: SNode[] = [];
+  parent: SNode | undefined;
+
+  constructor(
+    readonly type: string,
+    readonly start: number,
+    readonly end: number,
+    readonly startPos: Pos,
+    readonly endPos: Pos,
+    readonly named: boolean,
+    readonly missing: boolean,
+    /** Field name in the parent (`left`, `condition`, ...). */
+    readonly field: string | undefined,
+    private readonly source: { text: string },
+  ) {}
+
+  get text(): string {
+    return this.source.text.slice(this.start, this.end);
+  }
+
+  get isError(): boolean {
+    return this.type === 'ERROR';
+  }
+
+  get namedChildren(): SNode[] {
+    return this.children.filter((c) => c.named);
+  }
+
+  child(field: string): SNode | undefined {
+    return this.children.find((c) => c.field === field);
+  }
+
+  childrenOf(field: string): SNode[] {
+    return this.children.filter((c) => c.field === field);
+  }
+
+  /** Pre-order walk; `enter` returning false skips the node's children. */
+  walk(enter: (n: SNode) => boolean | void): void {
+    if (enter(this) === false) return;
+    for (const c of this.children) c.walk(enter);
+  }
+
+  find(pred: (n: SNode) => boolean): SNode | undefined {
+    let found: SNode | undefined;
+    this.walk((n) => {
+      if (found) return false;
+      if (pred(n)) {
+        found = n;
+        return false;
+      }
+      return true;
+    });
+    return found;
+  }
+}
+
+/** Copies a live subtree into SNodes with one cursor walk. Comments are left out. */
+export function snapshot(node: TSNode, source: { text: string }): SNode {
+  const cursor = node.walk();
+  const make = (field: string | undefined): SNode => {
+    const sp = cursor.startPosition;
+    const ep = cursor.endPosition;
+    return new SNode(cursor.nodeType, cursor.startIndex, cursor.endIndex, { line: sp.row, col: sp.column },
+      { line: ep.row, col: ep.column }, cursor.nodeIsNamed, cursor.nodeIsMissing, field ?? undefined, source);
+  };
+  const root = make(undefined);
+  const stack: SNode[] = [root];
+  try {
+    if (!cursor.gotoFirstChild()) return root;
+    for (;;) {
+      const parent = stack[stack.length - 1] as SNode;
+      if (cursor.nodeType !== 'comment') {
+        const n = make(cursor.currentFieldName ?? undefined);
+        n.parent = parent;
+        parent.children.push(n);
+        if (cursor.gotoFirstChild()) {
+          stack.push(n);
+          continue;
+        }
+      }
+      while (!cursor.gotoNextSibling()) {
+        if (!cursor.gotoParent() || stack.length === 1) return root;
+        stack.pop();
+      }
+    }
+  } finally {
+    cursor.delete();
+  }
+}
