@@ -12,7 +12,7 @@ import type { RawFinding } from '../rules/rule.js';
 import { FunctionInfo, findFunctions } from '../syntax/functions.js';
 import type { Tree } from '../syntax/parser.js';
 import { SNode, snapshot } from '../syntax/snode.js';
-import { FileFacts, collectFacts, mentionsModel } from './facts.js';
+import { FileFacts, collectFacts, fileMentionsModel } from './facts.js';
 import { FileAnalysis, Finding, Skipped, emptyAnalysis } from './finding.js';
 import { AnalysisOptions, optionsKey } from './options.js';
 
@@ -55,7 +55,7 @@ export interface AnalyzeHooks {
 export function analyzeTree(tree: Tree, text: string, opts: AnalysisOptions, cache?: FunctionCache, hooks: AnalyzeHooks = {}): FileAnalysis {
   const out = emptyAnalysis();
   out.hasParseErrors = tree.rootNode.hasError;
-  if (!mentionsModel(text)) return out;
+  if (!fileMentionsModel(text)) return out;
   const functions = findFunctions(tree, text);
   out.functions = functions.length;
   const facts = collectFacts(text, functions);
@@ -71,7 +71,7 @@ export function analyzeTree(tree: Tree, text: string, opts: AnalysisOptions, cac
   };
   const oKey = optionsKey(opts);
   for (const fn of functions) {
-    if (!facts.relevant.has(fn.name)) continue;
+    if (!facts.entries.has(fn.name)) continue;
     out.analyzed++;
     const key = cacheKey(fn, facts, oKey);
     let result = cache?.get(key);
@@ -178,7 +178,7 @@ function cacheKey(fn: FunctionInfo, facts: FileFacts, oKey: string): string {
   const parts = [oKey, body];
   for (const name of facts.relevant) {
     const h = facts.functions.get(name);
-    if (h && h !== fn && h.isStatic && body.includes(name)) parts.push(facts.text.slice(h.start, h.end));
+    if (h && h !== fn && h.isStatic && body.includes(name)) parts.push(`${h.start}:${facts.text.slice(h.start, h.end)}`);
   }
   for (const [k, v] of facts.strings) if (body.includes(k)) parts.push(`${k}=${v}`);
   for (const [k, v] of facts.defines) if (body.includes(k)) parts.push(`#${k}=${v}`);

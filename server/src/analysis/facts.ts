@@ -12,8 +12,12 @@ export interface FileFacts {
   defines: ReadonlyMap<string, string>;
   /** Static functions of the file, by name. */
   functions: ReadonlyMap<string, FunctionInfo>;
-  /** Functions of the file whose text mentions a modeled API or writes a resource's flags. */
+  /** Functions whose text mentions a modeled API or writes a resource's flags (inlinable). */
   relevant: ReadonlySet<string>;
+  /** Functions worth walking: they call a modeled API, directly or through a relevant helper. */
+  entries: ReadonlySet<string>;
+  /** Functions that call an API creating a model object (a region request, a memory add). */
+  creators: ReadonlySet<string>;
 }
 
 const STRING_CONST = /\bchar\s+(?:const\s+)?\*?\s*(?:const\s+)?([A-Za-z_]\w*)\s*(?:\[\s*\])?\s*=\s*"((?:[^"\\\n]|\\.)*)"\s*;/g;
@@ -26,8 +30,15 @@ export function wordsRegex(words: readonly string[]): RegExp {
 }
 
 const MODEL_MENTION = wordsRegex([...CONTRACT_NAMES]);
+const CREATOR_MENTION = wordsRegex(CONTRACT_NAMES.filter((n) => /request|add_memory/.test(n)));
 const FLAGS_WRITE = /->\s*flags\s*(?:[|&]?=)(?!=)/;
 
+/** The file-level prefilter: a file that names no modeled API needs no parse. */
+export function fileMentionsModel(text: string): boolean {
+  return MODEL_MENTION.test(text);
+}
+
+/** A function that calls a modeled API, or writes a resource's flags for its caller. */
 export function mentionsModel(text: string): boolean {
   return MODEL_MENTION.test(text) || FLAGS_WRITE.test(text);
 }
@@ -39,9 +50,19 @@ export function collectFacts(text: string, functions: FunctionInfo[]): FileFacts
   for (const m of text.matchAll(DEFINE)) defines.set(m[1] as string, (m[2] as string).replace(/\\\n/g, ' ').replace(/\/\*.*?\*\/|\/\/.*$/g, '').trim());
   const byName = new Map<string, FunctionInfo>();
   const relevant = new Set<string>();
+  const direct = new Set<string>();
+  const creators = new Set<string>();
   for (const f of functions) {
     if (!byName.has(f.name)) byName.set(f.name, f);
-    if (mentionsModel(text.slice(f.bodyStart, f.bodyEnd))) relevant.add(f.name);
+    const body = text.slice(f.bodyStart, f.bodyEnd);
+    if (MODEL_MENTION.test(body)) direct.add(f.name);
+    if (CREATOR_MENTION.test(body)) creators.add(f.name);
+    if (direct.has(f.name) || FLAGS_WRITE.test(body)) relevant.add(f.name);
   }
-  return { text, strings, defines, functions: byName, relevant };
+  const entries = new Set(direct);
+  if (relevant.size) {
+    const calls = wordsRegex([...relevant]);
+    for (const f of functions) if (!entries.has(f.name) && calls.test(text.slice(f.bodyStart, f.bodyEnd))) entries.add(f.name);
+  }
+  return { text, strings, defines, functions: byName, relevant, entries, creators };
 }

@@ -2,6 +2,7 @@
 
 import type { ConstEnv, KernelProfile, MachineLayout } from '../../../model/src/index.js';
 import type { FileFacts } from '../analysis/facts.js';
+import type { Site } from './state.js';
 
 export interface Budget {
   /** Node visits left before the exploration stops and reports a partial analysis. */
@@ -19,4 +20,6 @@ export interface EngineContext {
   inlineDepth: number;
   /** Name of the function being walked, for traces of inlined helpers. */
   functionName: string;
+  /** Inside an inlined helper: the call in the analyzed function that reached it. */
+  callSite?: Site;
 }

@@ -274,7 +274,7 @@ export class Evaluator {
         const handle = s.ops.length;
         if (isRequest(op) && !o.requireOk) {
           // A request on its failure outcome leaves the tree as it was.
-          s.ops.push({ op, expectOk: false, site, callee, trace: s.trace.length });
+          s.ops.push({ op, expectOk: false, site, at: this.ctx.callSite ?? site, callee, trace: s.trace.length });
           continue;
         }
         const effect = s.mutableWorld().apply('owner', handle, op);
@@ -284,7 +284,7 @@ export class Evaluator {
         }
         if (effect.created) created = handle;
         if (effect.warning) msgs.push(effect.warning);
-        s.ops.push({ op, expectOk: effect.ok, site, callee, trace: s.trace.length });
+        s.ops.push({ op, expectOk: effect.ok, site, at: this.ctx.callSite ?? site, callee, trace: s.trace.length });
       }
       if (!feasible) continue;
       s.trace.push({ site, message: `${o.note}${msgs.length ? ` (${msgs.join('; ')})` : ''}` });

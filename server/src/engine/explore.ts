@@ -12,11 +12,19 @@ import { PathState, siteOf } from './state.js';
 /** Times a loop's back edge may be taken on one path: the body runs at most twice. */
 const MAX_BACK_EDGES = 1;
 
+/**
+ * Distinct states kept per CFG node. Later arrivals are dropped: every kept state is a real
+ * path prefix, so this loses paths (possible misses), never invents one (no false alarm).
+ */
+export const MAX_STATES_PER_NODE = 48;
+
 export interface Exploration {
   /** States that reached the end of the function (returned or fell off the end). */
   ends: PathState[];
   /** True when the step budget ran out before every path was walked. */
   partial: boolean;
+  /** States dropped at nodes that already held MAX_STATES_PER_NODE others. */
+  dropped: number;
 }
 
 /** A static helper the engine can inline: its CFG and parameter names. */
@@ -28,8 +36,12 @@ export interface HelperBody {
 export type HelperLookup = (name: string) => HelperBody | undefined;
 
 export function explore(cfg: Cfg, init: PathState, ctx: EngineContext, helpers: HelperLookup): Exploration {
-  const runHelper: HelperRunner = (name, args, st, _call, outer) => {
+  const runHelper: HelperRunner = (name, args, st, call, outer) => {
     if (outer.inlineDepth > 0 || !outer.facts.relevant.has(name)) return undefined;
+    // Walking a helper only pays when it acts on something the caller holds, or creates
+    // something itself (a request, an add); otherwise its effects are invisible to the model.
+    const carries = args.some((v) => v.k === 'ptr' || v.k === 'status' || v.k === 'errptr');
+    if (!carries && !outer.facts.creators.has(name)) return undefined;
     const body = helpers(name);
     if (!body) return undefined;
     const callee = st.fork();
@@ -39,7 +51,7 @@ export function explore(cfg: Cfg, init: PathState, ctx: EngineContext, helpers: 
       const v = args[i];
       if (v && v.k !== 'unknown') callee.bindings.set(p, v);
     });
-    const inner = explore(body.cfg, callee, { ...outer, inlineDepth: 1, functionName: name }, helpers);
+    const inner = explore(body.cfg, callee, { ...outer, inlineDepth: 1, functionName: name, callSite: siteOf(call) }, helpers);
     return inner.ends.map((end) => {
       const back = end.fork();
       back.bindings = new Map(st.bindings);
@@ -51,6 +63,8 @@ export function explore(cfg: Cfg, init: PathState, ctx: EngineContext, helpers: 
   const ev = new Evaluator(ctx, runHelper);
   const ends: PathState[] = [];
   const seen = new Map<number, Set<string>>();
+  const tested = testedLvalues(cfg);
+  let dropped = 0;
   const work: { node: number; st: PathState }[] = [{ node: cfg.entry, st: init }];
 
   const follow = (st: PathState, edge: CfgEdge): void => {
@@ -67,10 +81,14 @@ export function explore(cfg: Cfg, init: PathState, ctx: EngineContext, helpers: 
 
   while (work.length) {
     const { node, st } = work.pop() as { node: number; st: PathState };
-    const key = st.key();
+    const key = st.key(tested);
     let keys = seen.get(node);
     if (!keys) seen.set(node, (keys = new Set()));
     if (keys.has(key)) continue;
+    if (keys.size >= MAX_STATES_PER_NODE) {
+      dropped++;
+      continue;
+    }
     keys.add(key);
     if (--ctx.budget.steps < 0) {
       ctx.budget.exhausted = true;
@@ -137,7 +155,19 @@ export function explore(cfg: Cfg, init: PathState, ctx: EngineContext, helpers: 
         toAll(st, edges);
     }
   }
-  return { ends, partial: ctx.budget.exhausted };
+  return { ends, partial: ctx.budget.exhausted, dropped };
+}
+
+/** Lvalues read by some branch or switch condition: the plain values worth telling apart. */
+function testedLvalues(cfg: Cfg): Set<string> {
+  const out = new Set<string>();
+  for (const n of cfg.nodes) {
+    const cond = n.kind === 'branch' ? n.cond : n.kind === 'switch' ? n.disc : undefined;
+    cond?.walk((c) => {
+      if (isLvalue(c)) out.add(lvalueKey(c));
+    });
+  }
+  return out;
 }
 
 /**

@@ -31,6 +31,8 @@ export interface LoggedStep {
   /** Whether the op succeeded on this path (the outcome the engine chose). */
   expectOk: boolean;
   site: Site;
+  /** Where the analyzed function performed it: `site`, or the call of the inlined helper. */
+  at: Site;
   callee: string;
   /** Index of the trace step that describes it. */
   trace: number;
@@ -93,15 +95,22 @@ export class PathState {
     this.versions.set(name, this.version(name) + 1);
   }
 
-  /** Identity of the state for merging paths: two states with one key behave alike from here on. */
-  key(): string {
+  /**
+   * Identity of the state for merging paths: two states with one key behave alike for the
+   * model from here on. Values the model produced (pointers to its objects, statuses, error
+   * pointers) always count; plain values count only for lvalues some branch tests
+   * (`tested`). Symbolic values and versions are left out: they only name expressions, and
+   * keeping them would stop paths from merging after every assignment.
+   */
+  key(tested: ReadonlySet<string>): string {
     const b: string[] = [];
-    for (const [k, v] of [...this.bindings].sort((x, y) => (x[0] < y[0] ? -1 : 1))) {
-      if (v.k !== 'unknown') b.push(`${k}=${valueKey(v)}`);
+    for (const [k, v] of this.bindings) {
+      if (v.k === 'ptr' || v.k === 'status' || v.k === 'errptr') b.push(`${k}=${valueKey(v)}`);
+      else if ((v.k === 'int' || v.k === 'null' || v.k === 'nonnull') && tested.has(k)) b.push(`${k}=${valueKey(v)}`);
     }
+    b.sort();
     const ops = this.ops.map((o) => `${o.callee}@${o.site.start}:${o.expectOk ? 1 : 0}`).join(',');
     const loops = [...this.loops].map(([k, v]) => `${k}:${v}`).join(',');
-    const ver = [...this.versions].map(([k, v]) => `${k}:${v}`).join(',');
-    return `${b.join(';')}|${ops}|${loops}|${ver}|${this.returned ? valueKey(this.returned) : ''}`;
+    return `${b.join(';')}|${ops}|${loops}|${this.returned ? valueKey(this.returned) : ''}`;
   }
 }

@@ -34,7 +34,7 @@ export default createRule({
         const opener = lastFlagWrite(run, racerAt, logged);
         const add = logged[failed.step.index] as LoggedStep;
         const request = logged.find((o, i) => o.op.kind === 'request_region' && run.world.resolve('owner', i)?.id === container.id) ?? req;
-        const site = (opener ?? add).site;
+        const site = (opener ?? add).at;
         ctx.report({
           site,
           message: `BUSY is cleared on the region requested at line ${request.site.line + 1} before ${add.callee}() adds memory inside it: ` +

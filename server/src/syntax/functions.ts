@@ -37,11 +37,20 @@ function declaredName(declarator: TSNode | null): TSNode | undefined {
   return undefined;
 }
 
-function fromDefinition(n: TSNode, recovered: boolean): FunctionInfo | undefined {
+function fromDefinition(n: TSNode, prev: TSNode | null | undefined, recovered: boolean): FunctionInfo | undefined {
   const body = n.childForFieldName('body');
-  const nameNode = declaredName(n.childForFieldName('declarator'));
+  const declarator = n.childForFieldName('declarator');
+  let nameNode = declaredName(declarator);
+  // `static int MACRO name(void)` with an unknown attribute macro parses as a definition whose
+  // type is `name` and whose declarator is `(void)`: the function is named by the type.
+  const type = n.childForFieldName('type');
+  if (declarator?.type === 'parenthesized_declarator' && type?.type === 'type_identifier') {
+    nameNode = type;
+    recovered = true;
+  }
   if (!body || !nameNode) return undefined;
-  const isStatic = n.children.some((c) => c?.type === 'storage_class_specifier' && c.text === 'static');
+  const isStatic = n.children.some((c) => c?.type === 'storage_class_specifier' && c.text === 'static') ||
+    (recovered && prev?.type === 'declaration' && prev.hasError && /^\s*static\b/.test(prev.text));
   return {
     name: nameNode.text, isStatic, start: n.startIndex, end: n.endIndex, bodyStart: body.startIndex, bodyEnd: body.endIndex,
     line: n.startPosition.row, nameLine: nameNode.startPosition.row, nameCol: nameNode.startPosition.column, node: n, recovered,
@@ -50,43 +59,73 @@ function fromDefinition(n: TSNode, recovered: boolean): FunctionInfo | undefined
 
 /**
  * A `compound_statement` at file level whose previous sibling ends in a parenthesized list,
- * such as `SYSCALL_DEFINE2(name, ...)` or `static int __init foo(void) MACRO_ATTR`.
+ * such as `SYSCALL_DEFINE2(name, ...)` or `static int __init foo(void) MACRO_ATTR`. The
+ * head is scanned backwards by hand (bounded, no backtracking regex on huge ERROR nodes).
  */
-function fromOrphanBody(body: TSNode, text: string): FunctionInfo | undefined {
-  const prev = body.previousSibling;
+function fromOrphanBody(body: TSNode, prev: TSNode | null | undefined, text: string): FunctionInfo | undefined {
   if (!prev) return undefined;
-  const head = text.slice(prev.startIndex, body.startIndex);
-  const m = /([A-Za-z_]\w*)\s*\(([^()]*(?:\([^()]*\)[^()]*)*)\)\s*(?:[A-Za-z_]\w*(?:\([^()]*\))?\s*)*$/.exec(head);
-  if (!m) return undefined;
-  const macro = m[1] as string;
+  const from = Math.max(prev.startIndex, body.startIndex - 1024);
+  const head = text.slice(from, body.startIndex);
+  const stop = Math.max(head.lastIndexOf(';'), head.lastIndexOf('}'));
+  const close = head.lastIndexOf(')');
+  if (close <= stop) return undefined;
+  // Only attribute-like words may follow the parameter list.
+  if (!/^[\s\w]*$/.test(head.slice(close + 1))) return undefined;
+  let depth = 0;
+  let open = -1;
+  for (let i = close; i > stop; i--) {
+    const ch = head[i];
+    if (ch === ')') depth++;
+    else if (ch === '(' && --depth === 0) {
+      open = i;
+      break;
+    }
+  }
+  if (open < 0) return undefined;
+  const before = /([A-Za-z_]\w*)\s*$/.exec(head.slice(Math.max(stop + 1, open - 128), open));
+  if (!before) return undefined;
+  const macro = before[1] as string;
   // SYSCALL_DEFINEn(name, ...) and similar macros name the function in their first argument.
-  const first = /^\s*([A-Za-z_]\w*)/.exec(m[2] ?? '')?.[1];
-  const name = /^[A-Z0-9_]+$/.test(macro) && first ? first : macro;
-  const nameOffset = prev.startIndex + head.indexOf(name === macro ? macro : name, m.index);
-  const before = text.slice(0, nameOffset);
-  const nameLine = before.split('\n').length - 1;
+  const first = /^\s*([A-Za-z_]\w*)/.exec(head.slice(open + 1, close))?.[1];
+  const byArg = /^[A-Z0-9_]+$/.test(macro) && first !== undefined;
+  const name = byArg ? (first as string) : macro;
+  const nameOffset = byArg ? from + open + 1 + head.slice(open + 1).indexOf(name) : from + open - before[0].length + before[0].indexOf(macro);
+  const lineStart = text.lastIndexOf('\n', nameOffset - 1) + 1;
+  const startOffset = from + stop + 1;
+  // Lines are counted back from the body, whose row tree-sitter knows: no scan of the file.
+  const rowBefore = (offset: number): number => body.startPosition.row - countNewlines(text, offset, body.startIndex);
   return {
-    name, isStatic: /\bstatic\b/.test(head), start: prev.startIndex, end: body.endIndex, bodyStart: body.startIndex,
-    bodyEnd: body.endIndex, line: prev.startPosition.row, nameLine, nameCol: nameOffset - (before.lastIndexOf('\n') + 1),
+    name, isStatic: /\bstatic\b/.test(head.slice(stop + 1)), start: startOffset, end: body.endIndex, bodyStart: body.startIndex,
+    bodyEnd: body.endIndex, line: rowBefore(startOffset), nameLine: rowBefore(nameOffset), nameCol: nameOffset - lineStart,
     node: body, recovered: true,
   };
+}
+
+function countNewlines(text: string, from: number, to: number): number {
+  let n = 0;
+  for (let i = text.indexOf('\n', from); i !== -1 && i < to; i = text.indexOf('\n', i + 1)) n++;
+  return n;
 }
 
 /** Every function that can be delimited, in source order. Never throws on broken input. */
 export function findFunctions(tree: Tree, text: string): FunctionInfo[] {
   const out: FunctionInfo[] = [];
   const visit = (parent: TSNode, inError: boolean): void => {
-    for (const n of parent.children) {
+    // Siblings come from one children array: previousSibling is linear in tree-sitter, and
+    // ERROR nodes can have thousands of children.
+    const kids = parent.children;
+    for (let i = 0; i < kids.length; i++) {
+      const n = kids[i];
       if (!n) continue;
       if (n.type === 'function_definition') {
-        const f = fromDefinition(n, inError || n.hasError);
+        const f = fromDefinition(n, kids[i - 1], inError || n.hasError);
         if (f) out.push(f);
       } else if (n.type === 'ERROR' || n.type === 'preproc_if' || n.type === 'preproc_ifdef' ||
                  n.type === 'preproc_else' || n.type === 'preproc_elif' || n.type === 'linkage_specification' ||
                  n.type === 'declaration_list') {
         visit(n, inError || n.type === 'ERROR');
       } else if (n.type === 'compound_statement') {
-        const f = fromOrphanBody(n, text);
+        const f = fromOrphanBody(n, kids[i - 1], text);
         if (f) out.push(f);
       }
     }

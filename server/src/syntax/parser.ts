@@ -4,6 +4,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { Edit, Language, Parser, Tree } from 'web-tree-sitter';
+import { maskKernelMacros } from './macros.js';
 
 export type { Tree, Node as TSNode, Point } from 'web-tree-sitter';
 
@@ -53,39 +54,33 @@ export class CParser {
   }
 
   /**
-   * Parses `text`, reusing `old` (already edited to match) when given. Returns undefined only
-   * when the time limit was hit. Tree-sitter never fails on bad input: it returns ERROR nodes.
+   * Parses `text` (with kernel annotation macros masked, see macros.ts), reusing `old`
+   * (already edited to match) when given. Returns undefined only when the time limit was hit.
+   * Tree-sitter never fails on bad input: it returns ERROR nodes.
    */
   parse(text: string, old?: Tree, limits: ParseLimits = {}): Tree | undefined {
     const deadline = limits.timeoutMs ? performance.now() + limits.timeoutMs : undefined;
     // Returning true from the progress callback cancels the parse.
     const options = deadline === undefined ? undefined : { progressCallback: () => performance.now() > deadline };
-    const tree = this.parser.parse(text, old ?? null, options);
+    const tree = this.parser.parse(maskKernelMacros(text), old ?? null, options);
     if (!tree) this.parser.reset();
     return tree ?? undefined;
   }
 }
 
-/** The tree-sitter edit for replacing [start, oldEnd) of `before` with `inserted`. */
-export function editFor(before: string, start: number, oldEnd: number, inserted: string): Edit {
-  const startPosition = pointAt(before, start);
-  const oldEndPosition = pointAt(before, oldEnd);
-  const newEndPosition = advance(startPosition, inserted);
-  return new Edit({ startIndex: start, oldEndIndex: oldEnd, newEndIndex: start + inserted.length, startPosition, oldEndPosition, newEndPosition });
+export interface TextPoint {
+  row: number;
+  column: number;
 }
 
-function pointAt(text: string, offset: number): { row: number; column: number } {
-  let row = 0;
-  let lineStart = 0;
-  for (let i = text.indexOf('\n'); i !== -1 && i < offset; i = text.indexOf('\n', i + 1)) {
-    row++;
-    lineStart = i + 1;
-  }
-  return { row, column: offset - lineStart };
-}
-
-function advance(p: { row: number; column: number }, inserted: string): { row: number; column: number } {
+/**
+ * The tree-sitter edit for replacing [start, oldEnd) with `inserted`, given the points of
+ * both ends (LSP positions are the same points: lines and UTF-16 columns).
+ */
+export function makeEdit(start: number, oldEnd: number, startPosition: TextPoint, oldEndPosition: TextPoint, inserted: string): Edit {
   const lines = inserted.split('\n');
-  if (lines.length === 1) return { row: p.row, column: p.column + inserted.length };
-  return { row: p.row + lines.length - 1, column: (lines[lines.length - 1] as string).length };
+  const newEndPosition = lines.length === 1
+    ? { row: startPosition.row, column: startPosition.column + inserted.length }
+    : { row: startPosition.row + lines.length - 1, column: (lines[lines.length - 1] as string).length };
+  return new Edit({ startIndex: start, oldEndIndex: oldEnd, newEndIndex: start + inserted.length, startPosition, oldEndPosition, newEndPosition });
 }

@@ -1,0 +1,43 @@
+// The VS Code extension: starts the language server over IPC and adds the palette commands.
+
+import * as path from 'node:path';
+import * as vscode from 'vscode';
+import { LanguageClient, LanguageClientOptions, ServerOptions, TransportKind } from 'vscode-languageclient/node';
+
+let client: LanguageClient | undefined;
+
+export async function activate(context: vscode.ExtensionContext): Promise<void> {
+  const module = context.asAbsolutePath(path.join('dist', 'server.js'));
+  const serverOptions: ServerOptions = {
+    run: { module, transport: TransportKind.ipc },
+    debug: { module, transport: TransportKind.ipc, options: { execArgv: ['--nolazy', '--inspect=6009'] } },
+  };
+  const output = vscode.window.createOutputChannel('iomem-lens', { log: true });
+  const clientOptions: LanguageClientOptions = {
+    documentSelector: [{ scheme: 'file', language: 'c' }, { scheme: 'untitled', language: 'c' }, { scheme: 'file', language: 'cpp' }],
+    synchronize: { configurationSection: 'iomemLens' },
+    outputChannel: output,
+  };
+  client = new LanguageClient('iomemLens', 'iomem-lens', serverOptions, clientOptions);
+  context.subscriptions.push(
+    vscode.commands.registerCommand('iomem-lens.showLayout', async () => {
+      const r = await client?.sendRequest<{ name: string; iomem: string } | undefined>('workspace/executeCommand', { command: 'iomem-lens.showLayout', arguments: [] });
+      if (!r) return;
+      const doc = await vscode.workspace.openTextDocument({ content: `# ${r.name} (flags in brackets are not shown by /proc/iomem)\n${r.iomem}`, language: 'plaintext' });
+      await vscode.window.showTextDocument(doc, { preview: true });
+    }),
+    vscode.commands.registerCommand('iomem-lens.showProfile', async () => {
+      const r = await client?.sendRequest<{ kernel: string; arch: string; source: string } | undefined>('workspace/executeCommand', { command: 'iomem-lens.showProfile', arguments: [] });
+      if (r) void vscode.window.showInformationMessage(`iomem-lens: kernel ${r.kernel} ${r.arch} (${r.source})`);
+    }),
+    vscode.commands.registerCommand('iomem-lens.restartServer', async () => {
+      await client?.restart();
+    }),
+  );
+  await client.start();
+}
+
+export async function deactivate(): Promise<void> {
+  await client?.stop();
+  client = undefined;
+}

@@ -1,0 +1,127 @@
+// Command-line parsing for `iomem-lens check`. Small and explicit: every option is listed
+// in USAGE, and every bad value is a usage error naming it.
+
+import { ARCHES, isArch, parseKernelVersion } from '../../../model/src/index.js';
+import { RULES_BY_ID } from '../rules/index.js';
+
+export const USAGE = `usage: iomem-lens <command> [options]
+
+commands:
+  check [options] PATH...   analyze C files and directories (recursive: .c and .h)
+  lsp [--stdio]             run the language server over stdio (Neovim, Helix, Emacs...)
+  rules                     list the rules and their default severities
+  --version                 print the version
+  --help                    print this help
+
+check options:
+  --format text|json|sarif  output format (default: text, gcc style)
+  --trace                   text format: follow each finding with its trace as note: lines
+  --kernel X.Y              kernel version (default: the tree's Makefile, else 6.12)
+  --arch NAME               ${ARCHES.join('|')} (default: the tree's .config, else x86_64)
+  --layout FILE             /proc/iomem dump to simulate on (default: built-in x86_64 server)
+  --rule ID                 run only this rule (repeatable)
+  --disable ID              do not run this rule (repeatable)
+  --path-bound N            node visits per function before the analysis is partial (default 50000)
+  -j, --jobs N              worker threads for directories (default: number of CPUs)
+  -o, --output FILE         write the report to FILE
+  -q, --quiet               no notes on stderr
+
+exit status: 0 no findings, 1 findings, 2 usage or fatal error`;
+
+export interface CheckArgs {
+  paths: string[];
+  format: 'text' | 'json' | 'sarif';
+  trace: boolean;
+  kernel?: string;
+  arch?: string;
+  layout?: string;
+  only: string[];
+  disable: string[];
+  pathBound?: number;
+  jobs?: number;
+  output?: string;
+  quiet: boolean;
+}
+
+export class UsageError extends Error {}
+
+export function parseCheckArgs(argv: string[]): CheckArgs {
+  const a: CheckArgs = { paths: [], format: 'text', trace: false, only: [], disable: [], quiet: false };
+  for (let i = 0; i < argv.length; i++) {
+    const raw = argv[i] as string;
+    const eq = raw.startsWith('--') ? raw.indexOf('=') : -1;
+    const opt = eq > 0 ? raw.slice(0, eq) : raw;
+    const value = (): string => {
+      if (eq > 0) return raw.slice(eq + 1);
+      const v = argv[++i];
+      if (v === undefined) throw new UsageError(`${opt} needs a value`);
+      return v;
+    };
+    switch (opt) {
+      case '--format': {
+        const f = value();
+        if (f !== 'text' && f !== 'json' && f !== 'sarif') throw new UsageError(`--format ${f}: expected text, json or sarif`);
+        a.format = f;
+        break;
+      }
+      case '--trace': a.trace = true; break;
+      case '--kernel': {
+        const v = value();
+        if (!parseKernelVersion(v)) throw new UsageError(`--kernel ${v}: expected a kernel version such as 6.12`);
+        a.kernel = v;
+        break;
+      }
+      case '--arch': {
+        const v = value();
+        if (!isArch(v)) throw new UsageError(`--arch ${v}: expected one of ${ARCHES.join(', ')}`);
+        a.arch = v;
+        break;
+      }
+      case '--layout': a.layout = value(); break;
+      case '--rule': case '--disable': {
+        const id = value();
+        if (!RULES_BY_ID.has(id)) throw new UsageError(`${opt} ${id}: unknown rule (see \`iomem-lens rules\`)`);
+        (opt === '--rule' ? a.only : a.disable).push(id);
+        break;
+      }
+      case '--path-bound': {
+        const v = value();
+        const n = Number(v);
+        if (!Number.isInteger(n) || n < 100 || n > 10_000_000) throw new UsageError(`--path-bound ${v}: expected an integer from 100 to 10000000`);
+        a.pathBound = n;
+        break;
+      }
+      case '-j': case '--jobs': {
+        const v = value();
+        const n = Number(v);
+        if (!Number.isInteger(n) || n < 0 || n > 256) throw new UsageError(`${opt} ${v}: expected a number of threads (0 runs in this thread)`);
+        a.jobs = n;
+        break;
+      }
+      case '-o': case '--output': a.output = value(); break;
+      case '-q': case '--quiet': a.quiet = true; break;
+      case '--':
+        a.paths.push(...argv.slice(i + 1));
+        i = argv.length;
+        break;
+      default:
+        if (raw.startsWith('-') && raw !== '-') throw new UsageError(`unknown option ${raw}`);
+        a.paths.push(raw);
+    }
+  }
+  if (a.paths.length === 0) throw new UsageError('check needs at least one file or directory');
+  return a;
+}
+
+/** The settings object the options stand for (the same shape the editor sends). */
+export function settingsFromArgs(a: CheckArgs): Record<string, unknown> {
+  const rules: Record<string, string> = {};
+  if (a.only.length) for (const id of RULES_BY_ID.keys()) if (!a.only.includes(id)) rules[id] = 'off';
+  for (const id of a.disable) rules[id] = 'off';
+  return {
+    kernel: { version: a.kernel ?? 'auto', arch: a.arch ?? 'auto' },
+    rules,
+    ...(a.pathBound !== undefined ? { pathBound: a.pathBound } : {}),
+    ...(a.layout !== undefined ? { layout: a.layout } : {}),
+  };
+}

@@ -1,0 +1,58 @@
+// Checking one file from disk: read, refuse binary and oversized input, prefilter on raw
+// bytes, parse with a time limit, analyze, and free the tree at once.
+
+import * as fs from 'node:fs';
+import { FunctionCache, analyzeTree } from '../analysis/analyze.js';
+import { fileMentionsModel } from '../analysis/facts.js';
+import type { Finding } from '../analysis/finding.js';
+import type { AnalysisOptions } from '../analysis/options.js';
+import type { CParser } from '../syntax/parser.js';
+
+export const MAX_FILE_BYTES = 8 << 20;
+export const PARSE_TIMEOUT_MS = 20_000;
+
+export interface FileResult {
+  file: string;
+  findings: Finding[];
+  parsed: boolean;
+  skipped?: string;
+  notes: string[];
+}
+
+export function checkFile(file: string, parser: CParser, opts: AnalysisOptions, cache?: FunctionCache): FileResult {
+  const res: FileResult = { file, findings: [], parsed: false, notes: [] };
+  let buf: Buffer;
+  try {
+    buf = fs.readFileSync(file);
+  } catch (e) {
+    res.skipped = `cannot read (${(e as NodeJS.ErrnoException).code ?? String(e)})`;
+    return res;
+  }
+  if (buf.subarray(0, 8192).includes(0)) {
+    res.skipped = 'binary file (NUL bytes), not C source';
+    return res;
+  }
+  // Identifiers are ASCII: latin1 decoding is exact for the prefilter and much cheaper.
+  if (!fileMentionsModel(buf.toString('latin1'))) return res;
+  if (buf.length > MAX_FILE_BYTES) {
+    res.skipped = `too large (${(buf.length / (1 << 20)).toFixed(1)} MiB, limit ${MAX_FILE_BYTES >> 20} MiB)`;
+    return res;
+  }
+  const text = buf.toString('utf8');
+  const tree = parser.parse(text, undefined, { timeoutMs: PARSE_TIMEOUT_MS });
+  if (!tree) {
+    res.skipped = `parse did not finish in ${PARSE_TIMEOUT_MS / 1000} s`;
+    return res;
+  }
+  try {
+    res.parsed = true;
+    const a = analyzeTree(tree, text, opts, cache, {
+      onError: (fn, err) => res.notes.push(`${file}: internal error analyzing ${fn}(), skipped: ${err instanceof Error ? err.message : String(err)}`),
+    });
+    res.findings = a.findings;
+    for (const p of a.partial) res.notes.push(`${file}: ${p.function}(): ${p.reason}`);
+  } finally {
+    tree.delete();
+  }
+  return res;
+}

@@ -1,0 +1,59 @@
+// SARIF 2.1.0, with each trace as a code flow.
+
+import { RULES } from '../../rules/index.js';
+import type { Severity } from '../../rules/rule.js';
+import { TOOL_NAME, ruleDocUrl, toolVersion } from '../../version.js';
+import type { CheckReport } from '../report.js';
+
+function level(s: Severity): 'error' | 'warning' | 'note' {
+  return s === 'error' ? 'error' : s === 'warning' ? 'warning' : 'note';
+}
+
+function uri(file: string): string {
+  return file.split('/').map(encodeURIComponent).join('/');
+}
+
+export function toSarif(report: CheckReport): object {
+  return {
+    $schema: 'https://json.schemastore.org/sarif-2.1.0.json',
+    version: '2.1.0',
+    runs: [{
+      tool: {
+        driver: {
+          name: TOOL_NAME, version: toolVersion(), informationUri: 'https://github.com/iomem-lens/iomem-lens',
+          rules: RULES.map((r) => ({
+            id: r.meta.id, shortDescription: { text: r.meta.summary }, helpUri: ruleDocUrl(r.meta.id),
+            defaultConfiguration: { level: level(r.meta.defaultSeverity) },
+          })),
+        },
+      },
+      columnKind: 'utf16CodeUnits',
+      results: report.findings.map((f) => ({
+        ruleId: f.rule,
+        level: level(f.severity),
+        message: { text: f.message },
+        locations: [{
+          physicalLocation: {
+            artifactLocation: { uri: uri(f.file) },
+            region: { startLine: f.line + 1, startColumn: f.col + 1, endLine: f.endLine + 1, endColumn: f.endCol + 1 },
+          },
+          logicalLocations: [{ name: f.function, kind: 'function' }],
+        }],
+        codeFlows: f.trace.length ? [{
+          threadFlows: [{
+            locations: f.trace.map((t) => ({
+              location: {
+                physicalLocation: { artifactLocation: { uri: uri(f.file) }, region: { startLine: t.line + 1, startColumn: t.col + 1 } },
+                message: { text: t.actor === 'racer' ? `(racing actor) ${t.message}` : t.message },
+              },
+            })),
+          }],
+        }] : [],
+      })),
+    }],
+  };
+}
+
+export function formatSarif(report: CheckReport): string {
+  return `${JSON.stringify(toSarif(report), null, 2)}\n`;
+}

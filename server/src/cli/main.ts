@@ -1,0 +1,46 @@
+// Entry point of the `iomem-lens` command.
+
+import { RULES } from '../rules/index.js';
+import { startStdioServer } from '../lsp/server.js';
+import { toolVersion } from '../version.js';
+import { USAGE, UsageError, parseCheckArgs } from './args.js';
+import { runCheck } from './check.js';
+
+async function main(argv: string[]): Promise<number> {
+  const [cmd, ...rest] = argv;
+  switch (cmd) {
+    case 'check':
+      return runCheck(parseCheckArgs(rest));
+    case 'lsp':
+      if (rest.some((a) => a !== '--stdio')) throw new UsageError(`lsp: unknown option ${rest.find((a) => a !== '--stdio')} (only --stdio is supported)`);
+      startStdioServer();
+      return new Promise<number>(() => undefined); // runs until the client says exit
+    case 'rules':
+      for (const r of RULES) process.stdout.write(`${r.meta.id.padEnd(28)} ${r.meta.defaultSeverity.padEnd(8)} ${r.meta.summary}\n`);
+      return 0;
+    case '--version':
+    case '-V':
+      process.stdout.write(`iomem-lens ${toolVersion()}\n`);
+      return 0;
+    case '--help':
+    case '-h':
+    case 'help':
+      process.stdout.write(`${USAGE}\n`);
+      return 0;
+    case undefined:
+      throw new UsageError('no command given');
+    default:
+      throw new UsageError(`unknown command ${cmd}`);
+  }
+}
+
+main(process.argv.slice(2)).then(
+  (code) => {
+    process.exitCode = code;
+  },
+  (e: unknown) => {
+    if (e instanceof UsageError) process.stderr.write(`iomem-lens: ${e.message}\n\n${USAGE}\n`);
+    else process.stderr.write(`iomem-lens: fatal: ${e instanceof Error ? e.message : String(e)}\n`);
+    process.exitCode = 2;
+  },
+);

@@ -1,0 +1,22 @@
+// The result of a `check` run, shared by every output format.
+
+import type { KernelProfile } from '../../../model/src/index.js';
+import type { Finding } from '../analysis/finding.js';
+
+export interface FileFinding extends Finding {
+  /** The path as the user gave it (or joined under a directory they gave). */
+  file: string;
+}
+
+export interface CheckReport {
+  profile: KernelProfile;
+  findings: FileFinding[];
+  stats: {
+    files: number;
+    parsed: number;
+    skipped: { file: string; reason: string }[];
+    ms: number;
+  };
+  /** Notes for stderr: settings problems, partial analyses, contained errors. */
+  notes: string[];
+}

@@ -1,0 +1,95 @@
+// Runs `check` over a file list: in this thread for a handful of files, else on worker
+// threads that pull paths from one shared queue so no worker idles while others work.
+
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { Worker } from 'node:worker_threads';
+import { FunctionCache } from '../analysis/analyze.js';
+import { resolveSettings } from '../settings.js';
+import { CParser } from '../syntax/parser.js';
+import { FileResult, checkFile } from './checkFile.js';
+
+/** What a worker needs to rebuild the analysis options itself (options hold class instances). */
+export interface WorkerSetup {
+  settings: unknown;
+  root: string | undefined;
+}
+
+export type WorkerRequest = { kind: 'files'; files: string[] } | { kind: 'done' };
+export type WorkerReply = { kind: 'ready' } | { kind: 'results'; results: FileResult[] } | { kind: 'fatal'; message: string };
+
+const IN_PROCESS_MAX = 16;
+const BATCH = 8;
+
+export function defaultJobs(): number {
+  return Math.max(1, Math.min(8, typeof os.availableParallelism === 'function' ? os.availableParallelism() : os.cpus().length));
+}
+
+export interface ScanProgress {
+  (done: number, total: number): void;
+}
+
+export async function scanFiles(files: string[], setup: WorkerSetup, jobs: number, progress?: ScanProgress): Promise<FileResult[]> {
+  const workerPath = path.join(__dirname, 'worker.js');
+  if (files.length <= IN_PROCESS_MAX || jobs <= 0 || !fs.existsSync(workerPath)) {
+    return scanInProcess(files, setup, progress);
+  }
+  return scanWithWorkers(files, setup, Math.min(jobs, Math.ceil(files.length / BATCH)), workerPath, progress);
+}
+
+async function scanInProcess(files: string[], setup: WorkerSetup, progress?: ScanProgress): Promise<FileResult[]> {
+  const parser = await CParser.load();
+  const { options } = resolveSettings(setup.settings, setup.root);
+  const cache = new FunctionCache();
+  const out: FileResult[] = [];
+  for (const f of files) {
+    out.push(checkFile(f, parser, options, cache));
+    progress?.(out.length, files.length);
+  }
+  return out;
+}
+
+function scanWithWorkers(files: string[], setup: WorkerSetup, jobs: number, workerPath: string, progress?: ScanProgress): Promise<FileResult[]> {
+  return new Promise((resolve, reject) => {
+    const results: FileResult[] = [];
+    let next = 0;
+    let live = jobs;
+    let failed = false;
+    const feed = (w: Worker): void => {
+      if (next >= files.length) {
+        w.postMessage({ kind: 'done' } satisfies WorkerRequest);
+        return;
+      }
+      const batch = files.slice(next, next + BATCH);
+      next += batch.length;
+      w.postMessage({ kind: 'files', files: batch } satisfies WorkerRequest);
+    };
+    for (let i = 0; i < jobs; i++) {
+      const w = new Worker(workerPath, { workerData: setup });
+      w.on('message', (m: WorkerReply) => {
+        if (m.kind === 'ready') feed(w);
+        else if (m.kind === 'results') {
+          results.push(...m.results);
+          progress?.(results.length, files.length);
+          feed(w);
+        } else if (m.kind === 'fatal' && !failed) {
+          failed = true;
+          reject(new Error(m.message));
+        }
+      });
+      w.on('error', (e) => {
+        if (!failed) {
+          failed = true;
+          reject(e);
+        }
+      });
+      w.on('exit', () => {
+        if (--live === 0 && !failed) {
+          const order = new Map(files.map((f, idx) => [f, idx]));
+          resolve(results.sort((a, b) => (order.get(a.file) ?? 0) - (order.get(b.file) ?? 0)));
+        }
+      });
+    }
+  });
+}

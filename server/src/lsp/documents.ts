@@ -1,0 +1,96 @@
+// Open documents: text, version and a syntax tree kept current by incremental edits
+// (tree.edit + parse with the old tree). Trees are deleted as soon as they are replaced.
+
+import { TextDocument } from 'vscode-languageserver-textdocument';
+import type { Range, TextDocumentContentChangeEvent } from 'vscode-languageserver';
+import type { Edit } from 'web-tree-sitter';
+import { CParser, Tree, makeEdit } from '../syntax/parser.js';
+
+/** Larger documents are not parsed: a note says so, the editor keeps working. */
+export const MAX_DOCUMENT_CHARS = 8 << 20;
+const PARSE_TIMEOUT_MS = 5_000;
+
+export interface OpenDocument {
+  uri: string;
+  doc: TextDocument;
+  tree: Tree | undefined;
+  /** Why there is no tree (too large, parse timed out). */
+  unparsed?: string;
+}
+
+/**
+ * The tree edit for one change, widened to whole lines: macro masking (macros.ts) works per
+ * line, so the masked text can differ from the old one anywhere on the touched lines.
+ */
+function lineEdit(doc: TextDocument, range: Range, inserted: string): Edit {
+  // offsetAt clamps out-of-range positions; points are rebuilt from the clamped offsets.
+  const start = doc.offsetAt(range.start);
+  const end = doc.offsetAt(range.end);
+  const text = doc.getText();
+  const lineStart = text.lastIndexOf('\n', start - 1) + 1;
+  let lineEnd = text.indexOf('\n', end);
+  if (lineEnd === -1) lineEnd = text.length;
+  const sp = doc.positionAt(lineStart);
+  const ep = doc.positionAt(lineEnd);
+  const widened = text.slice(lineStart, start) + inserted + text.slice(end, lineEnd);
+  return makeEdit(lineStart, lineEnd, { row: sp.line, column: sp.character }, { row: ep.line, column: ep.character }, widened);
+}
+
+export class DocumentStore {
+  private readonly docs = new Map<string, OpenDocument>();
+
+  constructor(private readonly parser: CParser) {}
+
+  get(uri: string): OpenDocument | undefined {
+    return this.docs.get(uri);
+  }
+
+  all(): OpenDocument[] {
+    return [...this.docs.values()];
+  }
+
+  open(uri: string, languageId: string, version: number, text: string): OpenDocument {
+    this.close(uri);
+    const d: OpenDocument = { uri, doc: TextDocument.create(uri, languageId, version, text), tree: undefined };
+    this.reparse(d, undefined);
+    this.docs.set(uri, d);
+    return d;
+  }
+
+  /** Applies LSP changes in order, editing the tree for each, then reparses once. */
+  change(uri: string, version: number, changes: TextDocumentContentChangeEvent[]): OpenDocument | undefined {
+    const d = this.docs.get(uri);
+    if (!d) return undefined;
+    let incremental = d.tree !== undefined;
+    for (const c of changes) {
+      if ('range' in c && c.range) {
+        if (incremental && d.tree) d.tree.edit(lineEdit(d.doc, c.range, c.text));
+      } else {
+        incremental = false;
+      }
+      d.doc = TextDocument.update(d.doc, [c], version);
+    }
+    this.reparse(d, incremental ? d.tree : undefined);
+    return d;
+  }
+
+  close(uri: string): void {
+    const d = this.docs.get(uri);
+    d?.tree?.delete();
+    this.docs.delete(uri);
+  }
+
+  private reparse(d: OpenDocument, old: Tree | undefined): void {
+    const text = d.doc.getText();
+    const previous = d.tree;
+    d.unparsed = undefined;
+    if (text.length > MAX_DOCUMENT_CHARS) {
+      d.tree = undefined;
+      d.unparsed = `not analyzed: ${(text.length / (1 << 20)).toFixed(1)} MiB is over the ${MAX_DOCUMENT_CHARS >> 20} MiB limit`;
+    } else {
+      d.tree = this.parser.parse(text, old, { timeoutMs: PARSE_TIMEOUT_MS });
+      if (!d.tree) d.unparsed = `not analyzed: parsing took longer than ${PARSE_TIMEOUT_MS / 1000} s`;
+    }
+    if (previous && previous !== d.tree) previous.delete();
+  }
+}

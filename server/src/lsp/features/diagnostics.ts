@@ -1,0 +1,42 @@
+// Findings as LSP diagnostics: rule id as code, a link to the rule's page, the trace as
+// related information.
+
+import { Diagnostic, DiagnosticSeverity } from 'vscode-languageserver';
+import type { FileAnalysis, Finding } from '../../analysis/finding.js';
+import type { Severity } from '../../rules/rule.js';
+import { ruleDocUrl } from '../../version.js';
+
+const SEVERITY: Record<Severity, DiagnosticSeverity> = {
+  error: DiagnosticSeverity.Error,
+  warning: DiagnosticSeverity.Warning,
+  info: DiagnosticSeverity.Information,
+  hint: DiagnosticSeverity.Hint,
+};
+
+export function toDiagnostic(f: Finding, uri: string): Diagnostic {
+  return {
+    range: { start: { line: f.line, character: f.col }, end: { line: f.endLine, character: f.endCol } },
+    severity: SEVERITY[f.severity],
+    code: f.rule,
+    codeDescription: { href: ruleDocUrl(f.rule) },
+    source: 'iomem-lens',
+    message: f.message,
+    relatedInformation: f.trace.map((t, i) => ({
+      location: { uri, range: { start: { line: t.line, character: t.col }, end: { line: t.line, character: t.col } } },
+      message: `${i + 1}. ${t.actor === 'racer' ? '[racing actor] ' : ''}${t.message}`,
+    })),
+    data: { rule: f.rule, start: f.start },
+  };
+}
+
+/** Diagnostics for a document, plus one hint when the analysis was partial or failed. */
+export function diagnosticsFor(a: FileAnalysis, uri: string): Diagnostic[] {
+  const out = a.findings.map((f) => toDiagnostic(f, uri));
+  for (const p of a.partial.concat(a.errors)) {
+    out.push({
+      range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } },
+      severity: DiagnosticSeverity.Hint, source: 'iomem-lens', message: `${p.function}(): ${p.reason}`,
+    });
+  }
+  return out;
+}

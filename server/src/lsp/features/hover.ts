@@ -1,0 +1,41 @@
+// Hovers: on a finding, the finding and its trace; on a modeled kernel API, what the model
+// says it does. Answers come from the last analysis; a hover never waits for a new one.
+
+import type { Hover, Position } from 'vscode-languageserver';
+import { CONTRACT_NAMES } from '../../../../model/src/index.js';
+import type { FileAnalysis } from '../../analysis/finding.js';
+import type { OpenDocument } from '../documents.js';
+
+const API_NOTES: Readonly<Record<string, string>> = {
+  request_mem_region: '`__request_region(&iomem_resource, start, n, name, 0)`: a new **BUSY** resource. A conflict with a resource that is not BUSY is descended into; a BUSY conflict fails (NULL).',
+  __request_region: 'Allocates a **BUSY** resource under `parent`, descending into non-BUSY conflicts; fails on a BUSY one (a MUXED one sleeps).',
+  release_mem_region: '`__release_region()`: walks down through non-BUSY resources and frees the first BUSY one matching the range **exactly**.',
+  release_resource: 'Unlinks the resource **with its whole subtree**: anything nested inside goes with it.',
+  remove_resource: 'Unlinks the resource and **re-parents its children** to its parent.',
+  add_memory_driver_managed: '`register_memory_resource()` requests a BUSY "System RAM (...)" resource for the range (descending into non-BUSY containers), then adds the memory.',
+  add_memory: '`register_memory_resource()` requests a BUSY "System RAM" resource for the range, then adds the memory.',
+};
+
+function wordAt(text: string, offset: number): { word: string; start: number; end: number } | undefined {
+  let s = offset;
+  let e = offset;
+  while (s > 0 && /\w/.test(text[s - 1] as string)) s--;
+  while (e < text.length && /\w/.test(text[e] as string)) e++;
+  return s < e ? { word: text.slice(s, e), start: s, end: e } : undefined;
+}
+
+export function hover(d: OpenDocument, a: FileAnalysis | undefined, pos: Position): Hover | null {
+  const offset = d.doc.offsetAt(pos);
+  const parts: string[] = [];
+  for (const f of a?.findings ?? []) {
+    if (offset < f.start || offset > f.end) continue;
+    parts.push(`**${f.rule}**: ${f.message}`);
+    parts.push(f.trace.map((t, i) => `${i + 1}. line ${t.line + 1}${t.actor === 'racer' ? ' *(racing actor)*' : ''}: ${t.message}`).join('\n'));
+  }
+  const w = wordAt(d.doc.getText(), offset);
+  if (w && CONTRACT_NAMES.includes(w.word)) {
+    parts.push(`**${w.word}** (iomem-lens model)\n\n${API_NOTES[w.word] ?? 'Modeled by iomem-lens: its effect on the resource tree is simulated along each path.'}`);
+  }
+  if (!parts.length) return null;
+  return { contents: { kind: 'markdown', value: parts.join('\n\n---\n\n') } };
+}

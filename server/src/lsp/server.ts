@@ -1,0 +1,176 @@
+// Wires every LSP handler to the server. Features live one per file in features/.
+
+import * as path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import {
+  Connection, DidChangeConfigurationNotification, DocumentDiagnosticReportKind, InitializeParams, InitializeResult,
+  ProposedFeatures, TextDocumentSyncKind, createConnection,
+} from 'vscode-languageserver/node';
+import { FunctionCache, analyzeTree } from '../analysis/analyze.js';
+import { FileAnalysis, emptyAnalysis } from '../analysis/finding.js';
+import { ResolvedSettings, findKernelRoot, resolveSettings } from '../settings.js';
+import { CParser } from '../syntax/parser.js';
+import { TOOL_NAME, toolVersion } from '../version.js';
+import { DocumentStore, OpenDocument } from './documents.js';
+import { codeActions } from './features/codeActions.js';
+import { SERVER_COMMANDS, executeCommand } from './features/commands.js';
+import { diagnosticsFor } from './features/diagnostics.js';
+import { hover } from './features/hover.js';
+
+const PUSH_DEBOUNCE_MS = 150;
+const C_LANGUAGES = new Set(['c', 'cpp', 'objective-c']);
+
+interface Analyzed {
+  version: number;
+  analysis: FileAnalysis;
+}
+
+export class IomemLensServer {
+  private store: DocumentStore | undefined;
+  private readonly cache = new FunctionCache();
+  private readonly results = new Map<string, Analyzed>();
+  private readonly timers = new Map<string, NodeJS.Timeout>();
+  private settings: ResolvedSettings = resolveSettings({});
+  private root: string | undefined;
+  private pushDiagnostics = true;
+  private canPullConfiguration = false;
+
+  constructor(private readonly conn: Connection) {
+    conn.onInitialize((p) => this.initialize(p));
+    conn.onInitialized(() => void this.initialized());
+    conn.onDidOpenTextDocument((p) => this.guard('didOpen', () => {
+      this.store?.open(p.textDocument.uri, p.textDocument.languageId, p.textDocument.version, p.textDocument.text);
+      this.schedule(p.textDocument.uri);
+    }));
+    conn.onDidChangeTextDocument((p) => this.guard('didChange', () => {
+      this.store?.change(p.textDocument.uri, p.textDocument.version ?? 0, p.contentChanges);
+      this.schedule(p.textDocument.uri);
+    }));
+    conn.onDidCloseTextDocument((p) => this.guard('didClose', () => {
+      this.store?.close(p.textDocument.uri);
+      this.results.delete(p.textDocument.uri);
+      clearTimeout(this.timers.get(p.textDocument.uri));
+      if (this.pushDiagnostics) void conn.sendDiagnostics({ uri: p.textDocument.uri, diagnostics: [] });
+    }));
+    conn.onDidChangeConfiguration((p) => void this.configure((p.settings as Record<string, unknown> | undefined)?.iomemLens));
+    conn.languages.diagnostics.on((p) => this.guard('diagnostic', () => {
+      const d = this.store?.get(p.textDocument.uri);
+      return { kind: DocumentDiagnosticReportKind.Full, items: d ? diagnosticsFor(this.analysisOf(d), d.uri) : [] };
+    }) ?? { kind: DocumentDiagnosticReportKind.Full, items: [] });
+    conn.onHover((p) => this.guard('hover', () => {
+      const d = this.store?.get(p.textDocument.uri);
+      return d ? hover(d, this.results.get(d.uri)?.analysis, p.position) : null;
+    }) ?? null);
+    conn.onCodeAction((p) => this.guard('codeAction', () => {
+      const d = this.store?.get(p.textDocument.uri);
+      return d ? codeActions(d, this.analysisOf(d), p) : [];
+    }) ?? []);
+    conn.onExecuteCommand((p) => this.guard('executeCommand', () => executeCommand(p.command, this.settings)));
+    conn.onShutdown(() => {
+      for (const t of this.timers.values()) clearTimeout(t);
+      for (const d of this.store?.all() ?? []) this.store?.close(d.uri);
+    });
+  }
+
+  private async initialize(p: InitializeParams): Promise<InitializeResult> {
+    const folder = p.workspaceFolders?.[0]?.uri ?? p.rootUri ?? undefined;
+    const rootPath = folder?.startsWith('file:') ? fileURLToPath(folder) : (p.rootPath ?? undefined);
+    this.root = rootPath ? findKernelRoot(rootPath) ?? rootPath : undefined;
+    this.canPullConfiguration = !!p.capabilities.workspace?.configuration;
+    const init = p.initializationOptions as { pushDiagnostics?: boolean; settings?: unknown } | undefined;
+    // Clients that pull diagnostics get them pulled; pushing as well would show them twice.
+    this.pushDiagnostics = init?.pushDiagnostics ?? !p.capabilities.textDocument?.diagnostic;
+    this.settings = resolveSettings(init?.settings ?? {}, this.root);
+    // The grammar is loaded before the first document arrives, so the first open is not slowed.
+    this.store = new DocumentStore(await CParser.load());
+    return {
+      capabilities: {
+        textDocumentSync: { openClose: true, change: TextDocumentSyncKind.Incremental },
+        hoverProvider: true,
+        codeActionProvider: { codeActionKinds: ['quickfix'] },
+        executeCommandProvider: { commands: [...SERVER_COMMANDS] },
+        diagnosticProvider: { interFileDependencies: false, workspaceDiagnostics: false },
+      },
+      serverInfo: { name: TOOL_NAME, version: toolVersion() },
+    };
+  }
+
+  private async initialized(): Promise<void> {
+    if (!this.canPullConfiguration) return this.reportProblems();
+    void this.conn.client.register(DidChangeConfigurationNotification.type, { section: 'iomemLens' }).catch(() => undefined);
+    try {
+      await this.configure(await this.conn.workspace.getConfiguration('iomemLens'));
+    } catch (e) {
+      this.conn.console.warn(`iomem-lens: could not read settings: ${String(e)}`);
+    }
+  }
+
+  private async configure(raw: unknown): Promise<void> {
+    if (raw === undefined && this.canPullConfiguration) raw = await this.conn.workspace.getConfiguration('iomemLens');
+    this.settings = resolveSettings(raw ?? {}, this.root);
+    this.reportProblems();
+    this.results.clear();
+    for (const d of this.store?.all() ?? []) this.schedule(d.uri);
+    if (!this.pushDiagnostics) void this.conn.languages.diagnostics.refresh().catch(() => undefined);
+  }
+
+  private reportProblems(): void {
+    const { profile } = this.settings.options;
+    this.conn.console.info(`iomem-lens: kernel ${profile.version.major}.${profile.version.minor} ${profile.arch} (${profile.source})${this.root ? `, tree ${this.root}` : ''}`);
+    for (const m of this.settings.problems) {
+      this.conn.console.warn(`iomem-lens: ${m}`);
+      void this.conn.window.showWarningMessage(`iomem-lens settings: ${m}`);
+    }
+  }
+
+  /** The analysis of the document's current version, computed now if it is stale. */
+  private analysisOf(d: OpenDocument): FileAnalysis {
+    const cached = this.results.get(d.uri);
+    if (cached && cached.version === d.doc.version) return cached.analysis;
+    let analysis = emptyAnalysis();
+    if (d.tree && C_LANGUAGES.has(d.doc.languageId)) {
+      const rel = d.uri.startsWith('file:') ? path.basename(fileURLToPath(d.uri)) : d.uri;
+      analysis = analyzeTree(d.tree, d.doc.getText(), this.settings.options, this.cache, {
+        onError: (fn, err) => this.conn.console.error(`iomem-lens: ${rel}: ${fn}(): ${err instanceof Error ? err.stack ?? err.message : String(err)}`),
+      });
+    } else if (d.unparsed) {
+      analysis.errors.push({ function: '(file)', reason: d.unparsed });
+    }
+    this.results.set(d.uri, { version: d.doc.version, analysis });
+    return analysis;
+  }
+
+  private schedule(uri: string): void {
+    if (!this.pushDiagnostics) return;
+    clearTimeout(this.timers.get(uri));
+    this.timers.set(uri, setTimeout(() => this.guard('publish', () => {
+      this.timers.delete(uri);
+      const d = this.store?.get(uri);
+      if (!d) return;
+      void this.conn.sendDiagnostics({ uri, version: d.doc.version, diagnostics: diagnosticsFor(this.analysisOf(d), uri) });
+    }), PUSH_DEBOUNCE_MS));
+  }
+
+  /** Runs a handler; an exception is logged with its origin and never takes the server down. */
+  private guard<T>(what: string, fn: () => T): T | undefined {
+    try {
+      return fn();
+    } catch (e) {
+      this.conn.console.error(`iomem-lens: ${what} failed: ${e instanceof Error ? e.stack ?? e.message : String(e)}`);
+      return undefined;
+    }
+  }
+}
+
+export function startStdioServer(): void {
+  const conn = createConnection(ProposedFeatures.all, process.stdin, process.stdout);
+  new IomemLensServer(conn);
+  conn.listen();
+}
+
+/** For the VS Code client (transport chosen by the client: IPC). */
+export function startServer(): void {
+  const conn = createConnection(ProposedFeatures.all);
+  new IomemLensServer(conn);
+  conn.listen();
+}

@@ -1,0 +1,191 @@
+// Settings: validated into analysis options, with a clear message for every bad value that
+// names it and says which default is in effect. The kernel profile is detected from the
+// tree (top Makefile VERSION/PATCHLEVEL, .config) when the setting says "auto".
+
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import {
+  ARCHES, Arch, DEFAULT_PROFILE, KernelProfile, KernelVersion, MachineLayout, defaultLayout, formatVersion,
+  isArch, layoutFromDump, parseKernelVersion,
+} from '../../model/src/index.js';
+import type { AnalysisOptions } from './analysis/options.js';
+import { RULES, RULES_BY_ID } from './rules/index.js';
+import type { Severity } from './rules/rule.js';
+
+export const DEFAULT_PATH_BOUND = 50_000;
+const SEVERITIES = ['error', 'warning', 'info', 'hint', 'off'] as const;
+type RuleSetting = (typeof SEVERITIES)[number];
+
+/** The raw settings object (`iomemLens.*` in VS Code; CLI options map onto it). */
+export interface RawSettings {
+  kernel?: { version?: unknown; arch?: unknown };
+  rules?: unknown;
+  pathBound?: unknown;
+  layout?: unknown;
+}
+
+export interface ResolvedSettings {
+  options: AnalysisOptions;
+  /** One line per bad value: what was wrong and the default used instead. */
+  problems: string[];
+}
+
+/** Reads VERSION and PATCHLEVEL from a kernel's top Makefile. */
+export function versionFromMakefile(text: string): KernelVersion | undefined {
+  const v = /^VERSION\s*=\s*(\d+)\s*$/m.exec(text)?.[1];
+  const p = /^PATCHLEVEL\s*=\s*(\d+)\s*$/m.exec(text)?.[1];
+  return v && p ? { major: Number(v), minor: Number(p) } : undefined;
+}
+
+/** The architecture a kernel .config was made for. */
+export function archFromConfig(text: string): Arch | undefined {
+  const on = (sym: string): boolean => new RegExp(`^CONFIG_${sym}=y$`, 'm').test(text);
+  if (on('X86_64')) return 'x86_64';
+  if (on('ARM64')) return 'arm64';
+  if (on('PPC64')) return 'ppc64';
+  if (on('RISCV') && on('64BIT')) return 'riscv64';
+  if (on('S390')) return 's390';
+  if (on('ARM')) return 'arm';
+  if (on('MIPS')) return 'mips';
+  if (on('PARISC')) return 'parisc';
+  return undefined;
+}
+
+/** The kernel tree containing `start`: the nearest directory up with a kernel Makefile. */
+export function findKernelRoot(start: string): string | undefined {
+  let dir = path.resolve(start);
+  try {
+    if (!fs.statSync(dir).isDirectory()) dir = path.dirname(dir);
+  } catch {
+    dir = path.dirname(dir);
+  }
+  for (let i = 0; i < 64; i++) {
+    const mk = path.join(dir, 'Makefile');
+    try {
+      if (versionFromMakefile(fs.readFileSync(mk, 'utf8').slice(0, 4096))) return dir;
+    } catch {
+      // no Makefile here
+    }
+    const up = path.dirname(dir);
+    if (up === dir) return undefined;
+    dir = up;
+  }
+  return undefined;
+}
+
+/** Detects the profile of the kernel tree at `root` (Makefile, .config). */
+export function detectProfile(root: string | undefined): { version?: KernelVersion; arch?: Arch; source: string } {
+  if (!root) return { source: 'default' };
+  const read = (f: string): string | undefined => {
+    try {
+      return fs.readFileSync(path.join(root, f), 'utf8');
+    } catch {
+      return undefined;
+    }
+  };
+  const mk = read('Makefile');
+  const version = mk ? versionFromMakefile(mk.slice(0, 4096)) : undefined;
+  const cfg = read('.config');
+  const arch = cfg ? archFromConfig(cfg) : undefined;
+  const sources = [version ? 'Makefile VERSION/PATCHLEVEL' : '', arch ? '.config' : ''].filter(Boolean);
+  return { ...(version ? { version } : {}), ...(arch ? { arch } : {}), source: sources.join(' and ') || 'default' };
+}
+
+function isObject(v: unknown): v is Record<string, unknown> {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
+}
+
+/**
+ * Validates raw settings. `root` is the kernel tree (for "auto" detection and relative
+ * layout paths). Never throws: bad values become problems and defaults.
+ */
+export function resolveSettings(raw: unknown, root?: string): ResolvedSettings {
+  const problems: string[] = [];
+  const s: RawSettings = isObject(raw) ? raw : {};
+  if (raw !== undefined && raw !== null && !isObject(raw)) problems.push(`settings must be an object, got ${JSON.stringify(raw)}; using the defaults`);
+  const detected = detectProfile(root);
+  const kernel = isObject(s.kernel) ? s.kernel : {};
+
+  let version: KernelVersion = detected.version ?? DEFAULT_PROFILE.version;
+  let source = detected.version ? detected.source : 'default';
+  const rv = kernel.version;
+  if (rv !== undefined && rv !== 'auto' && rv !== '') {
+    const v = typeof rv === 'string' ? parseKernelVersion(rv) : undefined;
+    if (v) {
+      version = v;
+      source = 'settings';
+    } else {
+      problems.push(`kernel.version ${JSON.stringify(rv)} is not a kernel version like "6.12"; using ${formatVersion(version)} (${source})`);
+    }
+  }
+  let arch: Arch = detected.arch ?? DEFAULT_PROFILE.arch;
+  const ra = kernel.arch;
+  if (ra !== undefined && ra !== 'auto' && ra !== '') {
+    if (typeof ra === 'string' && isArch(ra)) arch = ra;
+    else problems.push(`kernel.arch ${JSON.stringify(ra)} is not one of ${ARCHES.join(', ')}; using ${arch}`);
+  }
+  const profile: KernelProfile = { version, arch, source };
+
+  const severity = new Map<string, Severity>();
+  const rules = new Set<string>();
+  for (const r of RULES) {
+    rules.add(r.meta.id);
+    severity.set(r.meta.id, r.meta.defaultSeverity);
+  }
+  if (s.rules !== undefined) {
+    if (!isObject(s.rules)) problems.push(`rules must map rule ids to ${SEVERITIES.join('|')}, got ${JSON.stringify(s.rules)}; using the defaults`);
+    else {
+      for (const [id, value] of Object.entries(s.rules)) {
+        if (!RULES_BY_ID.has(id)) {
+          problems.push(`rules: unknown rule ${JSON.stringify(id)} (known: ${RULES.map((r) => r.meta.id).join(', ')}); ignored`);
+          continue;
+        }
+        if (typeof value !== 'string' || !(SEVERITIES as readonly string[]).includes(value)) {
+          problems.push(`rules.${id}: ${JSON.stringify(value)} is not one of ${SEVERITIES.join(', ')}; using ${severity.get(id)}`);
+          continue;
+        }
+        if ((value as RuleSetting) === 'off') rules.delete(id);
+        else severity.set(id, value as Severity);
+      }
+    }
+  }
+
+  let pathBound = DEFAULT_PATH_BOUND;
+  if (s.pathBound !== undefined) {
+    const n = s.pathBound;
+    if (typeof n === 'number' && Number.isInteger(n) && n >= 100 && n <= 10_000_000) pathBound = n;
+    else problems.push(`pathBound ${JSON.stringify(n)} must be an integer from 100 to 10000000; using ${DEFAULT_PATH_BOUND}`);
+  }
+
+  let layout: MachineLayout = defaultLayout();
+  if (s.layout !== undefined && s.layout !== '' && s.layout !== null) {
+    if (typeof s.layout !== 'string') problems.push(`layout ${JSON.stringify(s.layout)} must be the path of a /proc/iomem dump; using the default layout`);
+    else {
+      const file = root && !path.isAbsolute(s.layout) ? path.join(root, s.layout) : s.layout;
+      const loaded = loadLayout(file);
+      if ('error' in loaded) problems.push(`layout ${JSON.stringify(s.layout)}: ${loaded.error}; using the default layout`);
+      else {
+        layout = loaded.layout;
+        problems.push(...loaded.layout.warnings.map((w) => `layout ${s.layout}: ${w}`));
+      }
+    }
+  }
+  return { options: { profile, layout, rules, severity, pathBound }, problems };
+}
+
+/** Reads a /proc/iomem dump from disk. */
+export function loadLayout(file: string): { layout: MachineLayout } | { error: string } {
+  let text: string;
+  try {
+    const st = fs.statSync(file);
+    if (st.size > 4 << 20) return { error: `${st.size} bytes is too large for a /proc/iomem dump` };
+    text = fs.readFileSync(file, 'utf8');
+  } catch (e) {
+    return { error: `cannot read it (${(e as NodeJS.ErrnoException).code ?? String(e)})` };
+  }
+  try {
+    return { layout: layoutFromDump(text, path.basename(file)) };
+  } catch (e) {
+    return { error: e instanceof Error ? e.message : String(e) };
+  }
+}

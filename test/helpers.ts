@@ -1,0 +1,49 @@
+// Test helpers: analyze C text with the real parser and engine, and compare findings with
+// `expect:` markers written in the fixtures themselves.
+
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { analyzeTree } from '../server/src/analysis/analyze';
+import type { FileAnalysis } from '../server/src/analysis/finding';
+import type { AnalysisOptions } from '../server/src/analysis/options';
+import { resolveSettings } from '../server/src/settings';
+import { CParser } from '../server/src/syntax/parser';
+
+export const ROOT = path.resolve(__dirname, '..');
+
+export function options(raw: Record<string, unknown> = {}): AnalysisOptions {
+  const r = resolveSettings(raw);
+  if (r.problems.length) throw new Error(r.problems.join('\n'));
+  return r.options;
+}
+
+export async function analyzeSource(text: string, opts: AnalysisOptions = options()): Promise<FileAnalysis> {
+  const parser = await CParser.load();
+  const tree = parser.parse(text);
+  if (!tree) throw new Error('parse timed out');
+  try {
+    return analyzeTree(tree, text, opts, undefined, { onError: (fn, e) => { throw new Error(`${fn}: ${String(e)}`); } });
+  } finally {
+    tree.delete();
+  }
+}
+
+/** `// expect: rule-id` (or `/* expect: rule-id *\/`) on the line a finding must be reported. */
+export function expectedMarkers(text: string): string[] {
+  const out: string[] = [];
+  text.split('\n').forEach((line, i) => {
+    for (const m of line.matchAll(/expect:\s*([a-z0-9-]+)/g)) out.push(`${i + 1}:${m[1]}`);
+  });
+  return out.sort();
+}
+
+export function reported(a: FileAnalysis): string[] {
+  return a.findings.map((f) => `${f.line + 1}:${f.rule}`).sort();
+}
+
+export function fixtures(dir: string): { name: string; file: string; text: string }[] {
+  const abs = path.join(ROOT, 'test', 'fixtures', dir);
+  return fs.readdirSync(abs).filter((f) => f.endsWith('.c')).sort().map((name) => ({
+    name, file: path.join(abs, name), text: fs.readFileSync(path.join(abs, name), 'utf8'),
+  }));
+}
