@@ -22,6 +22,8 @@ const C_LANGUAGES = new Set(['c', 'cpp', 'objective-c']);
 
 interface Analyzed {
   version: number;
+  /** The settings generation it was computed under. */
+  generation: number;
   analysis: FileAnalysis;
 }
 
@@ -34,6 +36,10 @@ export class IomemLensServer {
   private root: string | undefined;
   private pushDiagnostics = true;
   private canPullConfiguration = false;
+  /** Settings sent in initializationOptions (Neovim and other clients without a settings UI). */
+  private initSettings: unknown = undefined;
+  /** Bumped when settings change: older analyses are stale but still answer hovers. */
+  private generation = 0;
 
   constructor(private readonly conn: Connection) {
     conn.onInitialize((p) => this.initialize(p));
@@ -80,6 +86,7 @@ export class IomemLensServer {
     const init = p.initializationOptions as { pushDiagnostics?: boolean; settings?: unknown } | undefined;
     // Clients that pull diagnostics get them pulled; pushing as well would show them twice.
     this.pushDiagnostics = init?.pushDiagnostics ?? !p.capabilities.textDocument?.diagnostic;
+    this.initSettings = init?.settings;
     this.settings = resolveSettings(init?.settings ?? {}, this.root);
     // The grammar is loaded before the first document arrives, so the first open is not slowed.
     this.store = new DocumentStore(await CParser.load());
@@ -107,9 +114,11 @@ export class IomemLensServer {
 
   private async configure(raw: unknown): Promise<void> {
     if (raw === undefined && this.canPullConfiguration) raw = await this.conn.workspace.getConfiguration('iomemLens');
-    this.settings = resolveSettings(raw ?? {}, this.root);
+    // An editor with nothing configured answers {} or null: the initializationOptions stand.
+    const empty = raw === undefined || raw === null || (typeof raw === 'object' && Object.keys(raw).length === 0);
+    this.settings = resolveSettings(empty ? (this.initSettings ?? {}) : raw, this.root);
     this.reportProblems();
-    this.results.clear();
+    this.generation++;
     for (const d of this.store?.all() ?? []) this.schedule(d.uri);
     if (!this.pushDiagnostics) void this.conn.languages.diagnostics.refresh().catch(() => undefined);
   }
@@ -126,7 +135,7 @@ export class IomemLensServer {
   /** The analysis of the document's current version, computed now if it is stale. */
   private analysisOf(d: OpenDocument): FileAnalysis {
     const cached = this.results.get(d.uri);
-    if (cached && cached.version === d.doc.version) return cached.analysis;
+    if (cached && cached.version === d.doc.version && cached.generation === this.generation) return cached.analysis;
     let analysis = emptyAnalysis();
     if (d.tree && C_LANGUAGES.has(d.doc.languageId)) {
       const rel = d.uri.startsWith('file:') ? path.basename(fileURLToPath(d.uri)) : d.uri;
@@ -136,7 +145,7 @@ export class IomemLensServer {
     } else if (d.unparsed) {
       analysis.errors.push({ function: '(file)', reason: d.unparsed });
     }
-    this.results.set(d.uri, { version: d.doc.version, analysis });
+    this.results.set(d.uri, { version: d.doc.version, generation: this.generation, analysis });
     return analysis;
   }
 

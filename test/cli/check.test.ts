@@ -1,0 +1,135 @@
+// `iomem-lens check` as users run it: the built CLI in a child process.
+
+import { spawnSync } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { ROOT } from '../helpers';
+
+const CLI = path.join(ROOT, 'dist', 'cli.js');
+const kmem = path.join('examples', 'kmem_like.c');
+const reserve = path.join('examples', 'reserve_only.c');
+
+function run(...args: string[]): { code: number | null; stdout: string; stderr: string } {
+  const r = spawnSync(process.execPath, [CLI, ...args], { cwd: ROOT, encoding: 'utf8' });
+  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
+function tmpdir(): string {
+  return fs.mkdtempSync(path.join(os.tmpdir(), 'iomem-lens-test-'));
+}
+
+const noStack = (s: string): void => expect(s).not.toMatch(/^\s+at .+\(.+:\d+:\d+\)$/m);
+
+describe('check', () => {
+  it('prints one gcc-style line per finding and exits 1', () => {
+    const r = run('check', kmem);
+    expect(r.code).toBe(1);
+    const lines = r.stdout.trim().split('\n');
+    expect(lines).toHaveLength(1);
+    expect(lines[0]).toMatch(/^examples\/kmem_like\.c:\d+:\d+: warning: BUSY is cleared on the region requested at line \d+ .* \[resource-busy-window\]$/);
+  });
+
+  it('adds the trace as note: lines with --trace', () => {
+    const r = run('check', '--trace', kmem);
+    const notes = r.stdout.trim().split('\n').slice(1);
+    expect(notes).toHaveLength(4);
+    for (const n of notes) expect(n).toMatch(/^examples\/kmem_like\.c:\d+:\d+: note: \d\. /);
+    expect(notes[2]).toMatch(/\(racing actor\)/);
+  });
+
+  it('exits 0 and prints nothing on code without findings', () => {
+    const r = run('check', reserve);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toBe('');
+  });
+
+  it('writes the documented JSON schema', () => {
+    const r = run('check', '--format', 'json', kmem, reserve);
+    expect(r.code).toBe(1);
+    const j = JSON.parse(r.stdout);
+    expect(j.tool).toEqual({ name: 'iomem-lens', version: expect.stringMatching(/^\d+\.\d+\.\d+/) });
+    expect(j.profile).toEqual({ kernel: '6.12', arch: 'x86_64' });
+    expect(j.findings).toHaveLength(1);
+    const f = j.findings[0];
+    expect(Object.keys(f).sort()).toEqual(['column', 'endColumn', 'endLine', 'file', 'function', 'line', 'message', 'rule', 'severity', 'trace'].sort());
+    expect(f).toMatchObject({ rule: 'resource-busy-window', severity: 'warning', file: kmem, function: 'example_probe' });
+    const text = fs.readFileSync(path.join(ROOT, kmem), 'utf8').split('\n');
+    expect(text[f.line - 1].slice(f.column - 1)).toMatch(/^res->flags = IORESOURCE_SYSTEM_RAM/);
+    expect(f.trace[0]).toEqual({ file: kmem, line: expect.any(Number), message: expect.any(String), actor: 'owner' });
+    expect(j.stats).toMatchObject({ files: 2, parsed: 2, skipped: [], ms: expect.any(Number) });
+  });
+
+  it('writes SARIF 2.1.0 with the trace as a code flow', () => {
+    const r = run('check', '--format', 'sarif', kmem);
+    const s = JSON.parse(r.stdout);
+    expect(s.version).toBe('2.1.0');
+    const run0 = s.runs[0];
+    expect(run0.tool.driver.rules.map((x: { id: string }) => x.id)).toContain('resource-busy-window');
+    expect(run0.results[0].ruleId).toBe('resource-busy-window');
+    expect(run0.results[0].locations[0].physicalLocation.artifactLocation.uri).toBe('examples/kmem_like.c');
+    expect(run0.results[0].codeFlows[0].threadFlows[0].locations).toHaveLength(4);
+  });
+
+  it('takes --rule and --disable', () => {
+    expect(run('check', '--disable', 'resource-busy-window', kmem).code).toBe(0);
+    expect(run('check', '--rule', 'resource-busy-window', kmem).code).toBe(1);
+  });
+
+  it('reads the profile from the options and refuses bad values with exit 2 and no stack trace', () => {
+    const j = JSON.parse(run('check', '--format=json', '--kernel', '6.1', '--arch', 'arm64', reserve).stdout);
+    expect(j.profile).toEqual({ kernel: '6.1', arch: 'arm64' });
+    for (const bad of [['--kernel', 'banana'], ['--arch', 'vax'], ['--format', 'xml'], ['--rule', 'nope'], ['--bogus'], ['--path-bound', '-4']]) {
+      const r = run('check', ...bad, kmem);
+      expect(r.code, bad.join(' ')).toBe(2);
+      expect(r.stderr).toMatch(/^iomem-lens: /);
+      noStack(r.stderr);
+    }
+    const none = run('check');
+    expect(none.code).toBe(2);
+    expect(none.stderr).toMatch(/at least one file/);
+  });
+
+  it('reports a missing path, still checks the others, and exits 2', () => {
+    const r = run('check', 'no/such/file.c', kmem);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/no\/such\/file\.c: no such file or directory/);
+    expect(r.stdout).toMatch(/\[resource-busy-window\]/);
+  });
+
+  it('skips binary files and symbolic links with a note', () => {
+    const dir = tmpdir();
+    fs.writeFileSync(path.join(dir, 'blob.c'), Buffer.from([0x7f, 0x45, 0x4c, 0x46, 0, 0, 1, 2, 3, 0]));
+    fs.copyFileSync(path.join(ROOT, kmem), path.join(dir, 'kmem.c'));
+    fs.symlinkSync(dir, path.join(dir, 'loop'));
+    const r = run('check', '--format', 'json', dir);
+    const j = JSON.parse(r.stdout);
+    expect(r.code).toBe(1);
+    expect(j.findings).toHaveLength(1);
+    expect(j.stats.skipped).toEqual(expect.arrayContaining([
+      { file: path.join(dir, 'blob.c'), reason: expect.stringMatching(/^binary file/) },
+      { file: path.join(dir, 'loop'), reason: 'symbolic link, not followed' },
+    ]));
+    expect(r.stderr).toMatch(/blob\.c: skipped: binary file/);
+  });
+
+  it('spreads a directory over worker threads with the same results as one thread', () => {
+    const dir = tmpdir();
+    for (let i = 0; i < 40; i++) fs.copyFileSync(path.join(ROOT, i % 2 ? kmem : reserve), path.join(dir, `f${String(i).padStart(2, '0')}.c`));
+    const two = JSON.parse(run('check', '--format', 'json', '-j', '2', dir).stdout);
+    const one = JSON.parse(run('check', '--format', 'json', '-j', '0', dir).stdout);
+    expect(two.findings).toHaveLength(20);
+    expect(two.findings.map((f: { file: string; line: number }) => `${f.file}:${f.line}`)).toEqual(one.findings.map((f: { file: string; line: number }) => `${f.file}:${f.line}`));
+    expect(two.stats.files).toBe(40);
+  });
+
+  it('lists the rules and prints help and version', () => {
+    expect(run('rules').stdout).toMatch(/^resource-busy-window\s+warning\s+/m);
+    expect(run('--help').stdout).toMatch(/usage: iomem-lens/);
+    expect(run('--version').stdout).toMatch(/^iomem-lens \d+\.\d+\.\d+/);
+    const bad = run('frobnicate');
+    expect(bad.code).toBe(2);
+    noStack(bad.stderr);
+  });
+});

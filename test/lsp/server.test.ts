@@ -1,0 +1,115 @@
+// Drives the built language server over stdio, as Neovim or any LSP client would.
+
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { afterEach, describe, expect, it } from 'vitest';
+import { ROOT } from '../helpers';
+import { TestClient, positionOf } from './client';
+
+const kmemPath = path.join(ROOT, 'examples', 'kmem_like.c');
+const kmem = fs.readFileSync(kmemPath, 'utf8');
+const uri = pathToFileURL(kmemPath).href;
+const WRITE = 'res->flags = IORESOURCE_SYSTEM_RAM;';
+
+interface Diag { code?: string; message: string; range: { start: { line: number } }; relatedInformation?: { message: string }[]; codeDescription?: { href: string }; data?: unknown }
+
+let client: TestClient | undefined;
+afterEach(() => {
+  client?.kill();
+  client = undefined;
+});
+
+describe('language server over stdio', () => {
+  it('initializes, pushes the diagnostic to a client that cannot pull, and shuts down', async () => {
+    client = new TestClient();
+    const init = await client.initialize({ pull: false, rootUri: pathToFileURL(ROOT).href });
+    expect(init.capabilities).toMatchObject({ hoverProvider: true, codeActionProvider: expect.anything(), executeCommandProvider: expect.anything(), diagnosticProvider: expect.anything() });
+    const published = client.nextDiagnostics(uri);
+    await client.open(uri, kmem);
+    const p = await published;
+    expect(p.diagnostics).toHaveLength(1);
+    const d = p.diagnostics[0] as Diag;
+    expect(d.code).toBe('resource-busy-window');
+    expect(d.range.start.line).toBe(positionOf(kmem, WRITE).line);
+    expect(d.codeDescription?.href).toMatch(/docs\/rules\/resource-busy-window\.md$/);
+    expect(d.relatedInformation?.map((r) => r.message)).toEqual([
+      expect.stringMatching(/^1\. request_mem_region\(\) requests/),
+      expect.stringMatching(/^2\. the flags write leaves the region MEM\|SYSRAM/),
+      expect.stringMatching(/^3\. \[racing actor\] meanwhile another driver/),
+      expect.stringMatching(/^4\. add_memory_driver_managed\(\) fails/),
+    ]);
+    expect(await client.shutdown()).toBe(0);
+  });
+
+  it('answers diagnostic pulls and follows incremental edits', async () => {
+    client = new TestClient();
+    await client.initialize({ pull: true });
+    await client.open(uri, kmem);
+    const pull = async (): Promise<Diag[]> => ((await client!.conn.sendRequest('textDocument/diagnostic', { textDocument: { uri } })) as { items: Diag[] }).items;
+    expect((await pull()).map((d) => d.code)).toEqual(['resource-busy-window']);
+    // Keep BUSY set: `=` becomes `|=` through one incremental change; the window closes.
+    const at = positionOf(kmem, WRITE, 'res->flags '.length);
+    await client.conn.sendNotification('textDocument/didChange', {
+      textDocument: { uri, version: 2 },
+      contentChanges: [{ range: { start: at, end: at }, text: '|' }],
+    });
+    expect(await pull()).toEqual([]);
+    // And back.
+    await client.conn.sendNotification('textDocument/didChange', {
+      textDocument: { uri, version: 3 },
+      contentChanges: [{ range: { start: at, end: { line: at.line, character: at.character + 1 } }, text: '' }],
+    });
+    expect((await pull()).map((d) => d.code)).toEqual(['resource-busy-window']);
+    // No push to a client that pulls: it would show every diagnostic twice.
+    expect(client.published).toEqual([]);
+  });
+
+  it('hovers the finding and the modeled API', async () => {
+    client = new TestClient();
+    await client.initialize({ pull: true });
+    await client.open(uri, kmem);
+    await client.conn.sendRequest('textDocument/diagnostic', { textDocument: { uri } });
+    const onWrite = (await client.conn.sendRequest('textDocument/hover', { textDocument: { uri }, position: positionOf(kmem, WRITE, 3) })) as { contents: { value: string } };
+    expect(onWrite.contents.value).toMatch(/\*\*resource-busy-window\*\*/);
+    const onApi = (await client.conn.sendRequest('textDocument/hover', { textDocument: { uri }, position: positionOf(kmem, 'request_mem_region(', 2) })) as { contents: { value: string } };
+    expect(onApi.contents.value).toMatch(/BUSY/);
+    const nothing = await client.conn.sendRequest('textDocument/hover', { textDocument: { uri }, position: positionOf(kmem, 'struct example_data', 2) });
+    expect(nothing).toBeNull();
+  });
+
+  it('answers requests for unknown documents and out-of-range positions without failing', async () => {
+    client = new TestClient();
+    await client.initialize({ pull: true });
+    const ghost = 'file:///nonexistent/ghost.c';
+    expect(await client.conn.sendRequest('textDocument/diagnostic', { textDocument: { uri: ghost } })).toMatchObject({ items: [] });
+    expect(await client.conn.sendRequest('textDocument/hover', { textDocument: { uri: ghost }, position: { line: 0, character: 0 } })).toBeNull();
+    await client.open(uri, kmem);
+    expect(await client.conn.sendRequest('textDocument/hover', { textDocument: { uri }, position: { line: 99999, character: 5 } })).toBeNull();
+    await client.conn.sendNotification('textDocument/didChange', {
+      textDocument: { uri, version: 2 },
+      contentChanges: [{ range: { start: { line: 5000, character: 0 }, end: { line: 6000, character: 3 } }, text: '/* appended */' }],
+    });
+    const items = ((await client.conn.sendRequest('textDocument/diagnostic', { textDocument: { uri } })) as { items: Diag[] }).items;
+    expect(items.map((d) => d.code)).toEqual(['resource-busy-window']);
+  });
+
+  it('reports bad settings by name and keeps the defaults', async () => {
+    client = new TestClient();
+    await client.initialize({ pull: true, initializationOptions: { settings: { kernel: { version: 'banana' }, rules: { 'no-such-rule': 'error' } } } });
+    await client.open(uri, kmem);
+    const items = ((await client.conn.sendRequest('textDocument/diagnostic', { textDocument: { uri } })) as { items: Diag[] }).items;
+    expect(items.map((d) => d.code)).toEqual(['resource-busy-window']);
+    await expect(client.logMatching(/kernel\.version "banana" is not a kernel version like "6\.12"; using 6\.12/)).resolves.toBeTruthy();
+    await expect(client.logMatching(/unknown rule "no-such-rule"/)).resolves.toBeTruthy();
+  });
+
+  it('executes the layout and profile commands', async () => {
+    client = new TestClient();
+    await client.initialize({ pull: true });
+    const layout = (await client.conn.sendRequest('workspace/executeCommand', { command: 'iomem-lens.showLayout', arguments: [] })) as { iomem: string };
+    expect(layout.iomem).toMatch(/^00000000-00000fff : Reserved/);
+    const profile = await client.conn.sendRequest('workspace/executeCommand', { command: 'iomem-lens.showProfile', arguments: [] });
+    expect(profile).toMatchObject({ kernel: '6.12', arch: 'x86_64' });
+  });
+});

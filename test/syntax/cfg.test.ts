@@ -1,0 +1,127 @@
+// CFG construction on goto-heavy kernel shapes and macro statements.
+
+import { describe, expect, it } from 'vitest';
+import { buildCfg } from '../../server/src/cfg/build';
+import type { Cfg, CfgNode } from '../../server/src/cfg/types';
+import { findFunctions } from '../../server/src/syntax/functions';
+import { CParser } from '../../server/src/syntax/parser';
+import { snapshot } from '../../server/src/syntax/snode';
+
+async function cfgOf(src: string): Promise<Cfg> {
+  const p = await CParser.load();
+  const tree = p.parse(src)!;
+  try {
+    const f = findFunctions(tree, src)[0]!;
+    return buildCfg(snapshot(f.node.childForFieldName('body')!, { text: src }));
+  } finally {
+    tree.delete();
+  }
+}
+
+const find = (cfg: Cfg, pred: (n: CfgNode) => boolean): CfgNode => {
+  const n = cfg.nodes.find(pred);
+  if (!n) throw new Error('node not found');
+  return n;
+};
+const evalOf = (cfg: Cfg, text: string): CfgNode => find(cfg, (n) => n.kind === 'eval' && n.expr.text.includes(text));
+
+/** Every node reachable from `from` (following all edges). */
+function reach(cfg: Cfg, from: number): Set<number> {
+  const seen = new Set<number>();
+  const stack = [from];
+  while (stack.length) {
+    const n = stack.pop()!;
+    if (seen.has(n)) continue;
+    seen.add(n);
+    for (const e of cfg.succ[n] ?? []) stack.push(e.to);
+  }
+  return seen;
+}
+
+describe('CFG', () => {
+  it('wires gotos to their labels and unwinds fall through the label chain', async () => {
+    const cfg = await cfgOf(`int probe(void)
+{
+	int rc;
+	rc = a();
+	if (rc)
+		goto out;
+	rc = b();
+	if (rc)
+		goto out_a;
+	return 0;
+out_a:
+	undo_a();
+out:
+	return rc;
+}`);
+    expect(cfg.unresolvedGotos).toEqual([]);
+    const outA = find(cfg, (n) => n.kind === 'label' && n.name === 'out_a');
+    const out = find(cfg, (n) => n.kind === 'label' && n.name === 'out');
+    const undo = evalOf(cfg, 'undo_a');
+    expect(reach(cfg, outA.id).has(undo.id)).toBe(true);
+    expect(reach(cfg, outA.id).has(out.id)).toBe(true);
+    // The first goto skips undo_a().
+    const first = find(cfg, (n) => n.kind === 'branch' && n.cond.text === 'rc');
+    const taken = cfg.succ[first.id]!.find((e) => e.cond === true)!;
+    const viaFirst = reach(cfg, taken.to);
+    expect(viaFirst.has(out.id)).toBe(true);
+  });
+
+  it('reports gotos to labels that do not exist', async () => {
+    const cfg = await cfgOf('int f(void)\n{\n\tgoto nowhere;\n}\n');
+    expect(cfg.unresolvedGotos).toEqual(['nowhere']);
+  });
+
+  it('gives loops a back edge and exits on the false branch', async () => {
+    const cfg = await cfgOf('void f(int n)\n{\n\tfor (int i = 0; i < n; i++) {\n\t\tif (x(i))\n\t\t\tcontinue;\n\t\ty(i);\n\t}\n\tz();\n}\n');
+    const head = find(cfg, (n) => n.kind === 'branch' && n.cond.text === 'i < n');
+    expect(head.kind === 'branch' && head.loop).toBe(0);
+    const backs = cfg.succ.flatMap((es) => es.filter((e) => e.back === 0));
+    expect(backs.length).toBeGreaterThan(0);
+    expect(reach(cfg, head.id).has(evalOf(cfg, 'z()').id)).toBe(true);
+  });
+
+  it('reads a for_each macro with a block as a loop, and scoped_guard as a block run once', async () => {
+    const cfg = await cfgOf(`void f(void)
+{
+	list_for_each_entry(pos, &head, list) {
+		visit(pos);
+	}
+	scoped_guard(mutex, &lock) {
+		locked();
+	}
+}`);
+    const visit = evalOf(cfg, 'visit(pos)');
+    expect(reach(cfg, visit.id).has(visit.id)).toBe(true); // on a cycle
+    expect(cfg.succ.some((es) => es.some((e) => e.back !== undefined))).toBe(true);
+    const locked = evalOf(cfg, 'locked()');
+    const cycles = [...reach(cfg, cfg.succ[locked.id]![0]!.to)].includes(locked.id);
+    expect(cycles).toBe(false);
+  });
+
+  it('falls through switch cases and leaves on break', async () => {
+    const cfg = await cfgOf('int f(int k)\n{\n\tswitch (k) {\n\tcase 1:\n\t\ta();\n\tcase 2:\n\t\tb();\n\t\tbreak;\n\tdefault:\n\t\tc();\n\t}\n\treturn 0;\n}\n');
+    const a = evalOf(cfg, 'a()');
+    const b = evalOf(cfg, 'b()');
+    const c = evalOf(cfg, 'c()');
+    expect(reach(cfg, a.id).has(b.id)).toBe(true);
+    expect(reach(cfg, b.id).has(c.id)).toBe(false);
+  });
+
+  it('recovers __free() declarations, in both shapes tree-sitter produces', async () => {
+    const cfg = await cfgOf(`int f(void)
+{
+	struct foo *p __free(kfree) = kzalloc(10, GFP_KERNEL);
+	struct dax_device *dax_dev __free(cleanup_dax) = NULL;
+	return 0;
+}`);
+    const decls = cfg.nodes.filter((n) => n.kind === 'decl').map((n) => n.kind === 'decl' && `${n.name}:${n.cleanup}:${n.init?.text}`);
+    expect(decls).toEqual(['p:kfree:kzalloc(10, GFP_KERNEL)', 'dax_dev:cleanup_dax:NULL']);
+  });
+
+  it('keeps statements inside an ERROR region', async () => {
+    const cfg = await cfgOf('int f(void)\n{\n\ta();\n\tint x = = 3;\n\tb();\n\treturn 0;\n}\n');
+    expect(() => evalOf(cfg, 'b()')).not.toThrow();
+  });
+});
