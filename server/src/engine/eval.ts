@@ -4,10 +4,12 @@
 
 import {
   CONTRACTS, CallSite, DEFAULT_SYMBOLIC_SIZE, FIELD_CONTRACTS, ModelView, Outcome, ResourceOp, UNKNOWN, Value,
-  evalConst, isErr, parseIntLiteral, symbolicStart, truthOf,
+  evalConst, parseIntLiteral, symbolicStart, truthOf,
 } from '../../../model/src/index.js';
 import type { SNode } from '../syntax/snode.js';
 import type { EngineContext } from './context.js';
+import { builtin, readsOnly } from './builtins.js';
+import { binop, compound } from './operators.js';
 import { PathState, siteOf } from './state.js';
 
 export interface Result {
@@ -156,7 +158,7 @@ export class Evaluator {
         out.push(...this.opaqueCall(s, argNodes, undefined, n));
         continue;
       }
-      const pure = this.builtin(callee, vals, s, n);
+      const pure = builtin(callee, vals, s, () => this.symbol(s, n));
       if (pure) {
         out.push({ st: s, v: pure });
         continue;
@@ -193,41 +195,6 @@ export class Evaluator {
       }
     }
     return [{ st, v }];
-  }
-
-  /** Kernel helpers whose result follows from their arguments. */
-  private builtin(callee: string, vals: Value[], st: PathState, n: SNode): Value | undefined {
-    const a = vals[0] ?? UNKNOWN;
-    switch (callee) {
-      case 'likely': case 'unlikely': case 'WARN_ON': case 'WARN_ON_ONCE': case '__builtin_expect':
-      case 'ERR_CAST': case 'no_free_ptr': case 'READ_ONCE':
-        return a.k === 'unknown' ? this.symbol(st, n) : a;
-      case 'IS_ERR': case 'IS_ERR_VALUE': {
-        const t = isErr(a);
-        return t === undefined ? this.symbol(st, n) : { k: 'int', v: t ? 1n : 0n };
-      }
-      case 'IS_ERR_OR_NULL': {
-        const t = isErr(a);
-        const nul = a.k === 'null' || (a.k === 'int' && a.v === 0n);
-        if (nul) return { k: 'int', v: 1n };
-        return t === undefined ? this.symbol(st, n) : { k: 'int', v: t ? 1n : 0n };
-      }
-      case 'PTR_ERR': case 'PTR_ERR_OR_ZERO':
-        if (a.k === 'errptr') return a.code !== undefined ? { k: 'int', v: BigInt(a.code) } : { k: 'status', ok: false };
-        if (callee === 'PTR_ERR_OR_ZERO' && (a.k === 'ptr' || a.k === 'nonnull' || a.k === 'null')) return { k: 'int', v: 0n };
-        return undefined;
-      case 'ERR_PTR': {
-        const code = a.k === 'int' ? Number(a.v) : undefined;
-        return code === undefined ? { k: 'errptr' } : { k: 'errptr', code };
-      }
-      case 'resource_size': {
-        if (a.k !== 'ptr') return undefined;
-        const r = st.world.resolve('owner', a.obj.h);
-        return r ? { k: 'int', v: r.end - r.start + 1n } : undefined;
-      }
-      default:
-        return undefined;
-    }
   }
 
   private view(st: PathState, call: CallSite): ModelView {
@@ -424,83 +391,8 @@ export class Evaluator {
   }
 }
 
-/** Kernel helpers that take pointers they only read (so a `&x` argument leaves x as it was). */
-const READ_ONLY_CALLEES = new Set([
-  'range_len', 'resource_size', 'resource_type', 'dev_name', 'strlen', 'strcmp', 'strncmp', 'memcmp',
-  'resource_contains', 'resource_overlaps', 'resource_intersection', 'range_contains', 'pfn_valid',
-  'dev_dbg', 'dev_info', 'dev_warn', 'dev_err', 'dev_notice', 'pr_debug', 'pr_info', 'pr_warn', 'pr_err',
-  'printk', 'kstrdup', 'mutex_is_locked', 'lockdep_assert_held', 'list_empty',
-]);
-
-function readsOnly(callee: string): boolean {
-  // Upper-case names are macros over their arguments (PFN_UP, ALIGN, WARN_ON); they do not write.
-  return READ_ONLY_CALLEES.has(callee) || /^[A-Z0-9_]+$/.test(callee);
-}
-
 function isRequest(op: ResourceOp): boolean {
   return op.kind === 'request_region' || op.kind === 'add_memory';
-}
-
-/** Arithmetic, bitwise and comparison operators on what the path knows. */
-export function binop(op: string, a: Value, b: Value): Value | undefined {
-  if (a.k === 'int' && b.k === 'int') {
-    const x = a.v;
-    const y = b.v;
-    switch (op) {
-      case '+': return { k: 'int', v: x + y };
-      case '-': return { k: 'int', v: x - y };
-      case '*': return { k: 'int', v: x * y };
-      case '/': return y === 0n ? undefined : { k: 'int', v: x / y };
-      case '%': return y === 0n ? undefined : { k: 'int', v: x % y };
-      case '&': return { k: 'int', v: x & y };
-      case '|': return { k: 'int', v: x | y };
-      case '^': return { k: 'int', v: x ^ y };
-      case '<<': return y < 0n || y > 128n ? undefined : { k: 'int', v: x << y };
-      case '>>': return y < 0n ? undefined : { k: 'int', v: x >> y };
-    }
-  }
-  const cmp = compare(op, a, b);
-  return cmp === undefined ? undefined : { k: 'int', v: cmp ? 1n : 0n };
-}
-
-/** Comparisons, including a status against 0 and pointers against NULL. */
-function compare(op: string, a: Value, b: Value): boolean | undefined {
-  const zero = (v: Value): boolean => v.k === 'null' || (v.k === 'int' && v.v === 0n);
-  if (a.k === 'int' && b.k === 'int') {
-    switch (op) {
-      case '==': return a.v === b.v;
-      case '!=': return a.v !== b.v;
-      case '<': return a.v < b.v;
-      case '>': return a.v > b.v;
-      case '<=': return a.v <= b.v;
-      case '>=': return a.v >= b.v;
-    }
-    return undefined;
-  }
-  const [v, other] = zero(b) ? [a, b] : zero(a) ? [b, a] : [undefined, undefined];
-  if (!v || !other) {
-    if (a.k === 'status' && b.k === 'int' && !a.ok && a.code !== undefined && (op === '==' || op === '!=')) {
-      return (BigInt(a.code) === b.v) === (op === '==');
-    }
-    return undefined;
-  }
-  const t = truthOf(v);
-  if (op === '==' || op === '!=') return t === undefined ? undefined : (op === '==') === !t;
-  if (v.k === 'status') {
-    // Modeled calls return 0 or a negative errno.
-    const negative = !v.ok;
-    const vIsLeft = v === a;
-    if (op === '<') return vIsLeft ? negative : false;
-    if (op === '>=') return vIsLeft ? !negative : true;
-    if (op === '>') return vIsLeft ? false : negative;
-    if (op === '<=') return vIsLeft ? true : !negative;
-  }
-  return undefined;
-}
-
-function compound(op: string, lhs: Value, rhs: Value): Value {
-  const base = op.slice(0, -1);
-  return binop(base, lhs, rhs) ?? UNKNOWN;
 }
 
 /** The identity of an lvalue along a path: its text without spaces. */

@@ -3,7 +3,7 @@
 
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import type { Range, TextDocumentContentChangeEvent } from 'vscode-languageserver';
-import type { Edit } from 'web-tree-sitter';
+import type { Edit } from '../syntax/parser.js';
 import { CParser, Tree, makeEdit } from '../syntax/parser.js';
 
 /** Larger documents are not parsed: a note says so, the editor keeps working. */

@@ -6,7 +6,7 @@ import * as path from 'node:path';
 import { Edit, Language, Parser, Tree } from 'web-tree-sitter';
 import { maskKernelMacros } from './macros.js';
 
-export type { Tree, Node as TSNode, Point } from 'web-tree-sitter';
+export type { Edit, Tree, Node as TSNode, Point } from 'web-tree-sitter';
 
 const GRAMMAR = 'tree-sitter-c.wasm';
 const RUNTIME = 'web-tree-sitter.wasm';

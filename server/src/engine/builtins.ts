@@ -1,0 +1,56 @@
+// Kernel helpers the engine evaluates itself, and callees known not to write through the
+// pointers they get.
+
+import { UNKNOWN, Value, isErr } from '../../../model/src/index.js';
+import type { PathState } from './state.js';
+
+/** Kernel helpers that take pointers they only read (so a `&x` argument leaves x as it was). */
+const READ_ONLY_CALLEES = new Set([
+  'range_len', 'resource_size', 'resource_type', 'dev_name', 'strlen', 'strcmp', 'strncmp', 'memcmp',
+  'resource_contains', 'resource_overlaps', 'resource_intersection', 'range_contains', 'pfn_valid',
+  'dev_dbg', 'dev_info', 'dev_warn', 'dev_err', 'dev_notice', 'pr_debug', 'pr_info', 'pr_warn', 'pr_err',
+  'printk', 'kstrdup', 'mutex_is_locked', 'lockdep_assert_held', 'list_empty',
+]);
+
+export function readsOnly(callee: string): boolean {
+  // Upper-case names are macros over their arguments (PFN_UP, ALIGN, WARN_ON); they do not write.
+  return READ_ONLY_CALLEES.has(callee) || /^[A-Z0-9_]+$/.test(callee);
+}
+
+/**
+ * Kernel helpers whose result follows from their arguments (IS_ERR, PTR_ERR, likely, ...).
+ * `symbol` names the call when the result is not known.
+ */
+export function builtin(callee: string, vals: Value[], st: PathState, symbol: () => Value): Value | undefined {
+  const a = vals[0] ?? UNKNOWN;
+  switch (callee) {
+    case 'likely': case 'unlikely': case 'WARN_ON': case 'WARN_ON_ONCE': case '__builtin_expect':
+    case 'ERR_CAST': case 'no_free_ptr': case 'READ_ONCE':
+      return a.k === 'unknown' ? symbol() : a;
+    case 'IS_ERR': case 'IS_ERR_VALUE': {
+      const t = isErr(a);
+      return t === undefined ? symbol() : { k: 'int', v: t ? 1n : 0n };
+    }
+    case 'IS_ERR_OR_NULL': {
+      const t = isErr(a);
+      const nul = a.k === 'null' || (a.k === 'int' && a.v === 0n);
+      if (nul) return { k: 'int', v: 1n };
+      return t === undefined ? symbol() : { k: 'int', v: t ? 1n : 0n };
+    }
+    case 'PTR_ERR': case 'PTR_ERR_OR_ZERO':
+      if (a.k === 'errptr') return a.code !== undefined ? { k: 'int', v: BigInt(a.code) } : { k: 'status', ok: false };
+      if (callee === 'PTR_ERR_OR_ZERO' && (a.k === 'ptr' || a.k === 'nonnull' || a.k === 'null')) return { k: 'int', v: 0n };
+      return undefined;
+    case 'ERR_PTR': {
+      const code = a.k === 'int' ? Number(a.v) : undefined;
+      return code === undefined ? { k: 'errptr' } : { k: 'errptr', code };
+    }
+    case 'resource_size': {
+      if (a.k !== 'ptr') return undefined;
+      const r = st.world.resolve('owner', a.obj.h);
+      return r ? { k: 'int', v: r.end - r.start + 1n } : undefined;
+    }
+    default:
+      return undefined;
+  }
+}

@@ -1,0 +1,87 @@
+// Settings validation and kernel profile detection.
+
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { archFromConfig, detectProfile, findKernelRoot, resolveSettings, versionFromMakefile } from '../server/src/settings';
+
+function fakeKernel(makefile: string, config?: string): string {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'iomem-lens-kernel-'));
+  fs.writeFileSync(path.join(dir, 'Makefile'), makefile);
+  if (config) fs.writeFileSync(path.join(dir, '.config'), config);
+  fs.mkdirSync(path.join(dir, 'drivers', 'dax'), { recursive: true });
+  return dir;
+}
+
+describe('profile detection', () => {
+  it('reads VERSION and PATCHLEVEL from the top Makefile', () => {
+    expect(versionFromMakefile('# SPDX\nVERSION = 6\nPATCHLEVEL = 1\nSUBLEVEL = 119\n')).toEqual({ major: 6, minor: 1 });
+    expect(versionFromMakefile('all:\n\techo\n')).toBeUndefined();
+  });
+
+  it('reads the architecture from .config', () => {
+    expect(archFromConfig('CONFIG_X86_64=y\n')).toBe('x86_64');
+    expect(archFromConfig('CONFIG_ARM64=y\n')).toBe('arm64');
+    expect(archFromConfig('CONFIG_RISCV=y\nCONFIG_64BIT=y\n')).toBe('riscv64');
+    expect(archFromConfig('# CONFIG_ARM64 is not set\n')).toBeUndefined();
+  });
+
+  it('finds the tree from a file deep inside it and detects both', () => {
+    const root = fakeKernel('VERSION = 6\nPATCHLEVEL = 1\n', 'CONFIG_ARM64=y\n');
+    expect(findKernelRoot(path.join(root, 'drivers', 'dax', 'kmem.c'))).toBe(root);
+    expect(detectProfile(root)).toEqual({ version: { major: 6, minor: 1 }, arch: 'arm64', source: 'Makefile VERSION/PATCHLEVEL and .config' });
+    const r = resolveSettings({ kernel: { version: 'auto', arch: 'auto' } }, root);
+    expect(r.options.profile).toMatchObject({ version: { major: 6, minor: 1 }, arch: 'arm64' });
+  });
+
+  it('lets settings override what was detected', () => {
+    const root = fakeKernel('VERSION = 6\nPATCHLEVEL = 1\n');
+    const r = resolveSettings({ kernel: { version: '6.12', arch: 'ppc64' } }, root);
+    expect(r.options.profile).toEqual({ version: { major: 6, minor: 12 }, arch: 'ppc64', source: 'settings' });
+    expect(r.problems).toEqual([]);
+  });
+});
+
+describe('settings validation', () => {
+  it('names each bad value and the default in effect', () => {
+    const r = resolveSettings({
+      kernel: { version: 'banana', arch: 'vax' },
+      rules: { 'resource-busy-window': 'loud', 'no-such-rule': 'off' },
+      pathBound: -3,
+      layout: 42,
+    });
+    expect(r.problems).toEqual([
+      'kernel.version "banana" is not a kernel version like "6.12"; using 6.12 (default)',
+      'kernel.arch "vax" is not one of x86_64, arm64, ppc64, riscv64, s390, arm, mips, parisc; using x86_64',
+      'rules.resource-busy-window: "loud" is not one of error, warning, info, hint, off; using warning',
+      expect.stringMatching(/^rules: unknown rule "no-such-rule"/),
+      'pathBound -3 must be an integer from 100 to 10000000; using 50000',
+      'layout 42 must be the path of a /proc/iomem dump; using the default layout',
+    ]);
+    expect(r.options.rules.has('resource-busy-window')).toBe(true);
+  });
+
+  it('survives settings that are not an object at all', () => {
+    for (const raw of [null, 3, 'x', [1, 2]]) {
+      const r = resolveSettings(raw);
+      expect(r.options.profile.version).toEqual({ major: 6, minor: 12 });
+    }
+    expect(resolveSettings('x').problems[0]).toMatch(/settings must be an object/);
+  });
+
+  it('turns rules off and changes their severity', () => {
+    const r = resolveSettings({ rules: { 'resource-busy-window': 'error' } });
+    expect(r.options.severity.get('resource-busy-window')).toBe('error');
+    expect(resolveSettings({ rules: { 'resource-busy-window': 'off' } }).options.rules.has('resource-busy-window')).toBe(false);
+  });
+
+  it('loads a /proc/iomem dump, and explains a dump it cannot use', () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'iomem-lens-layout-'));
+    fs.writeFileSync(path.join(dir, 'good'), '00001000-0009ffff : System RAM\n100000000-1ffffffff : System RAM\n');
+    fs.writeFileSync(path.join(dir, 'zeros'), '00000000-00000000 : System RAM\n');
+    expect(resolveSettings({ layout: path.join(dir, 'good') }).options.layout.name).toBe('good');
+    expect(resolveSettings({ layout: path.join(dir, 'zeros') }).problems[0]).toMatch(/read without root/);
+    expect(resolveSettings({ layout: path.join(dir, 'missing') }).problems[0]).toMatch(/cannot read it \(ENOENT\); using the default layout/);
+  });
+});
