@@ -2,6 +2,7 @@
 
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { pathToFileURL } from 'node:url';
 
 declare const __IOMEM_LENS_VERSION__: string | undefined;
 
@@ -20,8 +21,24 @@ export function toolVersion(): string {
   return '0.0.0';
 }
 
-export const DOCS_BASE = 'https://github.com/iomem-lens/iomem-lens/blob/main/docs/rules';
+/**
+ * The rule's page: the copy shipped beside the bundle (dist/../docs, also in the .vsix), or in
+ * the source tree when run unbundled.
+ */
+const docUrls = new Map<string, string>();
 
 export function ruleDocUrl(id: string): string {
-  return `${DOCS_BASE}/${id}.md`;
+  const known = docUrls.get(id);
+  if (known) return known;
+  const url = findDoc(id);
+  docUrls.set(id, url);
+  return url;
+}
+
+function findDoc(id: string): string {
+  for (const dir of [path.join(__dirname, '..', 'docs', 'rules'), path.join(__dirname, '..', '..', 'docs', 'rules'), path.join(process.cwd(), 'docs', 'rules')]) {
+    const file = path.join(dir, `${id}.md`);
+    if (fs.existsSync(file)) return pathToFileURL(file).href;
+  }
+  return `https://example.invalid/iomem-lens/docs/rules/${id}.md`;
 }
