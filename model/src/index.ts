@@ -9,5 +9,8 @@ export * from './resource/layout.js';
 export * from './resource/ops.js';
 export * from './resource/interleave.js';
 export * from './resource/placement.js';
+export * from './resource/query.js';
+export * from './resource/freeRegion.js';
+export * from './arch.js';
 export * from './contracts/index.js';
 export * from './consteval.js';

@@ -269,6 +269,28 @@ export class ResourceTree {
     return { freed: null, warning: `Trying to free nonexistent resource <${hex(start)}-${hex(end)}>` };
   }
 
+  /**
+   * adjust_resource(): moves or resizes `res` in place; -EBUSY if it would leave its parent,
+   * overlap a sibling, or no longer contain one of its children.
+   */
+  adjustResource(res: Resource, start: bigint, size: bigint): number {
+    const end = start + size - 1n;
+    const parent = res.parent;
+    if (parent) {
+      if (start < parent.start || end > parent.end) return -16;
+      if (res.sibling && res.sibling.start <= end) return -16;
+      let tmp = parent.child as Resource;
+      if (tmp !== res) {
+        while (tmp.sibling !== res) tmp = tmp.sibling as Resource;
+        if (start <= tmp.end) return -16;
+      }
+    }
+    for (let c = res.child; c; c = c.sibling) if (c.start < start || c.end > end) return -16;
+    res.start = start;
+    res.end = end;
+    return 0;
+  }
+
   /** Finds the deepest linked resource containing [start, end], or the root. */
   findContaining(start: bigint, end: bigint, from: Resource = this.root): Resource {
     for (let c = from.child; c; c = c.sibling) {
