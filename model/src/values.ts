@@ -8,13 +8,18 @@ export type Value =
   | { k: 'unknown' }
   /** An integer constant. */
   | { k: 'int'; v: bigint }
-  /** An expression the engine cannot evaluate; `key` identifies it along the path. */
-  | { k: 'sym'; key: string; text: string }
+  /**
+   * An expression the engine cannot evaluate; `key` identifies it along the path. `nonzero`
+   * is set once a branch established that it is not 0/NULL.
+   */
+  | { k: 'sym'; key: string; text: string; nonzero?: boolean }
   | { k: 'null' }
   /** A valid pointer to a modeled object. */
   | { k: 'ptr'; obj: ObjRef }
   /** A pointer known to be neither NULL nor an ERR_PTR, to something not modeled. */
   | { k: 'nonnull' }
+  /** Known to be non-zero (a branch said so), nothing more: may still be an ERR_PTR. */
+  | { k: 'truthy' }
   | { k: 'errptr'; code?: number }
   /** An int status returned by a modeled call: 0 on success, a negative errno on failure. */
   | { k: 'status'; ok: boolean; code?: number };
@@ -33,8 +38,9 @@ export function truthOf(v: Value): Truth {
   switch (v.k) {
     case 'int': return v.v !== 0n;
     case 'null': return false;
-    case 'ptr': case 'nonnull': case 'errptr': return true;
+    case 'ptr': case 'nonnull': case 'errptr': case 'truthy': return true;
     case 'status': return !v.ok;
+    case 'sym': return v.nonzero ? true : undefined;
     default: return undefined;
   }
 }
@@ -53,7 +59,7 @@ export function isErr(v: Value): Truth {
 export function valueKey(v: Value): string {
   switch (v.k) {
     case 'int': return `i${v.v}`;
-    case 'sym': return `s:${v.key}`;
+    case 'sym': return `s:${v.key}${v.nonzero ? '!0' : ''}`;
     case 'ptr': return `p:${v.obj.kind}#${v.obj.h}`;
     case 'errptr': return `e${v.code ?? ''}`;
     case 'status': return `${v.ok ? 'ok' : 'err'}${v.code ?? ''}`;

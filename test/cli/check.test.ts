@@ -27,12 +27,12 @@ describe('check', () => {
     const r = run('check', kmem);
     expect(r.code).toBe(1);
     const lines = r.stdout.trim().split('\n');
-    expect(lines).toHaveLength(1);
+    expect(lines.map((l) => /\[([a-z-]+)\]$/.exec(l)?.[1])).toEqual(['resource-busy-window', 'resource-flags-clobber']);
     expect(lines[0]).toMatch(/^examples\/kmem_like\.c:\d+:\d+: warning: BUSY is cleared on the region requested at line \d+ .* \[resource-busy-window\]$/);
   });
 
   it('adds the trace as note: lines with --trace', () => {
-    const r = run('check', '--trace', kmem);
+    const r = run('check', '--trace', '--rule', 'resource-busy-window', kmem);
     const notes = r.stdout.trim().split('\n').slice(1);
     expect(notes).toHaveLength(4);
     for (const n of notes) expect(n).toMatch(/^examples\/kmem_like\.c:\d+:\d+: note: \d\. /);
@@ -51,7 +51,7 @@ describe('check', () => {
     const j = JSON.parse(r.stdout);
     expect(j.tool).toEqual({ name: 'iomem-lens', version: expect.stringMatching(/^\d+\.\d+\.\d+/) });
     expect(j.profile).toEqual({ kernel: '6.12', arch: 'x86_64' });
-    expect(j.findings).toHaveLength(1);
+    expect(j.findings.map((x: { rule: string }) => x.rule)).toEqual(['resource-busy-window', 'resource-flags-clobber']);
     const f = j.findings[0];
     expect(Object.keys(f).sort()).toEqual(['column', 'endColumn', 'endLine', 'file', 'function', 'line', 'message', 'rule', 'severity', 'trace'].sort());
     expect(f).toMatchObject({ rule: 'resource-busy-window', severity: 'warning', file: kmem, function: 'example_probe' });
@@ -67,14 +67,16 @@ describe('check', () => {
     expect(s.version).toBe('2.1.0');
     const run0 = s.runs[0];
     expect(run0.tool.driver.rules.map((x: { id: string }) => x.id)).toContain('resource-busy-window');
-    expect(run0.results[0].ruleId).toBe('resource-busy-window');
+    expect(run0.results.map((x: { ruleId: string }) => x.ruleId)).toEqual(['resource-busy-window', 'resource-flags-clobber']);
     expect(run0.results[0].locations[0].physicalLocation.artifactLocation.uri).toBe('examples/kmem_like.c');
     expect(run0.results[0].codeFlows[0].threadFlows[0].locations).toHaveLength(4);
   });
 
   it('takes --rule and --disable', () => {
-    expect(run('check', '--disable', 'resource-busy-window', kmem).code).toBe(0);
-    expect(run('check', '--rule', 'resource-busy-window', kmem).code).toBe(1);
+    expect(run('check', '--disable', 'resource-busy-window', '--disable', 'resource-flags-clobber', kmem).code).toBe(0);
+    const only = run('check', '--rule', 'resource-busy-window', kmem);
+    expect(only.code).toBe(1);
+    expect(only.stdout.trim().split('\n')).toHaveLength(1);
   });
 
   it('reads the profile from the options and refuses bad values with exit 2 and no stack trace', () => {
@@ -106,7 +108,7 @@ describe('check', () => {
     const r = run('check', '--format', 'json', dir);
     const j = JSON.parse(r.stdout);
     expect(r.code).toBe(1);
-    expect(j.findings).toHaveLength(1);
+    expect(j.findings).toHaveLength(2);
     expect(j.stats.skipped).toEqual(expect.arrayContaining([
       { file: path.join(dir, 'blob.c'), reason: expect.stringMatching(/^binary file/) },
       { file: path.join(dir, 'loop'), reason: 'symbolic link, not followed' },
@@ -119,7 +121,7 @@ describe('check', () => {
     for (let i = 0; i < 40; i++) fs.copyFileSync(path.join(ROOT, i % 2 ? kmem : reserve), path.join(dir, `f${String(i).padStart(2, '0')}.c`));
     const two = JSON.parse(run('check', '--format', 'json', '-j', '2', dir).stdout);
     const one = JSON.parse(run('check', '--format', 'json', '-j', '0', dir).stdout);
-    expect(two.findings).toHaveLength(20);
+    expect(two.findings).toHaveLength(40);
     expect(two.findings.map((f: { file: string; line: number }) => `${f.file}:${f.line}`)).toEqual(one.findings.map((f: { file: string; line: number }) => `${f.file}:${f.line}`));
     expect(two.stats.files).toBe(40);
   });

@@ -28,7 +28,7 @@ describe('language server over stdio', () => {
     const published = client.nextDiagnostics(uri);
     await client.open(uri, kmem);
     const p = await published;
-    expect(p.diagnostics).toHaveLength(1);
+    expect(p.diagnostics.map((x) => x.code)).toEqual(['resource-busy-window', 'resource-flags-clobber']);
     const d = p.diagnostics[0] as Diag;
     expect(d.code).toBe('resource-busy-window');
     expect(d.range.start.line).toBe(positionOf(kmem, WRITE).line);
@@ -47,7 +47,7 @@ describe('language server over stdio', () => {
     await client.initialize({ pull: true });
     await client.open(uri, kmem);
     const pull = async (): Promise<Diag[]> => ((await client!.conn.sendRequest('textDocument/diagnostic', { textDocument: { uri } })) as { items: Diag[] }).items;
-    expect((await pull()).map((d) => d.code)).toEqual(['resource-busy-window']);
+    expect((await pull()).map((d) => d.code)).toEqual(['resource-busy-window', 'resource-flags-clobber']);
     // Keep BUSY set: `=` becomes `|=` through one incremental change; the window closes.
     const at = positionOf(kmem, WRITE, 'res->flags '.length);
     await client.conn.sendNotification('textDocument/didChange', {
@@ -60,7 +60,7 @@ describe('language server over stdio', () => {
       textDocument: { uri, version: 3 },
       contentChanges: [{ range: { start: at, end: { line: at.line, character: at.character + 1 } }, text: '' }],
     });
-    expect((await pull()).map((d) => d.code)).toEqual(['resource-busy-window']);
+    expect((await pull()).map((d) => d.code)).toEqual(['resource-busy-window', 'resource-flags-clobber']);
     // No push to a client that pulls: it would show every diagnostic twice.
     expect(client.published).toEqual([]);
   });
@@ -91,7 +91,7 @@ describe('language server over stdio', () => {
       contentChanges: [{ range: { start: { line: 5000, character: 0 }, end: { line: 6000, character: 3 } }, text: '/* appended */' }],
     });
     const items = ((await client.conn.sendRequest('textDocument/diagnostic', { textDocument: { uri } })) as { items: Diag[] }).items;
-    expect(items.map((d) => d.code)).toEqual(['resource-busy-window']);
+    expect(items.map((d) => d.code)).toEqual(['resource-busy-window', 'resource-flags-clobber']);
   });
 
   it('reports bad settings by name and keeps the defaults', async () => {
@@ -99,7 +99,7 @@ describe('language server over stdio', () => {
     await client.initialize({ pull: true, initializationOptions: { settings: { kernel: { version: 'banana' }, rules: { 'no-such-rule': 'error' } } } });
     await client.open(uri, kmem);
     const items = ((await client.conn.sendRequest('textDocument/diagnostic', { textDocument: { uri } })) as { items: Diag[] }).items;
-    expect(items.map((d) => d.code)).toEqual(['resource-busy-window']);
+    expect(items.map((d) => d.code)).toEqual(['resource-busy-window', 'resource-flags-clobber']);
     await expect(client.logMatching(/kernel\.version "banana" is not a kernel version like "6\.12"; using 6\.12/)).resolves.toBeTruthy();
     await expect(client.logMatching(/unknown rule "no-such-rule"/)).resolves.toBeTruthy();
   });

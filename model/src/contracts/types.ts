@@ -1,6 +1,7 @@
 // API contracts: what a kernel function does to the model's state, per outcome.
 
 import { ResourceOp } from '../resource/ops.js';
+import type { Resource, ResourceTree } from '../resource/tree.js';
 import { KernelProfile } from '../profile.js';
 import { Value } from '../values.js';
 
@@ -23,6 +24,12 @@ export interface ModelView {
   concrete(v: Value, role: 'start' | 'size'): bigint | undefined;
   /** A string argument: a literal, or a `static const char x[] = "..."` in the same file. */
   stringArg(i: number): string | undefined;
+  /** What the path knows of a field reached through argument `i` (`arg->name`, or `s.name` for `&s`). */
+  field(i: number, name: string): Value;
+  /** The tree as the path has it now, for contracts that answer questions about it. */
+  tree(): ResourceTree;
+  /** The resource a parent argument names (`&iomem_resource` or a held resource). */
+  resource(v: Value, text: string): Resource | undefined;
 }
 
 export interface Outcome {
@@ -38,6 +45,8 @@ export interface Outcome {
   requireOk: boolean;
   /** Sentence for the trace, citing what the kernel does. */
   note: string;
+  /** The created object is the struct argument `i` points to: bind that argument to it. */
+  bindsArg?: number;
 }
 
 export type Contract = (call: CallSite, m: ModelView) => Outcome[] | undefined;

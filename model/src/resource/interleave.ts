@@ -3,7 +3,7 @@
 // interleaving is reported when it ends with an owner step failing that succeeded alone, or
 // with one actor's resource freed, dropped or re-parented by the other's op.
 
-import { Handle, OpEffect, ResourceOp, ResourceWorld } from './ops.js';
+import { Handle, OpEffect, ResourceOp, ResourceWorld, createsResource } from './ops.js';
 import { Resource, ResourceTree } from './tree.js';
 
 export type Actor = 'owner' | 'racer';
@@ -36,9 +36,13 @@ export interface Interleaving {
   createdBy: ReadonlyMap<number, Actor>;
 }
 
-/** The closest ancestor of `res` that `actor` created, if any. */
+/**
+ * The closest ancestor of `res` that `actor` created, if any: in the tree as it is, or, for a
+ * resource since unlinked, as it was when `res` was created.
+ */
 export function enclosingOwned(run: Interleaving, res: Resource, actor: Actor): Resource | undefined {
-  for (let p = res.parent; p; p = p.parent) if (run.createdBy.get(p.id) === actor) return p;
+  const createdIn = run.steps.find((s) => s.effect.created === res)?.effect.createdIn;
+  for (let p = res.parent ?? createdIn ?? null; p; p = p.parent) if (run.createdBy.get(p.id) === actor) return p;
   return undefined;
 }
 
@@ -53,8 +57,9 @@ export function runSchedule(base: ResourceTree, owner: LoggedOp[], racer: Resour
     const index = next[actor]++;
     const logged: LoggedOp | undefined = actor === 'owner' ? owner[index] : { op: racer[index] as ResourceOp, expectOk: true };
     if (!logged) continue;
-    if (!logged.expectOk) {
-      // The owner's path has this op failing: a failed call leaves the tree as it was.
+    if (!logged.expectOk && createsResource(logged.op)) {
+      // The owner's path has this request failing: a failed request leaves the tree as it was.
+      // (Releases and flag writes act on whatever is there, whatever they found alone.)
       steps.push({ actor, index, op: logged.op, effect: { ok: false, removed: [], reparented: [] }, applied: false });
       continue;
     }
@@ -85,7 +90,23 @@ export function runSchedule(base: ResourceTree, owner: LoggedOp[], racer: Resour
  * A release that finds nothing only warns, so it is not a divergence.
  */
 function returnsOwnership(op: ResourceOp): boolean {
-  return op.kind === 'request_region' || op.kind === 'add_memory';
+  return createsResource(op);
+}
+
+/** A schedule may not run the racer while the owner holds a lock (write_lock(&resource_lock)). */
+function respectsLocks(owner: LoggedOp[], schedule: Actor[]): boolean {
+  let depth = 0;
+  let i = 0;
+  for (const a of schedule) {
+    if (a === 'racer') {
+      if (depth > 0) return false;
+      continue;
+    }
+    const op = owner[i++]?.op;
+    if (op?.kind === 'lock') depth++;
+    else if (op?.kind === 'unlock' && depth > 0) depth--;
+  }
+  return true;
 }
 
 /** Every schedule merging `n` owner steps with `m` racer steps, in order, up to `limit`. */
@@ -121,6 +142,7 @@ export function interferingInterleavings(base: ResourceTree, owner: LoggedOp[], 
   if (solo.interferences.length) return []; // the owner's log does not replay: nothing to compare
   const out: Interleaving[] = [];
   for (const s of schedules(owner.length, racer.length, limit)) {
+    if (!respectsLocks(owner, s)) continue;
     const run = runSchedule(base, owner, racer, s);
     if (run.interferences.length) out.push(run);
   }

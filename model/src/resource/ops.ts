@@ -6,6 +6,8 @@ import {
   IORESOURCE_BUSY, IORESOURCE_SYSRAM_DRIVER_MANAGED, IORESOURCE_SYSTEM_RAM, describeFlags,
 } from './flags.js';
 import { Resource, ResourceTree, hex } from './tree.js';
+import { getFreeMemRegion } from './freeRegion.js';
+import type { KernelVersion } from '../profile.js';
 
 export type Handle = number;
 
@@ -13,18 +15,31 @@ export type Handle = number;
 export type ParentRef = { kind: 'iomem' } | { kind: 'handle'; handle: Handle };
 
 export type ResourceOp =
-  | { kind: 'request_region'; parent: ParentRef; start: bigint; size: bigint; name: string; flags: number }
-  | { kind: 'release_region'; parent: ParentRef; start: bigint; size: bigint }
+  /** `devm`: requested through devres, released by the driver core on detach. */
+  | { kind: 'request_region'; parent: ParentRef; start: bigint; size: bigint; name: string; flags: number; devm?: boolean }
+  | { kind: 'release_region'; parent: ParentRef; start: bigint; size: bigint; devm?: boolean }
   | { kind: 'release_resource'; target: Handle }
   | { kind: 'remove_resource'; target: Handle }
   | { kind: 'set_flags'; target: Handle; assign: '=' | '|=' | '&='; value: number }
   /** add_memory*(): register_memory_resource() requests a BUSY System RAM region. */
-  | { kind: 'add_memory'; start: bigint; size: bigint; name: string };
+  | { kind: 'add_memory'; start: bigint; size: bigint; name: string }
+  /** request_resource()/insert_resource() of a struct the caller filled in. */
+  | { kind: 'link_resource'; parent: ParentRef; start: bigint; end: bigint; flags: number; name: string; insert: boolean }
+  | { kind: 'adjust_resource'; target: Handle; start: bigint; size: bigint }
+  /** get_free_mem_region() behind request_free_mem_region() and friends. */
+  | { kind: 'free_region'; base: ParentRef; size: bigint; align: bigint; name: string; desc: number; gfr: number;
+      physmemEnd: bigint; version: KernelVersion; devm?: boolean }
+  /** region_intersects() / walk_iomem_res_desc(): a check that changes nothing. */
+  | { kind: 'query'; what: string; start: bigint; size: bigint; answer?: number }
+  /** write_lock(&resource_lock) and its unlock: no other actor runs in between. */
+  | { kind: 'lock'; name: string }
+  | { kind: 'unlock'; name: string };
 
 export interface OpEffect {
   ok: boolean;
-  /** Resource this op created (request_region, add_memory). */
+  /** Resource this op created (request_region, add_memory), and its parent at that moment. */
   created?: Resource;
+  createdIn?: Resource;
   /** Resources unlinked and freed or dropped, with how. */
   removed: { res: Resource; how: 'freed' | 'dropped' }[];
   /** Resources that moved to another parent. */
@@ -34,7 +49,8 @@ export interface OpEffect {
   /** The conflicting resource, when a request failed on one. */
   conflict?: Resource;
   warning?: string;
-  /** For set_flags: the flag word after the write. */
+  /** For set_flags: the flag word before and after the write. */
+  flagsBefore?: number;
   flagsAfter?: number;
 }
 
@@ -64,6 +80,7 @@ export class ResourceWorld {
     const tree = this.tree;
     const snapshot = parentsOf(tree);
     const effect = this.applyInner(actor, h, op);
+    if (effect.created?.parent) effect.createdIn = effect.created.parent;
     // Every resource whose parent changed while staying linked was re-parented by this op.
     for (const [res, before] of snapshot) {
       if (res.parent && before && res.parent !== before && tree.isLinked(res) && res !== effect.created) {
@@ -112,13 +129,43 @@ export class ResourceWorld {
         if (rc) return { ...none, ok: false, reason: 'the resource is not in the tree (-EINVAL)' };
         return { ...none, removed: [{ res: target, how: 'freed' }, ...dropped.map((res) => ({ res, how: 'dropped' as const }))] };
       }
+      case 'link_resource': {
+        const parent = this.parentOf(actor, op.parent);
+        if (!parent) return { ...none, ok: false, reason: 'the parent resource is not held' };
+        const res = tree.alloc({ name: op.name, start: op.start, end: op.end, flags: op.flags });
+        const conflict = op.insert ? tree.insertResourceConflict(parent, res) : tree.requestResourceConflict(parent, res);
+        if (conflict) {
+          return { ...none, ok: false, conflict, reason: `${op.insert ? 'insert_resource' : 'request_resource'}() conflicts with "${conflict.name}" (${hex(conflict.start)}-${hex(conflict.end)})` };
+        }
+        this.bind(actor, h, res);
+        return { ...none, created: res };
+      }
+      case 'adjust_resource': {
+        const target = this.resolve(actor, op.target);
+        if (!target) return { ...none, ok: false, reason: 'the resource is not held' };
+        const rc = tree.adjustResource(target, op.start, op.size);
+        return rc ? { ...none, ok: false, reason: 'adjust_resource() would overlap a sibling or leave a child out (-EBUSY)' } : none;
+      }
+      case 'free_region': {
+        const base = this.parentOf(actor, op.base);
+        if (!base) return { ...none, ok: false, reason: 'the base resource is not held' };
+        const r = getFreeMemRegion(tree, { base, size: op.size, align: op.align, name: op.name, desc: op.desc, flags: op.gfr, physmemEnd: op.physmemEnd, version: op.version });
+        if (!r.res) return { ...none, ok: false, reason: 'get_free_mem_region() found no free range (-ERANGE)' };
+        this.bind(actor, h, r.res);
+        return { ...none, created: r.res };
+      }
+      case 'query':
+      case 'lock':
+      case 'unlock':
+        return none;
       case 'set_flags': {
         const target = this.resolve(actor, op.target);
         if (!target) return { ...none, ok: false, reason: 'the resource is not held' };
+        const flagsBefore = target.flags;
         if (op.assign === '=') target.flags = op.value >>> 0;
         else if (op.assign === '|=') target.flags = (target.flags | op.value) >>> 0;
         else target.flags = (target.flags & op.value) >>> 0;
-        return { ...none, flagsAfter: target.flags };
+        return { ...none, flagsBefore, flagsAfter: target.flags };
       }
     }
   }
@@ -146,6 +193,11 @@ function subtree(r: Resource): Resource[] {
   return out;
 }
 
+/** Ops that hand the caller a new resource; on a failure outcome they leave the tree alone. */
+export function createsResource(op: ResourceOp): boolean {
+  return op.kind === 'request_region' || op.kind === 'add_memory' || op.kind === 'link_resource' || op.kind === 'free_region';
+}
+
 /** One line describing an op, for traces and simulations. */
 export function describeOp(op: ResourceOp): string {
   const range = (s: bigint, n: bigint): string => `[${hex(s)}-${hex(s + n - 1n)}]`;
@@ -162,5 +214,16 @@ export function describeOp(op: ResourceOp): string {
       return `flags ${op.assign} ${op.assign === '&=' ? `~(${describeFlags(~op.value >>> 0)})` : describeFlags(op.value)} on #${op.target}`;
     case 'add_memory':
       return `add_memory ${range(op.start, op.size)} as "${op.name}"`;
+    case 'link_resource':
+      return `${op.insert ? 'insert_resource' : 'request_resource'}(${range(op.start, op.end - op.start + 1n)}, "${op.name}")`;
+    case 'adjust_resource':
+      return `adjust_resource(#${op.target}, ${range(op.start, op.size)})`;
+    case 'free_region':
+      return `get_free_mem_region(size ${hex(op.size, 1)}, "${op.name}")`;
+    case 'query':
+      return `${op.what}(${range(op.start, op.size)})`;
+    case 'lock':
+    case 'unlock':
+      return `${op.kind} ${op.name}`;
   }
 }

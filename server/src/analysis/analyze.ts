@@ -4,6 +4,7 @@
 
 import { builtinConstants, definesEnv } from '../../../model/src/index.js';
 import { buildCfg } from '../cfg/build.js';
+import { localNames } from '../cfg/locals.js';
 import type { EngineContext } from '../engine/context.js';
 import { HelperBody, explore } from '../engine/explore.js';
 import { PathState } from '../engine/state.js';
@@ -49,6 +50,8 @@ export class FunctionCache {
 export interface AnalyzeHooks {
   /** Called when a function's analysis throws: the other functions still report. */
   onError?: (fn: string, err: unknown) => void;
+  /** Sees every end-of-path state of every function walked (simulations, debugging). */
+  onPaths?: (fn: string, ends: readonly PathState[]) => void;
 }
 
 /** Analyzes a parsed file. `tree` must match `text`. */
@@ -77,7 +80,7 @@ export function analyzeTree(tree: Tree, text: string, opts: AnalysisOptions, cac
     let result = cache?.get(key);
     if (!result) {
       try {
-        result = analyzeFunction(fn, facts, opts, consts, source, helpers);
+        result = analyzeFunction(fn, facts, opts, consts, source, helpers, hooks);
       } catch (err) {
         hooks.onError?.(fn.name, err);
         out.errors.push({ function: fn.name, reason: err instanceof Error ? err.message : String(err) });
@@ -123,22 +126,24 @@ function bodyOf(fn: FunctionInfo, source: { text: string }): SNode | undefined {
 
 function analyzeFunction(
   fn: FunctionInfo, facts: FileFacts, opts: AnalysisOptions, consts: EngineContext['consts'],
-  source: { text: string }, helpers: (name: string) => HelperBody | undefined,
+  source: { text: string }, helpers: (name: string) => HelperBody | undefined, hooks: AnalyzeHooks,
 ): FunctionResult {
   const body = bodyOf(fn, source);
   if (!body) return { findings: [], partial: false };
   const cfg = buildCfg(body);
+  const locals = localNames(cfg);
   const ctx: EngineContext = {
     facts, consts, profile: opts.profile, layout: opts.layout, budget: { steps: opts.pathBound, exhausted: false },
-    inlineDepth: 0, functionName: fn.name,
+    inlineDepth: 0, functionName: fn.name, locals,
   };
   const { ends, partial } = explore(cfg, new PathState(opts.layout), ctx, helpers);
+  hooks.onPaths?.(fn.name, ends);
   const byKey = new Map<string, Finding>();
   for (const st of ends) {
     for (const rule of RULES) {
       if (!opts.rules.has(rule.meta.id)) continue;
       rule.checkPath({
-        st, layout: opts.layout, profile: opts.profile, functionName: fn.name,
+        st, source: source.text, locals, layout: opts.layout, profile: opts.profile, functionName: fn.name,
         report: (raw) => {
           const f = toFinding({ ...raw, rule: rule.meta.id }, fn, opts);
           const k = `${f.rule}@${f.start}`;

@@ -18,6 +18,8 @@ export interface FileFacts {
   entries: ReadonlySet<string>;
   /** Functions that call an API creating a model object (a region request, a memory add). */
   creators: ReadonlySet<string>;
+  /** Functions that call a release API (release_mem_region(), release_resource(), ...). */
+  releasers: ReadonlySet<string>;
 }
 
 const STRING_CONST = /\bchar\s+(?:const\s+)?\*?\s*(?:const\s+)?([A-Za-z_]\w*)\s*(?:\[\s*\])?\s*=\s*"((?:[^"\\\n]|\\.)*)"\s*;/g;
@@ -31,6 +33,20 @@ export function wordsRegex(words: readonly string[]): RegExp {
 
 const MODEL_MENTION = wordsRegex([...CONTRACT_NAMES]);
 const CREATOR_MENTION = wordsRegex(CONTRACT_NAMES.filter((n) => /request|add_memory/.test(n)));
+/** Release calls, modeled or not (port regions too): a path that makes one may have released. */
+export const RELEASE_NAMES: readonly string[] = [
+  'release_mem_region', '__release_region', 'release_resource', 'remove_resource', 'release_region',
+  'devm_release_mem_region', '__devm_release_region', 'release_mem_region_adjustable', 'pci_release_region',
+  'pci_release_regions', 'pci_release_selected_regions', 'iounmap_and_release', 'release_child_resources',
+];
+const RELEASE_MENTION = wordsRegex(RELEASE_NAMES);
+
+/** Whether code calls a release API, directly or through one of the file's releasing helpers. */
+export function mentionsRelease(code: string, releasers: ReadonlySet<string>): boolean {
+  if (RELEASE_MENTION.test(code)) return true;
+  for (const h of releasers) if (code.includes(h) && new RegExp(`\\b${h}\\s*\\(`).test(code)) return true;
+  return false;
+}
 const FLAGS_WRITE = /->\s*flags\s*(?:[|&]?=)(?!=)/;
 
 /** The file-level prefilter: a file that names no modeled API needs no parse. */
@@ -52,11 +68,13 @@ export function collectFacts(text: string, functions: FunctionInfo[]): FileFacts
   const relevant = new Set<string>();
   const direct = new Set<string>();
   const creators = new Set<string>();
+  const releasers = new Set<string>();
   for (const f of functions) {
     if (!byName.has(f.name)) byName.set(f.name, f);
     const body = text.slice(f.bodyStart, f.bodyEnd);
     if (MODEL_MENTION.test(body)) direct.add(f.name);
     if (CREATOR_MENTION.test(body)) creators.add(f.name);
+    if (RELEASE_MENTION.test(body)) releasers.add(f.name);
     if (direct.has(f.name) || FLAGS_WRITE.test(body)) relevant.add(f.name);
   }
   const entries = new Set(direct);
@@ -64,5 +82,5 @@ export function collectFacts(text: string, functions: FunctionInfo[]): FileFacts
     const calls = wordsRegex([...relevant]);
     for (const f of functions) if (!entries.has(f.name) && calls.test(text.slice(f.bodyStart, f.bodyEnd))) entries.add(f.name);
   }
-  return { text, strings, defines, functions: byName, relevant, entries, creators };
+  return { text, strings, defines, functions: byName, relevant, entries, creators, releasers };
 }

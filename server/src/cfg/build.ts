@@ -113,7 +113,9 @@ class Builder {
       case 'if_statement': {
         const cond = unparen(s.child('condition'));
         if (!cond) return this.stmt(s.child('consequence') ?? s, from, declared);
-        const b = this.add({ kind: 'branch', cond });
+        const consequence = s.child('consequence');
+        const alternative = s.child('alternative');
+        const b = this.add({ kind: 'branch', cond, arms: { ...(consequence ? { then: consequence } : {}), ...(alternative ? { else: alternative } : {}) } });
         this.edge(from, b);
         const thenStart = this.add({ kind: 'join' });
         this.edge(b, thenStart, { cond: true });

@@ -9,8 +9,11 @@ export type CfgNode =
   | { id: number; kind: 'eval'; expr: SNode }
   /** A local declaration; `cleanup` is the function named by `__free(...)`. */
   | { id: number; kind: 'decl'; name: string; init?: SNode; node: SNode; cleanup?: string; typeText: string }
-  /** A two-way branch: successor 0 is taken when `cond` is true, successor 1 when false. */
-  | { id: number; kind: 'branch'; cond: SNode; loop?: number }
+  /**
+   * A two-way branch: the edge with `cond: true` is taken when `cond` is true. For an `if`,
+   * `arms` holds the statements each side runs (for rules that ask what a path skipped).
+   */
+  | { id: number; kind: 'branch'; cond: SNode; loop?: number; arms?: { then?: SNode; else?: SNode } }
   /** A switch: successors carry the case label expressions (none for `default`). */
   | { id: number; kind: 'switch'; disc: SNode }
   | { id: number; kind: 'return'; expr?: SNode; node: SNode }

@@ -12,6 +12,13 @@ const READ_ONLY_CALLEES = new Set([
   'printk', 'kstrdup', 'mutex_is_locked', 'lockdep_assert_held', 'list_empty',
 ]);
 
+/** Callees that take a pointer without taking ownership of what it points to. */
+const NON_OWNING = /^(?:dev_|pr_|printk|kfree|kfree_const|kvfree|WARN|BUG|memset|memcpy|strscpy|strcpy|snprintf|sprintf|seq_printf|trace_)/;
+
+export function keepsOwnership(callee: string): boolean {
+  return NON_OWNING.test(callee) || READ_ONLY_CALLEES.has(callee);
+}
+
 export function readsOnly(callee: string): boolean {
   // Upper-case names are macros over their arguments (PFN_UP, ALIGN, WARN_ON); they do not write.
   return READ_ONLY_CALLEES.has(callee) || /^[A-Z0-9_]+$/.test(callee);

@@ -22,4 +22,6 @@ export interface EngineContext {
   functionName: string;
   /** Inside an inlined helper: the call in the analyzed function that reached it. */
   callSite?: Site;
+  /** Names local to the function being walked: writes elsewhere can hand ownership over. */
+  locals: ReadonlySet<string>;
 }

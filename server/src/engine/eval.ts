@@ -3,14 +3,17 @@
 // evaluates to what the path knows, or to a symbolic value named by the expression.
 
 import {
-  CONTRACTS, CallSite, DEFAULT_SYMBOLIC_SIZE, FIELD_CONTRACTS, ModelView, Outcome, ResourceOp, UNKNOWN, Value,
+  CONTRACTS, CallSite, DEFAULT_SYMBOLIC_SIZE, FIELD_CONTRACTS, ModelView, Outcome, UNKNOWN, Value, createsResource,
   evalConst, parseIntLiteral, symbolicStart, truthOf,
 } from '../../../model/src/index.js';
 import type { SNode } from '../syntax/snode.js';
+import { RELEASE_NAMES } from '../analysis/facts.js';
 import type { EngineContext } from './context.js';
-import { builtin, readsOnly } from './builtins.js';
+import { builtin, keepsOwnership, readsOnly } from './builtins.js';
 import { binop, compound } from './operators.js';
-import { PathState, siteOf } from './state.js';
+import { PathState, rootOf, siteOf } from './state.js';
+
+const RELEASES = new Set(RELEASE_NAMES);
 
 export interface Result {
   st: PathState;
@@ -155,9 +158,12 @@ export class Evaluator {
     const out: Result[] = [];
     for (const { st: s, vals } of this.evalArgs(st, argNodes)) {
       if (!callee) {
-        out.push(...this.opaqueCall(s, argNodes, undefined, n));
+        out.push(...this.opaqueCall(s, argNodes, undefined, n, vals));
         continue;
       }
+      // Remember release attempts the model may not resolve (a range it cannot match, a helper
+      // it does not walk): a leak is only claimed on paths that never tried to release.
+      if (RELEASES.has(callee) || this.ctx.facts.releasers.has(callee)) s.releaseCalls.push(s.ops.length);
       const pure = builtin(callee, vals, s, () => this.symbol(s, n));
       if (pure) {
         out.push({ st: s, v: pure });
@@ -165,9 +171,9 @@ export class Evaluator {
       }
       const contract = CONTRACTS[callee];
       const site: CallSite = { callee, args: vals, argText: argNodes.map((a) => a.text) };
-      const outcomes = contract?.(site, this.view(s, site));
+      const outcomes = contract?.(site, this.view(s, site, argNodes));
       if (outcomes) {
-        out.push(...this.applyOutcomes(s, outcomes, callee, n));
+        out.push(...this.applyOutcomes(s, outcomes, callee, n, argNodes));
         continue;
       }
       const helper = this.ctx.inlineDepth === 0 ? this.runHelper(callee, vals, s, n, this.ctx) : undefined;
@@ -175,7 +181,7 @@ export class Evaluator {
         out.push(...helper);
         continue;
       }
-      out.push(...this.opaqueCall(s, argNodes, callee, n));
+      out.push(...this.opaqueCall(s, argNodes, callee, n, vals));
     }
     return out;
   }
@@ -184,8 +190,12 @@ export class Evaluator {
    * A call the model does not know. Its result is named by the call's text; anything it gets
    * by address may have changed, unless the callee is known not to write through it.
    */
-  private opaqueCall(st: PathState, args: SNode[], callee: string | undefined, n: SNode): Result[] {
+  private opaqueCall(st: PathState, args: SNode[], callee: string | undefined, n: SNode, vals: Value[] = []): Result[] {
     const v = this.symbol(st, n);
+    // A modeled object handed to code the model does not know may now be owned by it.
+    if (!callee || !keepsOwnership(callee)) {
+      for (const a of vals) if (a.k === 'ptr') st.escaped.add(a.obj.h);
+    }
     if (!callee || !readsOnly(callee)) {
       for (const a of args) {
         if (a.type === 'pointer_expression' && a.children[0]?.text === '&') {
@@ -197,8 +207,20 @@ export class Evaluator {
     return [{ st, v }];
   }
 
-  private view(st: PathState, call: CallSite): ModelView {
+  private view(st: PathState, call: CallSite, argNodes: SNode[]): ModelView {
     return {
+      field: (i, name) => {
+        const a = argNodes[i];
+        if (!a) return UNKNOWN;
+        const key = a.type === 'pointer_expression' && a.children[0]?.text === '&' && a.child('argument')
+          ? `${lvalueKey(a.child('argument') as SNode)}.${name}` : `${lvalueKey(a)}->${name}`;
+        return st.bindings.get(key) ?? UNKNOWN;
+      },
+      tree: () => st.world.tree,
+      resource: (v, text) => {
+        if (text.replace(/\s+/g, '') === '&iomem_resource') return st.world.tree.root;
+        return v.k === 'ptr' && v.obj.kind === 'resource' ? st.world.resolve('owner', v.obj.h) : undefined;
+      },
       profile: this.ctx.profile,
       resourceHandle: (v) => (v.k === 'ptr' && v.obj.kind === 'resource' ? v.obj.h : undefined),
       concrete: (v, role) => this.concrete(st, v, role),
@@ -229,7 +251,7 @@ export class Evaluator {
     return addr;
   }
 
-  private applyOutcomes(st: PathState, outcomes: Outcome[], callee: string, n: SNode): Result[] {
+  private applyOutcomes(st: PathState, outcomes: Outcome[], callee: string, n: SNode, argNodes: SNode[] = []): Result[] {
     const out: Result[] = [];
     const site = siteOf(n);
     for (const o of outcomes) {
@@ -239,7 +261,7 @@ export class Evaluator {
       const msgs: string[] = [];
       for (const op of o.ops) {
         const handle = s.ops.length;
-        if (isRequest(op) && !o.requireOk) {
+        if (createsResource(op) && !o.requireOk) {
           // A request on its failure outcome leaves the tree as it was.
           s.ops.push({ op, expectOk: false, site, at: this.ctx.callSite ?? site, callee, trace: s.trace.length });
           continue;
@@ -255,9 +277,11 @@ export class Evaluator {
       }
       if (!feasible) continue;
       s.trace.push({ site, message: `${o.note}${msgs.length ? ` (${msgs.join('; ')})` : ''}` });
-      const ret: Value = o.ret === 'created'
-        ? (created === undefined ? UNKNOWN : { k: 'ptr', obj: { kind: 'resource', h: created } })
-        : o.ret;
+      const obj: Value = created === undefined ? UNKNOWN : { k: 'ptr', obj: { kind: 'resource', h: created } };
+      const ret: Value = o.ret === 'created' ? obj : o.ret;
+      // The created object is the caller's struct (insert_resource(parent, res)): bind it.
+      const target = o.bindsArg === undefined ? undefined : argNodes[o.bindsArg];
+      if (target && obj.k === 'ptr') s.bindings.set(lvalueKey(target), obj);
       out.push({ st: s, v: ret });
     }
     return out;
@@ -282,6 +306,9 @@ export class Evaluator {
   /** Stores `value` into `left`; a write to a modeled object's field runs its field contract. */
   write(st: PathState, left: SNode, value: Value, op: string, rhs: Value): Result[] {
     const key = lvalueKey(left);
+    // A write that outlives the call (a parameter's struct, a global) can record ownership
+    // for the caller's cleanup, even when it is not the pointer itself (`par->flags |= REQ`).
+    if (!this.ctx.locals.has(rootOf(key))) st.nonLocalWrites.push(st.ops.length);
     if (left.type === 'field_expression') {
       const base = left.child('argument');
       const field = left.child('field')?.text;
@@ -342,8 +369,10 @@ export class Evaluator {
     const arg = n.child('argument');
     if (!arg) return [{ st, v: UNKNOWN }];
     if (n.children[0]?.text === '&') {
-      // Taking an address evaluates nothing; the pointer is valid.
-      return this.evalCallsInside(st, arg).map((r) => ({ st: r.st, v: { k: 'nonnull' } }));
+      // Taking an address evaluates nothing; the pointer is valid (and may be a modeled
+      // object the path linked, as in insert_resource(parent, &foo->res)).
+      const bound = st.bindings.get(lvalueKey(n));
+      return this.evalCallsInside(st, arg).map((r) => ({ st: r.st, v: bound ?? { k: 'nonnull' } }));
     }
     return this.eval(st, arg).map((r) => ({ st: r.st, v: this.symbol(r.st, n) }));
   }
@@ -389,10 +418,6 @@ export class Evaluator {
     }
     return out;
   }
-}
-
-function isRequest(op: ResourceOp): boolean {
-  return op.kind === 'request_region' || op.kind === 'add_memory';
 }
 
 /** The identity of an lvalue along a path: its text without spaces. */

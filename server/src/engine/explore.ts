@@ -5,8 +5,10 @@
 import { UNKNOWN, Value, truthOf } from '../../../model/src/index.js';
 import type { Cfg, CfgEdge } from '../cfg/types.js';
 import type { SNode } from '../syntax/snode.js';
+import { mentionsRelease } from '../analysis/facts.js';
 import type { EngineContext } from './context.js';
 import { Evaluator, HelperRunner, lvalueKey } from './eval.js';
+import { HelperLookup, inlineHelper } from './inline.js';
 import { PathState, siteOf } from './state.js';
 
 /** Times a loop's back edge may be taken on one path: the body runs at most twice. */
@@ -27,39 +29,10 @@ export interface Exploration {
   dropped: number;
 }
 
-/** A static helper the engine can inline: its CFG and parameter names. */
-export interface HelperBody {
-  cfg: Cfg;
-  params: string[];
-}
-
-export type HelperLookup = (name: string) => HelperBody | undefined;
+export type { HelperBody, HelperLookup } from './inline.js';
 
 export function explore(cfg: Cfg, init: PathState, ctx: EngineContext, helpers: HelperLookup): Exploration {
-  const runHelper: HelperRunner = (name, args, st, call, outer) => {
-    if (outer.inlineDepth > 0 || !outer.facts.relevant.has(name)) return undefined;
-    // Walking a helper only pays when it acts on something the caller holds, or creates
-    // something itself (a request, an add); otherwise its effects are invisible to the model.
-    const carries = args.some((v) => v.k === 'ptr' || v.k === 'status' || v.k === 'errptr');
-    if (!carries && !outer.facts.creators.has(name)) return undefined;
-    const body = helpers(name);
-    if (!body) return undefined;
-    const callee = st.fork();
-    callee.bindings = new Map();
-    callee.returned = undefined;
-    body.params.forEach((p, i) => {
-      const v = args[i];
-      if (v && v.k !== 'unknown') callee.bindings.set(p, v);
-    });
-    const inner = explore(body.cfg, callee, { ...outer, inlineDepth: 1, functionName: name, callSite: siteOf(call) }, helpers);
-    return inner.ends.map((end) => {
-      const back = end.fork();
-      back.bindings = new Map(st.bindings);
-      back.versions = new Map(st.versions);
-      back.returned = st.returned;
-      return { st: back, v: end.returned ?? UNKNOWN };
-    });
-  };
+  const runHelper: HelperRunner = (name, args, st, call, outer) => inlineHelper(name, args, st, call, outer, helpers, explore);
   const ev = new Evaluator(ctx, runHelper);
   const ends: PathState[] = [];
   const seen = new Map<number, Set<string>>();
@@ -117,6 +90,7 @@ export function explore(cfg: Cfg, init: PathState, ctx: EngineContext, helpers: 
         const results = n.expr ? ev.eval(st, n.expr) : [{ st, v: UNKNOWN as Value }];
         for (const r of results) {
           r.st.returned = r.v;
+          if (ctx.inlineDepth === 0) r.st.returnSite = siteOf(n.node);
           if (r.st.trace.length && ctx.inlineDepth === 0) r.st.trace.push({ site: siteOf(n.node), message: `returns ${describe(r.v)}` });
           toAll(r.st, edges);
         }
@@ -132,8 +106,11 @@ export function explore(cfg: Cfg, init: PathState, ctx: EngineContext, helpers: 
           const live = edges.filter((e) => t === undefined || e.cond === undefined || e.cond === t);
           live.forEach((e, i) => {
             const s = i === live.length - 1 ? r.st : r.st.fork();
-            const refined = e.cond === undefined || t !== undefined ? s : refine(s, n.cond, e.cond);
+            const refined = e.cond === undefined || t !== undefined ? s : refine(s, n.cond, e.cond, (st2, node) => ev.symbol(st2, node));
             if (!refined) return;
+            // A release skipped on a condition the path cannot decide may be the one that
+            // matters (`if (!region_fail) release_mem_region(...)`): remember it as an attempt.
+            if (t === undefined && e.cond !== undefined && skipsRelease(n.arms, e.cond, ctx)) refined.releaseCalls.push(refined.ops.length);
             if (t !== undefined && dependsOnModel(s, n.cond) && ctx.inlineDepth === 0) {
               refined.trace.push({ site: siteOf(n.cond), message: `\`${short(n.cond.text)}\` is ${t ? 'true' : 'false'} on this path` });
             }
@@ -158,6 +135,12 @@ export function explore(cfg: Cfg, init: PathState, ctx: EngineContext, helpers: 
   return { ends, partial: ctx.budget.exhausted, dropped };
 }
 
+function skipsRelease(arms: { then?: SNode; else?: SNode } | undefined, taken: boolean, ctx: EngineContext): boolean {
+  const other = taken ? arms?.else : arms?.then;
+  if (!other) return false;
+  return mentionsRelease(other.text, ctx.facts.releasers);
+}
+
 /** Lvalues read by some branch or switch condition: the plain values worth telling apart. */
 function testedLvalues(cfg: Cfg): Set<string> {
   const out = new Set<string>();
@@ -175,14 +158,16 @@ function testedLvalues(cfg: Cfg): Set<string> {
  * `if (p)` p is 0; on the true side of `IS_ERR(p)` p is an error pointer. Returns undefined
  * when the branch cannot be taken.
  */
-export function refine(st: PathState, cond: SNode, truth: boolean): PathState | undefined {
+export type Namer = (st: PathState, n: SNode) => Value;
+
+export function refine(st: PathState, cond: SNode, truth: boolean, name: Namer): PathState | undefined {
   switch (cond.type) {
     case 'parenthesized_expression':
-      return cond.namedChildren[0] ? refine(st, cond.namedChildren[0], truth) : st;
+      return cond.namedChildren[0] ? refine(st, cond.namedChildren[0], truth, name) : st;
     case 'unary_expression': {
       const arg = cond.child('argument');
       const op = cond.children[0]?.text;
-      return op === '!' && arg ? refine(st, arg, !truth) : st;
+      return op === '!' && arg ? refine(st, arg, !truth, name) : st;
     }
     case 'binary_expression': {
       const op = cond.children.find((c) => c.field === 'operator')?.text;
@@ -190,16 +175,16 @@ export function refine(st: PathState, cond: SNode, truth: boolean): PathState | 
       const r = cond.child('right');
       if (!l || !r) return st;
       if (op === '&&' && truth) {
-        const a = refine(st, l, true);
-        return a && refine(a, r, true);
+        const a = refine(st, l, true, name);
+        return a && refine(a, r, true, name);
       }
       if (op === '||' && !truth) {
-        const a = refine(st, l, false);
-        return a && refine(a, r, false);
+        const a = refine(st, l, false, name);
+        return a && refine(a, r, false, name);
       }
       if ((op === '==' || op === '!=') && (isZero(r) || isZero(l))) {
         const side = isZero(r) ? l : r;
-        return refine(st, side, op === '==' ? !truth : truth);
+        return refine(st, side, op === '==' ? !truth : truth, name);
       }
       return st;
     }
@@ -207,25 +192,27 @@ export function refine(st: PathState, cond: SNode, truth: boolean): PathState | 
       const fn = cond.child('function')?.text;
       const arg = cond.child('arguments')?.namedChildren[0];
       if (!arg) return st;
-      if (fn === 'likely' || fn === 'unlikely' || fn === 'WARN_ON' || fn === 'WARN_ON_ONCE') return refine(st, arg, truth);
-      if (fn === 'IS_ERR' && truth && isLvalue(arg)) bindIfUnknown(st, arg, { k: 'errptr' });
-      if (fn === 'IS_ERR_OR_NULL' && !truth && isLvalue(arg)) bindIfUnknown(st, arg, { k: 'nonnull' });
+      if (fn === 'likely' || fn === 'unlikely' || fn === 'WARN_ON' || fn === 'WARN_ON_ONCE') return refine(st, arg, truth, name);
+      if (fn === 'IS_ERR' && truth && isLvalue(arg)) bindIfUnknown(st, arg, { k: 'errptr' }, name);
+      if (fn === 'IS_ERR_OR_NULL' && !truth && isLvalue(arg)) bindIfUnknown(st, arg, { k: 'nonnull' }, name);
       return st;
     }
     case 'identifier':
     case 'field_expression':
     case 'subscript_expression':
-      if (!truth) bindIfUnknown(st, cond, { k: 'int', v: 0n });
+      bindIfUnknown(st, cond, truth ? { k: 'truthy' } : { k: 'int', v: 0n }, name);
       return st;
     default:
       return st;
   }
 }
 
-function bindIfUnknown(st: PathState, n: SNode, v: Value): void {
+function bindIfUnknown(st: PathState, n: SNode, v: Value, name: Namer): void {
   const key = lvalueKey(n);
-  const cur = st.bindings.get(key);
-  if (!cur || cur.k === 'unknown' || cur.k === 'sym') st.bindings.set(key, v);
+  const cur = st.bindings.get(key) ?? name(st, n);
+  // A symbol keeps its name (it may be an address or a size) and learns it is not zero.
+  if (v.k === 'truthy' && cur.k === 'sym') st.bindings.set(key, { ...cur, nonzero: true });
+  else if (cur.k === 'unknown' || cur.k === 'sym') st.bindings.set(key, v);
 }
 
 function isZero(n: SNode): boolean {

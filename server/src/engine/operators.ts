@@ -39,6 +39,12 @@ function compare(op: string, a: Value, b: Value): boolean | undefined {
     }
     return undefined;
   }
+  // A pointer to an object the path created is equal to no pointer obtained otherwise.
+  if ((op === '==' || op === '!=') && (a.k === 'ptr' || b.k === 'ptr') && !zero(a) && !zero(b)) {
+    if (a.k === 'ptr' && b.k === 'ptr') return (a.obj.h === b.obj.h) === (op === '==');
+    const other = a.k === 'ptr' ? b : a;
+    if (other.k === 'sym' || other.k === 'nonnull' || other.k === 'unknown') return op === '!=';
+  }
   const [v, other] = zero(b) ? [a, b] : zero(a) ? [b, a] : [undefined, undefined];
   if (!v || !other) {
     if (a.k === 'status' && b.k === 'int' && !a.ok && a.code !== undefined && (op === '==' || op === '!=')) {

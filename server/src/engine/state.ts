@@ -38,6 +38,11 @@ export interface LoggedStep {
   trace: number;
 }
 
+/** The identifier an lvalue key starts from: `data` for `data->res[i]`, `foo` for `&foo.res`. */
+export function rootOf(key: string): string {
+  return /^&?\(?\*?([A-Za-z_]\w*)/.exec(key)?.[1] ?? key;
+}
+
 export class PathState {
   bindings = new Map<string, Value>();
   /** Bumped when a variable is (re)declared, assigned or passed by address. */
@@ -49,6 +54,14 @@ export class PathState {
   ops: LoggedStep[] = [];
   trace: TraceStep[] = [];
   returned: Value | undefined;
+  /** Where the path returned (undefined when it fell off the end). */
+  returnSite: Site | undefined;
+  /** Handles of modeled objects passed to code the model does not know (ownership may move). */
+  escaped = new Set<number>();
+  /** Number of ops logged when the path called a release API or a helper that does. */
+  releaseCalls: number[] = [];
+  /** Number of ops logged when the path wrote to something that outlives the call. */
+  nonLocalWrites: number[] = [];
   private world_: ResourceWorld | undefined;
   private worldShared = false;
 
@@ -63,6 +76,10 @@ export class PathState {
     s.ops = this.ops.slice();
     s.trace = this.trace.slice();
     s.returned = this.returned;
+    s.returnSite = this.returnSite;
+    s.escaped = new Set(this.escaped);
+    s.releaseCalls = this.releaseCalls.slice();
+    s.nonLocalWrites = this.nonLocalWrites.slice();
     s.world_ = this.world_;
     s.worldShared = this.worldShared = this.world_ !== undefined;
     return s;
@@ -106,11 +123,12 @@ export class PathState {
     const b: string[] = [];
     for (const [k, v] of this.bindings) {
       if (v.k === 'ptr' || v.k === 'status' || v.k === 'errptr') b.push(`${k}=${valueKey(v)}`);
-      else if ((v.k === 'int' || v.k === 'null' || v.k === 'nonnull') && tested.has(k)) b.push(`${k}=${valueKey(v)}`);
+      else if ((v.k === 'int' || v.k === 'null' || v.k === 'nonnull' || v.k === 'truthy') && tested.has(k)) b.push(`${k}=${valueKey(v)}`);
     }
     b.sort();
     const ops = this.ops.map((o) => `${o.callee}@${o.site.start}:${o.expectOk ? 1 : 0}`).join(',');
     const loops = [...this.loops].map(([k, v]) => `${k}:${v}`).join(',');
-    return `${b.join(';')}|${ops}|${loops}|${this.returned ? valueKey(this.returned) : ''}`;
+    const esc = [...this.escaped].sort().join(',');
+    return `${b.join(';')}|${ops}|${loops}|${esc}|${this.returned ? valueKey(this.returned) : ''}`;
   }
 }

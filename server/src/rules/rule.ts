@@ -40,6 +40,10 @@ export interface RawFinding {
 
 export interface PathContext {
   st: PathState;
+  /** The analyzed file's text (sites are offsets into it). */
+  source: string;
+  /** Names local to the analyzed function (storing into them hands nothing over). */
+  locals: ReadonlySet<string>;
   layout: MachineLayout;
   profile: KernelProfile;
   functionName: string;

@@ -1,0 +1,56 @@
+// devm-manual-release (seed 004): a resource obtained through devres is released by the
+// driver core on probe failure and on detach; releasing it by hand releases it twice.
+
+import { runSchedule } from '../../../model/src/index.js';
+import type { LoggedStep } from '../engine/state.js';
+import { FixEdit, createRule } from './rule.js';
+
+export default createRule({
+  meta: {
+    id: 'devm-manual-release',
+    defaultSeverity: 'warning',
+    seed: '004',
+    summary: 'a devm_* resource released or freed by hand: devres releases it again (double release)',
+  },
+  checkPath(ctx) {
+    const logged = ctx.st.ops;
+    if (!logged.some((o) => 'devm' in o.op && o.op.devm)) return;
+    const solo = runSchedule(ctx.layout.tree, logged.map((o) => ({ op: o.op, expectOk: o.expectOk })), [], logged.map(() => 'owner' as const));
+    const madeBy = new Map<number, LoggedStep>();
+    for (const s of solo.steps) {
+      const l = logged[s.index];
+      if (!l) continue;
+      if (s.effect.created) madeBy.set(s.effect.created.id, l);
+      if (s.op.kind === 'release_region' && s.op.devm) continue; // devm_release_mem_region(): the right way
+      for (const { res, how } of s.effect.removed) {
+        const made = madeBy.get(res.id);
+        if (how !== 'freed' || !made || !('devm' in made.op && made.op.devm)) continue;
+        ctx.report({
+          site: l.at,
+          message: `${l.callee}() releases a region that ${made.callee}() at line ${made.site.line + 1} registered with devres: the driver core ` +
+            `releases it again when probe fails or the driver detaches, so it is released twice (and the second release can hit a region ` +
+            `someone else requested since). Use devm_release_mem_region(), or let devres do it`,
+          trace: [
+            { site: made.site, message: `${made.callee}() requests the region and registers its release with devres` },
+            { site: l.site, message: `${l.callee}() releases it by hand` },
+          ],
+          ...fixFor(l, made, ctx.source),
+        });
+      }
+    }
+  },
+});
+
+function fixFor(release: LoggedStep, made: LoggedStep, source: string): { fix?: { title: string; edits: FixEdit[] } } {
+  if (release.callee !== 'release_mem_region' || made.callee !== 'devm_request_mem_region') return {};
+  const call = source.slice(made.site.start, made.site.end);
+  const dev = /^\w+\s*\(\s*([^,]+),/.exec(call)?.[1]?.trim();
+  if (!dev) return {};
+  const open = source.indexOf('(', release.site.start);
+  return {
+    fix: {
+      title: 'Release through devres: devm_release_mem_region()',
+      edits: [{ start: release.site.start, end: open + 1, newText: `devm_release_mem_region(${dev}, ` }],
+    },
+  };
+}
