@@ -104,6 +104,22 @@ describe('language server over stdio', () => {
     await expect(client.logMatching(/unknown rule "no-such-rule"/)).resolves.toBeTruthy();
   });
 
+  it('offers the quick fix as a code action, and the finding goes away once it is applied', async () => {
+    client = new TestClient();
+    await client.initialize({ pull: true });
+    await client.open(uri, kmem);
+    const items = ((await client.conn.sendRequest('textDocument/diagnostic', { textDocument: { uri } })) as { items: (Diag & { range: { start: { line: number; character: number }; end: { line: number; character: number } } })[] }).items;
+    const clobber = items.find((d) => d.code === 'resource-flags-clobber')!;
+    const actions = (await client.conn.sendRequest('textDocument/codeAction', {
+      textDocument: { uri }, range: clobber.range, context: { diagnostics: [clobber] },
+    })) as { title: string; kind: string; edit: { changes: Record<string, { range: { start: { line: number; character: number }; end: { line: number; character: number } }; newText: string }[]> } }[];
+    expect(actions.map((a) => [a.title, a.kind])).toEqual([['Change only the bits meant', 'quickfix']]);
+    const edit = actions[0]!.edit.changes[uri]![0]!;
+    await client.conn.sendNotification('textDocument/didChange', { textDocument: { uri, version: 2 }, contentChanges: [{ range: edit.range, text: edit.newText }] });
+    const after = ((await client.conn.sendRequest('textDocument/diagnostic', { textDocument: { uri } })) as { items: Diag[] }).items;
+    expect(after.map((d) => d.code)).toEqual(['resource-busy-window']);
+  });
+
   it('executes the layout and profile commands', async () => {
     client = new TestClient();
     await client.initialize({ pull: true });

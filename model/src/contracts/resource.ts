@@ -227,12 +227,13 @@ export const RESOURCE_CONTRACTS: Readonly<Record<string, Contract>> = {
 
 /** Writes to `struct resource` fields. Only `flags` changes what the tree does. */
 export const RESOURCE_FIELD_CONTRACTS: Readonly<Record<string, FieldContract>> = {
-  flags: (assign, value, handle) => {
+  flags: (assign, value, handle, derived) => {
     if (value.k !== 'int') return undefined;
     const v = Number(BigInt.asUintN(32, value.v));
-    const op: ResourceOp = { kind: 'set_flags', target: handle, assign, value: v };
-    const note = assign === '='
+    const op: ResourceOp = { kind: 'set_flags', target: handle, assign, value: v, ...(derived ? { derived } : {}) };
+    const note = assign === '=' && !derived
       ? 'the assignment replaces every flag bit: type, BUSY and extension bits alike'
+      : assign === '=' ? 'the assignment rewrites the flags from their old value'
       : assign === '&=' ? 'the assignment clears the masked-out bits' : 'the assignment sets the given bits';
     return [{ label: 'writes', ret: { k: 'unknown' }, ops: [op], requireOk: false, note }] satisfies Outcome[];
   },

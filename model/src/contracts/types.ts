@@ -51,5 +51,8 @@ export interface Outcome {
 
 export type Contract = (call: CallSite, m: ModelView) => Outcome[] | undefined;
 
-/** Writes to a field of a modeled object: `res->flags = X`, `|=`, `&=`. */
-export type FieldContract = (assign: '=' | '|=' | '&=', value: Value, handle: number) => Outcome[] | undefined;
+/**
+ * Writes to a field of a modeled object: `res->flags = X`, `|=`, `&=`. `derived` is set when
+ * the right side of an `=` reads the field itself (`x->f = (x->f & ~A) | B`).
+ */
+export type FieldContract = (assign: '=' | '|=' | '&=', value: Value, handle: number, derived: boolean) => Outcome[] | undefined;

@@ -20,7 +20,8 @@ export type ResourceOp =
   | { kind: 'release_region'; parent: ParentRef; start: bigint; size: bigint; devm?: boolean }
   | { kind: 'release_resource'; target: Handle }
   | { kind: 'remove_resource'; target: Handle }
-  | { kind: 'set_flags'; target: Handle; assign: '=' | '|=' | '&='; value: number }
+  /** `derived`: an `=` whose right side reads the old flags (a read-modify-write). */
+  | { kind: 'set_flags'; target: Handle; assign: '=' | '|=' | '&='; value: number; derived?: boolean }
   /** add_memory*(): register_memory_resource() requests a BUSY System RAM region. */
   | { kind: 'add_memory'; start: bigint; size: bigint; name: string }
   /** request_resource()/insert_resource() of a struct the caller filled in. */

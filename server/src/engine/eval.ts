@@ -295,16 +295,18 @@ export class Evaluator {
     const op = n.children.find((c) => c.field === 'operator')?.text ?? '=';
     if (!left || !right) return this.evalCallsInside(st, n);
     const out: Result[] = [];
+    const self = lvalueKey(left);
+    const derived = op === '=' && right.find((c) => lvalueKey(c) === self) !== undefined;
     for (const r of this.eval(st, right)) {
       const lhsNow = op === '=' ? undefined : this.eval(r.st, left)[0]?.v;
       const value = op === '=' ? r.v : compound(op, lhsNow ?? UNKNOWN, r.v);
-      out.push(...this.write(r.st, left, value, op === '=' ? '=' : op, r.v));
+      out.push(...this.write(r.st, left, value, op === '=' ? '=' : op, r.v, derived));
     }
     return out;
   }
 
   /** Stores `value` into `left`; a write to a modeled object's field runs its field contract. */
-  write(st: PathState, left: SNode, value: Value, op: string, rhs: Value): Result[] {
+  write(st: PathState, left: SNode, value: Value, op: string, rhs: Value, derived = false): Result[] {
     const key = lvalueKey(left);
     // A write that outlives the call (a parameter's struct, a global) can record ownership
     // for the caller's cleanup, even when it is not the pointer itself (`par->flags |= REQ`).
@@ -316,7 +318,7 @@ export class Evaluator {
       if (baseVal.k === 'ptr' && field) {
         const fc = FIELD_CONTRACTS[baseVal.obj.kind]?.[field];
         const assign = op === '=' ? '=' : op === '|=' ? '|=' : op === '&=' ? '&=' : undefined;
-        const outcomes = assign ? fc?.(assign, assign === '=' ? value : rhs, baseVal.obj.h) : undefined;
+        const outcomes = assign ? fc?.(assign, assign === '=' ? value : rhs, baseVal.obj.h, derived) : undefined;
         if (outcomes) {
           this.invalidate(st, key);
           return this.applyOutcomes(st, outcomes, `${field} write`, left.parent ?? left).map((r) => ({ st: r.st, v: value }));

@@ -44,7 +44,7 @@ export default createRule({
     const solo = runSchedule(ctx.layout.tree, logged.map((o) => ({ op: o.op, expectOk: o.expectOk })), [], logged.map(() => 'owner' as const));
     for (const step of solo.steps) {
       const l = logged[step.index];
-      if (!l || step.op.kind !== 'set_flags' || step.op.assign !== '=' || !step.applied) continue;
+      if (!l || step.op.kind !== 'set_flags' || step.op.assign !== '=' || step.op.derived || !step.applied) continue;
       const made = logged[step.op.target];
       if (!made || made.op.kind !== 'request_region' || !made.expectOk) continue;
       const before = step.effect.flagsBefore ?? 0;

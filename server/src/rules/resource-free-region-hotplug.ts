@@ -18,6 +18,8 @@ export default createRule({
     logged.forEach((l, i) => {
       const op = l.op;
       if (op.kind !== 'free_region' || op.base.kind !== 'iomem' || !(op.gfr & GFR_DESCENDING)) return;
+      // A call inside an inlined helper is reported where it is written, when the helper is analyzed.
+      if (l.at.start !== l.site.start) return;
       // The tree as this path had it just before the search.
       const before = runSchedule(ctx.layout.tree, logged.slice(0, i).map((o) => ({ op: o.op, expectOk: o.expectOk })), [], logged.slice(0, i).map(() => 'owner' as const));
       const base = before.world.tree.root;

@@ -1,0 +1,43 @@
+// Quick fixes: applying the edit a rule proposes makes its finding go away.
+
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import type { Finding } from '../../server/src/analysis/finding';
+import { ROOT, analyzeSource } from '../helpers';
+
+function apply(text: string, f: Finding): string {
+  const edits = [...(f.fix?.edits ?? [])].sort((a, b) => b.start - a.start);
+  let out = text;
+  for (const e of edits) out = out.slice(0, e.start) + e.newText + out.slice(e.end);
+  return out;
+}
+
+const fixture = (rule: string, name: string): string => fs.readFileSync(path.join(ROOT, 'test', 'fixtures', 'rules', rule, name), 'utf8');
+
+describe('quick fixes', () => {
+  it('resource-flags-clobber keeps every bit but BUSY and adds the ones named', async () => {
+    const text = fixture('resource-flags-clobber', 'pos_kmem.c');
+    const f = (await analyzeSource(text)).findings.find((x) => x.rule === 'resource-flags-clobber')!;
+    expect(f.fix?.title).toBe('Change only the bits meant');
+    const fixed = apply(text, f);
+    expect(fixed).toContain('res->flags = (res->flags & ~(IORESOURCE_BUSY)) | IORESOURCE_SYSRAM;');
+    expect((await analyzeSource(fixed)).findings.map((x) => x.rule)).not.toContain('resource-flags-clobber');
+  });
+
+  it('resource-unwind-foreign turns release_resource() into remove_resource()', async () => {
+    const text = fixture('resource-unwind-foreign', 'pos_release_resource.c');
+    const f = (await analyzeSource(text)).findings.find((x) => x.rule === 'resource-unwind-foreign')!;
+    const fixed = apply(text, f);
+    expect(fixed).toContain('remove_resource(res);');
+    expect((await analyzeSource(fixed)).findings.map((x) => x.rule)).not.toContain('resource-unwind-foreign');
+  });
+
+  it('devm-manual-release releases through devres', async () => {
+    const text = fixture('devm-manual-release', 'pos_release_mem_region.c');
+    const f = (await analyzeSource(text)).findings.find((x) => x.rule === 'devm-manual-release')!;
+    const fixed = apply(text, f);
+    expect(fixed).toContain('devm_release_mem_region(dev, start, size);');
+    expect((await analyzeSource(fixed)).findings.map((x) => x.rule)).not.toContain('devm-manual-release');
+  });
+});
