@@ -28,6 +28,22 @@ export async function analyzeSource(text: string, opts: AnalysisOptions = option
   }
 }
 
+/**
+ * Options a fixture asks for in a comment: `iomem-lens-test: kernel=6.1 arch=arm config=DAX=n`.
+ */
+export function fixtureOptions(text: string): AnalysisOptions {
+  const m = /iomem-lens-test:([^*\n]*)/.exec(text);
+  if (!m) return options();
+  const kernel: Record<string, unknown> = {};
+  for (const [, k, v] of (m[1] as string).matchAll(/(\w+)=(\S+)/g)) {
+    if (k === 'config') {
+      const [sym, val] = (v as string).split('=');
+      kernel.config = { ...(kernel.config as object | undefined), [sym as string]: val };
+    } else kernel[k === 'kernel' ? 'version' : (k as string)] = v;
+  }
+  return options({ kernel });
+}
+
 /** `// expect: rule-id` (or `/* expect: rule-id *\/`) on the line a finding must be reported. */
 export function expectedMarkers(text: string): string[] {
   const out: string[] = [];

@@ -30,9 +30,18 @@ describe('profile detection', () => {
   it('finds the tree from a file deep inside it and detects both', () => {
     const root = fakeKernel('VERSION = 6\nPATCHLEVEL = 1\n', 'CONFIG_ARM64=y\n');
     expect(findKernelRoot(path.join(root, 'drivers', 'dax', 'kmem.c'))).toBe(root);
-    expect(detectProfile(root)).toEqual({ version: { major: 6, minor: 1 }, arch: 'arm64', source: 'Makefile VERSION/PATCHLEVEL and .config' });
+    expect(detectProfile(root)).toEqual({
+      version: { major: 6, minor: 1 }, arch: 'arm64', config: new Map([['ARM64', 'y']]), source: 'Makefile VERSION/PATCHLEVEL and .config',
+    });
     const r = resolveSettings({ kernel: { version: 'auto', arch: 'auto' } }, root);
     expect(r.options.profile).toMatchObject({ version: { major: 6, minor: 1 }, arch: 'arm64' });
+  });
+
+  it('reads Kconfig symbols from .config and takes overrides from settings', () => {
+    const root = fakeKernel('VERSION = 6\nPATCHLEVEL = 1\n', 'CONFIG_X86_64=y\nCONFIG_DAX=m\n# CONFIG_FS_DAX is not set\n');
+    const r = resolveSettings({ kernel: { config: { CONFIG_DAX: 'n', ZONE_DEVICE: 'y', BAD: 'maybe' } } }, root);
+    expect([...(r.options.profile.config ?? [])].sort()).toEqual([['DAX', 'n'], ['FS_DAX', 'n'], ['X86_64', 'y'], ['ZONE_DEVICE', 'y']]);
+    expect(r.problems).toEqual(['kernel.config.BAD: "maybe" is not "y", "m" or "n"; ignored']);
   });
 
   it('lets settings override what was detected', () => {

@@ -14,3 +14,6 @@ export * from './resource/freeRegion.js';
 export * from './arch.js';
 export * from './contracts/index.js';
 export * from './consteval.js';
+export * from './ops.js';
+export * from './dax/model.js';
+export * from './memory.js';

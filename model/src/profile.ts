@@ -13,6 +13,11 @@ export interface KernelProfile {
   arch: Arch;
   /** Where the profile came from, for messages ("settings", "Makefile VERSION/PATCHLEVEL"). */
   source: string;
+  /**
+   * Kconfig symbols read from .config (without CONFIG_): 'y', 'm' or 'n'. Absent when no
+   * .config was found: every option is then assumed enabled.
+   */
+  config?: ReadonlyMap<string, 'y' | 'm' | 'n'>;
 }
 
 export const DEFAULT_PROFILE: KernelProfile = { version: { major: 6, minor: 12 }, arch: 'x86_64', source: 'default' };

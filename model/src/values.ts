@@ -1,7 +1,7 @@
 // Abstract values the path engine binds to C expressions. A value is what one path knows.
 
 /** A modeled object a pointer can refer to. `h` is the handle of the op that created it. */
-export type ObjRef = { kind: 'resource'; h: number };
+export type ObjRef = { kind: 'resource' | 'dax' | 'mem'; h: number };
 
 export type Value =
   /** Nothing known. */
@@ -20,7 +20,8 @@ export type Value =
   | { k: 'nonnull' }
   /** Known to be non-zero (a branch said so), nothing more: may still be an ERR_PTR. */
   | { k: 'truthy' }
-  | { k: 'errptr'; code?: number }
+  /** `src`: the handle of the op whose failure produced it (alloc_dax() failing), if any. */
+  | { k: 'errptr'; code?: number; src?: number }
   /** An int status returned by a modeled call: 0 on success, a negative errno on failure. */
   | { k: 'status'; ok: boolean; code?: number };
 

@@ -18,7 +18,7 @@ type RuleSetting = (typeof SEVERITIES)[number];
 
 /** The raw settings object (`iomemLens.*` in VS Code; CLI options map onto it). */
 export interface RawSettings {
-  kernel?: { version?: unknown; arch?: unknown };
+  kernel?: { version?: unknown; arch?: unknown; config?: unknown };
   rules?: unknown;
   pathBound?: unknown;
   layout?: unknown;
@@ -73,8 +73,16 @@ export function findKernelRoot(start: string): string | undefined {
   return undefined;
 }
 
+/** Kconfig symbols of a .config: `CONFIG_X=y|m`, and `# CONFIG_X is not set` as 'n'. */
+export function configSymbols(text: string): Map<string, 'y' | 'm' | 'n'> {
+  const out = new Map<string, 'y' | 'm' | 'n'>();
+  for (const m of text.matchAll(/^CONFIG_(\w+)=([ym])$/gm)) out.set(m[1] as string, m[2] as 'y' | 'm');
+  for (const m of text.matchAll(/^# CONFIG_(\w+) is not set$/gm)) out.set(m[1] as string, 'n');
+  return out;
+}
+
 /** Detects the profile of the kernel tree at `root` (Makefile, .config). */
-export function detectProfile(root: string | undefined): { version?: KernelVersion; arch?: Arch; source: string } {
+export function detectProfile(root: string | undefined): { version?: KernelVersion; arch?: Arch; config?: Map<string, 'y' | 'm' | 'n'>; source: string } {
   if (!root) return { source: 'default' };
   const read = (f: string): string | undefined => {
     try {
@@ -88,7 +96,7 @@ export function detectProfile(root: string | undefined): { version?: KernelVersi
   const cfg = read('.config');
   const arch = cfg ? archFromConfig(cfg) : undefined;
   const sources = [version ? 'Makefile VERSION/PATCHLEVEL' : '', arch ? '.config' : ''].filter(Boolean);
-  return { ...(version ? { version } : {}), ...(arch ? { arch } : {}), source: sources.join(' and ') || 'default' };
+  return { ...(version ? { version } : {}), ...(arch ? { arch } : {}), ...(cfg ? { config: configSymbols(cfg) } : {}), source: sources.join(' and ') || 'default' };
 }
 
 function isObject(v: unknown): v is Record<string, unknown> {
@@ -124,7 +132,20 @@ export function resolveSettings(raw: unknown, root?: string): ResolvedSettings {
     if (typeof ra === 'string' && isArch(ra)) arch = ra;
     else problems.push(`kernel.arch ${JSON.stringify(ra)} is not one of ${ARCHES.join(', ')}; using ${arch}`);
   }
-  const profile: KernelProfile = { version, arch, source };
+  let config = detected.config;
+  const rc = kernel.config;
+  if (rc !== undefined) {
+    if (!isObject(rc)) problems.push(`kernel.config must map Kconfig symbols to "y", "m" or "n", got ${JSON.stringify(rc)}; ignored`);
+    else {
+      config = new Map(config ?? []);
+      for (const [k, v] of Object.entries(rc)) {
+        const sym = k.replace(/^CONFIG_/, '');
+        if (v === 'y' || v === 'm' || v === 'n') config.set(sym, v);
+        else problems.push(`kernel.config.${k}: ${JSON.stringify(v)} is not "y", "m" or "n"; ignored`);
+      }
+    }
+  }
+  const profile: KernelProfile = { version, arch, source, ...(config ? { config } : {}) };
 
   const severity = new Map<string, Severity>();
   const rules = new Set<string>();

@@ -1,6 +1,7 @@
 // API contracts: what a kernel function does to the model's state, per outcome.
 
-import { ResourceOp } from '../resource/ops.js';
+import type { DaxTarget } from '../dax/model.js';
+import type { ModelOp } from '../ops.js';
 import type { Resource, ResourceTree } from '../resource/tree.js';
 import { KernelProfile } from '../profile.js';
 import { Value } from '../values.js';
@@ -30,14 +31,23 @@ export interface ModelView {
   tree(): ResourceTree;
   /** The resource a parent argument names (`&iomem_resource` or a held resource). */
   resource(v: Value, text: string): Resource | undefined;
+  /** What a DAX call receives: a device of the path, NULL or an ERR_PTR (undefined: unknown). */
+  daxTarget(v: Value): DaxTarget | undefined;
+  /** The handle of path-allocated memory a pointer refers to. */
+  memHandle(v: Value): number | undefined;
+  /** The identity of argument `i` as an lvalue (`&pmem->pgmap`, `pgmap`). */
+  lvalue(i: number): string;
 }
 
 export interface Outcome {
   /** Short label for traces: "succeeds", "fails". */
   label: string;
-  /** Return value; 'created' is a pointer to the resource the op created. */
-  ret: Value | 'created';
-  ops: ResourceOp[];
+  /**
+   * Return value; 'created' is a pointer to the object the op created, 'failed' an ERR_PTR
+   * carrying the code of the op that failed (and pointing at it).
+   */
+  ret: Value | 'created' | 'failed';
+  ops: ModelOp[];
   /**
    * True when the ops must succeed on the model for this outcome to be possible (a request
    * that conflicts cannot return a resource). False outcomes record the op as failed.

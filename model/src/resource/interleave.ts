@@ -3,13 +3,15 @@
 // interleaving is reported when it ends with an owner step failing that succeeded alone, or
 // with one actor's resource freed, dropped or re-parented by the other's op.
 
+import { ModelOp, isResourceOp } from '../ops.js';
 import { Handle, OpEffect, ResourceOp, ResourceWorld, createsResource } from './ops.js';
 import { Resource, ResourceTree } from './tree.js';
 
 export type Actor = 'owner' | 'racer';
 
 export interface LoggedOp {
-  op: ResourceOp;
+  /** Ops of other models (DAX, memory) ride along in the log; the tree ignores them. */
+  op: ModelOp;
   /** Whether the op succeeded on the owner's path (its outcome was chosen by the engine). */
   expectOk: boolean;
 }
@@ -18,7 +20,7 @@ export interface Step {
   actor: Actor;
   /** Index of the op in its actor's sequence (also its handle). */
   index: number;
-  op: ResourceOp;
+  op: ModelOp;
   effect: OpEffect;
   /** False when the op was skipped because the owner's path already had it fail. */
   applied: boolean;
@@ -57,17 +59,22 @@ export function runSchedule(base: ResourceTree, owner: LoggedOp[], racer: Resour
     const index = next[actor]++;
     const logged: LoggedOp | undefined = actor === 'owner' ? owner[index] : { op: racer[index] as ResourceOp, expectOk: true };
     if (!logged) continue;
-    if (!logged.expectOk && createsResource(logged.op)) {
+    const rop = logged.op;
+    if (!isResourceOp(rop)) {
+      steps.push({ actor, index, op: rop, effect: { ok: true, removed: [], reparented: [] }, applied: false });
+      continue;
+    }
+    if (!logged.expectOk && createsResource(rop)) {
       // The owner's path has this request failing: a failed request leaves the tree as it was.
       // (Releases and flag writes act on whatever is there, whatever they found alone.)
       steps.push({ actor, index, op: logged.op, effect: { ok: false, removed: [], reparented: [] }, applied: false });
       continue;
     }
-    const effect = world.apply(actor, index as Handle, logged.op);
-    const step: Step = { actor, index, op: logged.op, effect, applied: true };
+    const effect = world.apply(actor, index as Handle, rop);
+    const step: Step = { actor, index, op: rop, effect, applied: true };
     steps.push(step);
     if (effect.created) owned.set(effect.created.id, actor);
-    if (actor === 'owner' && !effect.ok && returnsOwnership(logged.op)) {
+    if (actor === 'owner' && !effect.ok && returnsOwnership(rop)) {
       const c = effect.conflict;
       const cause = c && owned.get(c.id) === 'racer' ? { actor: 'racer' as const, res: c } : undefined;
       interferences.push({ kind: 'step-failed', step, ...(cause ? { cause } : {}) });
@@ -89,12 +96,13 @@ export function runSchedule(base: ResourceTree, owner: LoggedOp[], racer: Resour
  * Ops whose failure changes the caller's path: a request that fails returns NULL or an error.
  * A release that finds nothing only warns, so it is not a divergence.
  */
-function returnsOwnership(op: ResourceOp): boolean {
+function returnsOwnership(op: ModelOp): boolean {
   return createsResource(op);
 }
 
 /** A schedule may not run the racer while the owner holds a lock (write_lock(&resource_lock)). */
 function respectsLocks(owner: LoggedOp[], schedule: Actor[]): boolean {
+  // (lock ops are resource ops: the log's other ops are ignored here)
   let depth = 0;
   let i = 0;
   for (const a of schedule) {

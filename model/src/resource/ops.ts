@@ -176,6 +176,10 @@ export class ResourceWorld {
   }
 }
 
+function isResourceKind(op: ResourceOp | { kind: string }): op is ResourceOp {
+  return !op.kind.startsWith('dax_') && !op.kind.startsWith('mem_');
+}
+
 function parentsOf(tree: ResourceTree): Map<Resource, Resource | null> {
   const m = new Map<Resource, Resource | null>();
   for (const { res } of tree.walk()) m.set(res, res.parent);
@@ -195,12 +199,13 @@ function subtree(r: Resource): Resource[] {
 }
 
 /** Ops that hand the caller a new resource; on a failure outcome they leave the tree alone. */
-export function createsResource(op: ResourceOp): boolean {
+export function createsResource(op: { kind: string }): boolean {
   return op.kind === 'request_region' || op.kind === 'add_memory' || op.kind === 'link_resource' || op.kind === 'free_region';
 }
 
 /** One line describing an op, for traces and simulations. */
-export function describeOp(op: ResourceOp): string {
+export function describeOp(op: ResourceOp | { kind: string }): string {
+  if (!isResourceKind(op)) return op.kind.replace(/_/g, ' ');
   const range = (s: bigint, n: bigint): string => `[${hex(s)}-${hex(s + n - 1n)}]`;
   switch (op.kind) {
     case 'request_region':

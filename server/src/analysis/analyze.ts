@@ -11,9 +11,9 @@ import { PathState } from '../engine/state.js';
 import { RULES } from '../rules/index.js';
 import type { RawFinding } from '../rules/rule.js';
 import { FunctionInfo, findFunctions } from '../syntax/functions.js';
-import type { Tree } from '../syntax/parser.js';
+import { CParser, Tree } from '../syntax/parser.js';
 import { SNode, snapshot } from '../syntax/snode.js';
-import { FileFacts, collectFacts, fileMentionsModel } from './facts.js';
+import { FileFacts, HEADER_FREE_DEFS, collectFacts, fileMentionsModel } from './facts.js';
 import { FileAnalysis, Finding, Skipped, emptyAnalysis } from './finding.js';
 import { AnalysisOptions, optionsKey } from './options.js';
 
@@ -67,8 +67,15 @@ export function analyzeTree(tree: Tree, text: string, opts: AnalysisOptions, cac
   const helperCache = new Map<string, HelperBody | undefined>();
   const helpers = (name: string): HelperBody | undefined => {
     if (helperCache.has(name)) return helperCache.get(name);
-    const f = facts.functions.get(name);
-    const body = f && f.isStatic ? helperBody(f, source) : undefined;
+    let body: HelperBody | undefined;
+    if (name.startsWith('__free:')) {
+      const fn = name.slice('__free:'.length);
+      const text = facts.freeDefs.get(fn) ?? HEADER_FREE_DEFS.get(fn);
+      body = text === undefined ? undefined : snippetBody(text, ['_T']);
+    } else {
+      const f = facts.functions.get(name);
+      body = f && f.isStatic ? helperBody(f, source) : undefined;
+    }
     helperCache.set(name, body);
     return body;
   };
@@ -110,6 +117,25 @@ function helperBody(f: FunctionInfo, source: { text: string }): HelperBody | und
   return { cfg: buildCfg(snapshot(body, source)), params };
 }
 
+/**
+ * A statement snippet (a DEFINE_FREE() body) as a function of `params`. Its positions are those
+ * of the snippet, not of the file: traces through it point at the declaration instead.
+ */
+function snippetBody(text: string, params: string[]): HelperBody | undefined {
+  const parser = CParser.loaded();
+  if (!parser) return undefined;
+  const src = `void __iomem_lens_snippet(void *${params.join(', void *')}) { ${text}; }`;
+  const tree = parser.parse(src, undefined, { timeoutMs: 1000 });
+  if (!tree) return undefined;
+  try {
+    const f = findFunctions(tree, src)[0];
+    const body = f?.node.type === 'function_definition' ? f.node.childForFieldName('body') : undefined;
+    return body ? { cfg: buildCfg(snapshot(body, { text: src })), params } : undefined;
+  } finally {
+    tree.delete();
+  }
+}
+
 function findParams(decl: NonNullable<ReturnType<FunctionInfo['node']['childForFieldName']>>): typeof decl | undefined {
   let d: typeof decl | null = decl;
   while (d) {
@@ -143,7 +169,7 @@ function analyzeFunction(
     for (const rule of RULES) {
       if (!opts.rules.has(rule.meta.id)) continue;
       rule.checkPath({
-        st, source: source.text, locals, layout: opts.layout, profile: opts.profile, functionName: fn.name,
+        st, source: source.text, locals, cfg, layout: opts.layout, profile: opts.profile, functionName: fn.name,
         report: (raw) => {
           const f = toFinding({ ...raw, rule: rule.meta.id }, fn, opts);
           const k = `${f.rule}@${f.start}`;

@@ -1,7 +1,7 @@
 // File-level facts the engine consults: string constants, object-like #defines, and the
 // static helpers whose bodies touch the model (inlined one level at their call sites).
 
-import { CONTRACT_NAMES } from '../../../model/src/index.js';
+import { PAIRED_TRIGGERS, TRIGGER_NAMES } from '../../../model/src/index.js';
 import type { FunctionInfo } from '../syntax/functions.js';
 
 export interface FileFacts {
@@ -20,6 +20,44 @@ export interface FileFacts {
   creators: ReadonlySet<string>;
   /** Functions that call a release API (release_mem_region(), release_resource(), ...). */
   releasers: ReadonlySet<string>;
+  /** `DEFINE_FREE(name, type, body)` of the file: the body run on `_T` by `__free(name)`. */
+  freeDefs: ReadonlyMap<string, string>;
+}
+
+/**
+ * Bodies of the DEFINE_FREE()s in the kernel headers that drivers use most
+ * (include/linux/slab.h, device.h, file.h, of.h), for files that do not define their own.
+ */
+export const HEADER_FREE_DEFS: ReadonlyMap<string, string> = new Map([
+  ['kfree', 'if (!IS_ERR_OR_NULL(_T)) kfree(_T)'],
+  ['kvfree', 'if (!IS_ERR_OR_NULL(_T)) kvfree(_T)'],
+  ['put_device', 'if (_T) put_device(_T)'],
+  ['fput', 'if (!IS_ERR_OR_NULL(_T)) fput(_T)'],
+  ['device_node', 'if (_T) of_node_put(_T)'],
+]);
+
+/** DEFINE_FREE(name, type, body) invocations, read by matching parentheses. */
+function freeDefinitions(text: string): Map<string, string> {
+  const out = new Map<string, string>();
+  for (let i = text.indexOf('DEFINE_FREE('); i !== -1; i = text.indexOf('DEFINE_FREE(', i + 1)) {
+    const args: string[] = [];
+    let depth = 0;
+    let from = i + 'DEFINE_FREE('.length;
+    for (let j = from; j < text.length && j < from + 2000; j++) {
+      const ch = text[j];
+      if (ch === '(') depth++;
+      else if (ch === ')' && depth-- === 0) {
+        args.push(text.slice(from, j));
+        break;
+      } else if (ch === ',' && depth === 0 && args.length < 2) {
+        args.push(text.slice(from, j));
+        from = j + 1;
+      }
+    }
+    const [name, , body] = args.map((a) => a.trim());
+    if (name && body && /^\w+$/.test(name)) out.set(name, body);
+  }
+  return out;
 }
 
 const STRING_CONST = /\bchar\s+(?:const\s+)?\*?\s*(?:const\s+)?([A-Za-z_]\w*)\s*(?:\[\s*\])?\s*=\s*"((?:[^"\\\n]|\\.)*)"\s*;/g;
@@ -31,8 +69,8 @@ export function wordsRegex(words: readonly string[]): RegExp {
   return new RegExp(`\\b(?:${sorted.join('|')})\\b`);
 }
 
-const MODEL_MENTION = wordsRegex([...CONTRACT_NAMES]);
-const CREATOR_MENTION = wordsRegex(CONTRACT_NAMES.filter((n) => /request|add_memory/.test(n)));
+const MODEL_MENTION = wordsRegex([...TRIGGER_NAMES]);
+const CREATOR_MENTION = wordsRegex(TRIGGER_NAMES.filter((n) => /request|add_memory|alloc_dax/.test(n)));
 /** Release calls, modeled or not (port regions too): a path that makes one may have released. */
 export const RELEASE_NAMES: readonly string[] = [
   'release_mem_region', '__release_region', 'release_resource', 'remove_resource', 'release_region',
@@ -49,14 +87,18 @@ export function mentionsRelease(code: string, releasers: ReadonlySet<string>): b
 }
 const FLAGS_WRITE = /->\s*flags\s*(?:[|&]?=)(?!=)/;
 
+function mentionsTrigger(text: string): boolean {
+  return MODEL_MENTION.test(text) || PAIRED_TRIGGERS.some(([a, b]) => a.test(text) && b.test(text));
+}
+
 /** The file-level prefilter: a file that names no modeled API needs no parse. */
 export function fileMentionsModel(text: string): boolean {
-  return MODEL_MENTION.test(text);
+  return mentionsTrigger(text);
 }
 
 /** A function that calls a modeled API, or writes a resource's flags for its caller. */
 export function mentionsModel(text: string): boolean {
-  return MODEL_MENTION.test(text) || FLAGS_WRITE.test(text);
+  return mentionsTrigger(text) || FLAGS_WRITE.test(text);
 }
 
 export function collectFacts(text: string, functions: FunctionInfo[]): FileFacts {
@@ -72,7 +114,7 @@ export function collectFacts(text: string, functions: FunctionInfo[]): FileFacts
   for (const f of functions) {
     if (!byName.has(f.name)) byName.set(f.name, f);
     const body = text.slice(f.bodyStart, f.bodyEnd);
-    if (MODEL_MENTION.test(body)) direct.add(f.name);
+    if (mentionsTrigger(body)) direct.add(f.name);
     if (CREATOR_MENTION.test(body)) creators.add(f.name);
     if (RELEASE_MENTION.test(body)) releasers.add(f.name);
     if (direct.has(f.name) || FLAGS_WRITE.test(body)) relevant.add(f.name);
@@ -82,5 +124,5 @@ export function collectFacts(text: string, functions: FunctionInfo[]): FileFacts
     const calls = wordsRegex([...relevant]);
     for (const f of functions) if (!entries.has(f.name) && calls.test(text.slice(f.bodyStart, f.bodyEnd))) entries.add(f.name);
   }
-  return { text, strings, defines, functions: byName, relevant, entries, creators, releasers };
+  return { text, strings, defines, functions: byName, relevant, entries, creators, releasers, freeDefs: freeDefinitions(text) };
 }

@@ -17,7 +17,7 @@ export interface AnalysisOptions {
 /** A key that changes whenever the options would change a result (for caches). */
 export function optionsKey(o: AnalysisOptions): string {
   return [
-    `${o.profile.version.major}.${o.profile.version.minor}/${o.profile.arch}`,
+    `${o.profile.version.major}.${o.profile.version.minor}/${o.profile.arch}/${[...(o.profile.config ?? [])].filter(([k]) => /DAX|MEMORY_HOTPLUG|ZONE_DEVICE/.test(k)).map(([k, v]) => `${k}=${v}`).join(',')}`,
     o.layout.name,
     [...o.rules].sort().join(','),
     [...o.severity].map(([k, v]) => `${k}=${v}`).sort().join(','),

@@ -24,4 +24,8 @@ export interface EngineContext {
   callSite?: Site;
   /** Names local to the function being walked: writes elsewhere can hand ownership over. */
   locals: ReadonlySet<string>;
+  /** Inline depth up to which static helpers are still walked (one level below the analyzed function, or below a cleanup). */
+  inlineLimit?: number;
+  /** Walking a snippet that is not file text (a DEFINE_FREE() body): its positions are meaningless. */
+  snippet?: boolean;
 }

@@ -3,15 +3,21 @@
 // evaluates to what the path knows, or to a symbolic value named by the expression.
 
 import {
-  CONTRACTS, CallSite, DEFAULT_SYMBOLIC_SIZE, FIELD_CONTRACTS, ModelView, Outcome, UNKNOWN, Value, createsResource,
-  evalConst, parseIntLiteral, symbolicStart, truthOf,
+  CONTRACTS, CallSite, FIELD_CONTRACTS, UNKNOWN, Value,
+  evalConst, parseIntLiteral, truthOf,
 } from '../../../model/src/index.js';
 import type { SNode } from '../syntax/snode.js';
 import { RELEASE_NAMES } from '../analysis/facts.js';
 import type { EngineContext } from './context.js';
 import { builtin, keepsOwnership, readsOnly } from './builtins.js';
+import { applyOutcomes } from './outcomes.js';
+import { ownershipCall } from './ownership.js';
+import { makeView } from './view.js';
 import { binop, compound } from './operators.js';
-import { PathState, rootOf, siteOf } from './state.js';
+import { isLocalKey, lvalueKey, normalize, objectKey, objectOfKey, rootOf } from './lvalue.js';
+import { PathState, siteOf } from './state.js';
+
+
 
 const RELEASES = new Set(RELEASE_NAMES);
 
@@ -23,8 +29,11 @@ export interface Result {
 /** Hook the explorer installs to run a static helper's body at its call site. */
 export type HelperRunner = (name: string, args: Value[], st: PathState, call: SNode, ctx: EngineContext) => Result[] | undefined;
 
+/** Runs a function of the file unconditionally (devres actions, `__free()` cleanups). */
+export type BodyRunner = (name: string, args: Value[], argNodes: SNode[], st: PathState, call: SNode) => Result[] | undefined;
+
 export class Evaluator {
-  constructor(private readonly ctx: EngineContext, private readonly runHelper: HelperRunner) {}
+  constructor(private readonly ctx: EngineContext, private readonly runHelper: HelperRunner, private readonly runBody: BodyRunner) {}
 
   eval(st: PathState, n: SNode): Result[] {
     switch (n.type) {
@@ -106,9 +115,24 @@ export class Evaluator {
     return this.symbol(st, n);
   }
 
+  /**
+   * The key of an lvalue on this path. A field reached through a pointer to a modeled object
+   * is keyed by the object (`@7->dax_dev`), so aliases (`pmem = __pmem`) read and write the
+   * same field; anything else is keyed by its text.
+   */
+  keyOf(st: PathState, n: SNode): string {
+    if (n.type === 'field_expression' && n.children.some((c) => c.text === '->')) {
+      const base = n.child('argument');
+      const field = n.child('field')?.text;
+      const bv = base ? st.bindings.get(lvalueKey(base)) : undefined;
+      if (bv?.k === 'ptr' && field) return objectKey(bv.obj.h, field);
+    }
+    return lvalueKey(n);
+  }
+
   private readField(st: PathState, n: SNode): Result[] {
-    const key = lvalueKey(n);
-    const bound = st.bindings.get(key);
+    const key = this.keyOf(st, n);
+    const bound = st.bindings.get(key) ?? st.bindings.get(lvalueKey(n));
     if (bound) return [{ st, v: bound }];
     if (n.type === 'field_expression') {
       const base = n.child('argument');
@@ -120,8 +144,15 @@ export class Evaluator {
     return this.evalCallsInside(st, n).map((r) => ({ st: r.st, v: this.symbol(r.st, n) }));
   }
 
-  /** Fields of a modeled resource read from the tree: start, end, flags. */
+  /**
+   * Fields of modeled objects: a resource's start, end and flags read from the tree; a field
+   * of zeroed memory the path allocated reads 0 until written (unless unknown code had it).
+   */
   private objectField(st: PathState, base: Value, field: string): Value | undefined {
+    if (base.k === 'ptr' && base.obj.kind === 'mem') {
+      const m = st.mem.get(base.obj.h);
+      return m?.zeroed && !st.clobbered.has(base.obj.h) ? { k: 'null' } : undefined;
+    }
     if (base.k !== 'ptr' || base.obj.kind !== 'resource') return undefined;
     const res = st.world.resolve('owner', base.obj.h);
     if (!res) return undefined;
@@ -164,6 +195,11 @@ export class Evaluator {
       // Remember release attempts the model may not resolve (a range it cannot match, a helper
       // it does not walk): a leak is only claimed on paths that never tried to release.
       if (RELEASES.has(callee) || this.ctx.facts.releasers.has(callee)) s.releaseCalls.push(s.ops.length);
+      const special = ownershipCall(callee, vals, argNodes, s, n, this, this.runBody);
+      if (special) {
+        out.push(...special);
+        continue;
+      }
       const pure = builtin(callee, vals, s, () => this.symbol(s, n));
       if (pure) {
         out.push({ st: s, v: pure });
@@ -171,9 +207,9 @@ export class Evaluator {
       }
       const contract = CONTRACTS[callee];
       const site: CallSite = { callee, args: vals, argText: argNodes.map((a) => a.text) };
-      const outcomes = contract?.(site, this.view(s, site, argNodes));
+      const outcomes = contract?.(site, makeView(s, site, argNodes, this.ctx));
       if (outcomes) {
-        out.push(...this.applyOutcomes(s, outcomes, callee, n, argNodes));
+        out.push(...applyOutcomes(s, outcomes, callee, n, this.ctx, argNodes));
         continue;
       }
       const helper = this.ctx.inlineDepth === 0 ? this.runHelper(callee, vals, s, n, this.ctx) : undefined;
@@ -192,9 +228,25 @@ export class Evaluator {
    */
   private opaqueCall(st: PathState, args: SNode[], callee: string | undefined, n: SNode, vals: Value[] = []): Result[] {
     const v = this.symbol(st, n);
-    // A modeled object handed to code the model does not know may now be owned by it.
+    // A modeled object handed to code the model does not know may now be owned by it, and so
+    // may everything stored in a struct handed over (`put_device(&dev_dax->dev)` hands
+    // `dev_dax->dax_dev` to the release callback).
     if (!callee || !keepsOwnership(callee)) {
-      for (const a of vals) if (a.k === 'ptr') st.escaped.add(a.obj.h);
+      for (const a of vals) {
+        if (a.k !== 'ptr') continue;
+        st.escaped.add(a.obj.h);
+        st.clobbered.add(a.obj.h);
+      }
+      const roots = new Set(args.filter((a) => a.type !== 'number_literal' && a.type !== 'string_literal').map((a) => rootOf(lvalueKey(a))));
+      for (const [k, v] of st.bindings) {
+        if (v.k !== 'ptr' || !roots.has(rootOf(k))) continue;
+        // The container itself (a struct the path allocated) changes hands too.
+        st.escaped.add(v.obj.h);
+      }
+      for (const [k, v] of st.bindings) {
+        const h = objectOfKey(k);
+        if (v.k === 'ptr' && h !== undefined && st.escaped.has(h)) st.escaped.add(v.obj.h);
+      }
     }
     if (!callee || !readsOnly(callee)) {
       for (const a of args) {
@@ -205,86 +257,6 @@ export class Evaluator {
       }
     }
     return [{ st, v }];
-  }
-
-  private view(st: PathState, call: CallSite, argNodes: SNode[]): ModelView {
-    return {
-      field: (i, name) => {
-        const a = argNodes[i];
-        if (!a) return UNKNOWN;
-        const key = a.type === 'pointer_expression' && a.children[0]?.text === '&' && a.child('argument')
-          ? `${lvalueKey(a.child('argument') as SNode)}.${name}` : `${lvalueKey(a)}->${name}`;
-        return st.bindings.get(key) ?? UNKNOWN;
-      },
-      tree: () => st.world.tree,
-      resource: (v, text) => {
-        if (text.replace(/\s+/g, '') === '&iomem_resource') return st.world.tree.root;
-        return v.k === 'ptr' && v.obj.kind === 'resource' ? st.world.resolve('owner', v.obj.h) : undefined;
-      },
-      profile: this.ctx.profile,
-      resourceHandle: (v) => (v.k === 'ptr' && v.obj.kind === 'resource' ? v.obj.h : undefined),
-      concrete: (v, role) => this.concrete(st, v, role),
-      stringArg: (i) => {
-        const t = call.argText[i]?.trim();
-        if (!t) return undefined;
-        const lit = /^"((?:[^"\\]|\\.)*)"$/.exec(t);
-        if (lit) return lit[1];
-        return this.ctx.facts.strings.get(t);
-      },
-    };
-  }
-
-  /** A concrete address or size: the constant, or the placement this path chose for it. */
-  private concrete(st: PathState, v: Value, role: 'start' | 'size'): bigint | undefined {
-    if (v.k === 'int') return v.v;
-    if (v.k !== 'sym') return undefined;
-    const known = st.placements.get(v.key);
-    if (known !== undefined) return known;
-    let addr: bigint;
-    if (role === 'size') addr = DEFAULT_SYMBOLIC_SIZE;
-    else {
-      const starts = [...st.placements.keys()].filter((k) => k.startsWith('start:')).length;
-      addr = symbolicStart(this.ctx.layout, starts);
-      st.placements.set(`start:${v.key}`, addr);
-    }
-    st.placements.set(v.key, addr);
-    return addr;
-  }
-
-  private applyOutcomes(st: PathState, outcomes: Outcome[], callee: string, n: SNode, argNodes: SNode[] = []): Result[] {
-    const out: Result[] = [];
-    const site = siteOf(n);
-    for (const o of outcomes) {
-      const s = outcomes.length > 1 ? st.fork() : st;
-      let created: number | undefined;
-      let feasible = true;
-      const msgs: string[] = [];
-      for (const op of o.ops) {
-        const handle = s.ops.length;
-        if (createsResource(op) && !o.requireOk) {
-          // A request on its failure outcome leaves the tree as it was.
-          s.ops.push({ op, expectOk: false, site, at: this.ctx.callSite ?? site, callee, trace: s.trace.length });
-          continue;
-        }
-        const effect = s.mutableWorld().apply('owner', handle, op);
-        if (o.requireOk && !effect.ok) {
-          feasible = false; // the model rules this outcome out (e.g. the range is BUSY)
-          break;
-        }
-        if (effect.created) created = handle;
-        if (effect.warning) msgs.push(effect.warning);
-        s.ops.push({ op, expectOk: effect.ok, site, at: this.ctx.callSite ?? site, callee, trace: s.trace.length });
-      }
-      if (!feasible) continue;
-      s.trace.push({ site, message: `${o.note}${msgs.length ? ` (${msgs.join('; ')})` : ''}` });
-      const obj: Value = created === undefined ? UNKNOWN : { k: 'ptr', obj: { kind: 'resource', h: created } };
-      const ret: Value = o.ret === 'created' ? obj : o.ret;
-      // The created object is the caller's struct (insert_resource(parent, res)): bind it.
-      const target = o.bindsArg === undefined ? undefined : argNodes[o.bindsArg];
-      if (target && obj.k === 'ptr') s.bindings.set(lvalueKey(target), obj);
-      out.push({ st: s, v: ret });
-    }
-    return out;
   }
 
   // ---- assignments -------------------------------------------------------------------------
@@ -307,10 +279,15 @@ export class Evaluator {
 
   /** Stores `value` into `left`; a write to a modeled object's field runs its field contract. */
   write(st: PathState, left: SNode, value: Value, op: string, rhs: Value, derived = false): Result[] {
-    const key = lvalueKey(left);
+    const text = lvalueKey(left);
+    const key = this.keyOf(st, left);
+    if (this.ctx.inlineDepth === 0) {
+      st.writeSites.set(text, siteOf(left.parent ?? left));
+      st.writeSites.set(key, siteOf(left.parent ?? left));
+    }
     // A write that outlives the call (a parameter's struct, a global) can record ownership
     // for the caller's cleanup, even when it is not the pointer itself (`par->flags |= REQ`).
-    if (!this.ctx.locals.has(rootOf(key))) st.nonLocalWrites.push(st.ops.length);
+    if (!isLocalKey(st, key, this.ctx.locals)) st.nonLocalWrites.push(st.ops.length);
     if (left.type === 'field_expression') {
       const base = left.child('argument');
       const field = left.child('field')?.text;
@@ -321,11 +298,12 @@ export class Evaluator {
         const outcomes = assign ? fc?.(assign, assign === '=' ? value : rhs, baseVal.obj.h, derived) : undefined;
         if (outcomes) {
           this.invalidate(st, key);
-          return this.applyOutcomes(st, outcomes, `${field} write`, left.parent ?? left).map((r) => ({ st: r.st, v: value }));
+          return applyOutcomes(st, outcomes, `${field} write`, left.parent ?? left, this.ctx).map((r) => ({ st: r.st, v: value }));
         }
       }
     }
     this.invalidate(st, key);
+    if (key !== text) this.invalidate(st, text);
     if (value.k !== 'unknown') st.bindings.set(key, value);
     return [{ st, v: value }];
   }
@@ -422,14 +400,6 @@ export class Evaluator {
   }
 }
 
-/** The identity of an lvalue along a path: its text without spaces. */
-export function lvalueKey(n: SNode): string {
-  return normalize(n.text);
-}
-
-function normalize(text: string): string {
-  return text.replace(/\s+/g, '');
-}
 
 export function containsCall(n: SNode): boolean {
   return n.find((c) => c.type === 'call_expression' || c.type === 'assignment_expression' || c.type === 'update_expression') !== undefined;

@@ -7,8 +7,9 @@ import type { Cfg, CfgEdge } from '../cfg/types.js';
 import type { SNode } from '../syntax/snode.js';
 import { mentionsRelease } from '../analysis/facts.js';
 import type { EngineContext } from './context.js';
-import { Evaluator, HelperRunner, lvalueKey } from './eval.js';
-import { HelperLookup, inlineHelper } from './inline.js';
+import { BodyRunner, Evaluator, HelperRunner } from './eval.js';
+import { lvalueKey } from './lvalue.js';
+import { HelperLookup, inlineHelper, runBody } from './inline.js';
 import { PathState, siteOf } from './state.js';
 
 /** Times a loop's back edge may be taken on one path: the body runs at most twice. */
@@ -33,7 +34,31 @@ export type { HelperBody, HelperLookup } from './inline.js';
 
 export function explore(cfg: Cfg, init: PathState, ctx: EngineContext, helpers: HelperLookup): Exploration {
   const runHelper: HelperRunner = (name, args, st, call, outer) => inlineHelper(name, args, st, call, outer, helpers, explore);
-  const ev = new Evaluator(ctx, runHelper);
+  const runFn: BodyRunner = (name, args, argNodes, st, call) => {
+    const body = helpers(name);
+    return body ? runBody(body, name, args, argNodes, st, siteOf(call), ctx, helpers, explore, { depth: ctx.inlineDepth + 1 }) : undefined;
+  };
+  const ev = new Evaluator(ctx, runHelper, runFn);
+  /** Runs the `__free()` cleanups of this depth (innermost first), or only those of `names`. */
+  const cleanup = (st: PathState, names?: readonly string[]): PathState[] => {
+    let states = [st];
+    const due = st.cleanups.filter((c) => c.depth === ctx.inlineDepth && (!names || names.includes(c.name))).reverse();
+    for (const c of due) {
+      states = states.flatMap((s) => {
+        s.cleanups = s.cleanups.filter((x) => x !== c);
+        const v = s.bindings.get(c.name) ?? UNKNOWN;
+        const body = helpers(`__free:${c.fn}`);
+        const ran = body ? runBody(body, `__free(${c.fn})`, [v], [], s, c.site, ctx, helpers, explore, { depth: ctx.inlineDepth + 1, snippet: true }) : undefined;
+        if (!ran) {
+          // An unknown cleanup may release anything it is given.
+          if (v.k === 'ptr') s.escaped.add(v.obj.h);
+          return [s];
+        }
+        return ran.map((r) => r.st);
+      });
+    }
+    return states;
+  };
   const ends: PathState[] = [];
   const seen = new Map<number, Set<string>>();
   const tested = testedLvalues(cfg);
@@ -82,6 +107,7 @@ export function explore(cfg: Cfg, init: PathState, ctx: EngineContext, helpers: 
         const results = n.init ? ev.eval(st, n.init) : [{ st, v: UNKNOWN as Value }];
         for (const r of results) {
           if (r.v.k !== 'unknown') r.st.bindings.set(n.name, r.v);
+          if (n.cleanup) r.st.cleanups.push({ name: n.name, fn: n.cleanup, site: siteOf(n.node), depth: ctx.inlineDepth });
           toAll(r.st, edges);
         }
         break;
@@ -89,13 +115,18 @@ export function explore(cfg: Cfg, init: PathState, ctx: EngineContext, helpers: 
       case 'return': {
         const results = n.expr ? ev.eval(st, n.expr) : [{ st, v: UNKNOWN as Value }];
         for (const r of results) {
-          r.st.returned = r.v;
-          if (ctx.inlineDepth === 0) r.st.returnSite = siteOf(n.node);
-          if (r.st.trace.length && ctx.inlineDepth === 0) r.st.trace.push({ site: siteOf(n.node), message: `returns ${describe(r.v)}` });
-          toAll(r.st, edges);
+          for (const s of cleanup(r.st)) {
+            s.returned = r.v;
+            if (ctx.inlineDepth === 0) s.returnSite = siteOf(n.node);
+            if (s.trace.length && ctx.inlineDepth === 0) s.trace.push({ site: siteOf(n.node), message: `returns ${describe(r.v)}` });
+            toAll(s, edges);
+          }
         }
         break;
       }
+      case 'scope_end':
+        for (const s of cleanup(st, n.names)) toAll(s, edges);
+        break;
       case 'label':
         if (st.trace.length && ctx.inlineDepth === 0) st.trace.push({ site: siteOf(n.node), message: `continues at label ${n.name}` });
         toAll(st, edges);

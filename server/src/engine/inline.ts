@@ -9,8 +9,8 @@ import type { Cfg } from '../cfg/types.js';
 import type { SNode } from '../syntax/snode.js';
 import type { EngineContext } from './context.js';
 import type { Result } from './eval.js';
-import { lvalueKey } from './eval.js';
-import { PathState, rootOf, siteOf } from './state.js';
+import { lvalueKey } from './lvalue.js';
+import { PathState, Site, rootOf, siteOf } from './state.js';
 
 export interface HelperBody {
   cfg: Cfg;
@@ -36,12 +36,23 @@ function callerPrefix(arg: SNode): string | undefined {
 export function inlineHelper(
   name: string, args: Value[], st: PathState, call: SNode, outer: EngineContext, helpers: HelperLookup, explore: Explore,
 ): Result[] | undefined {
-  if (outer.inlineDepth > 0 || !outer.facts.relevant.has(name)) return undefined;
+  if (outer.inlineDepth > (outer.inlineLimit ?? 0) || !outer.facts.relevant.has(name)) return undefined;
   const body = helpers(name);
   if (!body) return undefined;
   const argNodes = call.child('arguments')?.namedChildren ?? [];
+  return runBody(body, name, args, argNodes, st, siteOf(call), outer, helpers, explore, { onlyIfCarries: !outer.facts.creators.has(name) });
+}
+
+/**
+ * Walks `body` with the caller's state, parameters bound to `args`, and maps the results
+ * back. Used for helpers, `__free()` cleanups and devres actions.
+ */
+export function runBody(
+  body: HelperBody, name: string, args: Value[], argNodes: SNode[], st: PathState, callSite: Site, outer: EngineContext,
+  helpers: HelperLookup, explore: Explore, opts: { onlyIfCarries?: boolean; depth?: number; snippet?: boolean } = {},
+): Result[] | undefined {
   const callee = st.fork();
-  callee.bindings = new Map();
+  callee.bindings = new Map([...st.bindings].filter(([k]) => k.startsWith('@')));
   callee.returned = undefined;
   const aliases: { param: string; caller: string }[] = [];
   let carries = args.some(carriesModel);
@@ -61,19 +72,30 @@ export function inlineHelper(
   });
   // Walking a helper only pays when it acts on something the caller holds, or creates
   // something itself (a request, an add); otherwise its effects are invisible to the model.
-  if (!carries && !outer.facts.creators.has(name)) return undefined;
+  if (opts.onlyIfCarries && !carries) return undefined;
   // The helper's locals, plus parameters that point at the caller's locals.
   const locals = localNames(body.cfg);
   body.params.forEach((p, i) => {
     const a = argNodes[i];
     if (p && a && outer.locals.has(rootOf(lvalueKey(a)))) locals.add(p);
   });
-  const inner = explore(body.cfg, callee, { ...outer, inlineDepth: 1, functionName: name, callSite: siteOf(call), locals }, helpers);
+  const depth = opts.depth ?? outer.inlineDepth + 1;
+  const ctx: EngineContext = {
+    ...outer, inlineDepth: depth, functionName: name, callSite: outer.callSite ?? callSite, locals,
+    // A cleanup or devres action may call one helper of its own.
+    ...(opts.depth !== undefined ? { inlineLimit: depth } : {}),
+    ...(opts.snippet ? { snippet: true } : { snippet: false }),
+  };
+  const inner = explore(body.cfg, callee, ctx, helpers);
   return inner.ends.map((end) => {
     const back = end.fork();
     back.bindings = new Map(st.bindings);
     back.versions = new Map(st.versions);
     back.returned = st.returned;
+    back.returnSite = st.returnSite;
+    // Fields of modeled objects are keyed by object, not by name: they come back as they are.
+    for (const [k, v] of end.bindings) if (k.startsWith('@')) back.bindings.set(k, v);
+    for (const k of [...back.bindings.keys()]) if (k.startsWith('@') && !end.bindings.has(k)) back.bindings.delete(k);
     for (const { param, caller } of aliases) {
       for (const k of [...back.bindings.keys()]) if (k.startsWith(caller)) back.bindings.delete(k);
       for (const [k, v] of end.bindings) if (k.startsWith(param)) back.bindings.set(`${caller}${k.slice(param.length)}`, v);

@@ -2,7 +2,7 @@
 // resource tree, the modeled operations performed so far and the trace that explains them.
 
 import {
-  MachineLayout, ResourceOp, ResourceWorld, Value, valueKey,
+  DaxEffect, DaxWorld, MachineLayout, ModelOp, ResourceWorld, Value, valueKey,
 } from '../../../model/src/index.js';
 import type { SNode } from '../syntax/snode.js';
 
@@ -27,7 +27,7 @@ export interface TraceStep {
 
 /** A modeled operation on the path, with where it happened. */
 export interface LoggedStep {
-  op: ResourceOp;
+  op: ModelOp;
   /** Whether the op succeeded on this path (the outcome the engine chose). */
   expectOk: boolean;
   site: Site;
@@ -36,12 +36,27 @@ export interface LoggedStep {
   callee: string;
   /** Index of the trace step that describes it. */
   trace: number;
+  /** For DAX ops: what the call did (a misuse, a no-op on NULL). */
+  dax?: DaxEffect;
 }
 
-/** The identifier an lvalue key starts from: `data` for `data->res[i]`, `foo` for `&foo.res`. */
-export function rootOf(key: string): string {
-  return /^&?\(?\*?([A-Za-z_]\w*)/.exec(key)?.[1] ?? key;
+/** Memory the path allocated (kzalloc() and friends). */
+export interface MemObject {
+  zeroed: boolean;
+  devm: boolean;
+  freed: boolean;
 }
+
+/** A `__free(fn)` variable in scope: `fn` runs on it when the scope is left. */
+export interface ScopedCleanup {
+  name: string;
+  fn: string;
+  site: Site;
+  /** Inline depth of the function that declared it: a helper's return runs only its own. */
+  depth: number;
+}
+
+export { rootOf } from './lvalue.js';
 
 export class PathState {
   bindings = new Map<string, Value>();
@@ -62,6 +77,18 @@ export class PathState {
   releaseCalls: number[] = [];
   /** Number of ops logged when the path wrote to something that outlives the call. */
   nonLocalWrites: number[] = [];
+  /** DAX devices of the path and their states. */
+  dax = new DaxWorld();
+  /** Memory objects by handle. */
+  mem = new Map<number, MemObject>();
+  /** Memory objects whose fields code the model does not know may have written. */
+  clobbered = new Set<number>();
+  /** dev_pagemaps mapped on this path (by lvalue), and whether devres owns the mapping. */
+  remapped = new Map<string, { devm: boolean; op: number }>();
+  /** `__free()` variables in scope, innermost last. */
+  cleanups: ScopedCleanup[] = [];
+  /** Where the analyzed function last wrote each lvalue. */
+  writeSites = new Map<string, Site>();
   private world_: ResourceWorld | undefined;
   private worldShared = false;
 
@@ -80,6 +107,12 @@ export class PathState {
     s.escaped = new Set(this.escaped);
     s.releaseCalls = this.releaseCalls.slice();
     s.nonLocalWrites = this.nonLocalWrites.slice();
+    s.dax = this.dax.clone();
+    s.mem = new Map([...this.mem].map(([h, m]) => [h, { ...m }]));
+    s.clobbered = new Set(this.clobbered);
+    s.remapped = new Map(this.remapped);
+    s.cleanups = this.cleanups.slice();
+    s.writeSites = new Map(this.writeSites);
     s.world_ = this.world_;
     s.worldShared = this.worldShared = this.world_ !== undefined;
     return s;
@@ -128,7 +161,8 @@ export class PathState {
     b.sort();
     const ops = this.ops.map((o) => `${o.callee}@${o.site.start}:${o.expectOk ? 1 : 0}`).join(',');
     const loops = [...this.loops].map(([k, v]) => `${k}:${v}`).join(',');
-    const esc = [...this.escaped].sort().join(',');
+    const esc = [...this.escaped].sort().join(',') + [...this.dax.devices].map(([h, d]) => `d${h}${d.state[0]}${d.hosts.length}`).join('') +
+      [...this.mem].map(([h, m]) => (m.freed ? `f${h}` : '')).join('') + this.cleanups.map((c) => c.name).join(',');
     return `${b.join(';')}|${ops}|${loops}|${esc}|${this.returned ? valueKey(this.returned) : ''}`;
   }
 }

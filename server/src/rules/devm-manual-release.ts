@@ -3,18 +3,21 @@
 
 import { runSchedule } from '../../../model/src/index.js';
 import type { LoggedStep } from '../engine/state.js';
-import { FixEdit, createRule } from './rule.js';
+import { isDirect } from './ownership.js';
+import { FixEdit, RawFinding, createRule } from './rule.js';
 
 export default createRule({
   meta: {
     id: 'devm-manual-release',
     defaultSeverity: 'warning',
     seed: '004',
-    summary: 'a devm_* resource released or freed by hand: devres releases it again (double release)',
+    summary: 'a devm_* resource released or freed by hand (devm_request_mem_region(), devm_kzalloc(), devm_memremap_pages()): devres releases it again',
   },
   checkPath(ctx) {
     const logged = ctx.st.ops;
     if (!logged.some((o) => 'devm' in o.op && o.op.devm)) return;
+    checkMemory(ctx.st.ops, ctx.report);
+    if (!logged.some((o) => o.op.kind === 'request_region' || o.op.kind === 'free_region')) return;
     const solo = runSchedule(ctx.layout.tree, logged.map((o) => ({ op: o.op, expectOk: o.expectOk })), [], logged.map(() => 'owner' as const));
     const madeBy = new Map<number, LoggedStep>();
     for (const s of solo.steps) {
@@ -40,6 +43,35 @@ export default createRule({
     }
   },
 });
+
+/** devm_kzalloc() memory freed with kfree(), a devm_memremap_pages() mapping torn down by hand. */
+function checkMemory(logged: LoggedStep[], report: (f: Omit<RawFinding, 'rule'>) => void): void {
+  logged.forEach((l) => {
+    const op = l.op;
+    // Inside an inlined helper: reported when the helper is analyzed.
+    if (!isDirect(l)) return;
+    if (op.kind === 'mem_free' && !op.devm) {
+      const made = logged[op.target];
+      if (!made || made.op.kind !== 'mem_alloc' || !made.op.devm) return;
+      report({
+        site: l.at,
+        message: `${l.callee}() frees memory ${made.callee}() allocated at line ${made.site.line + 1} through devres: the driver core frees it ` +
+          `again when probe fails or the driver detaches (a double free). Use devm_kfree(), or let devres free it`,
+        trace: [{ site: made.site, message: `${made.callee}() allocates the memory and registers it with devres` }, { site: l.site, message: `${l.callee}() frees it by hand` }],
+      });
+    }
+    if (op.kind === 'mem_unmap') {
+      const mapped = logged.find((m) => m.op.kind === 'mem_remap' && m.op.key === op.key && m.op.devm);
+      if (!mapped) return;
+      report({
+        site: l.at,
+        message: `memunmap_pages() tears down a pagemap that devm_memremap_pages() at line ${mapped.site.line + 1} mapped through devres: ` +
+          `devres unmaps it again when the driver detaches. Use devm_memunmap_pages(), or let devres do it`,
+        trace: [{ site: mapped.site, message: 'devm_memremap_pages() maps the pagemap and registers the unmap with devres' }, { site: l.site, message: 'memunmap_pages() unmaps it by hand' }],
+      });
+    }
+  });
+}
 
 function fixFor(release: LoggedStep, made: LoggedStep, source: string): { fix?: { title: string; edits: FixEdit[] } } {
   if (release.callee !== 'release_mem_region' || made.callee !== 'devm_request_mem_region') return {};

@@ -1,5 +1,10 @@
 // The registry of rules. A rule not listed here does not exist.
 
+import daxEopnotsuppFatal from './dax-eopnotsupp-fatal.js';
+import daxErrptrStored from './dax-errptr-stored.js';
+import daxLifecycle from './dax-lifecycle.js';
+import daxNullCheck from './dax-null-check.js';
+import daxUnwindUnassigned from './dax-unwind-unassigned.js';
 import devmManualRelease from './devm-manual-release.js';
 import resourceBusyWindow from './resource-busy-window.js';
 import resourceFlagsClobber from './resource-flags-clobber.js';
@@ -17,6 +22,11 @@ export const RULES = [
   resourceIntersectsToctou,
   resourceLeak,
   devmManualRelease,
+  daxUnwindUnassigned,
+  daxErrptrStored,
+  daxNullCheck,
+  daxEopnotsuppFatal,
+  daxLifecycle,
 ] as const satisfies readonly Rule[];
 
 export const RULES_BY_ID: ReadonlyMap<string, Rule> = new Map(RULES.map((r) => [r.meta.id, r]));

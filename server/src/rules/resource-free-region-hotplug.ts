@@ -4,6 +4,7 @@
 // virtio-mem), where a later add_memory() then fails.
 
 import { GFR_DESCENDING, candidateInWindow, hex, runSchedule } from '../../../model/src/index.js';
+import { isDirect } from './ownership.js';
 import { createRule } from './rule.js';
 
 export default createRule({
@@ -19,7 +20,7 @@ export default createRule({
       const op = l.op;
       if (op.kind !== 'free_region' || op.base.kind !== 'iomem' || !(op.gfr & GFR_DESCENDING)) return;
       // A call inside an inlined helper is reported where it is written, when the helper is analyzed.
-      if (l.at.start !== l.site.start) return;
+      if (!isDirect(l)) return;
       // The tree as this path had it just before the search.
       const before = runSchedule(ctx.layout.tree, logged.slice(0, i).map((o) => ({ op: o.op, expectOk: o.expectOk })), [], logged.slice(0, i).map(() => 'owner' as const));
       const base = before.world.tree.root;

@@ -3,7 +3,7 @@
 // both can find the range taken. The locked get_free_mem_region() in kernel/resource.c is the
 // correct form.
 
-import { ResourceOp, interferingInterleavings, resourceOverlaps } from '../../../model/src/index.js';
+import { ModelOp, ResourceOp, interferingInterleavings, resourceOverlaps } from '../../../model/src/index.js';
 import { RACER_NAME } from './resource/interleavings.js';
 import { runTrace } from './resource/trace.js';
 import { createRule } from './rule.js';
@@ -46,7 +46,7 @@ export default createRule({
   },
 });
 
-function overlapsQuery(op: ResourceOp, q: { start: bigint; end: bigint }): boolean {
+function overlapsQuery(op: ModelOp, q: { start: bigint; end: bigint }): boolean {
   if (op.kind === 'request_region' || op.kind === 'add_memory') return resourceOverlaps({ start: op.start, end: op.start + op.size - 1n }, q);
   if (op.kind === 'link_resource') return resourceOverlaps(op, q);
   return false;

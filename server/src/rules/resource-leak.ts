@@ -2,17 +2,10 @@
 // still in the tree when the function returns an error, and was not handed to anything that
 // outlives the call.
 
-import { Value } from '../../../model/src/index.js';
-import { rootOf } from '../engine/state.js';
+import { handedOver, isErrorReturn } from './ownership.js';
 import { createRule } from './rule.js';
 
 const CREATES = new Set(['request_region', 'link_resource', 'free_region']);
-
-function isError(v: Value | undefined): boolean {
-  if (!v) return false;
-  if (v.k === 'int') return v.v < 0n;
-  return (v.k === 'status' && !v.ok) || v.k === 'errptr';
-}
 
 export default createRule({
   meta: {
@@ -23,20 +16,17 @@ export default createRule({
   },
   checkPath(ctx) {
     const st = ctx.st;
-    if (!isError(st.returned)) return;
+    if (!isErrorReturn(st.returned)) return;
     st.ops.forEach((l, h) => {
       const op = l.op;
       if (!l.expectOk || !CREATES.has(op.kind) || ('devm' in op && op.devm)) return;
       const res = st.world.resolve('owner', h);
       if (!res || !st.world.tree.isLinked(res)) return;
-      if (st.escaped.has(h)) return;
+      if (handedOver(st, h, ctx.locals)) return;
       // A release the model could not resolve (computed range, helper not walked) may be it.
       if (st.releaseCalls.some((at) => at > h)) return;
       // State left in a struct that outlives the call may be the caller's cue to clean up.
       if (st.nonLocalWrites.some((at) => at > h)) return;
-      if (st.returned?.k === 'ptr' && st.returned.obj.h === h) return;
-      // Stored where it outlives the call (a parameter's struct, a global): ownership moved.
-      for (const [k, v] of st.bindings) if (v.k === 'ptr' && v.obj.h === h && !ctx.locals.has(rootOf(k))) return;
       const at = st.returnSite ?? l.at;
       ctx.report({
         site: at,

@@ -2,6 +2,7 @@
 // are made with createRule() and listed in rules/index.ts.
 
 import type { KernelProfile, MachineLayout } from '../../../model/src/index.js';
+import type { Cfg } from '../cfg/types.js';
 import type { PathState, Site } from '../engine/state.js';
 
 export type Severity = 'error' | 'warning' | 'info' | 'hint';
@@ -44,6 +45,8 @@ export interface PathContext {
   source: string;
   /** Names local to the analyzed function (storing into them hands nothing over). */
   locals: ReadonlySet<string>;
+  /** The analyzed function's CFG (to ask about code a path did not reach). */
+  cfg: Cfg;
   layout: MachineLayout;
   profile: KernelProfile;
   functionName: string;

@@ -39,6 +39,12 @@ export class CParser {
   private constructor(private readonly parser: Parser) {}
 
   private static loading: Promise<CParser> | undefined;
+  private static instance: CParser | undefined;
+
+  /** The parser if it has finished loading (code that runs on a parsed tree can rely on it). */
+  static loaded(): CParser | undefined {
+    return CParser.instance;
+  }
 
   /** Loads the wasm runtime and grammar once per process. */
   static load(): Promise<CParser> {
@@ -48,7 +54,8 @@ export class CParser {
       const language = await Language.load(fs.readFileSync(findFile(GRAMMAR)));
       const parser = new Parser();
       parser.setLanguage(language);
-      return new CParser(parser);
+      CParser.instance = new CParser(parser);
+      return CParser.instance;
     })();
     return CParser.loading;
   }

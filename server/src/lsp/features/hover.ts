@@ -2,7 +2,7 @@
 // says it does. Answers come from the last analysis; a hover never waits for a new one.
 
 import type { Hover, Position } from 'vscode-languageserver';
-import { CONTRACT_NAMES } from '../../../../model/src/index.js';
+import { TRIGGER_NAMES } from '../../../../model/src/index.js';
 import type { FileAnalysis } from '../../analysis/finding.js';
 import type { OpenDocument } from '../documents.js';
 
@@ -33,7 +33,7 @@ export function hover(d: OpenDocument, a: FileAnalysis | undefined, pos: Positio
     parts.push(f.trace.map((t, i) => `${i + 1}. line ${t.line + 1}${t.actor === 'racer' ? ' *(racing actor)*' : ''}: ${t.message}`).join('\n'));
   }
   const w = wordAt(d.doc.getText(), offset);
-  if (w && CONTRACT_NAMES.includes(w.word)) {
+  if (w && TRIGGER_NAMES.includes(w.word)) {
     parts.push(`**${w.word}** (iomem-lens model)\n\n${API_NOTES[w.word] ?? 'Modeled by iomem-lens: its effect on the resource tree is simulated along each path.'}`);
   }
   if (!parts.length) return null;

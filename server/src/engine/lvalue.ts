@@ -1,0 +1,38 @@
+// Naming lvalues along a path: the text of an expression without spaces is its identity.
+
+import type { SNode } from '../syntax/snode.js';
+
+/** The identity of an lvalue along a path: its text without spaces. */
+export function lvalueKey(n: SNode): string {
+  return normalize(n.text);
+}
+
+export function normalize(text: string): string {
+  return text.replace(/\s+/g, '');
+}
+
+/** The identifier an lvalue key starts from: `data` for `data->res[i]`, `foo` for `&foo.res`. */
+export function rootOf(key: string): string {
+  return /^&?\(?\*?([A-Za-z_]\w*)/.exec(key)?.[1] ?? key;
+}
+
+/** The key of field `field` of modeled object `h`: the same whichever pointer reaches it. */
+export function objectKey(h: number, field: string): string {
+  return `@${h}->${field}`;
+}
+
+/** The object handle of an object key, if it is one. */
+export function objectOfKey(key: string): number | undefined {
+  const m = /^@(\d+)->/.exec(key);
+  return m ? Number(m[1]) : undefined;
+}
+
+/**
+ * Whether a write to `key` stays within the function: a local variable (or a field reached
+ * from one), or a field of an object the path made that has not been handed anywhere.
+ */
+export function isLocalKey(st: { escaped: ReadonlySet<number> }, key: string, locals: ReadonlySet<string>): boolean {
+  const h = objectOfKey(key);
+  if (h !== undefined) return !st.escaped.has(h);
+  return locals.has(rootOf(key));
+}

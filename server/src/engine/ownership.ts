@@ -1,0 +1,38 @@
+// Calls that move ownership rather than act on the model: `no_free_ptr()`/`return_ptr()` and
+// the devres action helpers.
+
+import { UNKNOWN, Value } from '../../../model/src/index.js';
+import type { SNode } from '../syntax/snode.js';
+import type { BodyRunner, Result } from './eval.js';
+import { lvalueKey } from './lvalue.js';
+import { PathState, siteOf } from './state.js';
+
+/**
+ * Calls that move ownership: `no_free_ptr(x)`/`return_ptr(x)` take the value out of a
+ * `__free()` variable (which becomes NULL); `devm_add_action[_or_reset](dev, fn, data)` hands
+ * `data` to devres, and the `_or_reset` form runs `fn(data)` at once when it fails.
+ */
+export function ownershipCall(
+callee: string, vals: Value[], argNodes: SNode[], st: PathState, n: SNode, ev: { invalidate(st: PathState, key: string): void }, runBody: BodyRunner,
+): Result[] | undefined {
+  if ((callee === 'no_free_ptr' || callee === 'return_ptr') && argNodes[0]) {
+    const v = vals[0] ?? UNKNOWN;
+    ev.invalidate(st, lvalueKey(argNodes[0]));
+    st.bindings.set(lvalueKey(argNodes[0]), { k: 'null' });
+    return [{ st, v }];
+  }
+  if (callee !== 'devm_add_action_or_reset' && callee !== 'devm_add_action') return undefined;
+  const data = vals[2] ?? UNKNOWN;
+  const fn = argNodes[1]?.text.trim() ?? '';
+  const ok = st.fork();
+  if (data.k === 'ptr') ok.escaped.add(data.obj.h);
+  ok.trace.push({ site: siteOf(n), message: `${callee}() hands ${argNodes[2]?.text ?? 'the data'} to devres: ${fn}() runs when the driver detaches` });
+  const out: Result[] = [{ st: ok, v: { k: 'status', ok: true } }];
+  const failed = st;
+  failed.trace.push({ site: siteOf(n), message: callee === 'devm_add_action_or_reset'
+    ? `${callee}() fails and runs ${fn}(${argNodes[2]?.text ?? ''}) at once` : `${callee}() fails; nothing is registered` });
+  const ran = callee === 'devm_add_action_or_reset' && /^\w+$/.test(fn)
+    ? runBody(fn, [data], argNodes.slice(2), failed, n) : undefined;
+  for (const r of ran ?? [{ st: failed, v: UNKNOWN }]) out.push({ st: r.st, v: { k: 'status', ok: false, code: -12 } });
+  return out;
+}

@@ -1,0 +1,41 @@
+// What the DAX rules share: the argument text of a logged call, and where a function assigns
+// an lvalue (on any path).
+
+import type { Cfg } from '../../cfg/types.js';
+import { lvalueKey, normalize } from '../../engine/lvalue.js';
+import type { LoggedStep, Site } from '../../engine/state.js';
+import { siteOf } from '../../engine/state.js';
+
+/** The text of argument `i` of the call a logged step was made by. */
+export function argText(source: string, l: LoggedStep, i: number): string | undefined {
+  const call = source.slice(l.site.start, l.site.end);
+  const open = call.indexOf('(');
+  if (open < 0) return undefined;
+  const args: string[] = [];
+  let depth = 0;
+  let from = open + 1;
+  for (let j = from; j < call.length; j++) {
+    const ch = call[j];
+    if (ch === '(' || ch === '[') depth++;
+    else if ((ch === ')' || ch === ']') && depth-- === 0) {
+      args.push(call.slice(from, j));
+      break;
+    } else if (ch === ',' && depth === 0) {
+      args.push(call.slice(from, j));
+      from = j + 1;
+    }
+  }
+  return args[i]?.trim();
+}
+
+/** Assignments `key = ...` anywhere in the function (statement sites). */
+export function assignmentsTo(cfg: Cfg, key: string): Site[] {
+  const out: Site[] = [];
+  const k = normalize(key);
+  for (const n of cfg.nodes) {
+    if (n.kind !== 'eval' || n.expr.type !== 'assignment_expression') continue;
+    const left = n.expr.child('left');
+    if (left && lvalueKey(left) === k) out.push(siteOf(n.expr));
+  }
+  return out.sort((a, b) => a.start - b.start);
+}
