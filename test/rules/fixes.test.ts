@@ -41,3 +41,31 @@ describe('quick fixes', () => {
     expect((await analyzeSource(fixed)).findings.map((x) => x.rule)).not.toContain('devm-manual-release');
   });
 });
+
+describe('DAX quick fixes', () => {
+  it('dax-unwind-unassigned moves the field assignment before the jump', async () => {
+    const text = fixture('dax-unwind-unassigned', 'pos_pmem_6_1.c');
+    const f = (await analyzeSource(text)).findings.find((x) => x.rule === 'dax-unwind-unassigned')!;
+    const fixed = apply(text, f);
+    expect(fixed.indexOf('pmem->dax_dev = dax_dev;')).toBeLessThan(fixed.indexOf('rc = dax_add_host('));
+    expect(fixed.split('pmem->dax_dev = dax_dev;')).toHaveLength(2);
+    expect((await analyzeSource(fixed)).findings.map((x) => x.rule)).not.toContain('dax-unwind-unassigned');
+  });
+
+  it('dax-errptr-stored stores alloc_dax() in a local first', async () => {
+    const text = fixture('dax-errptr-stored', 'pos_virtio_fs_6_1.c');
+    const f = (await analyzeSource(text)).findings.find((x) => x.rule === 'dax-errptr-stored')!;
+    const fixed = apply(text, f);
+    expect(fixed).toContain('struct dax_device *dax_dev = alloc_dax(fs, &virtio_fs_dax_ops);');
+    expect(fixed).toContain('if (IS_ERR(dax_dev))\n\t\treturn PTR_ERR(dax_dev);\n\tfs->dax_dev = dax_dev;');
+    expect((await analyzeSource(fixed)).findings.map((x) => x.rule)).not.toContain('dax-errptr-stored');
+  });
+
+  it('dax-null-check widens the check to IS_ERR_OR_NULL()', async () => {
+    const text = fixture('dax-null-check', 'pos_null_only.c');
+    const f = (await analyzeSource(text)).findings.find((x) => x.rule === 'dax-null-check')!;
+    const fixed = apply(text, f);
+    expect(fixed).toContain('if (IS_ERR_OR_NULL(dax_dev))');
+    expect((await analyzeSource(fixed)).findings.map((x) => x.rule)).not.toContain('dax-null-check');
+  });
+});

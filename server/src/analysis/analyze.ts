@@ -14,6 +14,7 @@ import { FunctionInfo, findFunctions } from '../syntax/functions.js';
 import { CParser, Tree } from '../syntax/parser.js';
 import { SNode, snapshot } from '../syntax/snode.js';
 import { FileFacts, HEADER_FREE_DEFS, collectFacts, fileMentionsModel } from './facts.js';
+import { Publications, scanPublications, viewWithFile } from './publish.js';
 import { FileAnalysis, Finding, Skipped, emptyAnalysis } from './finding.js';
 import { AnalysisOptions, optionsKey } from './options.js';
 
@@ -48,6 +49,8 @@ export class FunctionCache {
 }
 
 export interface AnalyzeHooks {
+  /** The file's name for the publication index (default: '<buffer>'). */
+  file?: string;
   /** Called when a function's analysis throws: the other functions still report. */
   onError?: (fn: string, err: unknown) => void;
   /** Sees every end-of-path state of every function walked (simulations, debugging). */
@@ -58,7 +61,10 @@ export interface AnalyzeHooks {
 export function analyzeTree(tree: Tree, text: string, opts: AnalysisOptions, cache?: FunctionCache, hooks: AnalyzeHooks = {}): FileAnalysis {
   const out = emptyAnalysis();
   out.hasParseErrors = tree.rootNode.hasError;
-  if (!fileMentionsModel(text)) return out;
+  const file = hooks.file ?? '<buffer>';
+  const pubs = viewWithFile(opts.publications, file, scanPublications(text, file));
+  const checksFile = RULES.some((r) => r.checkFile && opts.rules.has(r.meta.id)) && pubs.mentionedIn(text);
+  if (!fileMentionsModel(text) && !checksFile) return out;
   const functions = findFunctions(tree, text);
   out.functions = functions.length;
   const facts = collectFacts(text, functions);
@@ -98,7 +104,28 @@ export function analyzeTree(tree: Tree, text: string, opts: AnalysisOptions, cac
     if (result.partial) out.partial.push({ function: fn.name, reason: `path bound (${opts.pathBound} steps) reached: analyzed partially` } satisfies Skipped);
     for (const f of result.findings) out.findings.push(rebase(f, fn));
   }
+  if (checksFile) out.findings.push(...checkFileRules(functions, text, file, pubs, opts, source));
   out.findings.sort((a, b) => a.start - b.start || a.rule.localeCompare(b.rule));
+  return out;
+}
+
+/** Rules that judge a whole file against the publication index. */
+function checkFileRules(functions: FunctionInfo[], text: string, file: string, pubs: Publications & { mentionedIn(t: string): boolean }, opts: AnalysisOptions, source: { text: string }): Finding[] {
+  const bodies = functions.filter((f) => pubs.mentionedIn(text.slice(f.bodyStart, f.bodyEnd))).flatMap((f) => {
+    const body = bodyOf(f, source);
+    return body ? [{ name: f.name, body, text: text.slice(f.start, f.end), info: f }] : [];
+  });
+  const out: Finding[] = [];
+  for (const rule of RULES) {
+    if (!rule.checkFile || !opts.rules.has(rule.meta.id)) continue;
+    rule.checkFile({
+      source: text, file, functions: bodies, publications: pubs,
+      report: (raw) => {
+        const fn = bodies.find((b) => b.name === raw.function)?.info;
+        if (fn) out.push(rebase(toFinding({ ...raw, rule: rule.meta.id }, fn, opts), fn));
+      },
+    });
+  }
   return out;
 }
 
@@ -167,7 +194,7 @@ function analyzeFunction(
   const byKey = new Map<string, Finding>();
   for (const st of ends) {
     for (const rule of RULES) {
-      if (!opts.rules.has(rule.meta.id)) continue;
+      if (!rule.checkPath || !opts.rules.has(rule.meta.id)) continue;
       rule.checkPath({
         st, source: source.text, locals, cfg, layout: opts.layout, profile: opts.profile, functionName: fn.name,
         report: (raw) => {

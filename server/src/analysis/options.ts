@@ -2,6 +2,7 @@
 
 import type { KernelProfile, MachineLayout } from '../../../model/src/index.js';
 import type { Severity } from '../rules/rule.js';
+import type { PublishIndex } from './publish.js';
 
 export interface AnalysisOptions {
   profile: KernelProfile;
@@ -12,6 +13,8 @@ export interface AnalysisOptions {
   severity: ReadonlyMap<string, Severity>;
   /** Node visits per function before the analysis stops and says it is partial. */
   pathBound: number;
+  /** Publications across the workspace or tree (seed 002); absent: only the file's own. */
+  publications?: PublishIndex;
 }
 
 /** A key that changes whenever the options would change a result (for caches). */

@@ -9,6 +9,7 @@ import { formatJson } from './format/json.js';
 import { formatSarif } from './format/sarif.js';
 import { formatText } from './format/text.js';
 import { CheckReport, FileFinding } from './report.js';
+import { Publication, PublishIndex } from '../analysis/publish.js';
 import { defaultJobs, scanFiles } from './scan.js';
 
 export async function runCheck(args: CheckArgs): Promise<number> {
@@ -27,7 +28,16 @@ export async function runCheck(args: CheckArgs): Promise<number> {
       if (done === total || done % 50 === 0) process.stderr.write(`\r\x1b[Kiomem-lens: ${done}/${total} files${done === total ? '\n' : ''}`);
     }
     : undefined;
-  const results = await scanFiles(list.files, { settings, root }, args.jobs ?? defaultJobs(), progress);
+  const jobs = args.jobs ?? defaultJobs();
+  // Seed 002 pairs accesses across files: index every publication of the tree first.
+  let publications: Publication[] | undefined;
+  if (options.rules.has('publish-unpaired')) {
+    const index = new PublishIndex();
+    index.add((await scanFiles(list.files, { settings, root, mode: 'index' }, jobs)).flatMap((r) => r.pubs ?? []));
+    // Only names whose publication pairs with ordered readers can be judged.
+    publications = index.paired().toJSON();
+  }
+  const results = await scanFiles(list.files, { settings, root, mode: 'check', ...(publications ? { publications } : {}) }, jobs, progress);
   const findings: FileFinding[] = [];
   const skipped = [...list.missing, ...list.skipped];
   const notes = [...problems];

@@ -6,6 +6,7 @@ import { FunctionCache, analyzeTree } from '../analysis/analyze.js';
 import { fileMentionsModel } from '../analysis/facts.js';
 import type { Finding } from '../analysis/finding.js';
 import type { AnalysisOptions } from '../analysis/options.js';
+import { Publication, scanPublications } from '../analysis/publish.js';
 import type { CParser } from '../syntax/parser.js';
 
 export const MAX_FILE_BYTES = 8 << 20;
@@ -17,6 +18,19 @@ export interface FileResult {
   parsed: boolean;
   skipped?: string;
   notes: string[];
+  /** Index pass only: the file's publications (seed 002). */
+  pubs?: Publication[];
+}
+
+/** The index pass: a file's publications, from its raw bytes (no parse). */
+export function indexFile(file: string): FileResult {
+  try {
+    const buf = fs.readFileSync(file);
+    if (buf.subarray(0, 8192).includes(0)) return { file, findings: [], parsed: false, notes: [] };
+    return { file, findings: [], parsed: false, notes: [], pubs: scanPublications(buf.toString('latin1'), file) };
+  } catch {
+    return { file, findings: [], parsed: false, notes: [] };
+  }
 }
 
 export function checkFile(file: string, parser: CParser, opts: AnalysisOptions, cache?: FunctionCache): FileResult {
@@ -33,7 +47,8 @@ export function checkFile(file: string, parser: CParser, opts: AnalysisOptions, 
     return res;
   }
   // Identifiers are ASCII: latin1 decoding is exact for the prefilter and much cheaper.
-  if (!fileMentionsModel(buf.toString('latin1'))) return res;
+  const latin = buf.toString('latin1');
+  if (!fileMentionsModel(latin) && !opts.publications?.mentionedIn(latin)) return res;
   if (buf.length > MAX_FILE_BYTES) {
     res.skipped = `too large (${(buf.length / (1 << 20)).toFixed(1)} MiB, limit ${MAX_FILE_BYTES >> 20} MiB)`;
     return res;
@@ -47,6 +62,7 @@ export function checkFile(file: string, parser: CParser, opts: AnalysisOptions, 
   try {
     res.parsed = true;
     const a = analyzeTree(tree, text, opts, cache, {
+      file,
       onError: (fn, err) => res.notes.push(`${file}: internal error analyzing ${fn}(), skipped: ${err instanceof Error ? err.message : String(err)}`),
     });
     res.findings = a.findings;

@@ -8,12 +8,17 @@ import { Worker } from 'node:worker_threads';
 import { FunctionCache } from '../analysis/analyze.js';
 import { resolveSettings } from '../settings.js';
 import { CParser } from '../syntax/parser.js';
-import { FileResult, checkFile } from './checkFile.js';
+import { Publication, PublishIndex } from '../analysis/publish.js';
+import { FileResult, checkFile, indexFile } from './checkFile.js';
 
 /** What a worker needs to rebuild the analysis options itself (options hold class instances). */
 export interface WorkerSetup {
   settings: unknown;
   root: string | undefined;
+  /** 'index': only collect publications (seed 002) from every file; 'check': analyze. */
+  mode: 'index' | 'check';
+  /** The tree's publication index, for 'check'. */
+  publications?: Publication[];
 }
 
 export type WorkerRequest = { kind: 'files'; files: string[] } | { kind: 'done' };
@@ -24,6 +29,19 @@ const BATCH = 8;
 
 export function defaultJobs(): number {
   return Math.max(1, Math.min(8, typeof os.availableParallelism === 'function' ? os.availableParallelism() : os.cpus().length));
+}
+
+/** What one thread does to each file for a setup (the in-process path and the workers share it). */
+export async function fileWorker(setup: WorkerSetup): Promise<(file: string) => FileResult> {
+  if (setup.mode === 'index') return indexFile;
+  const parser = await CParser.load();
+  const { options } = resolveSettings(setup.settings, setup.root);
+  if (setup.publications) {
+    options.publications = new PublishIndex();
+    options.publications.add(setup.publications);
+  }
+  const cache = new FunctionCache();
+  return (f) => checkFile(f, parser, options, cache);
 }
 
 export interface ScanProgress {
@@ -39,12 +57,10 @@ export async function scanFiles(files: string[], setup: WorkerSetup, jobs: numbe
 }
 
 async function scanInProcess(files: string[], setup: WorkerSetup, progress?: ScanProgress): Promise<FileResult[]> {
-  const parser = await CParser.load();
-  const { options } = resolveSettings(setup.settings, setup.root);
-  const cache = new FunctionCache();
+  const work = await fileWorker(setup);
   const out: FileResult[] = [];
   for (const f of files) {
-    out.push(checkFile(f, parser, options, cache));
+    out.push(work(f));
     progress?.(out.length, files.length);
   }
   return out;

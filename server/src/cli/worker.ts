@@ -1,25 +1,18 @@
 // Worker thread of `check`: loads the parser once, then checks the batches it is sent.
 
 import { parentPort, workerData } from 'node:worker_threads';
-import { FunctionCache } from '../analysis/analyze.js';
-import { resolveSettings } from '../settings.js';
-import { CParser } from '../syntax/parser.js';
-import { checkFile } from './checkFile.js';
-import type { WorkerReply, WorkerRequest, WorkerSetup } from './scan.js';
+import { WorkerReply, WorkerRequest, WorkerSetup, fileWorker } from './scan.js';
 
 async function main(): Promise<void> {
   const port = parentPort;
   if (!port) return;
-  const setup = workerData as WorkerSetup;
-  const parser = await CParser.load();
-  const { options } = resolveSettings(setup.settings, setup.root);
-  const cache = new FunctionCache();
+  const work = await fileWorker(workerData as WorkerSetup);
   port.on('message', (m: WorkerRequest) => {
     if (m.kind === 'done') {
       port.close();
       return;
     }
-    const results = m.files.map((f) => checkFile(f, parser, options, cache));
+    const results = m.files.map(work);
     port.postMessage({ kind: 'results', results } satisfies WorkerReply);
   });
   port.postMessage({ kind: 'ready' } satisfies WorkerReply);

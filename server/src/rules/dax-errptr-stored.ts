@@ -4,6 +4,8 @@
 // (dm, dcssblk in 6.1).
 
 import { isLocalKey } from '../engine/lvalue.js';
+import type { Site } from '../engine/state.js';
+import type { FixEdit } from './rule.js';
 import { createRule } from './rule.js';
 
 export default createRule({
@@ -28,6 +30,7 @@ export default createRule({
         message: `${ctx.source.slice(site.start, site.end).split('=')[0]?.trim() ?? key} keeps the ERR_PTR alloc_dax() returned on this path: the result is stored in the field before IS_ERR() checks it, ` +
           `and nothing resets the field, so teardown code that tests the field for NULL (kill_dax(), put_dax()) dereferences an error pointer. ` +
           `Store alloc_dax() in a local, check it, then assign the field`,
+        ...fixFor(ctx.source, site, ctx.locals),
         trace: [
           { site: failed.site, message: 'alloc_dax() fails and returns an ERR_PTR' },
           { site, message: 'the ERR_PTR is stored in the field' },
@@ -37,3 +40,46 @@ export default createRule({
     }
   },
 });
+
+/**
+ * `F = alloc_dax(...); if (IS_ERR(F)) BODY` becomes
+ * `dax_dev = alloc_dax(...); if (IS_ERR(dax_dev)) BODY' F = dax_dev;`. Only for that shape.
+ */
+function fixFor(source: string, site: Site, locals: ReadonlySet<string>): { fix?: { title: string; edits: FixEdit[] } } {
+  const assign = source.slice(site.start, site.end);
+  const m = /^([\w>.\-\[\]]+)\s*=\s*(alloc_dax\s*\([\s\S]*\))$/.exec(assign);
+  if (!m) return {};
+  const field = m[1] as string;
+  const semi = source.indexOf(';', site.end);
+  const rest = source.slice(semi + 1);
+  const esc = field.replace(/[.*+?^${}()|[\]\\-]/g, '\\$&');
+  // Whitespace and comments may stand between the assignment and the check.
+  const head = new RegExp(`^(?:\\s|/\\*[\\s\\S]*?\\*/|//[^\\n]*)*if\\s*\\(\\s*IS_ERR\\(\\s*${esc}\\s*\\)\\s*\\)`).exec(rest);
+  if (!head) return {};
+  // The if statement's end: a braced block, or one statement up to its ';'.
+  let end = semi + 1 + head[0].length;
+  const after = source.slice(end);
+  const brace = /^\s*\{/.exec(after);
+  if (brace) {
+    let depth = 0;
+    for (let i = end + brace[0].length - 1; i < source.length; i++) {
+      if (source[i] === '{') depth++;
+      else if (source[i] === '}' && --depth === 0) {
+        end = i + 1;
+        break;
+      }
+    }
+  } else {
+    end = source.indexOf(';', end) + 1;
+  }
+  if (end <= semi) return {};
+  const ifText = source.slice(semi + 1, end).split(field).join('dax_dev');
+  const indent = /\n([ \t]*)[^\n]*$/.exec(source.slice(0, site.start))?.[1] ?? '\t';
+  const decl = locals.has('dax_dev') ? 'dax_dev' : 'struct dax_device *dax_dev';
+  return {
+    fix: {
+      title: 'Store alloc_dax() in a local, check it, then assign the field',
+      edits: [{ start: site.start, end, newText: `${decl} = ${m[2]};${ifText}\n${indent}${field} = dax_dev;` }],
+    },
+  };
+}

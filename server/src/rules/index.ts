@@ -6,6 +6,7 @@ import daxLifecycle from './dax-lifecycle.js';
 import daxNullCheck from './dax-null-check.js';
 import daxUnwindUnassigned from './dax-unwind-unassigned.js';
 import devmManualRelease from './devm-manual-release.js';
+import publishUnpaired from './publish-unpaired.js';
 import resourceBusyWindow from './resource-busy-window.js';
 import resourceFlagsClobber from './resource-flags-clobber.js';
 import resourceFreeRegionHotplug from './resource-free-region-hotplug.js';
@@ -27,6 +28,7 @@ export const RULES = [
   daxNullCheck,
   daxEopnotsuppFatal,
   daxLifecycle,
+  publishUnpaired,
 ] as const satisfies readonly Rule[];
 
 export const RULES_BY_ID: ReadonlyMap<string, Rule> = new Map(RULES.map((r) => [r.meta.id, r]));

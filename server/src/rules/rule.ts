@@ -4,6 +4,8 @@
 import type { KernelProfile, MachineLayout } from '../../../model/src/index.js';
 import type { Cfg } from '../cfg/types.js';
 import type { PathState, Site } from '../engine/state.js';
+import type { Publications } from '../analysis/publish.js';
+import type { SNode } from '../syntax/snode.js';
 
 export type Severity = 'error' | 'warning' | 'info' | 'hint';
 
@@ -53,9 +55,20 @@ export interface PathContext {
   report(f: Omit<RawFinding, 'rule'>): void;
 }
 
+/** A property of a whole file against a workspace index (seed 002's publication pairing). */
+export interface FileContext {
+  source: string;
+  /** The file's name as the index knows it. */
+  file: string;
+  functions: readonly { name: string; body: SNode; text: string }[];
+  publications: Publications;
+  report(f: Omit<RawFinding, 'rule'> & { function: string }): void;
+}
+
 export interface Rule {
   meta: RuleMeta;
-  checkPath(ctx: PathContext): void;
+  checkPath?(ctx: PathContext): void;
+  checkFile?(ctx: FileContext): void;
 }
 
 export function createRule(rule: Rule): Rule {

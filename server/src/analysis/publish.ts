@@ -1,0 +1,168 @@
+// The publication index of seed 002: globals handed to concurrent readers with
+// smp_store_release(), rcu_assign_pointer() or WRITE_ONCE(), and globals read with
+// smp_load_acquire(). Built from raw text (no parse), so a whole tree can be indexed fast;
+// the rule then classifies the accesses of the files that use an indexed name.
+
+/** Publishers (release, rcu, once) and ordered readers (acquire, read_once, rcu_deref). */
+export type PublishKind = 'release' | 'rcu' | 'once' | 'acquire' | 'read_once' | 'rcu_deref';
+
+/** The readers each publisher pairs with. */
+export const PAIRS: Readonly<Record<'release' | 'rcu' | 'once', readonly PublishKind[]>> = {
+  release: ['acquire', 'read_once'],
+  rcu: ['rcu_deref', 'read_once'],
+  once: ['read_once', 'acquire'],
+};
+
+export interface Publication {
+  name: string;
+  kind: PublishKind;
+  file: string;
+  /** 0-based line of the publication. */
+  line: number;
+  /** `static` at file scope: only accesses in the same file can pair with it. */
+  fileStatic: boolean;
+  /** Declared as a pointer in its file (`struct inode *iomem_inode;`), when known. */
+  pointer: boolean;
+}
+
+const PATTERNS: readonly [PublishKind, RegExp][] = [
+  ['release', /\bsmp_store_release\(\s*&\s*([A-Za-z_]\w*)\s*,/g],
+  ['rcu', /\brcu_assign_pointer\(\s*([A-Za-z_]\w*)\s*,/g],
+  ['once', /\bWRITE_ONCE\(\s*([A-Za-z_]\w*)\s*,/g],
+  ['acquire', /\bsmp_load_acquire\(\s*&\s*([A-Za-z_]\w*)\s*\)/g],
+  ['read_once', /\bREAD_ONCE\(\s*([A-Za-z_]\w*)\s*\)/g],
+  ['rcu_deref', /\brcu_dereference\w*\(\s*([A-Za-z_]\w*)\s*[,)]/g],
+];
+
+/** Cheap test before the regexes: most files use none of the primitives. */
+const ANY = /\b(?:smp_store_release|rcu_assign_pointer|WRITE_ONCE|smp_load_acquire)\(/;
+
+/**
+ * Files of one program pair with each other: the kernel, or one userspace tool under tools/
+ * (bpftool has its own btf_vmlinux).
+ */
+export function programOf(file: string): string {
+  const m = /(?:^|\/)tools\/([^/]+)\//.exec(file);
+  return m ? `tools/${m[1]}` : 'kernel';
+}
+
+/** Publications in one file. Only file-scope globals count (a name declared at file level). */
+export function scanPublications(text: string, file: string): Publication[] {
+  if (!ANY.test(text)) return [];
+  const out: Publication[] = [];
+  for (const [kind, re] of PATTERNS) {
+    for (const m of text.matchAll(re)) {
+      const name = m[1] as string;
+      const decl = fileScopeDeclaration(text, name);
+      if (!decl) continue;
+      const line = countLines(text, m.index ?? 0);
+      out.push({ name, kind, file, line, fileStatic: /^\s*static\b/.test(decl), pointer: new RegExp(`\\*\\s*${name}\\b`).test(decl) });
+    }
+  }
+  return out;
+}
+
+/** The file-level declaration of `name` (a line starting at column 0, ending in `;`), if any. */
+function fileScopeDeclaration(text: string, name: string): string | undefined {
+  const re = new RegExp(`^(?:static\\s+|extern\\s+)?(?:const\\s+|volatile\\s+)*(?:struct\\s+|union\\s+|enum\\s+|unsigned\\s+|signed\\s+)?\\w+[\\w\\s*]*?\\b${name}\\b[^;(]*;`, 'm');
+  return re.exec(text)?.[0];
+}
+
+function countLines(text: string, offset: number): number {
+  let n = 0;
+  for (let i = text.indexOf('\n'); i !== -1 && i < offset; i = text.indexOf('\n', i + 1)) n++;
+  return n;
+}
+
+export interface Publications {
+  lookup(name: string, file: string): Publication[];
+}
+
+/** Publications by name, across the files indexed. */
+export class PublishIndex implements Publications {
+  private readonly byName = new Map<string, Publication[]>();
+
+  add(pubs: readonly Publication[]): void {
+    for (const p of pubs) {
+      const list = this.byName.get(p.name) ?? [];
+      if (!list.some((q) => q.file === p.file && q.line === p.line && q.kind === p.kind)) list.push(p);
+      this.byName.set(p.name, list);
+    }
+  }
+
+  /** Replaces what is known of one file (the editor re-indexes a document as it changes). */
+  replaceFile(file: string, pubs: readonly Publication[]): void {
+    for (const [name, list] of this.byName) {
+      const kept = list.filter((p) => p.file !== file);
+      if (kept.length) this.byName.set(name, kept);
+      else this.byName.delete(name);
+    }
+    this.add(pubs);
+  }
+
+  /**
+   * What pairs with an access of `name` in `file`: file-static names only within their file,
+   * the others within the same program.
+   */
+  lookup(name: string, file: string): Publication[] {
+    const prog = programOf(file);
+    return (this.byName.get(name) ?? []).filter((p) => (p.fileStatic ? p.file === file : programOf(p.file) === prog));
+  }
+
+  /**
+   * The names whose publication pairs with ordered readers somewhere (or that are read with
+   * smp_load_acquire()): only their plain accesses can be judged against an intent.
+   */
+  paired(): PublishIndex {
+    const out = new PublishIndex();
+    for (const list of this.byName.values()) {
+      const scopes = new Map<string, Publication[]>();
+      for (const p of list) {
+        const scope = p.fileStatic ? `file:${p.file}` : `prog:${programOf(p.file)}`;
+        scopes.set(scope, [...(scopes.get(scope) ?? []), p]);
+      }
+      for (const group of scopes.values()) {
+        // Only pointers are published this way to be dereferenced: flags and counters are another story.
+        if (!group.some((p) => p.pointer)) continue;
+        const kinds = new Set(group.map((p) => p.kind));
+        const pairs = (['release', 'rcu', 'once'] as const).some((k) => kinds.has(k) && PAIRS[k].some((r) => kinds.has(r)));
+        if (pairs || kinds.has('acquire')) out.add(group);
+      }
+    }
+    return out;
+  }
+
+  names(): string[] {
+    return [...this.byName.keys()];
+  }
+
+  private pattern: { size: number; re: RegExp } | undefined;
+
+  /** Whether `text` names any indexed global (a cheap prefilter, rebuilt when the index grows). */
+  mentionedIn(text: string): boolean {
+    if (this.byName.size === 0) return false;
+    if (!this.pattern || this.pattern.size !== this.byName.size) {
+      this.pattern = { size: this.byName.size, re: new RegExp(`\\b(?:${[...this.byName.keys()].join('|')})\\b`) };
+    }
+    return this.pattern.re.test(text);
+  }
+
+  get size(): number {
+    return this.byName.size;
+  }
+
+  toJSON(): Publication[] {
+    return [...this.byName.values()].flat();
+  }
+}
+
+/** The workspace index seen from one file, with that file's own publications as they are now. */
+export function viewWithFile(index: PublishIndex | undefined, file: string, own: readonly Publication[]): Publications & { mentionedIn(text: string): boolean } {
+  const all = new PublishIndex();
+  all.add(own);
+  const local = all.paired();
+  return {
+    lookup: (name, f) => [...(index?.lookup(name, f) ?? []).filter((p) => p.file !== file), ...local.lookup(name, f)],
+    mentionedIn: (text) => local.mentionedIn(text) || (index?.mentionedIn(text) ?? false),
+  };
+}

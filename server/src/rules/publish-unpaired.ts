@@ -1,0 +1,98 @@
+// publish-unpaired (seed 002): a pointer published to concurrent readers with
+// smp_store_release() (or rcu_assign_pointer()/WRITE_ONCE()) and read elsewhere with the
+// matching primitive must be read that way everywhere: a plain load that dereferences it, in a
+// function with no ordered load of it before, is not ordered after the publisher's stores (and
+// may run before the pointer is published). A plain store to a pointer its readers load with
+// smp_load_acquire() does not pair either.
+
+import { PAIRS, Publication } from '../analysis/publish.js';
+import { siteOf } from '../engine/state.js';
+import type { SNode } from '../syntax/snode.js';
+import { createRule } from './rule.js';
+
+/** Calls whose argument access is ordered (a load or store that pairs). */
+const ORDERED = /^(?:READ_ONCE|WRITE_ONCE|smp_load_acquire|smp_store_release|rcu_dereference\w*|rcu_access_pointer|rcu_assign_pointer|rcu_replace_pointer|xchg\w*|cmpxchg\w*|try_cmpxchg\w*)$/;
+
+type Access = 'deref' | 'store' | 'ordered' | 'other';
+
+function classify(id: SNode): Access {
+  for (let n: SNode | undefined = id.parent, child = id; n; child = n, n = n.parent) {
+    if (n.type === 'argument_list') return ORDERED.test(n.parent?.child('function')?.text ?? '') ? 'ordered' : 'other';
+    if (n.type === 'pointer_expression' && n.children[0]?.text === '&') return 'other';
+    if (n.type === 'sizeof_expression' || n.type === 'alignof_expression') return 'other';
+    if (n.type === 'assignment_expression') return n.child('left') === child && child === id ? 'store' : 'other';
+    if (n.type === 'field_expression' && n.child('argument') === child && n.children.some((c) => c.text === '->')) return 'deref';
+    if (n.type === 'pointer_expression' && n.children[0]?.text === '*') return 'deref';
+    if (n.type === 'subscript_expression' && n.child('argument') === child) return 'deref';
+    if (n.type !== 'parenthesized_expression' && n.type !== 'cast_expression') return 'other';
+  }
+  return 'other';
+}
+
+const PRIMITIVE: Readonly<Record<Publication['kind'], string>> = {
+  release: 'smp_store_release()', rcu: 'rcu_assign_pointer()', once: 'WRITE_ONCE()',
+  acquire: 'smp_load_acquire()', read_once: 'READ_ONCE()', rcu_deref: 'rcu_dereference()',
+};
+
+const isConstant = (n: SNode | undefined): boolean => !n || /^(?:NULL|0|false|true|-?\d+[uUlL]*)$/.test(n.text.trim());
+
+export default createRule({
+  meta: {
+    id: 'publish-unpaired',
+    defaultSeverity: 'warning',
+    seed: '002',
+    summary: 'a pointer published with smp_store_release()/rcu_assign_pointer()/WRITE_ONCE() and read with the matching primitive elsewhere, dereferenced after a plain load; or a plain store to a pointer read with smp_load_acquire()',
+  },
+  checkFile(ctx) {
+    // One finding per global and file for plain loads: the first site, the others counted.
+    const loads = new Map<string, { site: SNode; fn: string; pub: Publication; reader: Publication; fns: Set<string> }>();
+    for (const fn of ctx.functions) {
+      const locals = new Set<string>();
+      fn.body.walk((n) => {
+        if (n.type !== 'declaration') return;
+        for (const d of n.childrenOf('declarator')) {
+          const id = d.find((c) => c.type === 'identifier');
+          if (id) locals.add(id.text);
+        }
+      });
+      const orderedSeen = new Set<string>();
+      fn.body.walk((n) => {
+        if (n.type !== 'identifier' || locals.has(n.text)) return;
+        const pubs = ctx.publications.lookup(n.text, ctx.file);
+        if (!pubs.length) return;
+        const access = classify(n);
+        if (access === 'ordered') orderedSeen.add(n.text);
+        if (access === 'deref' && !orderedSeen.has(n.text)) {
+          const pub = pubs.find((p) => (p.kind === 'release' || p.kind === 'rcu' || p.kind === 'once') && p.pointer);
+          const reader = pub && pubs.find((p) => (PAIRS[pub.kind as 'release'] as readonly string[]).includes(p.kind));
+          // The publisher's own function orders its reads by program order.
+          if (!pub || !reader || new RegExp(`\\b(?:smp_store_release\\(\\s*&|rcu_assign_pointer\\(|WRITE_ONCE\\()\\s*${n.text}\\b`).test(fn.text)) return;
+          const seen = loads.get(n.text);
+          if (seen) seen.fns.add(fn.name);
+          else loads.set(n.text, { site: n, fn: fn.name, pub, reader, fns: new Set([fn.name]) });
+        } else if (access === 'store') {
+          const acq = pubs.find((p) => p.kind === 'acquire');
+          if (!acq || isConstant(n.parent?.child('right'))) return;
+          ctx.report({
+            function: fn.name, site: siteOf(n.parent ?? n),
+            message: `${n.text} is read with smp_load_acquire() (${acq.file}:${acq.line + 1}), which pairs only with smp_store_release(): ` +
+              `this plain store can make the pointer visible before the data it points to. Publish with smp_store_release(&${n.text}, ...)`,
+            trace: [{ site: siteOf(n), message: `plain store to ${n.text}` }],
+          });
+        }
+      });
+    }
+    for (const [name, l] of loads) {
+      const others = [...l.fns].filter((f) => f !== l.fn);
+      ctx.report({
+        function: l.fn, site: siteOf(l.site),
+        message: `${name} is published with ${PRIMITIVE[l.pub.kind]} (${l.pub.file}:${l.pub.line + 1}) and read with ${PRIMITIVE[l.reader.kind]} ` +
+          `(${l.reader.file}:${l.reader.line + 1}), but dereferenced here after a plain load: nothing orders this load after the stores the ` +
+          `publisher made, it may see NULL before publication, and the compiler may tear or refetch it. Use ${PRIMITIVE[l.reader.kind]} ` +
+          `(READ_ONCE() suffices when the value is only dereferenced)` +
+          (others.length ? `; ${others.length} more function${others.length > 1 ? 's' : ''} of this file do the same (${others.slice(0, 3).join(', ')}${others.length > 3 ? ', ...' : ''})` : ''),
+        trace: [{ site: siteOf(l.site), message: `plain load of ${name}, then a dereference` }],
+      });
+    }
+  },
+});
