@@ -1,6 +1,7 @@
 // Drives the built language server over stdio, as Neovim or any LSP client would.
 
 import * as fs from 'node:fs';
+import * as os from 'node:os';
 import * as path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -118,6 +119,32 @@ describe('language server over stdio', () => {
     await client.conn.sendNotification('textDocument/didChange', { textDocument: { uri, version: 2 }, contentChanges: [{ range: edit.range, text: edit.newText }] });
     const after = ((await client.conn.sendRequest('textDocument/diagnostic', { textDocument: { uri } })) as { items: Diag[] }).items;
     expect(after.map((d) => d.code)).toEqual(['resource-busy-window']);
+  });
+
+  it('pairs publications across the workspace (seed 002) once the background index is built', async () => {
+    const ws = fs.mkdtempSync(path.join(os.tmpdir(), 'iomem-lens-ws-'));
+    fs.writeFileSync(path.join(ws, 'publish.c'), [
+      'struct inode *shared_inode;',
+      'void publish(struct inode *i)',
+      '{',
+      '\tsmp_store_release(&shared_inode, i);',
+      '}',
+      'struct inode *careful(void)',
+      '{',
+      '\treturn smp_load_acquire(&shared_inode);',
+      '}',
+      '',
+    ].join('\n'));
+    const reader = 'extern struct inode *shared_inode;\nint careless(void)\n{\n\treturn shared_inode->i_count;\n}\n';
+    fs.writeFileSync(path.join(ws, 'reader.c'), reader);
+    client = new TestClient();
+    await client.initialize({ pull: true, rootUri: pathToFileURL(ws).href });
+    await client.logMatching(/indexed 2 files for publications/);
+    const readerUri = pathToFileURL(path.join(ws, 'reader.c')).href;
+    await client.open(readerUri, reader);
+    const items = ((await client.conn.sendRequest('textDocument/diagnostic', { textDocument: { uri: readerUri } })) as { items: Diag[] }).items;
+    expect(items.map((d) => d.code)).toEqual(['publish-unpaired']);
+    expect(items[0]!.message).toMatch(/shared_inode is published with smp_store_release\(\) \(publish\.c:4\)/);
   });
 
   it('executes the layout and profile commands', async () => {

@@ -12,6 +12,8 @@ import { ResolvedSettings, findKernelRoot, resolveSettings } from '../settings.j
 import { CParser } from '../syntax/parser.js';
 import { TOOL_NAME, toolVersion } from '../version.js';
 import { DocumentStore, OpenDocument } from './documents.js';
+import type { PublishIndex } from '../analysis/publish.js';
+import { buildWorkspaceIndex } from './workspaceIndex.js';
 import { codeActions } from './features/codeActions.js';
 import { SERVER_COMMANDS, executeCommand } from './features/commands.js';
 import { diagnosticsFor } from './features/diagnostics.js';
@@ -40,6 +42,9 @@ export class IomemLensServer {
   private initSettings: unknown = undefined;
   /** Bumped when settings change: older analyses are stale but still answer hovers. */
   private generation = 0;
+  /** The workspace's publication index (seed 002), once the background scan is done. */
+  private publications: PublishIndex | undefined;
+  private readonly indexing = { cancelled: false };
 
   constructor(private readonly conn: Connection) {
     conn.onInitialize((p) => this.initialize(p));
@@ -73,6 +78,7 @@ export class IomemLensServer {
     }) ?? []);
     conn.onExecuteCommand((p) => this.guard('executeCommand', () => executeCommand(p.command, this.settings)));
     conn.onShutdown(() => {
+      this.indexing.cancelled = true;
       for (const t of this.timers.values()) clearTimeout(t);
       for (const d of this.store?.all() ?? []) this.store?.close(d.uri);
     });
@@ -103,6 +109,7 @@ export class IomemLensServer {
   }
 
   private async initialized(): Promise<void> {
+    void this.indexWorkspace();
     if (!this.canPullConfiguration) return this.reportProblems();
     void this.conn.client.register(DidChangeConfigurationNotification.type, { section: 'iomemLens' }).catch(() => undefined);
     try {
@@ -112,11 +119,29 @@ export class IomemLensServer {
     }
   }
 
+  /** Builds the publication index of the workspace in the background, then re-checks. */
+  private async indexWorkspace(): Promise<void> {
+    if (!this.root) return;
+    try {
+      const { index, progress } = await buildWorkspaceIndex(this.root, this.indexing);
+      if (this.indexing.cancelled) return;
+      this.publications = index;
+      this.settings.options.publications = index;
+      this.conn.console.info(`iomem-lens: indexed ${progress.files} files for publications in ${Math.round(progress.ms)} ms (${index.size} paired globals)`);
+      this.generation++;
+      for (const d of this.store?.all() ?? []) this.schedule(d.uri);
+      if (!this.pushDiagnostics) void this.conn.languages.diagnostics.refresh().catch(() => undefined);
+    } catch (e) {
+      this.conn.console.warn(`iomem-lens: workspace index failed: ${String(e)}`);
+    }
+  }
+
   private async configure(raw: unknown): Promise<void> {
     if (raw === undefined && this.canPullConfiguration) raw = await this.conn.workspace.getConfiguration('iomemLens');
     // An editor with nothing configured answers {} or null: the initializationOptions stand.
     const empty = raw === undefined || raw === null || (typeof raw === 'object' && Object.keys(raw).length === 0);
     this.settings = resolveSettings(empty ? (this.initSettings ?? {}) : raw, this.root);
+    if (this.publications) this.settings.options.publications = this.publications;
     this.reportProblems();
     this.generation++;
     for (const d of this.store?.all() ?? []) this.schedule(d.uri);
@@ -140,6 +165,7 @@ export class IomemLensServer {
     if (d.tree && C_LANGUAGES.has(d.doc.languageId)) {
       const rel = d.uri.startsWith('file:') ? path.basename(fileURLToPath(d.uri)) : d.uri;
       analysis = analyzeTree(d.tree, d.doc.getText(), this.settings.options, this.cache, {
+        file: this.root && d.uri.startsWith('file:') ? path.relative(this.root, fileURLToPath(d.uri)) : d.uri,
         onError: (fn, err) => this.conn.console.error(`iomem-lens: ${rel}: ${fn}(): ${err instanceof Error ? err.stack ?? err.message : String(err)}`),
       });
     } else if (d.unparsed) {

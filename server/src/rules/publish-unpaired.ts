@@ -16,9 +16,15 @@ const ORDERED = /^(?:READ_ONCE|WRITE_ONCE|smp_load_acquire|smp_store_release|rcu
 type Access = 'deref' | 'store' | 'ordered' | 'other';
 
 function classify(id: SNode): Access {
+  let addressed = false;
   for (let n: SNode | undefined = id.parent, child = id; n; child = n, n = n.parent) {
     if (n.type === 'argument_list') return ORDERED.test(n.parent?.child('function')?.text ?? '') ? 'ordered' : 'other';
-    if (n.type === 'pointer_expression' && n.children[0]?.text === '&') return 'other';
+    // `&G` is no load, unless it is the argument of an ordered access (smp_load_acquire(&G)).
+    if (n.type === 'pointer_expression' && n.children[0]?.text === '&') {
+      addressed = true;
+      continue;
+    }
+    if (addressed) return 'other';
     if (n.type === 'sizeof_expression' || n.type === 'alignof_expression') return 'other';
     if (n.type === 'assignment_expression') return n.child('left') === child && child === id ? 'store' : 'other';
     if (n.type === 'field_expression' && n.child('argument') === child && n.children.some((c) => c.text === '->')) return 'deref';

@@ -1,7 +1,7 @@
 // Traces of two-actor runs: each owner step at its source line, each racer step at the owner
 // step it follows, with a sentence that cites what the kernel did.
 
-import { IORESOURCE_BUSY, Interleaving, Step, describeFlags, hasFlag, hex } from '../../../../model/src/index.js';
+import { IORESOURCE_BUSY, Interleaving, Step, describeFlags, hasFlag, hex, isResourceOp } from '../../../../model/src/index.js';
 import type { LoggedStep } from '../../engine/state.js';
 import type { TraceEntry } from '../rule.js';
 
@@ -11,6 +11,7 @@ export function runTrace(run: Interleaving, logged: LoggedStep[]): TraceEntry[] 
   const out: TraceEntry[] = [];
   let lastSite = logged[0]?.site;
   for (const s of run.steps) {
+    if (!isResourceOp(s.op)) continue; // DAX and memory ops ride along in the log; not part of this story
     if (s.actor === 'racer') {
       if (lastSite) out.push({ site: lastSite, actor: 'racer', message: racerMessage(s) });
       continue;
