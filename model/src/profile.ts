@@ -1,6 +1,8 @@
 // The kernel the analysis assumes: version and architecture change what APIs return.
 
-export const ARCHES = ['x86_64', 'arm64', 'ppc64', 'riscv64', 's390', 'arm', 'mips', 'parisc'] as const;
+export const ARCHES = [
+  'x86_64', 'x86_64-la57', 'arm64', 'arm64-16k', 'arm64-64k', 'ppc64', 'riscv64', 's390', 'arm', 'mips', 'parisc',
+] as const;
 export type Arch = (typeof ARCHES)[number];
 
 export interface KernelVersion {
