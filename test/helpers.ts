@@ -17,15 +17,20 @@ export function options(raw: Record<string, unknown> = {}): AnalysisOptions {
   return r.options;
 }
 
-export async function analyzeSource(text: string, opts: AnalysisOptions = options()): Promise<FileAnalysis> {
+export async function analyzeSource(text: string, opts: AnalysisOptions = options(), file?: string): Promise<FileAnalysis> {
   const parser = await CParser.load();
   const tree = parser.parse(text);
   if (!tree) throw new Error('parse timed out');
   try {
-    return analyzeTree(tree, text, opts, undefined, { onError: (fn, e) => { throw new Error(`${fn}: ${String(e)}`); } });
+    return analyzeTree(tree, text, opts, undefined, { onError: (fn, e) => { throw new Error(`${fn}: ${String(e)}`); }, ...(file ? { file } : {}) });
   } finally {
     tree.delete();
   }
+}
+
+/** The path a fixture says it lives at (`iomem-lens-test: file=arch/sparc/mm/tlb.c`). */
+export function fixtureFile(text: string): string | undefined {
+  return /iomem-lens-test:[^*\n]*\bfile=(\S+)/.exec(text)?.[1];
 }
 
 /**
@@ -39,7 +44,7 @@ export function fixtureOptions(text: string): AnalysisOptions {
     if (k === 'config') {
       const [sym, val] = (v as string).split('=');
       kernel.config = { ...(kernel.config as object | undefined), [sym as string]: val };
-    } else kernel[k === 'kernel' ? 'version' : (k as string)] = v;
+    } else if (k !== 'file') kernel[k === 'kernel' ? 'version' : (k as string)] = v;
   }
   return options({ kernel });
 }

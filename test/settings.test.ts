@@ -62,7 +62,7 @@ describe('settings validation', () => {
     });
     expect(r.problems).toEqual([
       'kernel.version "banana" is not a kernel version like "6.12"; using 6.12 (default)',
-      'kernel.arch "vax" is not one of x86_64, arm64, ppc64, riscv64, s390, arm, mips, parisc; using x86_64',
+      'kernel.arch "vax" is not one of x86_64, x86_64-la57, arm64, arm64-16k, arm64-64k, ppc64, riscv64, s390, arm, mips, parisc; using x86_64',
       'rules.resource-busy-window: "loud" is not one of error, warning, info, hint, off; using warning',
       expect.stringMatching(/^rules: unknown rule "no-such-rule"/),
       'pathBound -3 must be an integer from 100 to 10000000; using 50000',

@@ -86,3 +86,30 @@ export function archConstants(arch: Arch): ArchConstants {
 export function archFamily(arch: Arch): string {
   return arch.replace(/-.*$/, '');
 }
+
+/**
+ * Kernel arch directories whose Kconfig selects ARCH_ENABLE_MEMORY_HOTPLUG (6.12: arch/x86,
+ * arm64, loongarch, powerpc, riscv, s390 Kconfig). Elsewhere MEMORY_HOTPLUG (mm/Kconfig:543,
+ * "depends on ARCH_ENABLE_MEMORY_HOTPLUG") cannot be set: no memory is ever offline.
+ */
+export const HOTPLUG_ARCH_DIRS: ReadonlySet<string> = new Set(['x86', 'arm64', 'loongarch', 'powerpc', 'riscv', 's390']);
+
+/**
+ * Arch directories that select ARCH_HAS_PTE_DEVMAP (6.12: x86, arm64, loongarch, powerpc,
+ * riscv): ZONE_DEVICE (mm/Kconfig:1105) depends on it and on MEMORY_HOTPLUG.
+ */
+export const ZONE_DEVICE_ARCH_DIRS: ReadonlySet<string> = new Set(['x86', 'arm64', 'loongarch', 'powerpc', 'riscv']);
+
+const ARCH_DIR: Readonly<Record<string, string>> = {
+  x86_64: 'x86', arm64: 'arm64', ppc64: 'powerpc', riscv64: 'riscv', s390: 's390', arm: 'arm', mips: 'mips', parisc: 'parisc',
+};
+
+/** The `arch/<dir>` of the kernel the profile's architecture builds. */
+export function archDir(arch: Arch): string {
+  return ARCH_DIR[archFamily(arch)] ?? archFamily(arch);
+}
+
+/** The `arch/<dir>/` a source file lives in, if it is architecture code. */
+export function archDirOfFile(file: string): string | undefined {
+  return /(?:^|[\\/])arch[\\/]([\w-]+)[\\/]/.exec(file)?.[1];
+}

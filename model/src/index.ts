@@ -15,6 +15,7 @@ export * from './arch.js';
 export * from './memmap/arith.js';
 export * from './memmap/sections.js';
 export * from './memmap/race.js';
+export * from './memmap/ops.js';
 export * from './contracts/index.js';
 export * from './consteval.js';
 export * from './ops.js';

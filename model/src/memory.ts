@@ -5,8 +5,8 @@
 export type MemOp =
   | { kind: 'mem_alloc'; zeroed: boolean; devm: boolean }
   | { kind: 'mem_free'; target: number; devm: boolean }
-  /** devm_memremap_pages(): `key` names the dev_pagemap (its lvalue text). */
-  | { kind: 'mem_remap'; key: string; devm: boolean }
+  /** devm_memremap_pages(): `key` names the dev_pagemap (its lvalue text); its range when known. */
+  | { kind: 'mem_remap'; key: string; devm: boolean; start?: bigint; end?: bigint }
   | { kind: 'mem_unmap'; key: string };
 
 export function isMemOp(op: { kind: string }): op is MemOp {

@@ -1,7 +1,7 @@
 // Abstract values the path engine binds to C expressions. A value is what one path knows.
 
 /** A modeled object a pointer can refer to. `h` is the handle of the op that created it. */
-export type ObjRef = { kind: 'resource' | 'dax' | 'mem'; h: number };
+export type ObjRef = { kind: 'resource' | 'dax' | 'mem' | 'page'; h: number };
 
 export type Value =
   /** Nothing known. */
@@ -10,9 +10,10 @@ export type Value =
   | { k: 'int'; v: bigint }
   /**
    * An expression the engine cannot evaluate; `key` identifies it along the path. `nonzero`
-   * is set once a branch established that it is not 0/NULL.
+   * is set once a branch established that it is not 0/NULL; `phys` when it was computed from a
+   * physical address (`addr >> PAGE_SHIFT`, PHYS_PFN()), as opposed to a PFN a mapping gave.
    */
-  | { k: 'sym'; key: string; text: string; nonzero?: boolean }
+  | { k: 'sym'; key: string; text: string; nonzero?: boolean; phys?: boolean }
   | { k: 'null' }
   /** A valid pointer to a modeled object. */
   | { k: 'ptr'; obj: ObjRef }

@@ -5,7 +5,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { RULES } from '../../server/src/rules/index';
-import { ROOT, analyzeSource, expectedMarkers, fixtureOptions, fixtures, reported } from '../helpers';
+import { ROOT, analyzeSource, expectedMarkers, fixtureFile, fixtureOptions, fixtures, reported } from '../helpers';
 
 for (const rule of RULES) {
   const id = rule.meta.id;
@@ -17,7 +17,7 @@ for (const rule of RULES) {
     });
     for (const c of cases) {
       it(c.name, async () => {
-        const a = await analyzeSource(c.text, fixtureOptions(c.text));
+        const a = await analyzeSource(c.text, fixtureOptions(c.text), fixtureFile(c.text));
         const want = expectedMarkers(c.text);
         expect(reported(a).filter((r) => r.endsWith(`:${id}`))).toEqual(want.filter((r) => r.endsWith(`:${id}`)));
         if (c.name.startsWith('pos_')) expect(want.length).toBeGreaterThan(0);

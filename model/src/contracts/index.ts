@@ -2,6 +2,7 @@
 
 import { ObjRef } from '../values.js';
 import { DAX_CONTRACTS, DAX_TRIGGERS } from './dax.js';
+import { MEMMAP_CONTRACTS, MEMMAP_TRIGGERS } from './memmap.js';
 import { MEMORY_CONTRACTS } from './memory.js';
 import { RESOURCE_CONTRACTS, RESOURCE_FIELD_CONTRACTS } from './resource.js';
 import { Contract, FieldContract } from './types.js';
@@ -12,12 +13,14 @@ export const CONTRACTS: Readonly<Record<string, Contract>> = {
   ...RESOURCE_CONTRACTS,
   ...DAX_CONTRACTS,
   ...MEMORY_CONTRACTS,
+  ...MEMMAP_CONTRACTS,
 };
 
 export const FIELD_CONTRACTS: Readonly<Record<ObjRef['kind'], Readonly<Record<string, FieldContract>>>> = {
   resource: RESOURCE_FIELD_CONTRACTS,
   dax: {},
   mem: {},
+  page: {},
 };
 
 /** Every callee the model knows. */
@@ -31,7 +34,8 @@ export const CONTRACT_NAMES: readonly string[] = Object.keys(CONTRACTS);
 export const TRIGGER_NAMES: readonly string[] = [
   ...Object.keys(RESOURCE_CONTRACTS).filter((n) => !/^(write_(un)?lock)$/.test(n)),
   ...DAX_TRIGGERS,
-  'devm_memremap_pages', 'memunmap_pages',
+  ...MEMMAP_TRIGGERS,
+  'devm_memremap_pages', 'memremap_pages', 'memunmap_pages',
 ];
 
 /**
@@ -40,4 +44,5 @@ export const TRIGGER_NAMES: readonly string[] = [
  */
 export const PAIRED_TRIGGERS: readonly (readonly [RegExp, RegExp])[] = [
   [/\bdevm_k[mzc]alloc\b/, /\bk(?:v)?free\s*\(/],
+  [/\bPageReserved\s*\(/, /\bpfn_to_page\s*\(/],
 ];

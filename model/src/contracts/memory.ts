@@ -1,7 +1,7 @@
 // Contracts of the allocators and devres helpers the DAX and devm rules need.
 
 import { NULL_VALUE } from '../values.js';
-import type { Contract } from './types.js';
+import type { Contract, Outcome } from './types.js';
 
 const alloc = (zeroed: boolean, devm: boolean): Contract => (call) => [
   { label: 'succeeds', ret: 'created', ops: [{ kind: 'mem_alloc', zeroed, devm }], requireOk: true,
@@ -15,10 +15,17 @@ const free = (devm: boolean, argIdx: number): Contract => (call, m) => {
   return [{ label: 'returns', ret: { k: 'unknown' }, ops: [{ kind: 'mem_free', target: h, devm }], requireOk: false, note: `${call.callee}() frees the memory` }];
 };
 
-const remap = (devm: boolean, pgmapIdx: number): Contract => (call, m) => [
-  { label: 'succeeds', ret: { k: 'nonnull' }, ops: [{ kind: 'mem_remap', key: m.lvalue(pgmapIdx), devm }], requireOk: false,
-    note: `${call.callee}() creates the ZONE_DEVICE memmap for the pagemap${devm ? '; devres unmaps it when the driver detaches' : ''}` },
-  { label: 'fails', ret: { k: 'errptr' }, ops: [], requireOk: false, note: `${call.callee}() returns an ERR_PTR` },
+const remap = (devm: boolean, pgmapIdx: number): Contract => (call, m) => {
+  const start = m.field(pgmapIdx, 'range.start');
+  const end = m.field(pgmapIdx, 'range.end');
+  const range = start.k === 'int' && end.k === 'int' ? { start: start.v, end: end.v } : {};
+  return remapOutcomes(call.callee, m.lvalue(pgmapIdx), devm, range);
+};
+
+const remapOutcomes = (callee: string, key: string, devm: boolean, range: { start?: bigint; end?: bigint }): Outcome[] => [
+  { label: 'succeeds', ret: { k: 'nonnull' }, ops: [{ kind: 'mem_remap', key, devm, ...range }], requireOk: false,
+    note: `${callee}() creates the ZONE_DEVICE memmap for the pagemap${devm ? '; devres unmaps it when the driver detaches' : ''}` },
+  { label: 'fails', ret: { k: 'errptr' }, ops: [], requireOk: false, note: `${callee}() returns an ERR_PTR` },
 ];
 
 export const MEMORY_CONTRACTS: Readonly<Record<string, Contract>> = {

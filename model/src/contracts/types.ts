@@ -35,6 +35,8 @@ export interface ModelView {
   daxTarget(v: Value): DaxTarget | undefined;
   /** The handle of path-allocated memory a pointer refers to. */
   memHandle(v: Value): number | undefined;
+  /** The handle of a struct page the path looked up (pfn_to_page(), pfn_to_online_page()). */
+  pageHandle(v: Value): number | undefined;
   /** The identity of argument `i` as an lvalue (`&pmem->pgmap`, `pgmap`). */
   lvalue(i: number): string;
 }

@@ -5,7 +5,7 @@
 import {
   IORESOURCE_BUSY, IORESOURCE_SYSRAM_DRIVER_MANAGED, IORESOURCE_SYSTEM_RAM, describeFlags,
 } from './flags.js';
-import { Resource, ResourceTree, hex } from './tree.js';
+import { Resource, ResourceTree, hex, hex0x } from './tree.js';
 import { getFreeMemRegion } from './freeRegion.js';
 import type { KernelVersion } from '../profile.js';
 
@@ -177,7 +177,7 @@ export class ResourceWorld {
 }
 
 function isResourceKind(op: ResourceOp | { kind: string }): op is ResourceOp {
-  return !op.kind.startsWith('dax_') && !op.kind.startsWith('mem_');
+  return !/^(dax_|mem_|pfn_|page_|hotplug_|may_sleep)/.test(op.kind);
 }
 
 function parentsOf(tree: ResourceTree): Map<Resource, Resource | null> {
@@ -225,7 +225,7 @@ export function describeOp(op: ResourceOp | { kind: string }): string {
     case 'adjust_resource':
       return `adjust_resource(#${op.target}, ${range(op.start, op.size)})`;
     case 'free_region':
-      return `get_free_mem_region(size ${hex(op.size, 1)}, "${op.name}")`;
+      return `get_free_mem_region(size ${hex0x(op.size)}, "${op.name}")`;
     case 'query':
       return `${op.what}(${range(op.start, op.size)})`;
     case 'lock':

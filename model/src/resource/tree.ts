@@ -303,3 +303,8 @@ export class ResourceTree {
 export function hex(v: bigint, width = 8): string {
   return v.toString(16).padStart(width, '0');
 }
+
+/** A number as C and printk("%#llx") write it: 0x-prefixed, no padding. */
+export function hex0x(v: bigint): string {
+  return `0x${v.toString(16)}`;
+}

@@ -129,7 +129,7 @@ function checkFileRules(functions: FunctionInfo[], text: string, file: string, p
   return out;
 }
 
-function helperBody(f: FunctionInfo, source: { text: string }): HelperBody | undefined {
+function paramNames(f: FunctionInfo): string[] {
   const params: string[] = [];
   const decl = f.node.type === 'function_definition' ? f.node.childForFieldName('declarator') : null;
   const list = decl ? findParams(decl) : undefined;
@@ -139,6 +139,11 @@ function helperBody(f: FunctionInfo, source: { text: string }): HelperBody | und
     const last = ids[ids.length - 1];
     params.push(last ? last.text : '');
   }
+  return params;
+}
+
+function helperBody(f: FunctionInfo, source: { text: string }): HelperBody | undefined {
+  const params = paramNames(f);
   const body = f.node.type === 'function_definition' ? f.node.childForFieldName('body') : f.node;
   if (!body) return undefined;
   return { cfg: buildCfg(snapshot(body, source)), params };
@@ -189,14 +194,14 @@ function analyzeFunction(
     facts, consts, profile: opts.profile, layout: opts.layout, budget: { steps: opts.pathBound, exhausted: false },
     inlineDepth: 0, functionName: fn.name, locals,
   };
-  const { ends, partial } = explore(cfg, new PathState(opts.layout), ctx, helpers);
+  const { ends, partial } = explore(cfg, initialState(fn, facts, opts), ctx, helpers);
   hooks.onPaths?.(fn.name, ends);
   const byKey = new Map<string, Finding>();
   for (const st of ends) {
     for (const rule of RULES) {
       if (!rule.checkPath || !opts.rules.has(rule.meta.id)) continue;
       rule.checkPath({
-        st, source: source.text, locals, cfg, layout: opts.layout, profile: opts.profile, functionName: fn.name,
+        st, source: source.text, locals, cfg, layout: opts.layout, profile: opts.profile, functionName: fn.name, file: hooks.file,
         report: (raw) => {
           const f = toFinding({ ...raw, rule: rule.meta.id }, fn, opts);
           const k = `${f.rule}@${f.start}`;
@@ -208,6 +213,19 @@ function analyzeFunction(
     }
   }
   return { findings: [...byKey.values()], partial };
+}
+
+/**
+ * The state a function starts in. A callback of walk_system_ram_range() gets PFNs of System RAM
+ * resources (kernel/resource.c walks IORESOURCE_SYSTEM_RAM | IORESOURCE_BUSY only): its start
+ * PFN is one computed from a physical range, like `res->start >> PAGE_SHIFT`.
+ */
+function initialState(fn: FunctionInfo, facts: FileFacts, opts: AnalysisOptions): PathState {
+  const st = new PathState(opts.layout);
+  if (!facts.ramWalkers.has(fn.name)) return st;
+  const [startPfn] = paramNames(fn);
+  if (startPfn) st.bindings.set(startPfn, { k: 'sym', key: `${startPfn}@param`, text: startPfn, phys: true });
+  return st;
 }
 
 /** Positions are stored relative to the function so a cached result survives edits above it. */
@@ -233,7 +251,7 @@ function rebase(f: Finding, fn: FunctionInfo): Finding {
 /** The function's text, the helpers it may inline and the file facts it reads. */
 function cacheKey(fn: FunctionInfo, facts: FileFacts, oKey: string): string {
   const body = facts.text.slice(fn.start, fn.end);
-  const parts = [oKey, body];
+  const parts = [oKey, body, String(facts.ramWalkers.has(fn.name))];
   for (const name of facts.relevant) {
     const h = facts.functions.get(name);
     if (h && h !== fn && h.isStatic && body.includes(name)) parts.push(`${h.start}:${facts.text.slice(h.start, h.end)}`);

@@ -22,7 +22,11 @@ export interface FileFacts {
   releasers: ReadonlySet<string>;
   /** `DEFINE_FREE(name, type, body)` of the file: the body run on `_T` by `__free(name)`. */
   freeDefs: ReadonlyMap<string, string>;
+  /** Callbacks the file passes to walk_system_ram_range(): their PFNs are System RAM. */
+  ramWalkers: ReadonlySet<string>;
 }
+
+const RAM_WALK = /\bwalk_system_ram_range\s*\([^;()]*(?:\([^;()]*\)[^;()]*)*,\s*(\w+)\s*\)/g;
 
 /**
  * Bodies of the DEFINE_FREE()s in the kernel headers that drivers use most
@@ -124,5 +128,6 @@ export function collectFacts(text: string, functions: FunctionInfo[]): FileFacts
     const calls = wordsRegex([...relevant]);
     for (const f of functions) if (!entries.has(f.name) && calls.test(text.slice(f.bodyStart, f.bodyEnd))) entries.add(f.name);
   }
-  return { text, strings, defines, functions: byName, relevant, entries, creators, releasers, freeDefs: freeDefinitions(text) };
+  return { text, strings, defines, functions: byName, relevant, entries, creators, releasers, freeDefs: freeDefinitions(text),
+    ramWalkers: new Set([...text.matchAll(RAM_WALK)].map((m) => m[1] as string)) };
 }

@@ -21,6 +21,9 @@ import { PathState, siteOf } from './state.js';
 
 const RELEASES = new Set(RELEASE_NAMES);
 
+/** A PFN computed from a physical address: any PFN at all, not one a mapping vouches for. */
+const PHYS_TO_PFN = />>PAGE_SHIFT\b|\bPHYS_PFN\(|\bPFN_(?:DOWN|UP)\(|\b_?_?phys_to_pfn\(/;
+
 export interface Result {
   st: PathState;
   v: Value;
@@ -138,10 +141,19 @@ export class Evaluator {
       const base = n.child('argument');
       const field = n.child('field')?.text;
       if (base && field) {
-        return this.eval(st, base).map(({ st: s, v }) => ({ st: s, v: this.objectField(s, v, field) ?? this.symbol(s, n) }));
+        return this.eval(st, base).map(({ st: s, v }) => {
+          if (v.k === 'ptr' && v.obj.kind === 'page') this.pageFieldRead(s, v.obj.h, field, n);
+          return { st: s, v: this.objectField(s, v, field) ?? this.symbol(s, n) };
+        });
       }
     }
     return this.evalCallsInside(st, n).map((r) => ({ st: r.st, v: this.symbol(r.st, n) }));
+  }
+
+  /** `page->flags`, `page->mapping`: a read of the struct page, as PageLRU() and friends are. */
+  private pageFieldRead(st: PathState, h: number, field: string, n: SNode): void {
+    const site = this.ctx.snippet && this.ctx.callSite ? this.ctx.callSite : siteOf(n);
+    st.ops.push({ op: { kind: 'page_read', target: h, what: `page->${field}` }, expectOk: true, site, at: this.ctx.callSite ?? site, callee: `->${field}`, trace: st.trace.length });
   }
 
   /**
@@ -166,10 +178,14 @@ export class Evaluator {
   symbol(st: PathState, n: SNode): Value {
     const text = normalize(n.text);
     const ids: string[] = [];
+    let phys = PHYS_TO_PFN.test(text);
     n.walk((c) => {
-      if (c.type === 'identifier') ids.push(`${c.text}:${st.version(c.text)}`);
+      if (c.type !== 'identifier') return;
+      ids.push(`${c.text}:${st.version(c.text)}`);
+      const b = st.bindings.get(c.text);
+      if (b?.k === 'sym' && b.phys) phys = true;
     });
-    return { k: 'sym', key: `${text}@${ids.join(',')}@${st.version(text)}`, text };
+    return { k: 'sym', key: `${text}@${ids.join(',')}@${st.version(text)}`, text, ...(phys ? { phys } : {}) };
   }
 
   // ---- calls -----------------------------------------------------------------------------

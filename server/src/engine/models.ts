@@ -22,6 +22,8 @@ export function applyOtherOp(st: PathState, handle: number, op: ModelOp): { crea
       return {};
     case 'mem_unmap':
       return {};
+    case 'pfn_page':
+      return { created: 'page' };
     default:
       return {};
   }

@@ -28,6 +28,7 @@ export function makeView(st: PathState, call: CallSite, argNodes: SNode[], ctx: 
       return undefined;
     },
     memHandle: (v) => (v.k === 'ptr' && v.obj.kind === 'mem' ? v.obj.h : undefined),
+    pageHandle: (v) => (v.k === 'ptr' && v.obj.kind === 'page' ? v.obj.h : undefined),
     lvalue: (i) => (argNodes[i] ? lvalueKey(argNodes[i] as SNode) : ''),
     profile: ctx.profile,
     resourceHandle: (v) => (v.k === 'ptr' && v.obj.kind === 'resource' ? v.obj.h : undefined),

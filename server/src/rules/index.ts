@@ -6,6 +6,10 @@ import daxLifecycle from './dax-lifecycle.js';
 import daxNullCheck from './dax-null-check.js';
 import daxUnwindUnassigned from './dax-unwind-unassigned.js';
 import devmManualRelease from './devm-manual-release.js';
+import memmapOnlineStale from './memmap-online-stale.js';
+import memmapPfnValidUninit from './memmap-pfn-valid-uninit.js';
+import memmapRangeAlign from './memmap-range-align.js';
+import memmapReservedZoneDevice from './memmap-reserved-zone-device.js';
 import publishUnpaired from './publish-unpaired.js';
 import resourceBusyWindow from './resource-busy-window.js';
 import resourceFlagsClobber from './resource-flags-clobber.js';
@@ -29,6 +33,10 @@ export const RULES = [
   daxEopnotsuppFatal,
   daxLifecycle,
   publishUnpaired,
+  memmapPfnValidUninit,
+  memmapOnlineStale,
+  memmapRangeAlign,
+  memmapReservedZoneDevice,
 ] as const satisfies readonly Rule[];
 
 export const RULES_BY_ID: ReadonlyMap<string, Rule> = new Map(RULES.map((r) => [r.meta.id, r]));

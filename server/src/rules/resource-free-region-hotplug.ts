@@ -3,7 +3,7 @@
 // of address space the firmware reserved for memory hotplug (ACPI SRAT ranges, DIMM slots,
 // virtio-mem), where a later add_memory() then fails.
 
-import { GFR_DESCENDING, candidateInWindow, hex, runSchedule } from '../../../model/src/index.js';
+import { GFR_DESCENDING, candidateInWindow, hex, hex0x, runSchedule } from '../../../model/src/index.js';
 import { isDirect } from './ownership.js';
 import { createRule } from './rule.js';
 
@@ -35,7 +35,7 @@ export default createRule({
             `it out of address space the firmware reserved for memory hotplug: on the layout "${ctx.layout.name}" it can take ${range} in ` +
             `${w.source} [${hex(w.start)}-${hex(w.end)}], and a later add_memory() of that range fails. Device-private memory only needs ` +
             `PFNs that pfn_to_page() can map; search a window of its own, above the hotpluggable range`,
-          trace: [{ site: l.site, message: `get_free_mem_region() takes the first REGION_DISJOINT range it meets going down in steps of ${hex(op.align, 1)}; ${range} lies in the hotplug window` }],
+          trace: [{ site: l.site, message: `get_free_mem_region() takes the first REGION_DISJOINT range it meets going down in steps of ${hex0x(op.align)}; ${range} lies in the hotplug window` }],
         });
         return;
       }

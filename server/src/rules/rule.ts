@@ -52,6 +52,8 @@ export interface PathContext {
   layout: MachineLayout;
   profile: KernelProfile;
   functionName: string;
+  /** The analyzed file's path (relative to the tree or workspace), when known. */
+  file?: string;
   report(f: Omit<RawFinding, 'rule'>): void;
 }
 

@@ -1,0 +1,88 @@
+// Contracts of the PFN and struct page API (include/linux/mmzone.h, mm/memory_hotplug.c,
+// include/linux/page-flags.h, include/linux/memory_hotplug.h).
+
+import { NULL_VALUE, Value, valueKey } from '../values.js';
+import type { Contract } from './types.js';
+
+const pfnOf = (v: Value | undefined): string => valueKey(v ?? NULL_VALUE);
+
+const pfnValid: Contract = (call) => {
+  const pfn = pfnOf(call.args[0]);
+  return [
+    { label: 'valid', ret: { k: 'int', v: 1n }, ops: [{ kind: 'pfn_check', pfn, how: 'pfn_valid', result: true }], requireOk: false,
+      note: 'pfn_valid() says a memmap exists for the PFN; it may still be uninitialized' },
+    { label: 'invalid', ret: { k: 'int', v: 0n }, ops: [{ kind: 'pfn_check', pfn, how: 'pfn_valid', result: false }], requireOk: false,
+      note: 'pfn_valid() says there is no memmap for the PFN' },
+  ];
+};
+
+const physOf = (v: Value | undefined): boolean => v?.k === 'sym' && v.phys === true;
+
+const pfnToPage: Contract = (call) => [{
+  label: 'returns', ret: 'created', ops: [{ kind: 'pfn_page', pfn: pfnOf(call.args[0]), via: 'pfn_to_page', phys: physOf(call.args[0]) }], requireOk: false,
+  note: 'pfn_to_page() computes the struct page address; it checks nothing',
+}];
+
+const pfnToOnlinePage: Contract = (call) => {
+  const pfn = pfnOf(call.args[0]);
+  return [
+    { label: 'online', ret: 'created', ops: [{ kind: 'pfn_check', pfn, how: 'pfn_to_online_page', result: true }, { kind: 'pfn_page', pfn, via: 'pfn_to_online_page', phys: physOf(call.args[0]) }],
+      requireOk: false, note: 'pfn_to_online_page() returns the page: its section is online and it is not a ZONE_DEVICE PFN (now)' },
+    { label: 'offline', ret: { k: 'null' }, ops: [{ kind: 'pfn_check', pfn, how: 'pfn_to_online_page', result: false }], requireOk: false,
+      note: 'pfn_to_online_page() returns NULL: no online memmap for the PFN' },
+  ];
+};
+
+/** A struct page read; PageReserved() forks on its answer (rules look at which side the path took). */
+const pageRead = (what: string, fork = false): Contract => (call, m) => {
+  const h = m.pageHandle(call.args[0] ?? NULL_VALUE);
+  if (h === undefined) return undefined;
+  if (!fork) return [{ label: 'reads', ret: { k: 'unknown' }, ops: [{ kind: 'page_read', target: h, what }], requireOk: false, note: `${what} reads the struct page` }];
+  return [
+    { label: 'set', ret: { k: 'int', v: 1n }, ops: [{ kind: 'page_read', target: h, what, result: true }], requireOk: false, note: `${what} is true on this path` },
+    { label: 'clear', ret: { k: 'int', v: 0n }, ops: [{ kind: 'page_read', target: h, what, result: false }], requireOk: false, note: `${what} is false on this path` },
+  ];
+};
+
+const zoneCheck: Contract = (call, m) => {
+  const h = m.pageHandle(call.args[0] ?? NULL_VALUE);
+  return h === undefined ? undefined : [{ label: 'checks', ret: { k: 'unknown' }, ops: [{ kind: 'page_zone_check', target: h }], requireOk: false, note: `${call.callee}() tells ZONE_DEVICE pages apart` }];
+};
+
+const hotplug = (kind: 'hotplug_hold' | 'hotplug_release'): Contract => (call) => [{
+  label: kind, ret: { k: 'unknown' }, ops: [{ kind, what: call.callee }], requireOk: false,
+  note: kind === 'hotplug_hold' ? `${call.callee}() holds memory hotplug off: nothing is offlined or removed until it is released` : `${call.callee}() lets memory hotplug run again`,
+}];
+
+const sleeps = (call: { callee: string }): ReturnType<Contract> => [{
+  label: 'may sleep', ret: { k: 'unknown' }, ops: [{ kind: 'may_sleep', what: `${call.callee}()` }], requireOk: false, note: `${call.callee}() can sleep or drop a lock` }];
+
+const PAGE_READS = ['PageLRU', 'PageSlab', 'PageCompound', 'PageHead', 'PageTail', 'PageHuge', 'PageAnon', 'PageOffline', 'PageBuddy',
+  'PageHWPoison', 'PageDirty', 'PageLocked', 'PageMovable', 'PageTable', 'page_count', 'page_ref_count', 'page_mapcount', 'page_zone',
+  'page_zonenum', 'page_to_nid', 'page_folio', 'compound_head', 'get_page', 'get_page_unless_zero', 'put_page', 'page_address', 'kmap',
+  'kmap_local_page', 'lock_page', 'trylock_page', 'SetPageDirty', 'set_page_dirty', 'page_mapping', 'PageSwapCache'];
+
+const SLEEPERS = ['mutex_lock', 'mutex_lock_interruptible', 'mutex_lock_killable', 'down', 'down_read', 'down_write', 'msleep', 'ssleep',
+  'usleep_range', 'schedule', 'schedule_timeout', 'cond_resched', 'might_sleep', 'wait_for_completion', 'synchronize_rcu', 'flush_work',
+  'copy_to_user', 'copy_from_user', 'rcu_read_unlock', 'spin_unlock', 'spin_unlock_irqrestore', 'read_unlock', 'write_unlock_irq', 'mutex_unlock'];
+
+export const MEMMAP_CONTRACTS: Readonly<Record<string, Contract>> = {
+  pfn_valid: pfnValid,
+  pfn_to_page: pfnToPage,
+  pfn_to_online_page: pfnToOnlinePage,
+  PageReserved: pageRead('PageReserved()', true),
+  ...Object.fromEntries(PAGE_READS.map((n) => [n, pageRead(`${n}()`)])),
+  is_zone_device_page: zoneCheck,
+  is_device_private_page: zoneCheck,
+  is_pci_p2pdma_page: zoneCheck,
+  kvm_is_zone_device_page: zoneCheck,
+  get_online_mems: hotplug('hotplug_hold'),
+  put_online_mems: hotplug('hotplug_release'),
+  mem_hotplug_begin: hotplug('hotplug_hold'),
+  mem_hotplug_done: hotplug('hotplug_release'),
+  lock_device_hotplug: hotplug('hotplug_hold'),
+  unlock_device_hotplug: hotplug('hotplug_release'),
+  ...Object.fromEntries(SLEEPERS.map((n) => [n, sleeps])),
+};
+
+export const MEMMAP_TRIGGERS: readonly string[] = ['pfn_valid', 'pfn_to_online_page'];

@@ -1,0 +1,94 @@
+// What the memmap rules share: where a page came from, and what the path knew of its PFN.
+
+import {
+  HOTPLUG_ARCH_DIRS, KernelProfile, MachineLayout, MemmapWorld, ZONE_DEVICE_ARCH_DIRS, archConstants, archDir, archDirOfFile, defaultLayout, hex0x,
+} from '../../../../model/src/index.js';
+import type { Cfg } from '../../cfg/types.js';
+import type { LoggedStep } from '../../engine/state.js';
+import type { SNode } from '../../syntax/snode.js';
+
+export interface PageOrigin {
+  step: LoggedStep;
+  pfn: string;
+  via: 'pfn_to_page' | 'pfn_to_online_page';
+  /** The PFN was computed from a physical address (any PFN), not handed over by a mapping. */
+  phys: boolean;
+}
+
+/** The pfn_to_page()/pfn_to_online_page() that made page `h`, if the path made it. */
+export function pageOrigin(ops: readonly LoggedStep[], h: number): PageOrigin | undefined {
+  const step = ops[h];
+  if (!step || step.op.kind !== 'pfn_page') return undefined;
+  return { step, pfn: step.op.pfn, via: step.op.via, phys: step.op.phys };
+}
+
+/** pfn_valid()/pfn_to_online_page() answers the path got for `pfn` before op `before`. */
+export function pfnChecks(ops: readonly LoggedStep[], pfn: string, before: number): { valid?: LoggedStep; online?: LoggedStep } {
+  const out: { valid?: LoggedStep; online?: LoggedStep } = {};
+  ops.slice(0, before).forEach((l) => {
+    if (l.op.kind !== 'pfn_check' || l.op.pfn !== pfn || !l.op.result) return;
+    if (l.op.how === 'pfn_valid') out.valid = l;
+    else out.online = l;
+  });
+  return out;
+}
+
+/**
+ * A concrete case on the machine: memory hot-added in the layout's hotplug window, added but
+ * not onlined (or onlined, with `online`), as the model sees it.
+ */
+export function hotplugExample(layout: MachineLayout, profile: KernelProfile, online: boolean): { world: MemmapWorld; start: bigint; size: bigint; pfn: bigint; text: string } {
+  const arch = archConstants(profile.arch);
+  const world = MemmapWorld.fromLayout(layout.hotplugWindows.length ? layout : defaultLayout(), arch);
+  const win = layout.hotplugWindows[0] ?? defaultLayout().hotplugWindows[0];
+  const start = win ? win.start : 1n << 40n;
+  const size = arch.memoryBlockSize;
+  world.addMemory(start, size);
+  if (online) world.onlinePages(start, size);
+  const pfn = start >> BigInt(arch.pageShift);
+  return { world, start, size, pfn, text: `PFN ${hex0x(pfn)} (address ${hex0x(start)}, hot-added${online ? ' and onlined' : ', not onlined'})` };
+}
+
+/**
+ * Calls that tell ZONE_DEVICE PFNs apart from reserved ones: by zone (code that reads the pages'
+ * zone works within one zone, and ZONE_DEVICE is its own), or by host memory type
+ * (pat_pfn_immune_to_uc_mtrr(): a pmem page mapped write-back is not MMIO).
+ */
+export const ZONE_DISCRIMINATORS: ReadonlySet<string> = new Set([
+  'is_zone_device_page', 'folio_is_zone_device', 'is_device_private_page', 'is_device_coherent_page', 'is_pci_p2pdma_page',
+  'is_fsdax_page', 'kvm_is_zone_device_page', 'get_dev_pagemap', 'pat_pfn_immune_to_uc_mtrr', 'pfn_t_devmap',
+  'page_zone', 'page_zonenum', 'folio_zone', 'folio_zonenum', 'zone_idx',
+]);
+
+/** Whether the function calls one of `names` anywhere (on paths this one did not take too). */
+export function functionCalls(cfg: Cfg, names: ReadonlySet<string>): boolean {
+  let found = false;
+  const visit = (n: SNode | undefined): void => {
+    n?.walk((c) => {
+      if (found || c.type !== 'call_expression') return;
+      const fn = c.child('function');
+      if (fn?.type === 'identifier' && names.has(fn.text)) found = true;
+    });
+  };
+  for (const n of cfg.nodes) {
+    if (found) break;
+    if (n.kind === 'eval') visit(n.expr);
+    else if (n.kind === 'decl') visit(n.init);
+    else if (n.kind === 'branch') visit(n.cond);
+    else if (n.kind === 'switch') visit(n.disc);
+    else if (n.kind === 'return') visit(n.expr);
+  }
+  return found;
+}
+
+/**
+ * Whether memory can be offlined (MEMORY_HOTPLUG) and ZONE_DEVICE exist for the analyzed code:
+ * arch code is judged by its own arch (arch/sparc has no memory hotplug whatever the profile
+ * says), generic code by the profile's arch and .config.
+ */
+export function memmapCapabilities(profile: KernelProfile, file: string | undefined): { hotplug: boolean; zoneDevice: boolean } {
+  const dir = (file && archDirOfFile(file)) ?? archDir(profile.arch);
+  const off = (sym: string): boolean => profile.config?.get(sym) === 'n';
+  const hotplug = HOTPLUG_ARCH_DIRS.has(dir) && !off('MEMORY_HOTPLUG');
+  return { hotplug, zoneDevice: hotplug && ZONE_DEVICE_ARCH_DIRS.has(dir) && !off('ZONE_DEVICE') };
+}
