@@ -100,6 +100,24 @@ out:
     expect(cycles).toBe(false);
   });
 
+  it('reads a for_each macro that parses as a nested function definition as a loop (mm/kmemleak.c)', async () => {
+    const cfg = await cfgOf(`void f(void)
+{
+	struct zone *zone;
+
+	for_each_populated_zone(zone) {
+		unsigned long pfn = zone->zone_start_pfn;
+
+		visit(pfn);
+	}
+	done();
+}`);
+    const visit = evalOf(cfg, 'visit(pfn)');
+    expect(reach(cfg, cfg.entry).has(visit.id)).toBe(true);
+    expect(reach(cfg, visit.id).has(visit.id)).toBe(true); // on a cycle
+    expect(reach(cfg, visit.id).has(evalOf(cfg, 'done()').id)).toBe(true);
+  });
+
   it('falls through switch cases and leaves on break', async () => {
     const cfg = await cfgOf('int f(int k)\n{\n\tswitch (k) {\n\tcase 1:\n\t\ta();\n\tcase 2:\n\t\tb();\n\t\tbreak;\n\tdefault:\n\t\tc();\n\t}\n\treturn 0;\n}\n');
     const a = evalOf(cfg, 'a()');

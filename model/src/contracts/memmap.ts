@@ -63,7 +63,7 @@ const PAGE_READS = ['PageLRU', 'PageSlab', 'PageCompound', 'PageHead', 'PageTail
   'kmap_local_page', 'lock_page', 'trylock_page', 'SetPageDirty', 'set_page_dirty', 'page_mapping', 'PageSwapCache'];
 
 const SLEEPERS = ['mutex_lock', 'mutex_lock_interruptible', 'mutex_lock_killable', 'down', 'down_read', 'down_write', 'msleep', 'ssleep',
-  'usleep_range', 'schedule', 'schedule_timeout', 'cond_resched', 'might_sleep', 'wait_for_completion', 'synchronize_rcu', 'flush_work',
+  'usleep_range', 'schedule', 'schedule_timeout', 'cond_resched', 'cond_resched_tasks_rcu_qs', 'might_sleep', 'wait_for_completion', 'synchronize_rcu', 'flush_work',
   'copy_to_user', 'copy_from_user', 'rcu_read_unlock', 'spin_unlock', 'spin_unlock_irqrestore', 'read_unlock', 'write_unlock_irq', 'mutex_unlock'];
 
 export const MEMMAP_CONTRACTS: Readonly<Record<string, Contract>> = {

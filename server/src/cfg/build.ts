@@ -192,6 +192,14 @@ class Builder {
       case 'case_statement':
         // Only reached for a case label outside a switch body (broken code): read it as a block.
         return this.block(s.namedChildren.filter((c) => c.field !== 'value'), from);
+      case 'function_definition': {
+        // `for_each_populated_zone(zone) { ... }` inside a body parses as an old-style function
+        // definition: type `for_each_populated_zone`, declarator `(zone)`. It is a macro block.
+        const name = s.child('type')?.text ?? '';
+        const body = s.child('body');
+        if (!body) return from;
+        return isLoopMacro(name) ? this.loop(from, body, undefined, undefined) : this.stmt(body, from, declared);
+      }
       case 'ERROR':
         this.errors.push({ start: s.start, end: s.end });
         return this.block(s.namedChildren.filter(isStatementLike), from);

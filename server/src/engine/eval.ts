@@ -21,8 +21,33 @@ import { PathState, siteOf } from './state.js';
 
 const RELEASES = new Set(RELEASE_NAMES);
 
-/** A PFN computed from a physical address: any PFN at all, not one a mapping vouches for. */
-const PHYS_TO_PFN = />>PAGE_SHIFT\b|\bPHYS_PFN\(|\bPFN_(?:DOWN|UP)\(|\b_?_?phys_to_pfn\(/;
+/** Macros that turn a physical address into a PFN. */
+const PHYS_TO_PFN_CALLS = new Set(['PHYS_PFN', 'PFN_DOWN', 'PFN_UP', 'phys_to_pfn', '__phys_to_pfn']);
+
+/**
+ * A PFN computed from a physical address (`addr >> PAGE_SHIFT`, PHYS_PFN(), arithmetic on such a
+ * value): any PFN at all, not one a mapping vouches for. What a function returns is the
+ * function's business, whatever its arguments were.
+ */
+function physDerived(st: PathState, n: SNode): boolean {
+  switch (n.type) {
+    case 'identifier': {
+      const b = st.bindings.get(n.text);
+      return b?.k === 'sym' && b.phys === true;
+    }
+    case 'call_expression': {
+      const fn = n.child('function');
+      return fn?.type === 'identifier' && PHYS_TO_PFN_CALLS.has(fn.text);
+    }
+    case 'binary_expression':
+      if (n.children.some((c) => c.text === '>>') && n.child('right')?.text === 'PAGE_SHIFT') return true;
+      break;
+    case 'field_expression':
+    case 'subscript_expression':
+      return false;
+  }
+  return n.namedChildren.some((c) => physDerived(st, c));
+}
 
 export interface Result {
   st: PathState;
@@ -178,12 +203,9 @@ export class Evaluator {
   symbol(st: PathState, n: SNode): Value {
     const text = normalize(n.text);
     const ids: string[] = [];
-    let phys = PHYS_TO_PFN.test(text);
+    const phys = physDerived(st, n);
     n.walk((c) => {
-      if (c.type !== 'identifier') return;
-      ids.push(`${c.text}:${st.version(c.text)}`);
-      const b = st.bindings.get(c.text);
-      if (b?.k === 'sym' && b.phys) phys = true;
+      if (c.type === 'identifier') ids.push(`${c.text}:${st.version(c.text)}`);
     });
     return { k: 'sym', key: `${text}@${ids.join(',')}@${st.version(text)}`, text, ...(phys ? { phys } : {}) };
   }

@@ -61,6 +61,7 @@ export function explore(cfg: Cfg, init: PathState, ctx: EngineContext, helpers: 
   };
   const ends: PathState[] = [];
   const seen = new Map<number, Set<string>>();
+  const seenModels = new Map<number, Set<string>>();
   const tested = testedLvalues(cfg);
   let dropped = 0;
   const work: { node: number; st: PathState }[] = [{ node: cfg.entry, st: init }];
@@ -83,10 +84,19 @@ export function explore(cfg: Cfg, init: PathState, ctx: EngineContext, helpers: 
     let keys = seen.get(node);
     if (!keys) seen.set(node, (keys = new Set()));
     if (keys.has(key)) continue;
+    let models = seenModels.get(node);
+    if (!models) seenModels.set(node, (models = new Set()));
+    const mk = st.modelKey();
     if (keys.size >= MAX_STATES_PER_NODE) {
-      dropped++;
-      continue;
+      // Past the cap only a state that did something new to the model gets through: data
+      // variations of known histories are dropped, but no op history is lost to the order
+      // the walk happened to take.
+      if (models.has(mk) || models.size >= 2 * MAX_STATES_PER_NODE) {
+        dropped++;
+        continue;
+      }
     }
+    models.add(mk);
     keys.add(key);
     if (--ctx.budget.steps < 0) {
       ctx.budget.exhausted = true;

@@ -159,10 +159,15 @@ export class PathState {
       else if ((v.k === 'int' || v.k === 'null' || v.k === 'nonnull' || v.k === 'truthy') && tested.has(k)) b.push(`${k}=${valueKey(v)}`);
     }
     b.sort();
-    const ops = this.ops.map((o) => `${o.callee}@${o.site.start}:${o.expectOk ? 1 : 0}`).join(',');
     const loops = [...this.loops].map(([k, v]) => `${k}:${v}`).join(',');
+    return `${b.join(';')}|${this.modelKey()}|${loops}|${this.returned ? valueKey(this.returned) : ''}`;
+  }
+
+  /** What the path did to the model (its ops and objects), without the data it computed. */
+  modelKey(): string {
+    const ops = this.ops.map((o) => `${o.callee}@${o.site.start}:${o.expectOk ? 1 : 0}${'result' in o.op ? `=${String(o.op.result)}` : ''}`).join(',');
     const esc = [...this.escaped].sort().join(',') + [...this.dax.devices].map(([h, d]) => `d${h}${d.state[0]}${d.hosts.length}`).join('') +
       [...this.mem].map(([h, m]) => (m.freed ? `f${h}` : '')).join('') + this.cleanups.map((c) => c.name).join(',');
-    return `${b.join(';')}|${ops}|${loops}|${esc}|${this.returned ? valueKey(this.returned) : ''}`;
+    return `${ops}|${esc}`;
   }
 }
