@@ -79,6 +79,56 @@ describe('language server over stdio', () => {
     expect(nothing).toBeNull();
   });
 
+  it('hovers constants, PFN lookups and free-region searches with what the model knows there', async () => {
+    client = new TestClient();
+    await client.initialize({ pull: true });
+    const src = `#define FOO_BASE 0x8000000000ULL
+
+static int foo(unsigned long pfn, struct foo *f)
+{
+	struct page *p;
+	struct resource *res;
+
+	get_online_mems();
+	p = pfn_to_online_page(pfn);
+	if (p)
+		foo_use(p);
+	put_online_mems();
+	if (pfn_valid(pfn))
+		foo_poke(pfn);
+	res = request_free_mem_region(&iomem_resource, SZ_1G, "foo");
+	if (IS_ERR(res))
+		return PTR_ERR(res);
+	f->res = res;
+	return add_memory(0, FOO_BASE + SZ_64M, SZ_64M, MHP_NONE) + (1 << 3);
+}
+`;
+    const doc = 'file:///tmp/iomem-lens-hover-test.c';
+    await client.open(doc, src);
+    await client.conn.sendRequest('textDocument/diagnostic', { textDocument: { uri: doc } });
+    const hoverAt = async (needle: string, delta = 1): Promise<string | undefined> =>
+      ((await client!.conn.sendRequest('textDocument/hover', { textDocument: { uri: doc }, position: positionOf(src, needle, delta) })) as { contents: { value: string } } | null)?.contents.value;
+
+    const constant = await hoverAt('SZ_64M, SZ_64M', 3);
+    expect(constant).toMatch(/`FOO_BASE \+ SZ_64M`\*\* = 0x8004000000/);
+    expect(constant).toMatch(/PFN 0x8004000/);
+    expect(constant).toMatch(/memory block \(128 MiB\) \| memory4096, not aligned/);
+    expect(constant).toMatch(/MAX_PHYSMEM_BITS \(46 bits, 64 TiB\): yes/);
+    expect(await hoverAt('1 << 3', 0)).toBeUndefined(); // small numbers are not memory
+
+    const online = await hoverAt('pfn_to_online_page(pfn)');
+    expect(online).toMatch(/Guarantees: the section is online/);
+    expect(online).toMatch(/Here: memory hotplug is held off .* on all \d+ paths walked through this call/);
+    const valid = await hoverAt('pfn_valid(pfn)');
+    expect(valid).toMatch(/Does not guarantee: that the memmap is \*\*initialized\*\*/);
+    expect(valid).toMatch(/On this machine: PFN 0x8000000 .*pfn_valid\(\) returns 1, pfn_to_online_page\(\) returns NULL, the memmap is uninitialized/);
+    expect(valid).toMatch(/Here: nothing holds memory hotplug off/);
+
+    const search = await hoverAt('request_free_mem_region(');
+    expect(search).toMatch(/takes \*\*\[0x3fffc0000000-0x3fffffffffff\]\*\*/);
+    expect(search).toMatch(/reaches the hotplug window/);
+  });
+
   it('answers requests for unknown documents and out-of-range positions without failing', async () => {
     client = new TestClient();
     await client.initialize({ pull: true });

@@ -13,6 +13,7 @@ import type { RawFinding } from '../rules/rule.js';
 import { FunctionInfo, findFunctions } from '../syntax/functions.js';
 import { CParser, Tree } from '../syntax/parser.js';
 import { SNode, snapshot } from '../syntax/snode.js';
+import { collectCallFacts, type CallFact } from './callFacts.js';
 import { FileFacts, HEADER_FREE_DEFS, collectFacts, fileMentionsModel } from './facts.js';
 import { Publications, scanPublications, viewWithFile } from './publish.js';
 import { FileAnalysis, Finding, Skipped, emptyAnalysis } from './finding.js';
@@ -21,6 +22,7 @@ import { AnalysisOptions, optionsKey } from './options.js';
 /** Findings of one function with positions relative to the function's start. */
 interface FunctionResult {
   findings: Finding[];
+  calls: CallFact[];
   partial: boolean;
 }
 
@@ -103,6 +105,7 @@ export function analyzeTree(tree: Tree, text: string, opts: AnalysisOptions, cac
     }
     if (result.partial) out.partial.push({ function: fn.name, reason: `path bound (${opts.pathBound} steps) reached: analyzed partially` } satisfies Skipped);
     for (const f of result.findings) out.findings.push(rebase(f, fn));
+    for (const c of result.calls) out.calls.push({ ...c, start: c.start + fn.start, end: c.end + fn.start });
   }
   if (checksFile) out.findings.push(...checkFileRules(functions, text, file, pubs, opts, source));
   out.findings.sort((a, b) => a.start - b.start || a.rule.localeCompare(b.rule));
@@ -187,7 +190,7 @@ function analyzeFunction(
   source: { text: string }, helpers: (name: string) => HelperBody | undefined, hooks: AnalyzeHooks,
 ): FunctionResult {
   const body = bodyOf(fn, source);
-  if (!body) return { findings: [], partial: false };
+  if (!body) return { findings: [], calls: [], partial: false };
   const cfg = buildCfg(body);
   const locals = localNames(cfg);
   const ctx: EngineContext = {
@@ -212,7 +215,8 @@ function analyzeFunction(
       });
     }
   }
-  return { findings: [...byKey.values()], partial };
+  const calls = collectCallFacts(ends).map((c) => ({ ...c, start: c.start - fn.start, end: c.end - fn.start }));
+  return { findings: [...byKey.values()], calls, partial };
 }
 
 /**

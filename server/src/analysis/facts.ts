@@ -105,11 +105,17 @@ export function mentionsModel(text: string): boolean {
   return mentionsTrigger(text) || FLAGS_WRITE.test(text);
 }
 
+/** The file's object-like `#define NAME body` lines, bodies without comments or continuations. */
+export function fileDefines(text: string): Map<string, string> {
+  const defines = new Map<string, string>();
+  for (const m of text.matchAll(DEFINE)) defines.set(m[1] as string, (m[2] as string).replace(/\\\n/g, ' ').replace(/\/\*.*?\*\/|\/\/.*$/g, '').trim());
+  return defines;
+}
+
 export function collectFacts(text: string, functions: FunctionInfo[]): FileFacts {
   const strings = new Map<string, string>();
   for (const m of text.matchAll(STRING_CONST)) strings.set(m[1] as string, m[2] as string);
-  const defines = new Map<string, string>();
-  for (const m of text.matchAll(DEFINE)) defines.set(m[1] as string, (m[2] as string).replace(/\\\n/g, ' ').replace(/\/\*.*?\*\/|\/\/.*$/g, '').trim());
+  const defines = fileDefines(text);
   const byName = new Map<string, FunctionInfo>();
   const relevant = new Set<string>();
   const direct = new Set<string>();

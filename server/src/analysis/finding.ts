@@ -1,6 +1,7 @@
 // Findings as every front end (CLI formats, LSP diagnostics) consumes them.
 
 import type { Severity } from '../rules/rule.js';
+import type { CallFact } from './callFacts.js';
 
 export interface TracePoint {
   /** 0-based line and UTF-16 column. */
@@ -33,6 +34,8 @@ export interface Skipped {
 
 export interface FileAnalysis {
   findings: Finding[];
+  /** What the model knew at each modeled call (for hovers), sorted by offset. */
+  calls: CallFact[];
   /** Functions found, and how many of them touch the model and were walked. */
   functions: number;
   analyzed: number;
@@ -45,5 +48,5 @@ export interface FileAnalysis {
 }
 
 export function emptyAnalysis(): FileAnalysis {
-  return { findings: [], functions: 0, analyzed: 0, partial: [], errors: [], hasParseErrors: false };
+  return { findings: [], calls: [], functions: 0, analyzed: 0, partial: [], errors: [], hasParseErrors: false };
 }

@@ -70,7 +70,7 @@ export class IomemLensServer {
     }) ?? { kind: DocumentDiagnosticReportKind.Full, items: [] });
     conn.onHover((p) => this.guard('hover', () => {
       const d = this.store?.get(p.textDocument.uri);
-      return d ? hover(d, this.results.get(d.uri)?.analysis, p.position) : null;
+      return d ? hover(d, this.results.get(d.uri)?.analysis, p.position, this.settings.options) : null;
     }) ?? null);
     conn.onCodeAction((p) => this.guard('codeAction', () => {
       const d = this.store?.get(p.textDocument.uri);

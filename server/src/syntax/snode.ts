@@ -99,3 +99,10 @@ export function snapshot(node: TSNode, source: { text: string }): SNode {
     cursor.delete();
   }
 }
+
+/** A node and its ancestors around an offset, innermost first, as plain records (for hovers). */
+export function ancestryAt(tree: { rootNode: TSNode }, offset: number): { type: string; start: number; end: number }[] {
+  const out: { type: string; start: number; end: number }[] = [];
+  for (let n: TSNode | null = tree.rootNode.descendantForIndex(offset); n; n = n.parent) out.push({ type: n.type, start: n.startIndex, end: n.endIndex });
+  return out;
+}

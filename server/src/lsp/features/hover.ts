@@ -1,10 +1,16 @@
 // Hovers: on a finding, the finding and its trace; on a modeled kernel API, what the model
-// says it does. Answers come from the last analysis; a hover never waits for a new one.
+// says it does there; on a constant, where it falls in the memory map of the arch profile.
+// Answers come from the last analysis and the live tree; a hover never waits for a new analysis.
 
 import type { Hover, Position } from 'vscode-languageserver';
-import { TRIGGER_NAMES } from '../../../../model/src/index.js';
+import { TRIGGER_NAMES, archConstants } from '../../../../model/src/index.js';
+import type { CallFact } from '../../analysis/callFacts.js';
 import type { FileAnalysis } from '../../analysis/finding.js';
+import type { AnalysisOptions } from '../../analysis/options.js';
 import type { OpenDocument } from '../documents.js';
+import { constantHover } from './hovers/constant.js';
+import { FREE_REGION_APIS, freeRegionHover } from './hovers/freeRegion.js';
+import { PFN_APIS, pfnHover } from './hovers/pfn.js';
 
 const API_NOTES: Readonly<Record<string, string>> = {
   request_mem_region: '`__request_region(&iomem_resource, start, n, name, 0)`: a new **BUSY** resource. A conflict with a resource that is not BUSY is descended into; a BUSY conflict fails (NULL).',
@@ -24,7 +30,18 @@ function wordAt(text: string, offset: number): { word: string; start: number; en
   return s < e ? { word: text.slice(s, e), start: s, end: e } : undefined;
 }
 
-export function hover(d: OpenDocument, a: FileAnalysis | undefined, pos: Position): Hover | null {
+/** The innermost analyzed call of `callee` around `offset`. */
+function callAt(a: FileAnalysis | undefined, callee: string, offset: number): CallFact | undefined {
+  let best: CallFact | undefined;
+  for (const c of a?.calls ?? []) {
+    if (c.callee !== callee || offset < c.start || offset > c.end) continue;
+    if (!best || c.end - c.start < best.end - best.start) best = c;
+  }
+  return best;
+}
+
+export function hover(d: OpenDocument, a: FileAnalysis | undefined, pos: Position, opts: AnalysisOptions): Hover | null {
+  const text = d.doc.getText();
   const offset = d.doc.offsetAt(pos);
   const parts: string[] = [];
   for (const f of a?.findings ?? []) {
@@ -32,9 +49,17 @@ export function hover(d: OpenDocument, a: FileAnalysis | undefined, pos: Positio
     parts.push(`**${f.rule}**: ${f.message}`);
     parts.push(f.trace.map((t, i) => `${i + 1}. line ${t.line + 1}${t.actor === 'racer' ? ' *(racing actor)*' : ''}: ${t.message}`).join('\n'));
   }
-  const w = wordAt(d.doc.getText(), offset);
-  if (w && TRIGGER_NAMES.includes(w.word)) {
-    parts.push(`**${w.word}** (iomem-lens model)\n\n${API_NOTES[w.word] ?? 'Modeled by iomem-lens: its effect on the resource tree is simulated along each path.'}`);
+  const w = wordAt(text, offset);
+  if (w && PFN_APIS.has(w.word)) {
+    const md = pfnHover(w.word, callAt(a, w.word, offset), opts.layout, opts.profile);
+    if (md) parts.push(md);
+  } else if (w && FREE_REGION_APIS.has(w.word)) {
+    parts.push(freeRegionHover(w.word, callAt(a, w.word, offset), opts.layout, opts.profile));
+  } else if (w && TRIGGER_NAMES.includes(w.word)) {
+    parts.push(`**${w.word}** (iomem-lens model)\n\n${API_NOTES[w.word] ?? 'Modeled by iomem-lens: its effect is simulated along each path of the function.'}`);
+  } else if (d.tree) {
+    const c = constantHover(d.tree, text, offset, archConstants(opts.profile.arch));
+    if (c) parts.push(c.markdown);
   }
   if (!parts.length) return null;
   return { contents: { kind: 'markdown', value: parts.join('\n\n---\n\n') } };

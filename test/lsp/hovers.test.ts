@@ -1,0 +1,46 @@
+// Hover content, computed on parsed text (the stdio test drives the same code through the server).
+
+import { describe, expect, it } from 'vitest';
+import { archConstants } from '../../model/src/index';
+import { constantHover } from '../../server/src/lsp/features/hovers/constant';
+import { CParser } from '../../server/src/syntax/parser';
+
+async function hoverConst(src: string, needle: string, arch: Parameters<typeof archConstants>[0] = 'x86_64') {
+  const tree = (await CParser.load()).parse(src)!;
+  try {
+    return constantHover(tree, src, src.indexOf(needle), archConstants(arch));
+  } finally {
+    tree.delete();
+  }
+}
+
+describe('constant hover', () => {
+  it('grows to the largest constant expression, through ALIGN()', async () => {
+    const h = await hoverConst('void f(void) { x = ALIGN(5 * SZ_1M, SUBSECTION_SIZE); }', '5 *');
+    expect(h?.text).toBe('ALIGN(5 * SZ_1M, SUBSECTION_SIZE)');
+    expect(h?.value).toBe(6n << 20n);
+  });
+
+  it('stops at what is not constant', async () => {
+    const h = await hoverConst('void f(struct resource *res) { x = res->start + SZ_2M; }', 'SZ_2M');
+    expect(h?.text).toBe('SZ_2M');
+    expect(h?.markdown).toMatch(/subsection \(2 MiB\) \| .* \| aligned \(memremap_pages\(\)\)/);
+  });
+
+  it('judges alignment with the profile: 128 MiB is a whole block on x86_64, a quarter of one with arm64 64K pages', async () => {
+    const src = 'void f(void) { add_memory(0, base, SZ_128M, MHP_NONE); }';
+    expect((await hoverConst(src, 'SZ_128M'))?.markdown).toMatch(/memory block \(128 MiB\) \| memory1, aligned \| aligned/);
+    expect((await hoverConst(src, 'SZ_128M', 'arm64-64k'))?.markdown).toMatch(/memory block \(512 MiB\) \| memory0, not aligned \| not aligned/);
+  });
+
+  it('says when an address is beyond MAX_PHYSMEM_BITS for the profile', async () => {
+    const src = 'void f(void) { x = 0x400000000000ULL; }';
+    expect((await hoverConst(src, '0x4000'))?.markdown).toMatch(/\*\*no\*\*: no memmap can describe it/);
+    expect((await hoverConst(src, '0x4000', 'x86_64-la57'))?.markdown).toMatch(/MAX_PHYSMEM_BITS \(52 bits, 4096 TiB\): yes/);
+  });
+
+  it('leaves small numbers and non-constants alone', async () => {
+    expect(await hoverConst('void f(int i) { x = i + 3; }', '3')).toBeUndefined();
+    expect(await hoverConst('void f(int i) { x = i + 3; }', 'i +')).toBeUndefined();
+  });
+});
