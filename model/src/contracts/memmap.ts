@@ -54,6 +54,9 @@ const hotplug = (kind: 'hotplug_hold' | 'hotplug_release'): Contract => (call) =
   note: kind === 'hotplug_hold' ? `${call.callee}() holds memory hotplug off: nothing is offlined or removed until it is released` : `${call.callee}() lets memory hotplug run again`,
 }];
 
+/** lockdep_assert_held(&mem_hotplug_lock) and friends: the caller documents that it holds hotplug off. */
+const assertsHeld: Contract = (call, m) => (/hotplug/.test(call.argText[0] ?? '') ? hotplug('hotplug_hold')(call, m) : undefined);
+
 const sleeps = (call: { callee: string }): ReturnType<Contract> => [{
   label: 'may sleep', ret: { k: 'unknown' }, ops: [{ kind: 'may_sleep', what: `${call.callee}()` }], requireOk: false, note: `${call.callee}() can sleep or drop a lock` }];
 
@@ -81,6 +84,10 @@ export const MEMMAP_CONTRACTS: Readonly<Record<string, Contract>> = {
   mem_hotplug_begin: hotplug('hotplug_hold'),
   mem_hotplug_done: hotplug('hotplug_release'),
   lock_device_hotplug: hotplug('hotplug_hold'),
+  lockdep_assert_held: assertsHeld,
+  lockdep_assert_held_read: assertsHeld,
+  lockdep_assert_held_write: assertsHeld,
+  percpu_rwsem_assert_held: assertsHeld,
   unlock_device_hotplug: hotplug('hotplug_release'),
   ...Object.fromEntries(SLEEPERS.map((n) => [n, sleeps])),
 };

@@ -226,10 +226,29 @@ function analyzeFunction(
  */
 function initialState(fn: FunctionInfo, facts: FileFacts, opts: AnalysisOptions): PathState {
   const st = new PathState(opts.layout);
+  if (documentsHotplugHeld(docComment(facts.text, fn.start))) {
+    // The caller holds hotplug off, as the function's comment says: a hold from the entry on.
+    const site = { start: fn.start, end: fn.start, line: fn.line, col: 0, endLine: fn.line, endCol: 0 };
+    st.ops.push({ op: { kind: 'hotplug_hold', what: 'the caller (the comment above the function says so)' }, expectOk: true, site, at: site, callee: '(caller)', trace: 0 });
+  }
   if (!facts.ramWalkers.has(fn.name)) return st;
   const [startPfn] = paramNames(fn);
   if (startPfn) st.bindings.set(startPfn, { k: 'sym', key: `${startPfn}@param`, text: startPfn, phys: true });
   return st;
+}
+
+/** The block comment right above a function, if any. */
+function docComment(text: string, start: number): string {
+  const before = text.slice(Math.max(0, start - 4096), start).trimEnd();
+  if (!before.endsWith('*/')) return '';
+  const open = before.lastIndexOf('/*');
+  return open < 0 ? '' : before.slice(open);
+}
+
+/** "must be called with mem_hotplug_lock held", "the caller holds the hotplug lock", ... */
+function documentsHotplugHeld(comment: string): boolean {
+  return /\b(?:mem_hotplug_lock|device_hotplug_lock|hotplug lock|mem_hotplug_begin|get_online_mems)\b/i.test(comment) &&
+    /\b(?:held|hold|holds|holding|under)\b/i.test(comment) && !/\bnot (?:be )?(?:held|holding)\b|\bwithout\b/i.test(comment);
 }
 
 /** Positions are stored relative to the function so a cached result survives edits above it. */
@@ -255,7 +274,7 @@ function rebase(f: Finding, fn: FunctionInfo): Finding {
 /** The function's text, the helpers it may inline and the file facts it reads. */
 function cacheKey(fn: FunctionInfo, facts: FileFacts, oKey: string): string {
   const body = facts.text.slice(fn.start, fn.end);
-  const parts = [oKey, body, String(facts.ramWalkers.has(fn.name))];
+  const parts = [oKey, docComment(facts.text, fn.start), body, String(facts.ramWalkers.has(fn.name))];
   for (const name of facts.relevant) {
     const h = facts.functions.get(name);
     if (h && h !== fn && h.isStatic && body.includes(name)) parts.push(`${h.start}:${facts.text.slice(h.start, h.end)}`);

@@ -25,7 +25,7 @@ export function collectCallFacts(ends: readonly PathState[]): CallFact[] {
     st.ops.forEach((l, i) => {
       if (l.op.kind === 'hotplug_hold') holds++;
       else if (l.op.kind === 'hotplug_release') holds = Math.max(0, holds - 1);
-      if (l.site.start !== l.at.start) return;
+      if (l.site.start !== l.at.start || l.callee.startsWith('(')) return;
       const key = `${l.at.start}:${l.callee}`;
       let f = facts.get(key);
       if (!f) facts.set(key, (f = { callee: l.callee, start: l.at.start, end: l.at.end, paths: 0, hotplugHeld: 0 }));
