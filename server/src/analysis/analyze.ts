@@ -5,6 +5,7 @@
 import { builtinConstants, definesEnv } from '../../../model/src/index.js';
 import { buildCfg } from '../cfg/build.js';
 import { localNames } from '../cfg/locals.js';
+import type { Cfg } from '../cfg/types.js';
 import type { EngineContext } from '../engine/context.js';
 import { HelperBody, explore } from '../engine/explore.js';
 import { PathState } from '../engine/state.js';
@@ -56,7 +57,7 @@ export interface AnalyzeHooks {
   /** Called when a function's analysis throws: the other functions still report. */
   onError?: (fn: string, err: unknown) => void;
   /** Sees every end-of-path state of every function walked (simulations, debugging). */
-  onPaths?: (fn: string, ends: readonly PathState[]) => void;
+  onPaths?: (fn: string, ends: readonly PathState[], walk: { cfg: Cfg; locals: ReadonlySet<string> }) => void;
 }
 
 /** Analyzes a parsed file. `tree` must match `text`. */
@@ -198,7 +199,7 @@ function analyzeFunction(
     inlineDepth: 0, functionName: fn.name, locals,
   };
   const { ends, partial } = explore(cfg, initialState(fn, facts, opts), ctx, helpers);
-  hooks.onPaths?.(fn.name, ends);
+  hooks.onPaths?.(fn.name, ends, { cfg, locals });
   const byKey = new Map<string, Finding>();
   for (const st of ends) {
     for (const rule of RULES) {

@@ -5,12 +5,15 @@ import { startStdioServer } from '../lsp/server.js';
 import { toolVersion } from '../version.js';
 import { USAGE, UsageError, parseCheckArgs } from './args.js';
 import { runCheck } from './check.js';
+import { SIMULATE_USAGE, parseSimulateArgs, runSimulate } from './simulate.js';
 
 async function main(argv: string[]): Promise<number> {
   const [cmd, ...rest] = argv;
   switch (cmd) {
     case 'check':
       return runCheck(parseCheckArgs(rest));
+    case 'simulate':
+      return runSimulate(parseSimulateArgs(rest));
     case 'lsp':
       if (rest.some((a) => a !== '--stdio')) throw new UsageError(`lsp: unknown option ${rest.find((a) => a !== '--stdio')} (only --stdio is supported)`);
       startStdioServer();
@@ -25,7 +28,7 @@ async function main(argv: string[]): Promise<number> {
     case '--help':
     case '-h':
     case 'help':
-      process.stdout.write(`${USAGE}\n`);
+      process.stdout.write(`${USAGE}\n\n${SIMULATE_USAGE}\n`);
       return 0;
     case undefined:
       throw new UsageError('no command given');

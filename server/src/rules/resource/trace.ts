@@ -24,7 +24,7 @@ export function runTrace(run: Interleaving, logged: LoggedStep[]): TraceEntry[] 
   return out;
 }
 
-function racerMessage(s: Step): string {
+export function racerMessage(s: Step): string {
   const op = s.op;
   const r = op.kind === 'request_region' ? range(op.start, op.size) : '';
   if (!s.effect.ok) return `meanwhile another driver's request for ${r} fails: ${s.effect.reason ?? 'the range is BUSY'}`;

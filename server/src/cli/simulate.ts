@@ -1,0 +1,115 @@
+// `iomem-lens simulate FILE:FUNCTION`: play one function through the models, step by step.
+
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { ARCHES, isArch, parseKernelVersion } from '../../../model/src/index.js';
+import { findKernelRoot, loadLayout, resolveSettings } from '../settings.js';
+import { formatSimulationText } from '../simulate/text.js';
+import { simulateFunction } from '../simulate/simulate.js';
+import { renderSimulationSvg } from '../simulate/svg.js';
+import { CParser } from '../syntax/parser.js';
+import { UsageError } from './args.js';
+import { MAX_FILE_BYTES, PARSE_TIMEOUT_MS } from './checkFile.js';
+
+export const SIMULATE_USAGE = `simulate FILE:FUNCTION [options]
+  play FUNCTION's paths through the models on the machine layout, step by step; where a rule
+  found a race, another driver races and the interleaving that goes wrong is played
+  --format text|json|svg    output (default: text; svg: address map and a lane per actor)
+  --kernel X.Y  --arch NAME  --layout FILE   as for check
+  -o, --output FILE         write the output to FILE
+exit status: 0 the played path ends without a finding, 1 it ends in one, 2 error`;
+
+export interface SimulateArgs {
+  file: string;
+  function: string;
+  format: 'text' | 'json' | 'svg';
+  kernel?: string;
+  arch?: string;
+  layout?: string;
+  output?: string;
+}
+
+export function parseSimulateArgs(argv: string[]): SimulateArgs {
+  let target: string | undefined;
+  const a: Partial<SimulateArgs> & { format: SimulateArgs['format'] } = { format: 'text' };
+  for (let i = 0; i < argv.length; i++) {
+    const raw = argv[i] as string;
+    const eq = raw.startsWith('--') ? raw.indexOf('=') : -1;
+    const opt = eq > 0 ? raw.slice(0, eq) : raw;
+    const value = (): string => {
+      if (eq > 0) return raw.slice(eq + 1);
+      const v = argv[++i];
+      if (v === undefined) throw new UsageError(`${opt} needs a value`);
+      return v;
+    };
+    switch (opt) {
+      case '--format': {
+        const f = value();
+        if (f !== 'text' && f !== 'json' && f !== 'svg') throw new UsageError(`--format ${f}: expected text, json or svg`);
+        a.format = f;
+        break;
+      }
+      case '--kernel': {
+        const v = value();
+        if (!parseKernelVersion(v)) throw new UsageError(`--kernel ${v}: expected a kernel version such as 6.12`);
+        a.kernel = v;
+        break;
+      }
+      case '--arch': {
+        const v = value();
+        if (!isArch(v)) throw new UsageError(`--arch ${v}: expected one of ${ARCHES.join(', ')}`);
+        a.arch = v;
+        break;
+      }
+      case '--layout': a.layout = value(); break;
+      case '-o': case '--output': a.output = value(); break;
+      default:
+        if (raw.startsWith('-')) throw new UsageError(`simulate: unknown option ${raw}`);
+        if (target !== undefined) throw new UsageError(`simulate takes one FILE:FUNCTION, not also ${raw}`);
+        target = raw;
+    }
+  }
+  const m = target ? /^(.*):([A-Za-z_]\w*)$/.exec(target) : null;
+  if (!m) throw new UsageError(target ? `simulate ${target}: expected FILE:FUNCTION` : 'simulate needs FILE:FUNCTION');
+  return { ...a, file: m[1] as string, function: m[2] as string };
+}
+
+export async function runSimulate(args: SimulateArgs): Promise<number> {
+  let buf: Buffer;
+  try {
+    buf = fs.readFileSync(args.file);
+  } catch (e) {
+    throw new UsageError(`${args.file}: cannot read (${(e as NodeJS.ErrnoException).code ?? String(e)})`);
+  }
+  if (buf.subarray(0, 8192).includes(0)) throw new UsageError(`${args.file}: binary file (NUL bytes), not C source`);
+  if (buf.length > MAX_FILE_BYTES) throw new UsageError(`${args.file}: too large (limit ${MAX_FILE_BYTES >> 20} MiB)`);
+  let layout = args.layout;
+  if (layout !== undefined) {
+    const l = loadLayout(layout);
+    if ('error' in l) throw new UsageError(`--layout ${layout}: ${l.error}`);
+    layout = path.resolve(layout);
+  }
+  const { options, problems } = resolveSettings({
+    kernel: { version: args.kernel ?? 'auto', arch: args.arch ?? 'auto' }, ...(layout ? { layout } : {}),
+  }, findKernelRoot(args.file));
+  for (const p of problems) process.stderr.write(`iomem-lens: note: ${p}\n`);
+  const text = buf.toString('utf8');
+  const parser = await CParser.load();
+  const tree = parser.parse(text, undefined, { timeoutMs: PARSE_TIMEOUT_MS });
+  if (!tree) throw new UsageError(`${args.file}: parse did not finish in ${PARSE_TIMEOUT_MS / 1000} s`);
+  try {
+    const r = simulateFunction(tree, text, options, { function: args.function, file: args.file });
+    if (!r.ok) {
+      process.stderr.write(`iomem-lens: ${args.file}: ${r.error}\n`);
+      return 2;
+    }
+    const out = args.format === 'json' ? `${JSON.stringify(r.sim, null, 2)}\n`
+      : args.format === 'svg' ? `${renderSimulationSvg(r.sim)}\n`
+        : formatSimulationText(r.sim, args.file);
+    if (args.output) fs.writeFileSync(args.output, out);
+    else process.stdout.write(out);
+    return r.sim.finding ? 1 : 0;
+  } finally {
+    tree.delete();
+  }
+}
