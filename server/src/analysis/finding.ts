@@ -2,6 +2,7 @@
 
 import type { Severity } from '../rules/rule.js';
 import type { CallFact } from './callFacts.js';
+import type { SuppressionProblem } from './suppress.js';
 
 export interface TracePoint {
   /** 0-based line and UTF-16 column. */
@@ -45,6 +46,15 @@ export interface FileAnalysis {
   errors: Skipped[];
   /** Whether the parse produced ERROR nodes (the analysis still ran where it could). */
   hasParseErrors: boolean;
+  /** Findings hidden by suppression comments or the baseline (absent: nothing applied). */
+  silenced?: Silenced;
+}
+
+export interface Silenced {
+  suppressed: Finding[];
+  baselined: Finding[];
+  /** Suppression comments without a reason, naming an unknown rule, or hiding nothing. */
+  problems: SuppressionProblem[];
 }
 
 export function emptyAnalysis(): FileAnalysis {

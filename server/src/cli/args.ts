@@ -2,6 +2,7 @@
 // in USAGE, and every bad value is a usage error naming it.
 
 import { ARCHES, isArch, parseKernelVersion } from '../../../model/src/index.js';
+import { BASELINE_FILE } from '../analysis/baseline.js';
 import { RULES_BY_ID } from '../rules/index.js';
 
 export const USAGE = `usage: iomem-lens <command> [options]
@@ -23,6 +24,12 @@ check options:
   --disable ID              do not run this rule (repeatable)
   --path-bound N            node visits per function before the analysis is partial (default 50000)
   -j, --jobs N              worker threads for directories (default: number of CPUs)
+  --baseline FILE           hide the findings recorded in FILE (default: ${BASELINE_FILE}
+                            in the current directory, if there is one)
+  --no-baseline             report every finding, whatever the baseline says
+  --write-baseline [FILE]   record every current finding in FILE (default: the --baseline FILE,
+                            else ./${BASELINE_FILE}) and exit 0; a FILE given as
+                            a separate argument must end in .json
   -o, --output FILE         write the report to FILE
   -q, --quiet               no notes on stderr
 
@@ -41,12 +48,18 @@ export interface CheckArgs {
   jobs?: number;
   output?: string;
   quiet: boolean;
+  /** The baseline to read (--baseline), absent: the default file if present. */
+  baseline?: string;
+  noBaseline: boolean;
+  /** Where --write-baseline writes; set: record the findings instead of reporting them. */
+  writeBaseline?: string;
 }
 
 export class UsageError extends Error {}
 
 export function parseCheckArgs(argv: string[]): CheckArgs {
-  const a: CheckArgs = { paths: [], format: 'text', trace: false, only: [], disable: [], quiet: false };
+  const a: CheckArgs = { paths: [], format: 'text', trace: false, only: [], disable: [], quiet: false, noBaseline: false };
+  let write: string | boolean = false;
   for (let i = 0; i < argv.length; i++) {
     const raw = argv[i] as string;
     const eq = raw.startsWith('--') ? raw.indexOf('=') : -1;
@@ -98,6 +111,17 @@ export function parseCheckArgs(argv: string[]): CheckArgs {
         a.jobs = n;
         break;
       }
+      case '--baseline': a.baseline = value(); break;
+      case '--no-baseline': a.noBaseline = true; break;
+      case '--write-baseline': {
+        // The FILE is optional: as a separate argument it is told from the paths by its suffix.
+        const next = argv[i + 1];
+        if (eq > 0) write = value();
+        else if (next !== undefined && next.endsWith('.json') && !next.startsWith('-')) write = argv[++i] as string;
+        else write = true;
+        if (write === '') throw new UsageError('--write-baseline= needs a file name');
+        break;
+      }
       case '-o': case '--output': a.output = value(); break;
       case '-q': case '--quiet': a.quiet = true; break;
       case '--':
@@ -110,6 +134,8 @@ export function parseCheckArgs(argv: string[]): CheckArgs {
     }
   }
   if (a.paths.length === 0) throw new UsageError('check needs at least one file or directory');
+  if (a.baseline !== undefined && a.noBaseline) throw new UsageError('--baseline and --no-baseline contradict each other');
+  if (write !== false) a.writeBaseline = write === true ? a.baseline ?? BASELINE_FILE : write;
   return a;
 }
 

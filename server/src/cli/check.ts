@@ -4,12 +4,14 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { loadLayout, resolveSettings, findKernelRoot } from '../settings.js';
 import { CheckArgs, UsageError, settingsFromArgs } from './args.js';
+import { BASELINE_FILE, Baseline, BaselineEntry, baselinePath, findBaseline, formatBaseline, loadBaseline } from '../analysis/baseline.js';
 import { listFiles } from './files.js';
 import { formatJson } from './format/json.js';
 import { formatSarif } from './format/sarif.js';
 import { formatText } from './format/text.js';
 import { CheckReport, FileFinding } from './report.js';
 import { Publication, PublishIndex } from '../analysis/publish.js';
+import { FileResult } from './checkFile.js';
 import { defaultJobs, scanFiles } from './scan.js';
 
 export async function runCheck(args: CheckArgs): Promise<number> {
@@ -20,6 +22,8 @@ export async function runCheck(args: CheckArgs): Promise<number> {
     if ('error' in l) throw new UsageError(`--layout ${args.layout}: ${l.error}`);
     args = { ...args, layout: path.resolve(args.layout) };
   }
+  // Read before the scan: a malformed baseline stops the run at once.
+  const baseline = args.writeBaseline === undefined ? readBaseline(args) : undefined;
   const settings = settingsFromArgs(args);
   const { options, problems } = resolveSettings(settings, root);
   const list = listFiles(args.paths);
@@ -42,13 +46,22 @@ export async function runCheck(args: CheckArgs): Promise<number> {
   const skipped = [...list.missing, ...list.skipped];
   const notes = [...problems];
   let parsed = 0;
+  let suppressed = 0;
+  let baselined = 0;
   for (const r of results) {
     if (r.parsed) parsed++;
     if (r.skipped) skipped.push({ file: r.file, reason: r.skipped });
     notes.push(...r.notes);
-    for (const f of r.findings) findings.push({ ...f, file: r.file });
+    suppressed += r.suppressed ?? 0;
+    const hide = baseline ? baseline.baseline.hidden(r.file, withFingerprints(r)) : [];
+    r.findings.forEach((f, i) => {
+      if (hide[i]) baselined++;
+      else findings.push({ ...f, file: r.file });
+    });
   }
-  const report: CheckReport = { profile: options.profile, findings, stats: { files: list.files.length, parsed, skipped, ms: performance.now() - t0 }, notes };
+  if (baselined && baseline) notes.push(`${baseline.file}: the baseline hid ${baselined} finding${baselined === 1 ? '' : 's'} (--no-baseline shows them)`);
+  if (args.writeBaseline !== undefined) return writeBaseline(args, args.writeBaseline, results, notes, list.missing);
+  const report: CheckReport = { profile: options.profile, findings, stats: { files: list.files.length, parsed, skipped, suppressed, baselined, ms: performance.now() - t0 }, notes };
   const text = args.format === 'json' ? formatJson(report) : args.format === 'sarif' ? formatSarif(report) : formatText(report, { trace: args.trace });
   if (args.output) fs.writeFileSync(args.output, text);
   else process.stdout.write(text);
@@ -61,4 +74,43 @@ export async function runCheck(args: CheckArgs): Promise<number> {
   }
   if (list.missing.length) return 2;
   return findings.length ? 1 : 0;
+}
+
+function withFingerprints(r: FileResult): { rule: string; fingerprint: string }[] {
+  return r.findings.map((f, i) => ({ rule: f.rule, fingerprint: r.fingerprints?.[i] ?? '' }));
+}
+
+/** --baseline FILE, else the current directory's baseline if there is one (--no-baseline: none). */
+function readBaseline(args: CheckArgs): { baseline: Baseline; file: string } | undefined {
+  if (args.noBaseline) return undefined;
+  const file = args.baseline ?? BASELINE_FILE;
+  const r = args.baseline !== undefined ? loadBaseline(file) : findBaseline('.');
+  // Fatal, not a usage error: the command line is fine, the file is not.
+  if (r && 'error' in r) throw new Error(r.error);
+  return r ? { baseline: r.baseline, file } : undefined;
+}
+
+/** --write-baseline: records every finding (after suppression comments) and exits 0. */
+function writeBaseline(args: CheckArgs, file: string, results: FileResult[], notes: string[], missing: { file: string; reason: string }[]): number {
+  const print = (m: string): void => {
+    if (!args.quiet) process.stderr.write(`iomem-lens: ${m}\n`);
+  };
+  for (const n of notes) print(`note: ${n}`);
+  // An incomplete run would drop the findings of the missing paths from the baseline.
+  for (const m of missing) print(`${m.file}: ${m.reason}`);
+  if (missing.length) {
+    print(`${file}: not written: some paths are missing`);
+    return 2;
+  }
+  const dir = path.dirname(path.resolve(file));
+  const entries: BaselineEntry[] = results.flatMap((r) => r.findings.map((f, i) => ({
+    file: baselinePath(dir, r.file), function: f.function, rule: f.rule, fingerprint: r.fingerprints?.[i] ?? '', message: f.message,
+  })));
+  try {
+    fs.writeFileSync(file, formatBaseline(entries));
+  } catch (e) {
+    throw new Error(`${file}: cannot write the baseline (${(e as NodeJS.ErrnoException).code ?? String(e)})`);
+  }
+  print(`wrote ${entries.length} finding${entries.length === 1 ? '' : 's'} to ${file}`);
+  return 0;
 }

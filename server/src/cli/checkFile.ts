@@ -3,10 +3,12 @@
 
 import * as fs from 'node:fs';
 import { FunctionCache, analyzeTree } from '../analysis/analyze.js';
+import { fingerprints } from '../analysis/baseline.js';
 import { fileMentionsModel } from '../analysis/facts.js';
 import type { Finding } from '../analysis/finding.js';
 import type { AnalysisOptions } from '../analysis/options.js';
 import { Publication, scanPublications } from '../analysis/publish.js';
+import { applySuppressions } from '../analysis/suppress.js';
 import type { CParser } from '../syntax/parser.js';
 
 export const MAX_FILE_BYTES = 8 << 20;
@@ -15,6 +17,10 @@ export const PARSE_TIMEOUT_MS = 20_000;
 export interface FileResult {
   file: string;
   findings: Finding[];
+  /** Baseline fingerprints of `findings`, index for index (they need the file's text). */
+  fingerprints?: string[];
+  /** How many findings suppression comments hid. */
+  suppressed?: number;
   parsed: boolean;
   skipped?: string;
   notes: string[];
@@ -65,7 +71,11 @@ export function checkFile(file: string, parser: CParser, opts: AnalysisOptions, 
       file,
       onError: (fn, err) => res.notes.push(`${file}: internal error analyzing ${fn}(), skipped: ${err instanceof Error ? err.message : String(err)}`),
     });
-    res.findings = a.findings;
+    const quiet = applySuppressions(a, text, opts.rules);
+    res.findings = quiet.findings;
+    res.fingerprints = fingerprints(quiet.findings, text);
+    res.suppressed = quiet.silenced?.suppressed.length ?? 0;
+    for (const p of quiet.silenced?.problems ?? []) res.notes.push(`${file}:${p.line + 1}:${p.col + 1}: ${p.message}`);
     for (const p of a.partial) res.notes.push(`${file}: ${p.function}(): ${p.reason}`);
   } finally {
     tree.delete();

@@ -15,6 +15,9 @@ export interface CheckReport {
     files: number;
     parsed: number;
     skipped: { file: string; reason: string }[];
+    /** Findings hidden by suppression comments and by the baseline. */
+    suppressed: number;
+    baselined: number;
     ms: number;
   };
   /** Notes for stderr: settings problems, partial analyses, contained errors. */

@@ -7,7 +7,9 @@ import {
   ProposedFeatures, TextDocumentSyncKind, createConnection,
 } from 'vscode-languageserver/node';
 import { FunctionCache, analyzeTree } from '../analysis/analyze.js';
+import { Baseline, findBaseline } from '../analysis/baseline.js';
 import { FileAnalysis, emptyAnalysis } from '../analysis/finding.js';
+import { silence } from '../analysis/silence.js';
 import { ResolvedSettings, findKernelRoot, resolveSettings } from '../settings.js';
 import { CParser } from '../syntax/parser.js';
 import { TOOL_NAME, toolVersion } from '../version.js';
@@ -45,6 +47,8 @@ export class IomemLensServer {
   /** The workspace's publication index (seed 002), once the background scan is done. */
   private publications: PublishIndex | undefined;
   private readonly indexing = { cancelled: false };
+  /** The workspace root's `.iomem-lens-baseline.json`: its findings are not shown. */
+  private baseline: Baseline | undefined;
 
   constructor(private readonly conn: Connection) {
     conn.onInitialize((p) => this.initialize(p));
@@ -88,6 +92,9 @@ export class IomemLensServer {
     const folder = p.workspaceFolders?.[0]?.uri ?? p.rootUri ?? undefined;
     const rootPath = folder?.startsWith('file:') ? fileURLToPath(folder) : (p.rootPath ?? undefined);
     this.root = rootPath ? findKernelRoot(rootPath) ?? rootPath : undefined;
+    const baseline = this.root ? findBaseline(this.root) : undefined;
+    if (baseline && 'error' in baseline) this.conn.console.error(`iomem-lens: ${baseline.error}`);
+    this.baseline = baseline && 'baseline' in baseline ? baseline.baseline : undefined;
     this.canPullConfiguration = !!p.capabilities.workspace?.configuration;
     const init = p.initializationOptions as { pushDiagnostics?: boolean; settings?: unknown } | undefined;
     // Clients that pull diagnostics get them pulled; pushing as well would show them twice.
@@ -168,6 +175,7 @@ export class IomemLensServer {
         file: this.root && d.uri.startsWith('file:') ? path.relative(this.root, fileURLToPath(d.uri)) : d.uri,
         onError: (fn, err) => this.conn.console.error(`iomem-lens: ${rel}: ${fn}(): ${err instanceof Error ? err.stack ?? err.message : String(err)}`),
       });
+      analysis = silence(analysis, d.doc.getText(), this.settings.options.rules, this.baseline, d.uri.startsWith('file:') ? fileURLToPath(d.uri) : undefined);
     } else if (d.unparsed) {
       analysis.errors.push({ function: '(file)', reason: d.unparsed });
     }

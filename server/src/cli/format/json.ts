@@ -12,7 +12,7 @@ export function toJson(report: CheckReport): object {
       endLine: f.endLine + 1, endColumn: f.endCol + 1, function: f.function, message: f.message,
       trace: f.trace.map((t) => ({ file: f.file, line: t.line + 1, message: t.message, ...(t.actor ? { actor: t.actor } : {}) })),
     })),
-    stats: { files: report.stats.files, parsed: report.stats.parsed, skipped: report.stats.skipped, ms: Math.round(report.stats.ms) },
+    stats: { files: report.stats.files, parsed: report.stats.parsed, skipped: report.stats.skipped, suppressed: report.stats.suppressed, baselined: report.stats.baselined, ms: Math.round(report.stats.ms) },
   };
 }
 
