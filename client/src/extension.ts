@@ -3,6 +3,9 @@
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { LanguageClient, LanguageClientOptions, ServerOptions, TransportKind } from 'vscode-languageclient/node';
+import { loadIomemDump, selectProfile } from './pickers';
+import { SimulateArgs, showSimulation } from './simulationPanel';
+import { createStatusBar } from './statusBar';
 
 let client: LanguageClient | undefined;
 
@@ -33,8 +36,21 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
     vscode.commands.registerCommand('iomem-lens.restartServer', async () => {
       await client?.restart();
     }),
+    vscode.commands.registerCommand('iomem-lens.simulateAtCursor', async () => {
+      const editor = vscode.window.activeTextEditor;
+      if (!editor || !client) return;
+      const p = editor.selection.active;
+      await showSimulation(client, { uri: editor.document.uri.toString(), line: p.line, character: p.character });
+    }),
+    // From the "Explain" code action on a diagnostic.
+    vscode.commands.registerCommand('iomem-lens.explainFinding', async (args: SimulateArgs) => {
+      if (client) await showSimulation(client, args);
+    }),
+    vscode.commands.registerCommand('iomem-lens.selectProfile', selectProfile),
+    vscode.commands.registerCommand('iomem-lens.loadIomemDump', loadIomemDump),
   );
   await client.start();
+  context.subscriptions.push(createStatusBar(client));
 }
 
 export async function deactivate(): Promise<void> {

@@ -13,6 +13,12 @@ const ERRNO: Readonly<Record<string, number>> = {
   ETIMEDOUT: 110, EPROBE_DEFER: 517, ENOTSUPP: 524,
 };
 
+/** `-12` -> `-ENOMEM`, as a kernel developer reads an error code. */
+export function errnoName(code: number): string {
+  const name = Object.keys(ERRNO).find((k) => ERRNO[k] === Math.abs(code));
+  return name ? `${code < 0 ? '-' : ''}${name}` : String(code);
+}
+
 /** SZ_1K ... SZ_64T as include/linux/sizes.h spells them. */
 function sizeConstant(name: string): bigint | undefined {
   const m = /^SZ_(\d+)([KMGT]?)$/.exec(name);

@@ -48,13 +48,13 @@ export class TestClient {
     this.conn.listen();
   }
 
-  async initialize(opts: { pull: boolean; rootUri?: string | null; initializationOptions?: unknown }): Promise<{ capabilities: Record<string, unknown>; serverInfo?: { name: string } }> {
+  async initialize(opts: { pull: boolean; rootUri?: string | null; initializationOptions?: unknown; previewEdits?: boolean }): Promise<{ capabilities: Record<string, unknown>; serverInfo?: { name: string } }> {
     const result = await this.conn.sendRequest('initialize', {
       processId: process.pid,
       rootUri: opts.rootUri ?? null,
       capabilities: {
         textDocument: { ...(opts.pull ? { diagnostic: { dynamicRegistration: false } } : {}), publishDiagnostics: { relatedInformation: true } },
-        workspace: { configuration: true },
+        workspace: { configuration: true, ...(opts.previewEdits ? { workspaceEdit: { documentChanges: true, changeAnnotationSupport: { groupsOnLabel: true } } } : {}) },
       },
       initializationOptions: opts.initializationOptions,
     });

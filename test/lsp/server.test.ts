@@ -79,6 +79,44 @@ describe('language server over stdio', () => {
     expect(nothing).toBeNull();
   });
 
+  it('hovers resource calls and variables with the simulated tree, and DAX calls with the device state per path', async () => {
+    client = new TestClient();
+    await client.initialize({ pull: true });
+    await client.open(uri, kmem);
+    await client.conn.sendRequest('textDocument/diagnostic', { textDocument: { uri } });
+    const at = async (needle: string, delta: number, u = uri, src = kmem): Promise<string | undefined> =>
+      ((await client!.conn.sendRequest('textDocument/hover', { textDocument: { uri: u }, position: positionOf(src, needle, delta) })) as { contents: { value: string } } | null)?.contents.value;
+    const request = await at('request_mem_region(', 2);
+    expect(request).toMatch(/\*\*request_mem_region\(\)\*\* on the layout "default x86_64 server"/);
+    expect(request).toMatch(/Before:\n```\n4080000000-4fffffffff : Persistent Memory {2}\[MEM\]\n {2}4080000000-4fffffffff : namespace0\.0 {2}\[MEM\]\n```/);
+    expect(request).toMatch(/After:\n```\n[^`]*\n {4}4080000000-40bfffffff : data->res_name {2}\[MEM\|BUSY\] {2}◀\n```/);
+    expect(request).toMatch(/BUSY/); // the API note follows
+    const added = await at('add_memory_driver_managed(data', 2);
+    expect(added).toMatch(/4080000000-40bfffffff : System RAM \(kmem\) {2}\[MEM\|BUSY\|SYSRAM\|DRIVER_MANAGED\] {2}◀/);
+    // The variable after the flags write: the last call naming it is the flags write.
+    const variable = await at('remove_resource(res)', 'remove_resource('.length);
+    expect(variable).toMatch(/^`res` here, as the last call that names it left it:\n\n\*\*flags write\*\* on the layout/);
+    expect(variable).toMatch(/data->res_name {2}\[MEM\|SYSRAM\] {2}◀\n```$/);
+
+    const dax = `static int foo_probe(struct foo *foo)
+{
+	struct dax_device *dax_dev = alloc_dax(foo, &foo_dax_ops);
+
+	if (IS_ERR(dax_dev))
+		return PTR_ERR(dax_dev);
+	kill_dax(dax_dev);
+	put_dax(dax_dev);
+	return 0;
+}
+`;
+    const daxUri = 'file:///tmp/iomem-lens-dax-hover.c';
+    await client.open(daxUri, dax);
+    await client.conn.sendRequest('textDocument/diagnostic', { textDocument: { uri: daxUri } });
+    expect(await at('alloc_dax(', 2, daxUri, dax)).toMatch(/- ERR_PTR\(-ENOMEM\): 1 path\n- alive: 1 path/);
+    expect(await at('kill_dax(', 2, daxUri, dax)).toMatch(/the dax_device after the call, on the 1 path walked through it\n- killed: 1 path\n/);
+    expect(await at('put_dax(', 2, daxUri, dax)).toMatch(/- put: 1 path\n/);
+  });
+
   it('hovers constants, PFN lookups and free-region searches with what the model knows there', async () => {
     client = new TestClient();
     await client.initialize({ pull: true });
@@ -164,11 +202,43 @@ static int foo(unsigned long pfn, struct foo *f)
     const actions = (await client.conn.sendRequest('textDocument/codeAction', {
       textDocument: { uri }, range: clobber.range, context: { diagnostics: [clobber] },
     })) as { title: string; kind: string; edit: { changes: Record<string, { range: { start: { line: number; character: number }; end: { line: number; character: number } }; newText: string }[]> } }[];
-    expect(actions.map((a) => [a.title, a.kind])).toEqual([['Change only the bits meant', 'quickfix']]);
+    expect(actions.map((a) => [a.title, a.kind])).toEqual([['Change only the bits meant', 'quickfix'], ['Explain resource-flags-clobber: simulate this path', '']]);
     const edit = actions[0]!.edit.changes[uri]![0]!;
     await client.conn.sendNotification('textDocument/didChange', { textDocument: { uri, version: 2 }, contentChanges: [{ range: edit.range, text: edit.newText }] });
     const after = ((await client.conn.sendRequest('textDocument/diagnostic', { textDocument: { uri } })) as { items: Diag[] }).items;
     expect(after.map((d) => d.code)).toEqual(['resource-busy-window']);
+  });
+
+  it('asks a client that can preview edits to confirm the quick fix, and explains a finding by simulating its path', async () => {
+    client = new TestClient();
+    await client.initialize({ pull: true, previewEdits: true });
+    await client.open(uri, kmem);
+    const items = ((await client.conn.sendRequest('textDocument/diagnostic', { textDocument: { uri } })) as { items: (Diag & { range: unknown })[] }).items;
+    const window = items.find((d) => d.code === 'resource-busy-window')!;
+    const clobber = items.find((d) => d.code === 'resource-flags-clobber')!;
+    const fix = ((await client.conn.sendRequest('textDocument/codeAction', { textDocument: { uri }, range: clobber.range, context: { diagnostics: [clobber] } })) as
+      { edit?: { documentChanges?: { edits: { annotationId?: string }[] }[]; changeAnnotations?: Record<string, { needsConfirmation?: boolean; label: string }> } }[])[0]!;
+    expect(fix.edit?.documentChanges?.[0]?.edits[0]?.annotationId).toBe('iomem-lens-fix');
+    expect(fix.edit?.changeAnnotations?.['iomem-lens-fix']).toMatchObject({ needsConfirmation: true, label: 'Change only the bits meant' });
+
+    const explain = ((await client.conn.sendRequest('textDocument/codeAction', { textDocument: { uri }, range: window.range, context: { diagnostics: [window] } })) as
+      { title: string; command?: { command: string; arguments: unknown[] } }[]).find((a) => a.command)!;
+    expect(explain.command?.command).toBe('iomem-lens.explainFinding');
+    // The client runs it by asking the server to simulate with the same arguments.
+    const reply = (await client.conn.sendRequest('workspace/executeCommand', { command: 'iomem-lens.simulate', arguments: explain.command!.arguments })) as
+      { ok: boolean; sim: { racing: boolean; finding: { rule: string }; steps: { actor: string }[] }; maps: string[]; style: string };
+    expect(reply.ok).toBe(true);
+    expect(reply.sim.finding.rule).toBe('resource-busy-window');
+    expect(reply.sim.racing).toBe(true);
+    expect(reply.sim.steps.map((s) => s.actor)).toEqual(['owner', 'owner', 'racer', 'owner']);
+    expect(reply.maps).toHaveLength(reply.sim.steps.length + 1);
+    expect(reply.maps[3]).toMatch(/class="iol-region iol-busy iol-sysram iol-racer iol-changed"/);
+    expect(reply.style).toMatch(/--vscode-charts-red/);
+
+    const outside = (await client.conn.sendRequest('workspace/executeCommand', { command: 'iomem-lens.simulate', arguments: [{ uri, line: 0, character: 0 }] })) as { ok: boolean; error: string };
+    expect(outside).toEqual({ ok: false, error: 'the cursor is not inside a function' });
+    const garbage = (await client.conn.sendRequest('workspace/executeCommand', { command: 'iomem-lens.simulate', arguments: ['nonsense'] })) as { ok: boolean; error: string };
+    expect(garbage.ok).toBe(false);
   });
 
   it('pairs publications across the workspace (seed 002) once the background index is built', async () => {

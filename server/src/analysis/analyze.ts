@@ -216,7 +216,7 @@ function analyzeFunction(
       });
     }
   }
-  const calls = collectCallFacts(ends).map((c) => ({ ...c, start: c.start - fn.start, end: c.end - fn.start }));
+  const calls = collectCallFacts(ends, opts.layout).map((c) => ({ ...c, start: c.start - fn.start, end: c.end - fn.start }));
   return { findings: [...byKey.values()], calls, partial };
 }
 

@@ -39,6 +39,8 @@ export class IomemLensServer {
   private settings: ResolvedSettings = resolveSettings({});
   private root: string | undefined;
   private pushDiagnostics = true;
+  /** The client can show a workspace edit for confirmation (LSP change annotations): quick fixes preview. */
+  private annotatedEdits = false;
   private canPullConfiguration = false;
   /** Settings sent in initializationOptions (Neovim and other clients without a settings UI). */
   private initSettings: unknown = undefined;
@@ -78,9 +80,11 @@ export class IomemLensServer {
     }) ?? null);
     conn.onCodeAction((p) => this.guard('codeAction', () => {
       const d = this.store?.get(p.textDocument.uri);
-      return d ? codeActions(d, this.analysisOf(d), p) : [];
+      return d ? codeActions(d, this.analysisOf(d), p, { preview: this.annotatedEdits }) : [];
     }) ?? []);
-    conn.onExecuteCommand((p) => this.guard('executeCommand', () => executeCommand(p.command, this.settings)));
+    conn.onExecuteCommand((p) => this.guard('executeCommand', () => executeCommand(p.command, p.arguments ?? [], {
+      settings: this.settings, documents: { get: (uri) => this.store?.get(uri) }, fileName: (uri) => this.fileName(uri),
+    })));
     conn.onShutdown(() => {
       this.indexing.cancelled = true;
       for (const t of this.timers.values()) clearTimeout(t);
@@ -96,6 +100,7 @@ export class IomemLensServer {
     if (baseline && 'error' in baseline) this.conn.console.error(`iomem-lens: ${baseline.error}`);
     this.baseline = baseline && 'baseline' in baseline ? baseline.baseline : undefined;
     this.canPullConfiguration = !!p.capabilities.workspace?.configuration;
+    this.annotatedEdits = !!p.capabilities.workspace?.workspaceEdit?.changeAnnotationSupport && !!p.capabilities.workspace.workspaceEdit.documentChanges;
     const init = p.initializationOptions as { pushDiagnostics?: boolean; settings?: unknown } | undefined;
     // Clients that pull diagnostics get them pulled; pushing as well would show them twice.
     this.pushDiagnostics = init?.pushDiagnostics ?? !p.capabilities.textDocument?.diagnostic;
@@ -164,6 +169,11 @@ export class IomemLensServer {
     }
   }
 
+  /** A document's name in findings: relative to the workspace root when it is under it. */
+  private fileName(uri: string): string {
+    return this.root && uri.startsWith('file:') ? path.relative(this.root, fileURLToPath(uri)) : uri;
+  }
+
   /** The analysis of the document's current version, computed now if it is stale. */
   private analysisOf(d: OpenDocument): FileAnalysis {
     const cached = this.results.get(d.uri);
@@ -172,7 +182,7 @@ export class IomemLensServer {
     if (d.tree && C_LANGUAGES.has(d.doc.languageId)) {
       const rel = d.uri.startsWith('file:') ? path.basename(fileURLToPath(d.uri)) : d.uri;
       analysis = analyzeTree(d.tree, d.doc.getText(), this.settings.options, this.cache, {
-        file: this.root && d.uri.startsWith('file:') ? path.relative(this.root, fileURLToPath(d.uri)) : d.uri,
+        file: this.fileName(d.uri),
         onError: (fn, err) => this.conn.console.error(`iomem-lens: ${rel}: ${fn}(): ${err instanceof Error ? err.stack ?? err.message : String(err)}`),
       });
       analysis = silence(analysis, d.doc.getText(), this.settings.options.rules, this.baseline, d.uri.startsWith('file:') ? fileURLToPath(d.uri) : undefined);

@@ -1,26 +1,39 @@
-// Quick fixes: the edits a rule attached to its finding.
+// Code actions on a diagnostic: the quick fix its rule attached (shown for confirmation where
+// the client can preview a workspace edit), and "Explain" which opens the simulation of the
+// finding's path.
 
-import { CodeAction, CodeActionKind, CodeActionParams, Diagnostic } from 'vscode-languageserver';
-import type { FileAnalysis } from '../../analysis/finding.js';
+import { CodeAction, CodeActionKind, CodeActionParams, Diagnostic, TextEdit, WorkspaceEdit } from 'vscode-languageserver';
+import type { FileAnalysis, Finding } from '../../analysis/finding.js';
 import type { OpenDocument } from '../documents.js';
 
-export function codeActions(d: OpenDocument, a: FileAnalysis | undefined, params: CodeActionParams): CodeAction[] {
+export const EXPLAIN_COMMAND = 'iomem-lens.explainFinding';
+
+export function codeActions(d: OpenDocument, a: FileAnalysis | undefined, params: CodeActionParams, o: { preview?: boolean } = {}): CodeAction[] {
   const out: CodeAction[] = [];
   for (const diag of params.context.diagnostics) {
     const data = diag.data as { rule?: string; start?: number } | undefined;
     const f = a?.findings.find((x) => x.rule === data?.rule && x.start === data?.start);
-    if (!f?.fix) continue;
+    if (!f) continue;
+    if (f.fix) {
+      out.push({ title: f.fix.title, kind: CodeActionKind.QuickFix, diagnostics: [diag as Diagnostic], isPreferred: true, edit: fixEdit(d, f, o.preview ?? false) });
+    }
     out.push({
-      title: f.fix.title,
-      kind: CodeActionKind.QuickFix,
+      title: `Explain ${f.rule}: simulate this path`,
+      kind: CodeActionKind.Empty,
       diagnostics: [diag as Diagnostic],
-      isPreferred: true,
-      edit: {
-        changes: {
-          [d.uri]: f.fix.edits.map((e) => ({ range: { start: d.doc.positionAt(e.start), end: d.doc.positionAt(e.end) }, newText: e.newText })),
-        },
-      },
+      command: { title: 'Explain finding', command: EXPLAIN_COMMAND, arguments: [{ uri: d.uri, line: f.line, character: f.col, finding: { rule: f.rule, line: f.line } }] },
     });
   }
   return out;
+}
+
+function fixEdit(d: OpenDocument, f: Finding, preview: boolean): WorkspaceEdit {
+  const fix = f.fix as NonNullable<Finding['fix']>;
+  const edits: TextEdit[] = fix.edits.map((e) => ({ range: { start: d.doc.positionAt(e.start), end: d.doc.positionAt(e.end) }, newText: e.newText }));
+  if (!preview) return { changes: { [d.uri]: edits } };
+  // An annotation that needs confirmation makes VS Code show the refactor preview first.
+  return {
+    documentChanges: [{ textDocument: { uri: d.uri, version: d.doc.version }, edits: edits.map((e) => ({ ...e, annotationId: 'iomem-lens-fix' })) }],
+    changeAnnotations: { 'iomem-lens-fix': { label: fix.title, needsConfirmation: true, description: `iomem-lens ${f.rule}` } },
+  };
 }

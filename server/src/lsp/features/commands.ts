@@ -3,12 +3,26 @@
 
 import { describeFlags, formatVersion, renderIomem } from '../../../../model/src/index.js';
 import type { ResolvedSettings } from '../../settings.js';
+import type { OpenDocument } from '../documents.js';
+import { isSimulateArgs, simulateAt } from './simulate.js';
 
-export const SERVER_COMMANDS = ['iomem-lens.showLayout', 'iomem-lens.showProfile'] as const;
+export const SERVER_COMMANDS = ['iomem-lens.showLayout', 'iomem-lens.showProfile', 'iomem-lens.simulate'] as const;
 
-export function executeCommand(command: string, settings: ResolvedSettings): unknown {
-  const { layout, profile } = settings.options;
+export interface CommandContext {
+  settings: ResolvedSettings;
+  documents: { get(uri: string): OpenDocument | undefined };
+  /** The name a document has in findings (relative to the workspace root). */
+  fileName(uri: string): string;
+}
+
+export function executeCommand(command: string, args: readonly unknown[], ctx: CommandContext): unknown {
+  const { layout, profile } = ctx.settings.options;
   switch (command) {
+    case 'iomem-lens.simulate': {
+      const a = args[0];
+      if (!isSimulateArgs(a)) return { ok: false, error: 'iomem-lens.simulate expects { uri, line, character }' };
+      return simulateAt(ctx.documents.get(a.uri), a, ctx.settings.options, ctx.fileName(a.uri));
+    }
     case 'iomem-lens.showLayout':
       return { name: layout.name, iomem: renderIomem(layout.tree, { showFlags: (r) => describeFlags(r.flags) }) };
     case 'iomem-lens.showProfile':

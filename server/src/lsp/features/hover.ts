@@ -10,7 +10,9 @@ import type { AnalysisOptions } from '../../analysis/options.js';
 import type { OpenDocument } from '../documents.js';
 import { constantHover } from './hovers/constant.js';
 import { FREE_REGION_APIS, freeRegionHover } from './hovers/freeRegion.js';
+import { daxHover, lastCallNaming, resourceHover } from './hovers/modelState.js';
 import { PFN_APIS, pfnHover } from './hovers/pfn.js';
+import { findFunctions } from '../../syntax/functions.js';
 
 const API_NOTES: Readonly<Record<string, string>> = {
   request_mem_region: '`__request_region(&iomem_resource, start, n, name, 0)`: a new **BUSY** resource. A conflict with a resource that is not BUSY is descended into; a BUSY conflict fails (NULL).',
@@ -50,6 +52,10 @@ export function hover(d: OpenDocument, a: FileAnalysis | undefined, pos: Positio
     parts.push(f.trace.map((t, i) => `${i + 1}. line ${t.line + 1}${t.actor === 'racer' ? ' *(racing actor)*' : ''}: ${t.message}`).join('\n'));
   }
   const w = wordAt(text, offset);
+  const lineOf = (o: number): number => d.doc.positionAt(o).line;
+  const call = w ? callAt(a, w.word, offset) : undefined;
+  const state = call && (resourceHover(call, opts.layout.name, lineOf) ?? daxHover(call, lineOf));
+  if (state) parts.push(state);
   if (w && PFN_APIS.has(w.word)) {
     const md = pfnHover(w.word, callAt(a, w.word, offset), opts.layout, opts.profile);
     if (md) parts.push(md);
@@ -57,9 +63,16 @@ export function hover(d: OpenDocument, a: FileAnalysis | undefined, pos: Positio
     parts.push(freeRegionHover(w.word, callAt(a, w.word, offset), opts.layout, opts.profile));
   } else if (w && TRIGGER_NAMES.includes(w.word)) {
     parts.push(`**${w.word}** (iomem-lens model)\n\n${API_NOTES[w.word] ?? 'Modeled by iomem-lens: its effect is simulated along each path of the function.'}`);
-  } else if (d.tree) {
+  } else if (d.tree && w) {
     const c = constantHover(d.tree, text, offset, archConstants(opts.profile.arch));
     if (c) parts.push(c.markdown);
+    else if (/^[A-Za-z_]\w*$/.test(w.word) && a?.calls.length) {
+      // A variable: the state the last call naming it left (a `struct resource *`, a `dax_device *`).
+      const fn = findFunctions(d.tree, text).find((f) => offset >= f.start && offset <= f.end);
+      const last = fn ? lastCallNaming(a.calls, text, w.word, fn.start, w.start) : undefined;
+      const md = last && (resourceHover(last, opts.layout.name, lineOf) ?? daxHover(last, lineOf));
+      if (md) parts.push(`\`${w.word}\` here, as the last call that names it left it:\n\n${md}`);
+    }
   }
   if (!parts.length) return null;
   return { contents: { kind: 'markdown', value: parts.join('\n\n---\n\n') } };
