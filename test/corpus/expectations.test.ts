@@ -41,6 +41,21 @@ describe.each(Object.keys(trees))('Linux %s', (version) => {
     });
   }
 
+  it('simulates dev_dax_kmem_probe: the racer nests inside the region after the flags write, then add_memory_driver_managed() fails', () => {
+    const r = spawnSync(process.execPath, [path.join(ROOT, 'dist', 'cli.js'), 'simulate', 'drivers/dax/kmem.c:dev_dax_kmem_probe', '--format', 'json'], { cwd: tree, encoding: 'utf8' });
+    expect(r.status).toBe(1);
+    const sim = JSON.parse(r.stdout) as { racing: boolean; finding: { rule: string }; steps: { actor: string; callee: string; message: string; regions: { name: string; owner?: string; busy: boolean; depth: number }[] }[] };
+    expect(sim.racing).toBe(true);
+    expect(sim.finding.rule).toBe('resource-busy-window');
+    const story = sim.steps.filter((s) => s.actor === 'racer' || /request_mem_region|flags write|add_memory_driver_managed/.test(`${s.callee} ${s.message}`));
+    expect(story.map((s) => s.actor === 'racer' ? 'racer' : s.callee)).toEqual(['request_mem_region', 'flags write', 'racer', 'add_memory_driver_managed']);
+    const nested = story[2]!.regions.find((x) => x.owner === 'racer');
+    const mine = story[2]!.regions.find((x) => x.owner === 'owner');
+    expect(nested?.busy).toBe(true);
+    expect(nested!.depth).toBe(mine!.depth + 1);
+    expect(story[3]!.message).toMatch(/fails: __request_region\(\) found BUSY "other driver"/);
+  });
+
   it('reports kmem.c in all three formats', () => {
     const kmem = 'drivers/dax/kmem.c';
     const text = check(tree, [kmem], 'text');

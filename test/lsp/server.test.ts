@@ -202,7 +202,12 @@ static int foo(unsigned long pfn, struct foo *f)
     const actions = (await client.conn.sendRequest('textDocument/codeAction', {
       textDocument: { uri }, range: clobber.range, context: { diagnostics: [clobber] },
     })) as { title: string; kind: string; edit: { changes: Record<string, { range: { start: { line: number; character: number }; end: { line: number; character: number } }; newText: string }[]> } }[];
-    expect(actions.map((a) => [a.title, a.kind])).toEqual([['Change only the bits meant', 'quickfix'], ['Explain resource-flags-clobber: simulate this path', '']]);
+    expect(actions.map((a) => [a.title, a.kind])).toEqual([
+      ['Change only the bits meant', 'quickfix'], ['Suppress resource-flags-clobber on this line (with a reason)', 'quickfix'], ['Explain resource-flags-clobber: simulate this path', ''],
+    ]);
+    const suppress = actions[1]!.edit.changes[uri]![0]!;
+    expect(suppress.newText).toBe('\t/* iomem-lens-disable-next-line resource-flags-clobber: TODO say why this is safe */\n');
+    expect(suppress.range.start).toEqual({ line: clobber.range.start.line, character: 0 });
     const edit = actions[0]!.edit.changes[uri]![0]!;
     await client.conn.sendNotification('textDocument/didChange', { textDocument: { uri, version: 2 }, contentChanges: [{ range: edit.range, text: edit.newText }] });
     const after = ((await client.conn.sendRequest('textDocument/diagnostic', { textDocument: { uri } })) as { items: Diag[] }).items;

@@ -53,6 +53,23 @@ describe('noise control in the language server', () => {
     expect(await pull(uri)).toEqual(BOTH);
   });
 
+  it('shows suppression comments that need attention as hints: no reason, unknown rule, nothing hidden', async () => {
+    const text = kmem.replace(`\t${COMMENT}`, `\t/* iomem-lens-disable-next-line resource-busy-window */\n\t${COMMENT}`)
+      .replace('\tres = request_mem_region', '\t/* iomem-lens-disable-next-line no-such-rule: because */\n\tres = request_mem_region')
+      .replace('\treturn 0;\n}', '\t/* iomem-lens-disable-next-line resource-leak: nothing leaks here */\n\treturn 0;\n}');
+    const uri = 'file:///tmp/iomem-lens-suppress-problems.c';
+    client = new TestClient();
+    await client.initialize({ pull: true });
+    await client.open(uri, text);
+    const r = (await client.conn.sendRequest('textDocument/diagnostic', { textDocument: { uri } })) as { items: { code?: string; severity: number; message: string; tags?: number[] }[] };
+    const hints = r.items.filter((d) => d.code === 'suppression');
+    expect(hints.map((d) => d.severity)).toEqual([4, 4, 4]);
+    expect(hints.map((d) => d.message).join('\n')).toMatch(/reason/);
+    expect(hints.map((d) => d.message).join('\n')).toMatch(/no-such-rule/);
+    expect(hints.filter((d) => d.tags?.includes(1))).toHaveLength(1); // the unused one is greyed out
+    expect(r.items.filter((d) => d.code !== 'suppression').map((d) => d.code)).toEqual(['resource-flags-clobber']);
+  });
+
   it('hides the findings of the workspace baseline written by the CLI, until the code around them changes', async () => {
     const ws = workspace();
     const w = spawnSync(process.execPath, [path.join(ROOT, 'dist', 'cli.js'), 'check', '-q', '--write-baseline', 'kmem.c'], { cwd: ws, encoding: 'utf8' });

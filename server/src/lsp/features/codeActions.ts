@@ -17,6 +17,7 @@ export function codeActions(d: OpenDocument, a: FileAnalysis | undefined, params
     if (f.fix) {
       out.push({ title: f.fix.title, kind: CodeActionKind.QuickFix, diagnostics: [diag as Diagnostic], isPreferred: true, edit: fixEdit(d, f, o.preview ?? false) });
     }
+    out.push(suppressAction(d, f, diag as Diagnostic));
     out.push({
       title: `Explain ${f.rule}: simulate this path`,
       kind: CodeActionKind.Empty,
@@ -25,6 +26,18 @@ export function codeActions(d: OpenDocument, a: FileAnalysis | undefined, params
     });
   }
   return out;
+}
+
+/** Inserts `/* iomem-lens-disable-next-line RULE: reason *\/` above the finding, indented like its line. */
+function suppressAction(d: OpenDocument, f: Finding, diag: Diagnostic): CodeAction {
+  const lineText = d.doc.getText({ start: { line: f.line, character: 0 }, end: { line: f.line + 1, character: 0 } });
+  const indent = /^[ \t]*/.exec(lineText)?.[0] ?? '';
+  return {
+    title: `Suppress ${f.rule} on this line (with a reason)`,
+    kind: CodeActionKind.QuickFix,
+    diagnostics: [diag],
+    edit: { changes: { [d.uri]: [{ range: { start: { line: f.line, character: 0 }, end: { line: f.line, character: 0 } }, newText: `${indent}/* iomem-lens-disable-next-line ${f.rule}: TODO say why this is safe */\n` }] } },
+  };
 }
 
 function fixEdit(d: OpenDocument, f: Finding, preview: boolean): WorkspaceEdit {

@@ -1,7 +1,7 @@
 // Findings as LSP diagnostics: rule id as code, a link to the rule's page, the trace as
 // related information.
 
-import { Diagnostic, DiagnosticSeverity } from 'vscode-languageserver';
+import { Diagnostic, DiagnosticSeverity, DiagnosticTag } from 'vscode-languageserver';
 import type { FileAnalysis, Finding } from '../../analysis/finding.js';
 import type { Severity } from '../../rules/rule.js';
 import { ruleDocUrl } from '../../version.js';
@@ -36,6 +36,14 @@ export function diagnosticsFor(a: FileAnalysis, uri: string): Diagnostic[] {
     out.push({
       range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } },
       severity: DiagnosticSeverity.Hint, source: 'iomem-lens', message: `${p.function}(): ${p.reason}`,
+    });
+  }
+  // Suppression comments that need attention: no reason given, an unknown rule, nothing hidden.
+  for (const p of a.silenced?.problems ?? []) {
+    out.push({
+      range: { start: { line: p.line, character: p.col }, end: { line: p.line, character: p.col } },
+      severity: DiagnosticSeverity.Hint, source: 'iomem-lens', code: 'suppression', message: p.message,
+      ...(p.kind === 'unused' ? { tags: [DiagnosticTag.Unnecessary] } : {}),
     });
   }
   return out;
