@@ -57,7 +57,7 @@ export interface AnalyzeHooks {
   /** Called when a function's analysis throws: the other functions still report. */
   onError?: (fn: string, err: unknown) => void;
   /** Sees every end-of-path state of every function walked (simulations, debugging). */
-  onPaths?: (fn: string, ends: readonly PathState[], walk: { cfg: Cfg; locals: ReadonlySet<string> }) => void;
+  onPaths?: (fn: string, ends: readonly PathState[], walk: { cfg: Cfg; locals: ReadonlySet<string>; returnsPointer: boolean }) => void;
 }
 
 /** Analyzes a parsed file. `tree` must match `text`. */
@@ -199,13 +199,13 @@ function analyzeFunction(
     inlineDepth: 0, functionName: fn.name, locals,
   };
   const { ends, partial } = explore(cfg, initialState(fn, facts, opts), ctx, helpers);
-  hooks.onPaths?.(fn.name, ends, { cfg, locals });
+  hooks.onPaths?.(fn.name, ends, { cfg, locals, returnsPointer: fn.returnsPointer });
   const byKey = new Map<string, Finding>();
   for (const st of ends) {
     for (const rule of RULES) {
       if (!rule.checkPath || !opts.rules.has(rule.meta.id)) continue;
       rule.checkPath({
-        st, source: source.text, locals, cfg, layout: opts.layout, profile: opts.profile, functionName: fn.name, file: hooks.file,
+        st, source: source.text, locals, cfg, layout: opts.layout, profile: opts.profile, functionName: fn.name, file: hooks.file, returnsPointer: fn.returnsPointer,
         report: (raw) => {
           const f = toFinding({ ...raw, rule: rule.meta.id }, fn, opts);
           const k = `${f.rule}@${f.start}`;
@@ -275,7 +275,7 @@ function rebase(f: Finding, fn: FunctionInfo): Finding {
 /** The function's text, the helpers it may inline and the file facts it reads. */
 function cacheKey(fn: FunctionInfo, facts: FileFacts, oKey: string): string {
   const body = facts.text.slice(fn.start, fn.end);
-  const parts = [oKey, docComment(facts.text, fn.start), body, String(facts.ramWalkers.has(fn.name))];
+  const parts = [oKey, docComment(facts.text, fn.start), body, String(facts.ramWalkers.has(fn.name)), [...facts.releaseCallbacks].join(',')];
   for (const name of facts.relevant) {
     const h = facts.functions.get(name);
     if (h && h !== fn && h.isStatic && body.includes(name)) parts.push(`${h.start}:${facts.text.slice(h.start, h.end)}`);

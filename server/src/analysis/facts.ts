@@ -24,7 +24,11 @@ export interface FileFacts {
   freeDefs: ReadonlyMap<string, string>;
   /** Callbacks the file passes to walk_system_ram_range(): their PFNs are System RAM. */
   ramWalkers: ReadonlySet<string>;
+  /** Functions the file installs as a `.release` callback and that release regions. */
+  releaseCallbacks: ReadonlySet<string>;
 }
+
+const RELEASE_CALLBACK = /(?:\.|->)release\s*=\s*&?\s*([A-Za-z_]\w*)\s*[;,}]/g;
 
 const RAM_WALK = /\bwalk_system_ram_range\s*\([^;()]*(?:\([^;()]*\)[^;()]*)*,\s*(\w+)\s*\)/g;
 
@@ -135,5 +139,6 @@ export function collectFacts(text: string, functions: FunctionInfo[]): FileFacts
     for (const f of functions) if (!entries.has(f.name) && calls.test(text.slice(f.bodyStart, f.bodyEnd))) entries.add(f.name);
   }
   return { text, strings, defines, functions: byName, relevant, entries, creators, releasers, freeDefs: freeDefinitions(text),
-    ramWalkers: new Set([...text.matchAll(RAM_WALK)].map((m) => m[1] as string)) };
+    ramWalkers: new Set([...text.matchAll(RAM_WALK)].map((m) => m[1] as string)),
+    releaseCallbacks: new Set([...text.matchAll(RELEASE_CALLBACK)].map((m) => m[1] as string).filter((f) => releasers.has(f))) };
 }

@@ -21,6 +21,9 @@ import { PathState, siteOf } from './state.js';
 
 const RELEASES = new Set(RELEASE_NAMES);
 
+/** Calls that drop a reference and, at the last one, run the object's `.release` callback. */
+const REFCOUNT_PUTS = new Set(['put_device', 'device_unregister', 'kobject_put', 'platform_device_put', 'platform_device_unregister']);
+
 /** Macros that turn a physical address into a PFN. */
 const PHYS_TO_PFN_CALLS = new Set(['PHYS_PFN', 'PFN_DOWN', 'PFN_UP', 'phys_to_pfn', '__phys_to_pfn']);
 
@@ -220,6 +223,16 @@ export class Evaluator {
     return acc;
   }
 
+  /**
+   * Dropping the last reference runs the object's release callback: put_device() after
+   * `dev->release = foo_release` (foo_release releasing regions), kref_put(ref, foo_release).
+   */
+  private runsReleaseCallback(callee: string, argNodes: SNode[]): boolean {
+    const callbacks = this.ctx.facts.releaseCallbacks;
+    if (callee === 'kref_put') return this.ctx.facts.releasers.has(argNodes[1]?.text ?? '');
+    return callbacks.size > 0 && REFCOUNT_PUTS.has(callee);
+  }
+
   private call(st: PathState, n: SNode): Result[] {
     const fnNode = n.child('function');
     const argNodes = n.child('arguments')?.namedChildren ?? [];
@@ -232,7 +245,7 @@ export class Evaluator {
       }
       // Remember release attempts the model may not resolve (a range it cannot match, a helper
       // it does not walk): a leak is only claimed on paths that never tried to release.
-      if (RELEASES.has(callee) || this.ctx.facts.releasers.has(callee)) s.releaseCalls.push(s.ops.length);
+      if (RELEASES.has(callee) || this.ctx.facts.releasers.has(callee) || this.runsReleaseCallback(callee, argNodes)) s.releaseCalls.push(s.ops.length);
       const special = ownershipCall(callee, vals, argNodes, s, n, this, this.runBody);
       if (special) {
         out.push(...special);

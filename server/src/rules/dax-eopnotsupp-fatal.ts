@@ -14,7 +14,7 @@ export default createRule({
   },
   checkPath(ctx) {
     const st = ctx.st;
-    if (!isErrorReturn(st.returned)) return;
+    if (!isErrorReturn(st.returned, ctx.returnsPointer)) return;
     const failed = st.ops.find((l) => l.op.kind === 'dax_alloc_failed' && l.op.code === -95);
     if (!failed) return;
     ctx.report({

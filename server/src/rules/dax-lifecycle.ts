@@ -26,7 +26,7 @@ export default createRule({
     }
     // The NULL-cleanup leak is dax-unwind-unassigned's finding.
     if (st.ops.some((l) => (l.op.kind === 'dax_kill' || l.op.kind === 'dax_put') && l.dax?.noop)) return;
-    const failing = isErrorReturn(st.returned);
+    const failing = isErrorReturn(st.returned, ctx.returnsPointer);
     for (const [h, d] of st.dax.devices) {
       const made = st.ops[h];
       // A device a called helper allocated is that helper's business (reported when it is analyzed).

@@ -9,8 +9,10 @@ import type { PathState } from '../engine/state.js';
  * A negative int, a failed status or an ERR_PTR: the function reports failure. So does an int
  * a branch found non-zero (`if (rc) goto err; ... return rc;`), the kernel's convention.
  */
-export function isErrorReturn(v: Value | undefined): boolean {
+export function isErrorReturn(v: Value | undefined, returnsPointer = false): boolean {
   if (!v) return false;
+  // A pointer-returning function fails with NULL or an ERR_PTR; any other value is its result.
+  if (returnsPointer) return v.k === 'null' || (v.k === 'int' && v.v === 0n) || v.k === 'errptr';
   if (v.k === 'int') return v.v < 0n;
   if (v.k === 'sym') return v.nonzero === true;
   return (v.k === 'status' && !v.ok) || v.k === 'errptr' || v.k === 'truthy';

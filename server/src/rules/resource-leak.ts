@@ -16,7 +16,7 @@ export default createRule({
   },
   checkPath(ctx) {
     const st = ctx.st;
-    if (!isErrorReturn(st.returned)) return;
+    if (!isErrorReturn(st.returned, ctx.returnsPointer)) return;
     st.ops.forEach((l, h) => {
       const op = l.op;
       if (!l.expectOk || !CREATES.has(op.kind) || ('devm' in op && op.devm)) return;

@@ -54,6 +54,8 @@ export interface PathContext {
   functionName: string;
   /** The analyzed file's path (relative to the tree or workspace), when known. */
   file?: string;
+  /** The function returns a pointer: NULL or an ERR_PTR is its failure, not a non-zero value. */
+  returnsPointer?: boolean;
   report(f: Omit<RawFinding, 'rule'>): void;
 }
 

@@ -55,7 +55,7 @@ export interface SimulateRequest {
   finding?: { rule: string; line: number };
 }
 
-interface Walk { ends: readonly PathState[]; cfg: Cfg; locals: ReadonlySet<string> }
+interface Walk { ends: readonly PathState[]; cfg: Cfg; locals: ReadonlySet<string>; returnsPointer: boolean }
 
 export function simulateFunction(tree: Tree, text: string, opts: AnalysisOptions, req: SimulateRequest): SimulateResult {
   let walk: Walk | undefined;
@@ -124,7 +124,7 @@ function pathOf(target: Finding, walk: Walk, text: string, opts: AnalysisOptions
     const hits: RawFinding[] = [];
     const ctx: PathContext = {
       st, source: text, locals: walk.locals, cfg: walk.cfg, layout: opts.layout, profile: opts.profile, functionName: target.function,
-      ...(file ? { file } : {}), report: (raw) => hits.push({ ...raw, rule: target.rule }),
+      returnsPointer: walk.returnsPointer, ...(file ? { file } : {}), report: (raw) => hits.push({ ...raw, rule: target.rule }),
     };
     rule.checkPath(ctx);
     if (!hits.some((h) => h.site.line === target.line)) continue;

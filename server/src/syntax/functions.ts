@@ -21,6 +21,8 @@ export interface FunctionInfo {
   node: TSNode;
   /** True when found by recovery rather than as a clean function_definition. */
   recovered: boolean;
+  /** The function returns a pointer (`struct foo *f(...)`): NULL, not a non-zero value, is its failure. */
+  returnsPointer: boolean;
 }
 
 function declaredName(declarator: TSNode | null): TSNode | undefined {
@@ -54,6 +56,7 @@ function fromDefinition(n: TSNode, prev: TSNode | null | undefined, recovered: b
   return {
     name: nameNode.text, isStatic, start: n.startIndex, end: n.endIndex, bodyStart: body.startIndex, bodyEnd: body.endIndex,
     line: n.startPosition.row, nameLine: nameNode.startPosition.row, nameCol: nameNode.startPosition.column, node: n, recovered,
+    returnsPointer: declarator?.type === 'pointer_declarator',
   };
 }
 
@@ -97,7 +100,7 @@ function fromOrphanBody(body: TSNode, prev: TSNode | null | undefined, text: str
   return {
     name, isStatic: /\bstatic\b/.test(head.slice(stop + 1)), start: startOffset, end: body.endIndex, bodyStart: body.startIndex,
     bodyEnd: body.endIndex, line: rowBefore(startOffset), nameLine: rowBefore(nameOffset), nameCol: nameOffset - lineStart,
-    node: body, recovered: true,
+    node: body, recovered: true, returnsPointer: /\*\s*$/.test(head.slice(stop + 1, Math.max(stop + 1, open - before[0].length))),
   };
 }
 
