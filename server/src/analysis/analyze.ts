@@ -117,7 +117,7 @@ export function analyzeTree(tree: Tree, text: string, opts: AnalysisOptions, cac
 function checkFileRules(functions: FunctionInfo[], text: string, file: string, pubs: Publications & { mentionedIn(t: string): boolean }, opts: AnalysisOptions, source: { text: string }): Finding[] {
   const bodies = functions.filter((f) => pubs.mentionedIn(text.slice(f.bodyStart, f.bodyEnd))).flatMap((f) => {
     const body = bodyOf(f, source);
-    return body ? [{ name: f.name, body, text: text.slice(f.start, f.end), info: f }] : [];
+    return body ? [{ name: f.name, body, text: text.slice(f.start, f.end), params: paramNames(f), info: f }] : [];
   });
   const out: Finding[] = [];
   for (const rule of RULES) {

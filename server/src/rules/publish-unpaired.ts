@@ -40,6 +40,20 @@ const PRIMITIVE: Readonly<Record<Publication['kind'], string>> = {
   acquire: 'smp_load_acquire()', read_once: 'READ_ONCE()', rcu_deref: 'rcu_dereference()',
 };
 
+/** Whether `offset` lies in an RCU read-side critical section of the function (textually). */
+function inReadSide(body: SNode, offset: number): boolean {
+  let depth = 0;
+  body.walk((c) => {
+    if (c.start >= offset) return false;
+    if (c.type !== 'call_expression') return;
+    const f = c.child('function')?.text ?? '';
+    if (/^(?:rcu_read_lock|rcu_read_lock_bh|rcu_read_lock_sched|srcu_read_lock)$/.test(f)) depth++;
+    else if (/^(?:rcu_read_unlock|rcu_read_unlock_bh|rcu_read_unlock_sched|srcu_read_unlock)$/.test(f)) depth = Math.max(0, depth - 1);
+  });
+  // guard(rcu)() and scoped_guard(rcu) hold the read side to the end of the scope.
+  return depth > 0 || /\b(?:guard|scoped_guard)\s*\(\s*rcu\s*\)/.test(body.text.slice(0, offset - body.start));
+}
+
 const isConstant = (n: SNode | undefined): boolean => !n || /^(?:NULL|0|false|true|-?\d+[uUlL]*)$/.test(n.text.trim());
 
 export default createRule({
@@ -53,7 +67,8 @@ export default createRule({
     // One finding per global and file for plain loads: the first site, the others counted.
     const loads = new Map<string, { site: SNode; fn: string; pub: Publication; reader: Publication; fns: Set<string> }>();
     for (const fn of ctx.functions) {
-      const locals = new Set<string>();
+      // A parameter or local of the same name shadows the global (nx842's `devdata` parameter).
+      const locals = new Set<string>(fn.params);
       fn.body.walk((n) => {
         if (n.type !== 'declaration') return;
         for (const d of n.childrenOf('declarator')) {
@@ -71,6 +86,9 @@ export default createRule({
         if (access === 'deref' && !orderedSeen.has(n.text)) {
           const pub = pubs.find((p) => (p.kind === 'release' || p.kind === 'rcu' || p.kind === 'once') && p.pointer);
           const reader = pub && pubs.find((p) => (PAIRS[pub.kind as 'release'] as readonly string[]).includes(p.kind));
+          // An RCU-published pointer is read plainly by its updaters, serialized by their own lock
+          // (RCU's update side); only a read-side critical section must use rcu_dereference().
+          if (pub?.kind === 'rcu' && !pubs.some((p) => p.kind === 'release' || p.kind === 'once') && !inReadSide(fn.body, n.start)) return;
           // The publisher's own function orders its reads by program order.
           if (!pub || !reader || new RegExp(`\\b(?:smp_store_release\\(\\s*&|rcu_assign_pointer\\(|WRITE_ONCE\\()\\s*${n.text}\\b`).test(fn.text)) return;
           const seen = loads.get(n.text);
@@ -93,8 +111,9 @@ export default createRule({
       ctx.report({
         function: l.fn, site: siteOf(l.site),
         message: `${name} is published with ${PRIMITIVE[l.pub.kind]} (${l.pub.file}:${l.pub.line + 1}) and read with ${PRIMITIVE[l.reader.kind]} ` +
-          `(${l.reader.file}:${l.reader.line + 1}), but dereferenced here after a plain load: nothing orders this load after the stores the ` +
-          `publisher made, it may see NULL before publication, and the compiler may tear or refetch it. Use ${PRIMITIVE[l.reader.kind]} ` +
+          `(${l.reader.file}:${l.reader.line + 1}), but dereferenced here after a plain load: nothing in this function orders the load ` +
+          `after the stores the publisher made (only a path that cannot run before publication, such as a callback registered after it, ` +
+          `would make it safe), so it may see NULL or stale data before publication, and the compiler may tear or refetch it. Use ${PRIMITIVE[l.reader.kind]} ` +
           `(READ_ONCE() suffices when the value is only dereferenced)` +
           (others.length ? `; ${others.length} more function${others.length > 1 ? 's' : ''} of this file do the same (${others.slice(0, 3).join(', ')}${others.length > 3 ? ', ...' : ''})` : ''),
         trace: [{ site: siteOf(l.site), message: `plain load of ${name}, then a dereference` }],

@@ -3,7 +3,7 @@
 // of address space the firmware reserved for memory hotplug (ACPI SRAT ranges, DIMM slots,
 // virtio-mem), where a later add_memory() then fails.
 
-import { GFR_DESCENDING, candidateInWindow, hex, hex0x, runSchedule } from '../../../model/src/index.js';
+import { GFR_DESCENDING, archDir, archDirOfFile, candidateInWindow, hex, hex0x, runSchedule } from '../../../model/src/index.js';
 import { isDirect } from './ownership.js';
 import { createRule } from './rule.js';
 
@@ -15,6 +15,10 @@ export default createRule({
     summary: 'request_free_mem_region()-family on &iomem_resource: the top-down search can take address space reserved for memory hotplug',
   },
   checkPath(ctx) {
+    // The layout is a machine of the profile's architecture: code of another architecture
+    // (arch/powerpc's ultravisor) never runs on it, and its firmware has no such windows.
+    const dir = ctx.file ? archDirOfFile(ctx.file) : undefined;
+    if (dir && dir !== archDir(ctx.profile.arch)) return;
     const logged = ctx.st.ops;
     logged.forEach((l, i) => {
       const op = l.op;

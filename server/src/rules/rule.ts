@@ -64,7 +64,7 @@ export interface FileContext {
   source: string;
   /** The file's name as the index knows it. */
   file: string;
-  functions: readonly { name: string; body: SNode; text: string }[];
+  functions: readonly { name: string; body: SNode; text: string; params: readonly string[] }[];
   publications: Publications;
   report(f: Omit<RawFinding, 'rule'> & { function: string }): void;
 }
