@@ -54,6 +54,9 @@ function inReadSide(body: SNode, offset: number): boolean {
   return depth > 0 || /\b(?:guard|scoped_guard)\s*\(\s*rcu\s*\)/.test(body.text.slice(0, offset - body.start));
 }
 
+/** Calls that make a feature's readers run (and order the stores before them). */
+const ENABLES = /\b(?:static_branch_enable|static_branch_enable_cpuslocked|static_key_enable|static_key_enable_cpuslocked)\s*\(/;
+
 const isConstant = (n: SNode | undefined): boolean => !n || /^(?:NULL|0|false|true|-?\d+[uUlL]*)$/.test(n.text.trim());
 
 export default createRule({
@@ -97,6 +100,9 @@ export default createRule({
         } else if (access === 'store') {
           const acq = pubs.find((p) => p.kind === 'acquire');
           if (!acq || isConstant(n.parent?.child('right'))) return;
+          // Readers that only run once a static key is enabled later in this function are
+          // published by that step (init_page_owner(): the store, then static_branch_enable()).
+          if (ENABLES.test(fn.body.text.slice(n.end - fn.body.start))) return;
           ctx.report({
             function: fn.name, site: siteOf(n.parent ?? n),
             message: `${n.text} is read with smp_load_acquire() (${acq.file}:${acq.line + 1}), which pairs only with smp_store_release(): ` +
