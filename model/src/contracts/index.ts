@@ -39,10 +39,23 @@ export const TRIGGER_NAMES: readonly string[] = [
 ];
 
 /**
- * Pairs of callees that trigger only together (both in the same file or function): a devres
- * allocation and a manual free, common alone, worth walking only when both appear.
+ * Texts worth walking for what common APIs do together, though neither triggers alone: memory
+ * from a devres allocator freed by hand (a kfree() of an lvalue a devm_k*alloc*() result was
+ * stored in), and PageReserved() on a pfn_to_page() result. Raw-text tests, run before any parse.
  */
-export const PAIRED_TRIGGERS: readonly (readonly [RegExp, RegExp])[] = [
-  [/\bdevm_k[mzc]alloc\b/, /\bk(?:v)?free\s*\(/],
-  [/\bPageReserved\s*\(/, /\bpfn_to_page\s*\(/],
+export const PAIRED_TRIGGERS: readonly ((text: string) => boolean)[] = [
+  devmFreedByHand,
+  (text) => /\bPageReserved\s*\(/.test(text) && /\bpfn_to_page\s*\(/.test(text),
 ];
+
+const DEVM_ALLOC = /\bdevm_k[mzc]alloc\b/;
+const DEVM_TARGET = /([A-Za-z_][\w.>\-[\]]*)\s*=\s*(?:\([^()]*\)\s*)?devm_k[mzc]alloc\w*\s*\(/g;
+const FREED = /\bk(?:v)?free\s*\(\s*([^;()]*?)\s*\)/g;
+
+function devmFreedByHand(text: string): boolean {
+  if (!DEVM_ALLOC.test(text) || !/\bk(?:v)?free\s*\(/.test(text)) return false;
+  const targets = new Set([...text.matchAll(DEVM_TARGET)].map((m) => (m[1] as string).replace(/\s+/g, '')));
+  if (!targets.size) return false;
+  for (const m of text.matchAll(FREED)) if (targets.has((m[1] as string).replace(/\s+/g, ''))) return true;
+  return false;
+}

@@ -66,7 +66,7 @@ export function analyzeTree(tree: Tree, text: string, opts: AnalysisOptions, cac
   out.hasParseErrors = tree.rootNode.hasError;
   const file = hooks.file ?? '<buffer>';
   const pubs = viewWithFile(opts.publications, file, scanPublications(text, file));
-  const checksFile = RULES.some((r) => r.checkFile && opts.rules.has(r.meta.id)) && pubs.mentionedIn(text);
+  const checksFile = RULES.some((r) => r.checkFile && opts.rules.has(r.meta.id)) && pubs.plainAccessIn(text);
   if (!fileMentionsModel(text) && !checksFile) return out;
   const functions = findFunctions(tree, text);
   out.functions = functions.length;
@@ -114,8 +114,8 @@ export function analyzeTree(tree: Tree, text: string, opts: AnalysisOptions, cac
 }
 
 /** Rules that judge a whole file against the publication index. */
-function checkFileRules(functions: FunctionInfo[], text: string, file: string, pubs: Publications & { mentionedIn(t: string): boolean }, opts: AnalysisOptions, source: { text: string }): Finding[] {
-  const bodies = functions.filter((f) => pubs.mentionedIn(text.slice(f.bodyStart, f.bodyEnd))).flatMap((f) => {
+function checkFileRules(functions: FunctionInfo[], text: string, file: string, pubs: Publications & { mentionedIn(t: string): boolean; plainAccessIn(t: string): boolean }, opts: AnalysisOptions, source: { text: string }): Finding[] {
+  const bodies = functions.filter((f) => pubs.plainAccessIn(text.slice(f.bodyStart, f.bodyEnd))).flatMap((f) => {
     const body = bodyOf(f, source);
     return body ? [{ name: f.name, body, text: text.slice(f.start, f.end), params: paramNames(f), info: f }] : [];
   });

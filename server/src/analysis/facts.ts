@@ -96,7 +96,7 @@ export function mentionsRelease(code: string, releasers: ReadonlySet<string>): b
 const FLAGS_WRITE = /->\s*flags\s*(?:[|&]?=)(?!=)/;
 
 function mentionsTrigger(text: string): boolean {
-  return MODEL_MENTION.test(text) || PAIRED_TRIGGERS.some(([a, b]) => a.test(text) && b.test(text));
+  return MODEL_MENTION.test(text) || PAIRED_TRIGGERS.some((paired) => paired(text));
 }
 
 /** The file-level prefilter: a file that names no modeled API needs no parse. */

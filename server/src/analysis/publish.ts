@@ -147,6 +147,21 @@ export class PublishIndex implements Publications {
     return this.pattern.re.test(text);
   }
 
+  /**
+   * Whether `text` accesses an indexed global in a way the rule judges: a plain dereference
+   * (`G->`, `G[`, `*G`, `(G)->`) or a plain store (`G = `). Ordered accesses pass the name to
+   * a primitive (`READ_ONCE(G)`, `smp_store_release(&G, v)`), so a file with only those, or with
+   * none, need not be parsed for this rule.
+   */
+  plainAccessIn(text: string): boolean {
+    if (!this.mentionedIn(text)) return false;
+    const re = new RegExp(this.pattern?.re.source ?? '$^', 'g');
+    for (const m of text.matchAll(re)) {
+      if (plainAccessAt(text, m.index ?? 0, m[0].length)) return true;
+    }
+    return false;
+  }
+
   get size(): number {
     return this.byName.size;
   }
@@ -156,13 +171,38 @@ export class PublishIndex implements Publications {
   }
 }
 
+const SPACE = /\s/;
+
+/** The access of the name at [at, at + len) looks like a plain dereference or store (raw text, no parse). */
+function plainAccessAt(text: string, at: number, len: number): boolean {
+  let b = at - 1;
+  while (b >= 0 && SPACE.test(text[b] as string)) b--;
+  const before = text[b] ?? '';
+  // A member named like the global (`p->devdata`, `x.devdata`) is not the global.
+  if (before === '.' || (before === '>' && text[b - 1] === '-')) return false;
+  let a = at + len;
+  while (a < text.length && SPACE.test(text[a] as string)) a++;
+  const after = text.slice(a, a + 2);
+  if (after.startsWith('->') || after.startsWith('[')) return true;
+  if (after[0] === '=' && after[1] !== '=') return true;
+  // `*G` (not `x * G`, but also the global's own declaration `struct s *G;`), `(G)->`.
+  if (before === '*') return true;
+  if (before === '(' && after[0] === ')') {
+    let c = a + 1;
+    while (c < text.length && SPACE.test(text[c] as string)) c++;
+    return text.startsWith('->', c);
+  }
+  return false;
+}
+
 /** The workspace index seen from one file, with that file's own publications as they are now. */
-export function viewWithFile(index: PublishIndex | undefined, file: string, own: readonly Publication[]): Publications & { mentionedIn(text: string): boolean } {
+export function viewWithFile(index: PublishIndex | undefined, file: string, own: readonly Publication[]): Publications & { mentionedIn(text: string): boolean; plainAccessIn(text: string): boolean } {
   const all = new PublishIndex();
   all.add(own);
   const local = all.paired();
   return {
     lookup: (name, f) => [...(index?.lookup(name, f) ?? []).filter((p) => p.file !== file), ...local.lookup(name, f)],
     mentionedIn: (text) => local.mentionedIn(text) || (index?.mentionedIn(text) ?? false),
+    plainAccessIn: (text) => local.plainAccessIn(text) || (index?.plainAccessIn(text) ?? false),
   };
 }

@@ -11,6 +11,7 @@ commands:
   check [options] PATH...   analyze C files and directories (recursive: .c and .h)
   lsp [--stdio]             run the language server over stdio (Neovim, Helix, Emacs...)
   rules                     list the rules and their default severities
+  triggers                  list the identifiers that make a file worth parsing (the prefilter)
   --version                 print the version
   --help                    print this help
 
@@ -31,6 +32,8 @@ check options:
                             else ./${BASELINE_FILE}) and exit 0; a FILE given as
                             a separate argument must end in .json
   -o, --output FILE         write the report to FILE
+  --no-cache                do not reuse or save the scan index (default: files unchanged since
+                            the last run of the same options keep their results; see README)
   -q, --quiet               no notes on stderr
 
 exit status: 0 no findings, 1 findings, 2 usage or fatal error`;
@@ -53,12 +56,14 @@ export interface CheckArgs {
   noBaseline: boolean;
   /** Where --write-baseline writes; set: record the findings instead of reporting them. */
   writeBaseline?: string;
+  /** Reuse and save the per-tree scan index (results of files unchanged since the last run). */
+  cache: boolean;
 }
 
 export class UsageError extends Error {}
 
 export function parseCheckArgs(argv: string[]): CheckArgs {
-  const a: CheckArgs = { paths: [], format: 'text', trace: false, only: [], disable: [], quiet: false, noBaseline: false };
+  const a: CheckArgs = { paths: [], format: 'text', trace: false, only: [], disable: [], quiet: false, noBaseline: false, cache: true };
   let write: string | boolean = false;
   for (let i = 0; i < argv.length; i++) {
     const raw = argv[i] as string;
@@ -113,6 +118,7 @@ export function parseCheckArgs(argv: string[]): CheckArgs {
       }
       case '--baseline': a.baseline = value(); break;
       case '--no-baseline': a.noBaseline = true; break;
+      case '--no-cache': a.cache = false; break;
       case '--write-baseline': {
         // The FILE is optional: as a separate argument it is told from the paths by its suffix.
         const next = argv[i + 1];

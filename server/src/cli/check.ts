@@ -12,6 +12,7 @@ import { formatText } from './format/text.js';
 import { CheckReport, FileFinding } from './report.js';
 import { Publication, PublishIndex } from '../analysis/publish.js';
 import { FileResult } from './checkFile.js';
+import { ScanCache, sha1 } from './scanCache.js';
 import { defaultJobs, scanFiles } from './scan.js';
 
 export async function runCheck(args: CheckArgs): Promise<number> {
@@ -33,15 +34,30 @@ export async function runCheck(args: CheckArgs): Promise<number> {
     }
     : undefined;
   const jobs = args.jobs ?? defaultJobs();
+  // Files unchanged since the last run of the same options keep their publications and results.
+  const cache = args.cache ? ScanCache.open(args.paths, settings) : undefined;
   // Seed 002 pairs accesses across files: index every publication of the tree first.
   let publications: Publication[] | undefined;
   if (options.rules.has('publish-unpaired')) {
     const index = new PublishIndex();
-    index.add((await scanFiles(list.files, { settings, root, mode: 'index' }, jobs)).flatMap((r) => r.pubs ?? []));
+    const todo = cache ? list.files.filter((f) => !cache.publications(f)) : list.files;
+    const fresh = new Map((await scanFiles(todo, { settings, root, mode: 'index' }, jobs)).map((r) => [r.file, r.pubs ?? []]));
+    for (const [f, pubs] of fresh) cache?.setPublications(f, pubs);
+    index.add(list.files.flatMap((f) => fresh.get(f) ?? cache?.publications(f) ?? []));
     // Only names whose publication pairs with ordered readers can be judged.
     publications = index.paired().toJSON();
   }
-  const results = await scanFiles(list.files, { settings, root, mode: 'check', ...(publications ? { publications } : {}) }, jobs, progress);
+  const indexHash = sha1(JSON.stringify(publications ?? []));
+  const reused = new Map<string, FileResult>();
+  for (const f of list.files) {
+    const r = cache?.result(f, indexHash);
+    if (r) reused.set(f, r);
+  }
+  const checked = await scanFiles(list.files.filter((f) => !reused.has(f)), { settings, root, mode: 'check', ...(publications ? { publications } : {}) }, jobs, progress);
+  for (const r of checked) cache?.setResult(r, indexHash);
+  cache?.save(list.files);
+  const byFile = new Map(checked.map((r) => [r.file, r]));
+  const results = list.files.map((f) => reused.get(f) ?? byFile.get(f)).filter((r): r is FileResult => r !== undefined);
   const findings: FileFinding[] = [];
   const skipped = [...list.missing, ...list.skipped];
   const notes = [...problems];

@@ -54,7 +54,7 @@ export function checkFile(file: string, parser: CParser, opts: AnalysisOptions, 
   }
   // Identifiers are ASCII: latin1 decoding is exact for the prefilter and much cheaper.
   const latin = buf.toString('latin1');
-  if (!fileMentionsModel(latin) && !opts.publications?.mentionedIn(latin)) return res;
+  if (!fileMentionsModel(latin) && !opts.publications?.plainAccessIn(latin)) return res;
   if (buf.length > MAX_FILE_BYTES) {
     res.skipped = `too large (${(buf.length / (1 << 20)).toFixed(1)} MiB, limit ${MAX_FILE_BYTES >> 20} MiB)`;
     return res;

@@ -1,5 +1,6 @@
 // Entry point of the `iomem-lens` command.
 
+import { TRIGGER_NAMES } from '../../../model/src/index.js';
 import { RULES } from '../rules/index.js';
 import { startStdioServer } from '../lsp/server.js';
 import { toolVersion } from '../version.js';
@@ -18,6 +19,10 @@ async function main(argv: string[]): Promise<number> {
       if (rest.some((a) => a !== '--stdio')) throw new UsageError(`lsp: unknown option ${rest.find((a) => a !== '--stdio')} (only --stdio is supported)`);
       startStdioServer();
       return new Promise<number>(() => undefined); // runs until the client says exit
+    case 'triggers':
+      // The identifiers the prefilter looks for (benchmarks compare ripgrep with the same list).
+      for (const name of TRIGGER_NAMES) process.stdout.write(`${name}\n`);
+      return 0;
     case 'rules':
       for (const r of RULES) process.stdout.write(`${r.meta.id.padEnd(28)} ${r.meta.defaultSeverity.padEnd(8)} ${r.meta.summary}\n`);
       return 0;
