@@ -24,13 +24,13 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
   client = new LanguageClient('iomemLens', 'iomem-lens', serverOptions, clientOptions);
   context.subscriptions.push(
     vscode.commands.registerCommand('iomem-lens.showLayout', async () => {
-      const r = await client?.sendRequest<{ name: string; iomem: string } | undefined>('workspace/executeCommand', { command: 'iomem-lens.showLayout', arguments: [] });
+      const r = await client?.sendRequest<{ name: string; iomem: string } | undefined>('workspace/executeCommand', { command: 'iomem-lens.server.layout', arguments: [] });
       if (!r) return;
       const doc = await vscode.workspace.openTextDocument({ content: `# ${r.name} (flags in brackets are not shown by /proc/iomem)\n${r.iomem}`, language: 'plaintext' });
       await vscode.window.showTextDocument(doc, { preview: true });
     }),
     vscode.commands.registerCommand('iomem-lens.showProfile', async () => {
-      const r = await client?.sendRequest<{ kernel: string; arch: string; source: string } | undefined>('workspace/executeCommand', { command: 'iomem-lens.showProfile', arguments: [] });
+      const r = await client?.sendRequest<{ kernel: string; arch: string; source: string } | undefined>('workspace/executeCommand', { command: 'iomem-lens.server.profile', arguments: [] });
       if (r) void vscode.window.showInformationMessage(`iomem-lens: kernel ${r.kernel} ${r.arch} (${r.source})`);
     }),
     vscode.commands.registerCommand('iomem-lens.restartServer', async () => {

@@ -17,7 +17,7 @@ type Reply = { ok: true; sim: SimulationView; maps: string[]; style: string } | 
 let panel: vscode.WebviewPanel | undefined;
 
 export async function showSimulation(client: LanguageClient, args: SimulateArgs): Promise<void> {
-  const reply = await client.sendRequest<Reply | null>('workspace/executeCommand', { command: 'iomem-lens.simulate', arguments: [args] });
+  const reply = await client.sendRequest<Reply | null>('workspace/executeCommand', { command: 'iomem-lens.server.simulate', arguments: [args] });
   if (!reply) {
     void vscode.window.showErrorMessage('iomem-lens: the language server did not answer the simulation request (see the iomem-lens output)');
     return;

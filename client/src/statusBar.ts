@@ -17,7 +17,7 @@ export function createStatusBar(client: LanguageClient): vscode.Disposable {
     item.tooltip = `iomem-lens: kernel profile ${profile}, ${n} finding${n === 1 ? '' : 's'} in open files. Click to pick the profile.`;
   };
   const refreshProfile = async (): Promise<void> => {
-    const r = await client.sendRequest<{ kernel: string; arch: string; source: string } | null>('workspace/executeCommand', { command: 'iomem-lens.showProfile', arguments: [] });
+    const r = await client.sendRequest<{ kernel: string; arch: string; source: string } | null>('workspace/executeCommand', { command: 'iomem-lens.server.profile', arguments: [] });
     if (r) profile = `${r.kernel} ${r.arch}`;
     render();
   };

@@ -214,7 +214,7 @@ static int foo(unsigned long pfn, struct foo *f)
     expect(after.map((d) => d.code)).toEqual(['resource-busy-window']);
   });
 
-  it('asks a client that can preview edits to confirm the quick fix, and explains a finding by simulating its path', async () => {
+  it('labels the quick fix for a client that can preview edits, and explains a finding by simulating its path', async () => {
     client = new TestClient();
     await client.initialize({ pull: true, previewEdits: true });
     await client.open(uri, kmem);
@@ -224,13 +224,13 @@ static int foo(unsigned long pfn, struct foo *f)
     const fix = ((await client.conn.sendRequest('textDocument/codeAction', { textDocument: { uri }, range: clobber.range, context: { diagnostics: [clobber] } })) as
       { edit?: { documentChanges?: { edits: { annotationId?: string }[] }[]; changeAnnotations?: Record<string, { needsConfirmation?: boolean; label: string }> } }[])[0]!;
     expect(fix.edit?.documentChanges?.[0]?.edits[0]?.annotationId).toBe('iomem-lens-fix');
-    expect(fix.edit?.changeAnnotations?.['iomem-lens-fix']).toMatchObject({ needsConfirmation: true, label: 'Change only the bits meant' });
+    expect(fix.edit?.changeAnnotations?.['iomem-lens-fix']).toMatchObject({ needsConfirmation: false, label: 'Change only the bits meant' });
 
     const explain = ((await client.conn.sendRequest('textDocument/codeAction', { textDocument: { uri }, range: window.range, context: { diagnostics: [window] } })) as
       { title: string; command?: { command: string; arguments: unknown[] } }[]).find((a) => a.command)!;
     expect(explain.command?.command).toBe('iomem-lens.explainFinding');
     // The client runs it by asking the server to simulate with the same arguments.
-    const reply = (await client.conn.sendRequest('workspace/executeCommand', { command: 'iomem-lens.simulate', arguments: explain.command!.arguments })) as
+    const reply = (await client.conn.sendRequest('workspace/executeCommand', { command: 'iomem-lens.server.simulate', arguments: explain.command!.arguments })) as
       { ok: boolean; sim: { racing: boolean; finding: { rule: string }; steps: { actor: string }[] }; maps: string[]; style: string };
     expect(reply.ok).toBe(true);
     expect(reply.sim.finding.rule).toBe('resource-busy-window');
@@ -240,9 +240,9 @@ static int foo(unsigned long pfn, struct foo *f)
     expect(reply.maps[3]).toMatch(/class="iol-region iol-busy iol-sysram iol-racer iol-changed"/);
     expect(reply.style).toMatch(/--vscode-charts-red/);
 
-    const outside = (await client.conn.sendRequest('workspace/executeCommand', { command: 'iomem-lens.simulate', arguments: [{ uri, line: 0, character: 0 }] })) as { ok: boolean; error: string };
+    const outside = (await client.conn.sendRequest('workspace/executeCommand', { command: 'iomem-lens.server.simulate', arguments: [{ uri, line: 0, character: 0 }] })) as { ok: boolean; error: string };
     expect(outside).toEqual({ ok: false, error: 'the cursor is not inside a function' });
-    const garbage = (await client.conn.sendRequest('workspace/executeCommand', { command: 'iomem-lens.simulate', arguments: ['nonsense'] })) as { ok: boolean; error: string };
+    const garbage = (await client.conn.sendRequest('workspace/executeCommand', { command: 'iomem-lens.server.simulate', arguments: ['nonsense'] })) as { ok: boolean; error: string };
     expect(garbage.ok).toBe(false);
   });
 
@@ -275,9 +275,9 @@ static int foo(unsigned long pfn, struct foo *f)
   it('executes the layout and profile commands', async () => {
     client = new TestClient();
     await client.initialize({ pull: true });
-    const layout = (await client.conn.sendRequest('workspace/executeCommand', { command: 'iomem-lens.showLayout', arguments: [] })) as { iomem: string };
+    const layout = (await client.conn.sendRequest('workspace/executeCommand', { command: 'iomem-lens.server.layout', arguments: [] })) as { iomem: string };
     expect(layout.iomem).toMatch(/^00000000-00000fff : Reserved/);
-    const profile = await client.conn.sendRequest('workspace/executeCommand', { command: 'iomem-lens.showProfile', arguments: [] });
+    const profile = await client.conn.sendRequest('workspace/executeCommand', { command: 'iomem-lens.server.profile', arguments: [] });
     expect(profile).toMatchObject({ kernel: '6.12', arch: 'x86_64' });
   });
 });

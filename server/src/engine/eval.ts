@@ -15,6 +15,7 @@ import { ownershipCall } from './ownership.js';
 import { makeView } from './view.js';
 import { binop, compound } from './operators.js';
 import { isLocalKey, lvalueKey, normalize, objectKey, objectOfKey, rootOf } from './lvalue.js';
+import { physDerived } from './provenance.js';
 import { PathState, siteOf } from './state.js';
 
 
@@ -24,33 +25,6 @@ const RELEASES = new Set(RELEASE_NAMES);
 /** Calls that drop a reference and, at the last one, run the object's `.release` callback. */
 const REFCOUNT_PUTS = new Set(['put_device', 'device_unregister', 'kobject_put', 'platform_device_put', 'platform_device_unregister']);
 
-/** Macros that turn a physical address into a PFN. */
-const PHYS_TO_PFN_CALLS = new Set(['PHYS_PFN', 'PFN_DOWN', 'PFN_UP', 'phys_to_pfn', '__phys_to_pfn']);
-
-/**
- * A PFN computed from a physical address (`addr >> PAGE_SHIFT`, PHYS_PFN(), arithmetic on such a
- * value): any PFN at all, not one a mapping vouches for. What a function returns is the
- * function's business, whatever its arguments were.
- */
-function physDerived(st: PathState, n: SNode): boolean {
-  switch (n.type) {
-    case 'identifier': {
-      const b = st.bindings.get(n.text);
-      return b?.k === 'sym' && b.phys === true;
-    }
-    case 'call_expression': {
-      const fn = n.child('function');
-      return fn?.type === 'identifier' && PHYS_TO_PFN_CALLS.has(fn.text);
-    }
-    case 'binary_expression':
-      if (n.children.some((c) => c.text === '>>') && n.child('right')?.text === 'PAGE_SHIFT') return true;
-      break;
-    case 'field_expression':
-    case 'subscript_expression':
-      return false;
-  }
-  return n.namedChildren.some((c) => physDerived(st, c));
-}
 
 export interface Result {
   st: PathState;

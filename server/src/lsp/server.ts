@@ -41,6 +41,8 @@ export class IomemLensServer {
   private pushDiagnostics = true;
   /** The client can show a workspace edit for confirmation (LSP change annotations): quick fixes preview. */
   private annotatedEdits = false;
+  /** The last profile line and settings problems logged. */
+  private reported = '';
   private canPullConfiguration = false;
   /** Settings sent in initializationOptions (Neovim and other clients without a settings UI). */
   private initSettings: unknown = undefined;
@@ -162,7 +164,12 @@ export class IomemLensServer {
 
   private reportProblems(): void {
     const { profile } = this.settings.options;
-    this.conn.console.info(`iomem-lens: kernel ${profile.version.major}.${profile.version.minor} ${profile.arch} (${profile.source})${this.root ? `, tree ${this.root}` : ''}`);
+    const said = `iomem-lens: kernel ${profile.version.major}.${profile.version.minor} ${profile.arch} (${profile.source})${this.root ? `, tree ${this.root}` : ''}`;
+    // Editors send the settings again after registering for changes: say only what changed.
+    const key = `${said}\n${this.settings.problems.join('\n')}`;
+    if (key === this.reported) return;
+    this.reported = key;
+    this.conn.console.info(said);
     for (const m of this.settings.problems) {
       this.conn.console.warn(`iomem-lens: ${m}`);
       void this.conn.window.showWarningMessage(`iomem-lens settings: ${m}`);

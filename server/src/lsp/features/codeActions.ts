@@ -1,5 +1,5 @@
-// Code actions on a diagnostic: the quick fix its rule attached (shown for confirmation where
-// the client can preview a workspace edit), and "Explain" which opens the simulation of the
+// Code actions on a diagnostic: the quick fix its rule attached (labelled for the refactor
+// preview where the client has one), and "Explain" which opens the simulation of the
 // finding's path.
 
 import { CodeAction, CodeActionKind, CodeActionParams, Diagnostic, TextEdit, WorkspaceEdit } from 'vscode-languageserver';
@@ -44,9 +44,10 @@ function fixEdit(d: OpenDocument, f: Finding, preview: boolean): WorkspaceEdit {
   const fix = f.fix as NonNullable<Finding['fix']>;
   const edits: TextEdit[] = fix.edits.map((e) => ({ range: { start: d.doc.positionAt(e.start), end: d.doc.positionAt(e.end) }, newText: e.newText }));
   if (!preview) return { changes: { [d.uri]: edits } };
-  // An annotation that needs confirmation makes VS Code show the refactor preview first.
+  // Labelled, so the refactor preview (Ctrl+Enter on the action) names the fix; not marked as
+  // needing confirmation: VS Code would then show the edit unticked and Apply would change nothing.
   return {
     documentChanges: [{ textDocument: { uri: d.uri, version: d.doc.version }, edits: edits.map((e) => ({ ...e, annotationId: 'iomem-lens-fix' })) }],
-    changeAnnotations: { 'iomem-lens-fix': { label: fix.title, needsConfirmation: true, description: `iomem-lens ${f.rule}` } },
+    changeAnnotations: { 'iomem-lens-fix': { label: fix.title, needsConfirmation: false, description: `iomem-lens ${f.rule}` } },
   };
 }

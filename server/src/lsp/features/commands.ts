@@ -1,12 +1,13 @@
-// workspace/executeCommand handlers. Command ids are `iomem-lens.*` and listed in
-// package.json for the client's palette.
+// workspace/executeCommand handlers. Their ids are `iomem-lens.server.*`: the language client
+// registers every command a server announces as a VS Code command, so they must not clash with
+// the palette commands the extension registers itself (`iomem-lens.showLayout`, ...).
 
 import { describeFlags, formatVersion, renderIomem } from '../../../../model/src/index.js';
 import type { ResolvedSettings } from '../../settings.js';
 import type { OpenDocument } from '../documents.js';
 import { isSimulateArgs, simulateAt } from './simulate.js';
 
-export const SERVER_COMMANDS = ['iomem-lens.showLayout', 'iomem-lens.showProfile', 'iomem-lens.simulate'] as const;
+export const SERVER_COMMANDS = ['iomem-lens.server.layout', 'iomem-lens.server.profile', 'iomem-lens.server.simulate'] as const;
 
 export interface CommandContext {
   settings: ResolvedSettings;
@@ -18,14 +19,14 @@ export interface CommandContext {
 export function executeCommand(command: string, args: readonly unknown[], ctx: CommandContext): unknown {
   const { layout, profile } = ctx.settings.options;
   switch (command) {
-    case 'iomem-lens.simulate': {
+    case 'iomem-lens.server.simulate': {
       const a = args[0];
-      if (!isSimulateArgs(a)) return { ok: false, error: 'iomem-lens.simulate expects { uri, line, character }' };
+      if (!isSimulateArgs(a)) return { ok: false, error: 'iomem-lens.server.simulate expects { uri, line, character }' };
       return simulateAt(ctx.documents.get(a.uri), a, ctx.settings.options, ctx.fileName(a.uri));
     }
-    case 'iomem-lens.showLayout':
+    case 'iomem-lens.server.layout':
       return { name: layout.name, iomem: renderIomem(layout.tree, { showFlags: (r) => describeFlags(r.flags) }) };
-    case 'iomem-lens.showProfile':
+    case 'iomem-lens.server.profile':
       return { kernel: formatVersion(profile.version), arch: profile.arch, source: profile.source };
     default:
       return undefined;

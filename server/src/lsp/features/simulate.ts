@@ -1,4 +1,4 @@
-// `iomem-lens.simulate`: the simulation of the function at a position of an open document (or of
+// `iomem-lens.server.simulate`: the simulation of the function at a position of an open document (or of
 // a finding), with an address map per step for the webview.
 
 import { findFunctions } from '../../syntax/functions.js';
