@@ -164,14 +164,14 @@ export async function vscodeChecks({ page, ws, findings, check, skip, shot, diag
       return false;
     }, { timeout: 10_000, interval: 200 });
     await page.keyboard.press('Enter');
-    // The server asks for a preview (needsConfirmation): the Refactor Preview pane shows the
-    // change and waits for Apply. Clients that skip it apply at once.
+    // The edit applies at once; should a Refactor Preview pane appear (an edit that asks for
+    // confirmation), it is handled below.
     const apply = page.locator('.bulk-edit-panel .monaco-button', { hasText: /^Apply$/ }).first();
     let previewed = false;
     await until('the fix to apply or its preview to appear', async () => {
       if (await apply.isVisible().catch(() => false)) return (previewed = true);
-      const line = await page.locator('.editor-instance .monaco-editor .view-lines').first().innerText();
-      return /IORESOURCE_SYSTEM_RAM/.test(line) && /~\(IORESOURCE_BUSY/.test(line);
+      const text = await page.locator('.editor-instance .monaco-editor .view-lines').first().innerText();
+      return text.split('\n').some((l) => /flags\s*=.*~\(IORESOURCE_BUSY/.test(l));
     }, { timeout: 15_000 });
     let ticked = 0;
     if (previewed) {
