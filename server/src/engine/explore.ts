@@ -80,13 +80,13 @@ export function explore(cfg: Cfg, init: PathState, ctx: EngineContext, helpers: 
 
   while (work.length) {
     const { node, st } = work.pop() as { node: number; st: PathState };
-    const key = st.key(tested);
+    const mk = st.modelKey();
+    const key = st.key(tested, mk);
     let keys = seen.get(node);
     if (!keys) seen.set(node, (keys = new Set()));
     if (keys.has(key)) continue;
     let models = seenModels.get(node);
     if (!models) seenModels.set(node, (models = new Set()));
-    const mk = st.modelKey();
     if (keys.size >= MAX_STATES_PER_NODE) {
       // Past the cap only a state that did something new to the model gets through: data
       // variations of known histories are dropped, but no op history is lost to the order

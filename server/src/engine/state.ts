@@ -67,6 +67,10 @@ export class PathState {
   /** Times each loop's back edge was taken. */
   loops = new Map<number, number>();
   ops: LoggedStep[] = [];
+  /** modelKey()'s hashes of the first `opsKeyed` ops. */
+  private opsHashA = 2166136261;
+  private opsHashB = 374761393;
+  private opsKeyed = 0;
   trace: TraceStep[] = [];
   returned: Value | undefined;
   /** Where the path returned (undefined when it fell off the end). */
@@ -101,6 +105,9 @@ export class PathState {
     s.placements = new Map(this.placements);
     s.loops = new Map(this.loops);
     s.ops = this.ops.slice();
+    s.opsHashA = this.opsHashA;
+    s.opsHashB = this.opsHashB;
+    s.opsKeyed = this.opsKeyed;
     s.trace = this.trace.slice();
     s.returned = this.returned;
     s.returnSite = this.returnSite;
@@ -152,7 +159,7 @@ export class PathState {
    * (`tested`). Symbolic values and versions are left out: they only name expressions, and
    * keeping them would stop paths from merging after every assignment.
    */
-  key(tested: ReadonlySet<string>): string {
+  key(tested: ReadonlySet<string>, modelKey = this.modelKey()): string {
     const b: string[] = [];
     for (const [k, v] of this.bindings) {
       if (v.k === 'ptr' || v.k === 'status' || v.k === 'errptr') b.push(`${k}=${valueKey(v)}`);
@@ -160,12 +167,24 @@ export class PathState {
     }
     b.sort();
     const loops = [...this.loops].map(([k, v]) => `${k}:${v}`).join(',');
-    return `${b.join(';')}|${this.modelKey()}|${loops}|${this.returned ? valueKey(this.returned) : ''}`;
+    return `${b.join(';')}|${modelKey}|${loops}|${this.returned ? valueKey(this.returned) : ''}`;
   }
 
   /** What the path did to the model (its ops and objects), without the data it computed. */
   modelKey(): string {
-    const ops = this.ops.map((o) => `${o.callee}@${o.site.start}:${o.expectOk ? 1 : 0}${'result' in o.op ? `=${String(o.op.result)}` : ''}`).join(',');
+    // The op log only grows (forks copy it): extend the hash of the ops already keyed. Two
+    // independent 32-bit FNV-1a hashes keep keys short (set lookups hash whole keys).
+    for (let i = this.opsKeyed; i < this.ops.length; i++) {
+      const o = this.ops[i] as LoggedStep;
+      const text = `${o.callee}@${o.site.start}:${o.expectOk ? 1 : 0}${'result' in o.op ? `=${String(o.op.result)}` : ''},`;
+      for (let j = 0; j < text.length; j++) {
+        const c = text.charCodeAt(j);
+        this.opsHashA = Math.imul(this.opsHashA ^ c, 16777619) >>> 0;
+        this.opsHashB = Math.imul(this.opsHashB ^ c, 2246822519) >>> 0;
+      }
+    }
+    this.opsKeyed = this.ops.length;
+    const ops = `${this.ops.length}:${this.opsHashA.toString(36)}:${this.opsHashB.toString(36)}`;
     const esc = [...this.escaped].sort().join(',') + [...this.dax.devices].map(([h, d]) => `d${h}${d.state[0]}${d.hosts.length}`).join('') +
       [...this.mem].map(([h, m]) => (m.freed ? `f${h}` : '')).join('') + this.cleanups.map((c) => c.name).join(',');
     return `${ops}|${esc}`;

@@ -42,6 +42,14 @@ function callAt(a: FileAnalysis | undefined, callee: string, offset: number): Ca
   return best;
 }
 
+/** Functions per tree: a hover must not walk the whole tree (a tree is replaced on every edit). */
+const functionCache = new WeakMap<object, ReturnType<typeof findFunctions>>();
+function functionsOf(tree: NonNullable<OpenDocument['tree']>, text: string): ReturnType<typeof findFunctions> {
+  let fns = functionCache.get(tree);
+  if (!fns) functionCache.set(tree, (fns = findFunctions(tree, text)));
+  return fns;
+}
+
 export function hover(d: OpenDocument, a: FileAnalysis | undefined, pos: Position, opts: AnalysisOptions): Hover | null {
   const text = d.doc.getText();
   const offset = d.doc.offsetAt(pos);
@@ -68,7 +76,7 @@ export function hover(d: OpenDocument, a: FileAnalysis | undefined, pos: Positio
     if (c) parts.push(c.markdown);
     else if (/^[A-Za-z_]\w*$/.test(w.word) && a?.calls.length) {
       // A variable: the state the last call naming it left (a `struct resource *`, a `dax_device *`).
-      const fn = findFunctions(d.tree, text).find((f) => offset >= f.start && offset <= f.end);
+      const fn = functionsOf(d.tree, text).find((f) => offset >= f.start && offset <= f.end);
       const last = fn ? lastCallNaming(a.calls, text, w.word, fn.start, w.start) : undefined;
       const md = last && (resourceHover(last, opts.layout.name, lineOf) ?? daxHover(last, lineOf));
       if (md) parts.push(`\`${w.word}\` here, as the last call that names it left it:\n\n${md}`);

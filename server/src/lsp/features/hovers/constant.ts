@@ -21,10 +21,19 @@ export interface ConstantHover {
   markdown: string;
 }
 
+/** The constant environment of a text (its #defines over the arch's constants), for the last text seen. */
+let lastEnv: { source: string; arch: ArchConstants; env: ReturnType<typeof definesEnv> } | undefined;
+function envFor(source: string, arch: ArchConstants): ReturnType<typeof definesEnv> {
+  if (lastEnv?.source !== source || lastEnv.arch !== arch) {
+    lastEnv = { source, arch, env: definesEnv(fileDefines(source), (name) => archConstEnv(arch)(name) ?? builtinConstants(name)) };
+  }
+  return lastEnv.env;
+}
+
 export function constantHover(tree: Tree, source: string, offset: number, arch: ArchConstants): ConstantHover | undefined {
   const [leaf, ...ancestors] = ancestryAt(tree, offset);
   if (!leaf || (leaf.type !== 'number_literal' && leaf.type !== 'identifier')) return undefined;
-  const env = definesEnv(fileDefines(source), (name) => archConstEnv(arch)(name) ?? builtinConstants(name));
+  const env = envFor(source, arch);
   // Text from the document, not the tree: the parser saw kernel annotation macros masked.
   const textOf = (n: { start: number; end: number }): string => source.slice(n.start, n.end);
   const own = evalConst(textOf(leaf), env);

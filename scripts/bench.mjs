@@ -1,0 +1,73 @@
+// `npm run bench`: the performance figures of iomem-lens, measured in one run against floors
+// measured in the same run (the machine is shared and noisy: ratios matter more than seconds).
+//
+//   npm run bench                       # everything (about 20 minutes on 2 cores)
+//   npm run bench -- --runs 1 --no-peer # one run each, without Coccinelle
+//   npm run bench -- --only editor      # tree | editor | memory | vscode
+//
+// Never part of the tests. Prints markdown tables; README's Performance section quotes them.
+import { execFileSync, spawnSync } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { benchEditor, benchServerMemory } from './bench/editor.mjs';
+import { benchTree } from './bench/tree.mjs';
+import { fmt, machine } from './bench/util.mjs';
+import { ensureTree } from './lib/trees.mjs';
+
+const root = path.dirname(path.dirname(fileURLToPath(import.meta.url)));
+const argv = process.argv.slice(2);
+const opt = (name, dflt) => {
+  const i = argv.indexOf(name);
+  return i >= 0 ? argv[i + 1] : dflt;
+};
+const runs = Number(opt('--runs', '3'));
+const only = opt('--only', undefined);
+const want = (s) => !only || only === s;
+const EDITOR_FILES = ['drivers/md/dm.c', 'mm/memory_hotplug.c', 'kernel/resource.c', 'drivers/nvdimm/pmem.c'];
+
+execFileSync('npm', ['run', '-s', 'build'], { cwd: root, stdio: 'inherit' });
+const tree = ensureTree('6.12');
+const out = [`# iomem-lens benchmark\n`, `Machine: ${machine()}. Linux 6.12 (Debian linux-source-6.12). Medians of ${runs} runs.\n`];
+
+if (want('tree')) {
+  if (argv.includes('--no-peer')) process.env.IOMEM_LENS_BENCH_NO_PEER = '1';
+  const rows = await benchTree(tree, { runs, peer: !argv.includes('--no-peer') });
+  const rg = rows.find((r) => r.floor === 'rg');
+  const parse = rows.find((r) => r.floor === 'parse');
+  const peer = rows.find((r) => r.peer);
+  out.push('## Whole tree (all .c and .h files)\n', '| what | wall s | CPU s | peak RSS MB | × rg | × parse floor | × Coccinelle |', '|---|---|---|---|---|---|---|');
+  for (const r of rows) {
+    const ratio = (base) => (base && r.tool !== undefined ? fmt(r.wall / base.wall, 2) : '');
+    out.push(`| ${r.what} | ${fmt(r.wall)} | ${fmt(r.cpu)} | ${fmt(r.rssMb, 0)} | ${ratio(rg)} | ${ratio(parse)} | ${ratio(peer)} |`);
+  }
+  out.push('');
+}
+
+if (want('editor')) {
+  const rows = await benchEditor(tree, EDITOR_FILES, { edits: 200 });
+  out.push('## Editor latency through the server over stdio (200 one-character edits per file)\n',
+    '| file | KiB | first open ms | diagnostics p50 / p95 ms | incremental reparse p50 / p95 ms (floor) | p95 × floor | hover p50 / p95 ms |', '|---|---|---|---|---|---|---|');
+  for (const r of rows) {
+    out.push(`| ${r.file} | ${fmt(r.kib, 0)} | ${fmt(r.open, 0)} | ${fmt(r.diagP50)} / ${fmt(r.diagP95)} | ${fmt(r.floorP50)} / ${fmt(r.floorP95)} | ${fmt(r.diagP95 / r.floorP95, 2)} | ${fmt(r.hoverP50, 2)} / ${fmt(r.hoverP95, 2)} |`);
+  }
+  out.push('');
+}
+
+if (want('memory')) {
+  // 50 real kernel files that name the modeled APIs (the ones the server analyzes in full).
+  const list = spawnSync('rg', ['-l', '-w', '-e', 'request_mem_region', '-e', 'pfn_to_online_page', '-e', 'alloc_dax', '-g', '*.c', 'drivers', 'mm', 'arch/x86'], { cwd: tree, encoding: 'utf8' })
+    .stdout.trim().split('\n').filter(Boolean).sort().slice(0, 50);
+  const m = await benchServerMemory(tree, list);
+  out.push('## Memory\n', '| what | MB |', '|---|---|', `| language server, idle | ${fmt(m.idleMb, 0)} |`, `| language server, ${m.files} kernel files open and analyzed | ${fmt(m.openMb, 0)} |`, '');
+}
+
+if (want('vscode') && fs.existsSync(path.join(root, 'scripts', 'e2e', 'measure.mjs')) && only === 'vscode') {
+  const r = spawnSync(process.execPath, [path.join(root, 'scripts', 'e2e', 'measure.mjs'), tree], { cwd: root, encoding: 'utf8' });
+  out.push('## VS Code (code-server) on the whole tree as the workspace\n', '```', r.stdout.trim() || r.stderr.trim(), '```', '');
+}
+
+const text = out.join('\n');
+process.stdout.write(`${text}\n`);
+fs.mkdirSync(path.join(root, 'test-results'), { recursive: true });
+fs.writeFileSync(path.join(root, 'test-results', 'bench.md'), `${text}\n`);

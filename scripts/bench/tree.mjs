@@ -1,0 +1,81 @@
+// Whole-tree scan: iomem-lens with 1 and 2 workers against the floors measured in the same run
+// (reading every byte, a ripgrep identifier prefilter, tree-sitter parsing of the files the
+// prefilter keeps) and the peer (Coccinelle with one semantic patch).
+import { spawnSync } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { Language, Parser } from 'web-tree-sitter';
+import { has, medianOf, timed } from './util.mjs';
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+const root = path.resolve(here, '..', '..');
+const cli = path.join(root, 'dist', 'cli.js');
+
+function sourceFiles(tree) {
+  const out = [];
+  const walk = (d) => {
+    for (const e of fs.readdirSync(d, { withFileTypes: true })) {
+      const p = path.join(d, e.name);
+      if (e.isDirectory()) walk(p);
+      else if (e.isFile() && /\.[ch]$/.test(e.name)) out.push(p);
+    }
+  };
+  walk(tree);
+  return out;
+}
+
+/** The identifiers the CLI's prefilter looks for, from the CLI itself. */
+function triggers() {
+  return spawnSync(process.execPath, [cli, 'triggers'], { encoding: 'utf8' }).stdout.trim().split('\n');
+}
+
+export async function benchTree(tree, { runs }) {
+  const rows = [];
+  const files = sourceFiles(tree);
+  const bytes = files.reduce((n, f) => n + fs.statSync(f).size, 0);
+  // Floor 1: read every byte (warm page cache: the same files the scan reads).
+  const readRuns = [];
+  for (let i = 0; i < runs; i++) {
+    const t = performance.now();
+    for (const f of files) fs.readFileSync(f);
+    readRuns.push((performance.now() - t) / 1000);
+  }
+  readRuns.sort((a, b) => a - b);
+  rows.push({ what: `read every byte (${files.length} files, ${(bytes / 2 ** 20).toFixed(0)} MiB), 1 thread`, wall: readRuns[runs >> 1] });
+  // Floor 2: ripgrep prefilter on the identifiers.
+  const names = triggers();
+  const list = path.join(fs.mkdtempSync('/tmp/iomem-lens-bench-'), 'names');
+  fs.writeFileSync(list, `${names.join('\n')}\n`);
+  let kept = [];
+  if (has('rg')) {
+    const rg = medianOf(runs, () => timed('rg', ['-l', '-F', '-w', '-f', list, '-g', '*.c', '-g', '*.h', tree]));
+    kept = spawnSync('rg', ['-l', '-F', '-w', '-f', list, '-g', '*.c', '-g', '*.h', tree], { encoding: 'utf8', maxBuffer: 1 << 26 }).stdout.trim().split('\n').filter(Boolean);
+    rows.push({ what: `ripgrep prefilter, ${names.length} identifiers (rg -l -F -w), keeps ${kept.length} files`, ...rg, floor: 'rg' });
+  }
+  // Floor 3: tree-sitter parsing of the kept files, one thread.
+  await Parser.init();
+  const parser = new Parser();
+  parser.setLanguage(await Language.load(fs.readFileSync(path.join(root, 'grammars', 'tree-sitter-c.wasm'))));
+  const parseRuns = [];
+  for (let i = 0; i < runs; i++) {
+    const t = performance.now();
+    for (const f of kept) parser.parse(fs.readFileSync(f, 'utf8'))?.delete();
+    parseRuns.push((performance.now() - t) / 1000);
+  }
+  parseRuns.sort((a, b) => a - b);
+  rows.push({ what: `tree-sitter parse of the ${kept.length} kept files, 1 thread`, wall: parseRuns[runs >> 1], floor: 'parse' });
+  // iomem-lens, all rules.
+  for (const jobs of [1, 2]) {
+    const r = medianOf(runs, () => timed(process.execPath, [cli, 'check', '-q', '--no-baseline', '--no-cache', '-j', String(jobs), '--format', 'json', '.'], { cwd: tree }));
+    rows.push({ what: `iomem-lens check, all rules, ${jobs} worker${jobs > 1 ? 's' : ''}`, ...r, tool: jobs });
+  }
+  const warm = medianOf(runs, () => timed(process.execPath, [cli, 'check', '-q', '--no-baseline', '-j', '2', '--format', 'json', '.'], { cwd: tree }));
+  rows.push({ what: 'iomem-lens check, 2 workers, re-scan with the saved index (nothing changed)', ...warm, tool: 'cached' });
+  // The peer: Coccinelle with the busy-window semantic patch.
+  if (has('spatch')) {
+    const c = timed('spatch', ['--sp-file', path.join(here, 'busy-window.cocci'), '--dir', tree, '--jobs', '2', '--very-quiet'], { timeout: 3 * 3600 * 1000 });
+    rows.push({ what: 'Coccinelle (spatch --jobs 2), one semantic patch (busy-window), default prefilter', ...c, peer: true });
+  }
+  return rows;
+}
