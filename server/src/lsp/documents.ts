@@ -27,7 +27,8 @@ function lineEdit(doc: TextDocument, range: Range, inserted: string): Edit {
   const start = doc.offsetAt(range.start);
   const end = doc.offsetAt(range.end);
   const text = doc.getText();
-  const lineStart = text.lastIndexOf('\n', start - 1) + 1;
+  // (lastIndexOf with -1 would look at index 0 again: a newline there is not before `start`.)
+  const lineStart = start === 0 ? 0 : text.lastIndexOf('\n', start - 1) + 1;
   let lineEnd = text.indexOf('\n', end);
   if (lineEnd === -1) lineEnd = text.length;
   const sp = doc.positionAt(lineStart);

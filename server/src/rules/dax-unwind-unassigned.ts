@@ -48,7 +48,7 @@ function fixFor(source: string, later: { start: number; end: number } | undefine
   const jump = ops.find((l) => l.op.kind === 'dax_add_host' || l.op.kind === 'dax_use');
   const failing = ops.filter((l) => l.site.start < cleanup.site.start && l.callee === 'dax_add_host').pop() ?? jump;
   if (!failing || failing.site.start > later.start) return {};
-  const lineStart = (at: number): number => source.lastIndexOf('\n', at - 1) + 1;
+  const lineStart = (at: number): number => (at === 0 ? 0 : source.lastIndexOf('\n', at - 1) + 1);
   const stmtStart = lineStart(later.start);
   const stmtEnd = source.indexOf('\n', later.end);
   if (stmtEnd < 0) return {};

@@ -93,7 +93,7 @@ function fromOrphanBody(body: TSNode, prev: TSNode | null | undefined, text: str
   const byArg = /^[A-Z0-9_]+$/.test(macro) && first !== undefined;
   const name = byArg ? (first as string) : macro;
   const nameOffset = byArg ? from + open + 1 + head.slice(open + 1).indexOf(name) : from + open - before[0].length + before[0].indexOf(macro);
-  const lineStart = text.lastIndexOf('\n', nameOffset - 1) + 1;
+  const lineStart = nameOffset === 0 ? 0 : text.lastIndexOf('\n', nameOffset - 1) + 1;
   const startOffset = from + stop + 1;
   // Lines are counted back from the body, whose row tree-sitter knows: no scan of the file.
   const rowBefore = (offset: number): number => body.startPosition.row - countNewlines(text, offset, body.startIndex);
