@@ -11,6 +11,7 @@ import {
 import type { AnalysisOptions } from './analysis/options.js';
 import { RULES, RULES_BY_ID } from './rules/index.js';
 import type { Severity } from './rules/rule.js';
+import { readFailure, readRegularFile } from './readFile.js';
 
 export const DEFAULT_PATH_BOUND = 50_000;
 const SEVERITIES = ['error', 'warning', 'info', 'hint', 'off'] as const;
@@ -198,11 +199,11 @@ export function resolveSettings(raw: unknown, root?: string): ResolvedSettings {
 export function loadLayout(file: string): { layout: MachineLayout } | { error: string } {
   let text: string;
   try {
-    const st = fs.statSync(file);
-    if (st.size > 4 << 20) return { error: `${st.size} bytes is too large for a /proc/iomem dump` };
-    text = fs.readFileSync(file, 'utf8');
+    const buf = readRegularFile(file);
+    if (buf.length > 4 << 20) return { error: `${buf.length} bytes is too large for a /proc/iomem dump` };
+    text = buf.toString('utf8');
   } catch (e) {
-    return { error: `cannot read it (${(e as NodeJS.ErrnoException).code ?? String(e)})` };
+    return { error: `cannot read it (${readFailure(e)})` };
   }
   try {
     return { layout: layoutFromDump(text, path.basename(file)) };

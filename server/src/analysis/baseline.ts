@@ -7,6 +7,7 @@ import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { FileAnalysis, Finding } from './finding.js';
+import { readFailure, readRegularFile } from '../readFile.js';
 
 export const BASELINE_FILE = '.iomem-lens-baseline.json';
 export const BASELINE_VERSION = 1;
@@ -125,9 +126,9 @@ export class Baseline {
 export function loadBaseline(file: string): { baseline: Baseline } | { error: string } {
   let text: string;
   try {
-    text = fs.readFileSync(file, 'utf8');
+    text = readRegularFile(file).toString('utf8');
   } catch (e) {
-    return { error: `${file}: cannot read the baseline (${(e as NodeJS.ErrnoException).code ?? String(e)})` };
+    return { error: `${file}: cannot read the baseline (${readFailure(e)})` };
   }
   const parsed = parseBaseline(text);
   if ('error' in parsed) return { error: `${file}: malformed baseline: ${parsed.error}` };

@@ -23,7 +23,8 @@ check options:
   --layout FILE             /proc/iomem dump to simulate on (default: built-in x86_64 server)
   --rule ID                 run only this rule (repeatable)
   --disable ID              do not run this rule (repeatable)
-  --path-bound N            node visits per function before the analysis is partial (default 50000)
+  --path-bound N            work per function (node visits, weighted by path length) before the
+                            analysis stops and says it is partial (default 50000)
   -j, --jobs N              worker threads for directories (default: number of CPUs)
   --baseline FILE           hide the findings recorded in FILE (default: ${BASELINE_FILE}
                             in the current directory, if there is one)

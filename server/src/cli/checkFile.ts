@@ -1,7 +1,6 @@
 // Checking one file from disk: read, refuse binary and oversized input, prefilter on raw
 // bytes, parse with a time limit, analyze, and free the tree at once.
 
-import * as fs from 'node:fs';
 import { FunctionCache, analyzeTree } from '../analysis/analyze.js';
 import { fingerprints } from '../analysis/baseline.js';
 import { fileMentionsModel } from '../analysis/facts.js';
@@ -10,6 +9,7 @@ import type { AnalysisOptions } from '../analysis/options.js';
 import { Publication, scanPublications } from '../analysis/publish.js';
 import { applySuppressions } from '../analysis/suppress.js';
 import type { CParser } from '../syntax/parser.js';
+import { readFailure, readRegularFile } from '../readFile.js';
 
 export const MAX_FILE_BYTES = 8 << 20;
 export const PARSE_TIMEOUT_MS = 20_000;
@@ -31,7 +31,7 @@ export interface FileResult {
 /** The index pass: a file's publications, from its raw bytes (no parse). */
 export function indexFile(file: string): FileResult {
   try {
-    const buf = fs.readFileSync(file);
+    const buf = readRegularFile(file);
     if (buf.subarray(0, 8192).includes(0)) return { file, findings: [], parsed: false, notes: [] };
     return { file, findings: [], parsed: false, notes: [], pubs: scanPublications(buf.toString('latin1'), file) };
   } catch {
@@ -43,9 +43,9 @@ export function checkFile(file: string, parser: CParser, opts: AnalysisOptions, 
   const res: FileResult = { file, findings: [], parsed: false, notes: [] };
   let buf: Buffer;
   try {
-    buf = fs.readFileSync(file);
+    buf = readRegularFile(file);
   } catch (e) {
-    res.skipped = `cannot read (${(e as NodeJS.ErrnoException).code ?? String(e)})`;
+    res.skipped = `cannot read (${readFailure(e)})`;
     return res;
   }
   if (buf.subarray(0, 8192).includes(0)) {

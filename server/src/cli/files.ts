@@ -36,8 +36,9 @@ export function listFiles(operands: string[]): FileList {
         if (!IGNORED_DIRS.has(e.name)) walk(p);
       } else if (e.isSymbolicLink()) {
         if (SOURCE.test(e.name) || isDirLink(p)) out.skipped.push({ file: p, reason: 'symbolic link, not followed' });
-      } else if (e.isFile() && SOURCE.test(e.name)) {
-        out.files.push(p);
+      } else if (SOURCE.test(e.name)) {
+        if (e.isFile()) out.files.push(p);
+        else out.skipped.push({ file: p, reason: 'not a regular file' }); // a FIFO would block the read
       }
     }
   };
@@ -50,7 +51,8 @@ export function listFiles(operands: string[]): FileList {
       continue;
     }
     if (st.isDirectory()) walk(op);
-    else out.files.push(op); // an explicit file is checked whatever its name
+    else if (st.isFile()) out.files.push(op); // an explicit file is checked whatever its name
+    else out.skipped.push({ file: op, reason: 'not a regular file' });
   }
   return out;
 }

@@ -47,7 +47,8 @@ main(process.argv.slice(2)).then(
     process.exitCode = code;
   },
   (e: unknown) => {
-    if (e instanceof UsageError) process.stderr.write(`iomem-lens: ${e.message}\n\n${USAGE}\n`);
+    // As coreutils do: the error, and where the usage is (the whole text would bury the error).
+    if (e instanceof UsageError) process.stderr.write(`iomem-lens: ${e.message}\nTry 'iomem-lens --help' for more information.\n`);
     else process.stderr.write(`iomem-lens: fatal: ${e instanceof Error ? e.message : String(e)}\n`);
     process.exitCode = 2;
   },

@@ -10,6 +10,7 @@ import { renderSimulationSvg } from '../simulate/svg.js';
 import { CParser } from '../syntax/parser.js';
 import { UsageError } from './args.js';
 import { MAX_FILE_BYTES, PARSE_TIMEOUT_MS } from './checkFile.js';
+import { readFailure, readRegularFile } from '../readFile.js';
 
 export const SIMULATE_USAGE = `simulate FILE:FUNCTION [options]
   play FUNCTION's paths through the models on the machine layout, step by step; where a rule
@@ -77,9 +78,9 @@ export function parseSimulateArgs(argv: string[]): SimulateArgs {
 export async function runSimulate(args: SimulateArgs): Promise<number> {
   let buf: Buffer;
   try {
-    buf = fs.readFileSync(args.file);
+    buf = readRegularFile(args.file);
   } catch (e) {
-    throw new UsageError(`${args.file}: cannot read (${(e as NodeJS.ErrnoException).code ?? String(e)})`);
+    throw new UsageError(`${args.file}: cannot read (${readFailure(e)})`);
   }
   if (buf.subarray(0, 8192).includes(0)) throw new UsageError(`${args.file}: binary file (NUL bytes), not C source`);
   if (buf.length > MAX_FILE_BYTES) throw new UsageError(`${args.file}: too large (limit ${MAX_FILE_BYTES >> 20} MiB)`);

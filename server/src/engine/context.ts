@@ -5,7 +5,7 @@ import type { FileFacts } from '../analysis/facts.js';
 import type { Site } from './state.js';
 
 export interface Budget {
-  /** Node visits left before the exploration stops and reports a partial analysis. */
+  /** Work left (node visits, weighted by state size: see visitCost) before the exploration stops and reports a partial analysis. */
   steps: number;
   exhausted: boolean;
 }

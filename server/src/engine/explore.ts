@@ -98,7 +98,8 @@ export function explore(cfg: Cfg, init: PathState, ctx: EngineContext, helpers: 
     }
     models.add(mk);
     keys.add(key);
-    if (--ctx.budget.steps < 0) {
+    ctx.budget.steps -= visitCost(st);
+    if (ctx.budget.steps < 0) {
       ctx.budget.exhausted = true;
       break;
     }
@@ -174,6 +175,15 @@ export function explore(cfg: Cfg, init: PathState, ctx: EngineContext, helpers: 
     }
   }
   return { ends, partial: ctx.budget.exhausted, dropped };
+}
+
+/**
+ * Budget units one visit costs. A visit forks the state, so its work grows with the state's
+ * size: a path that has logged thousands of operations (a function of thousands of
+ * conditional requests) is charged for them, and the bound stays a bound on time.
+ */
+export function visitCost(st: PathState): number {
+  return 1 + ((st.ops.length + st.trace.length + st.mem.size) >> 6);
 }
 
 function skipsRelease(arms: { then?: SNode; else?: SNode } | undefined, taken: boolean, ctx: EngineContext): boolean {

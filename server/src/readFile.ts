@@ -1,0 +1,38 @@
+// Reading a file the user named (a source file, a /proc/iomem dump, a baseline) without ever
+// blocking: a FIFO or a device under a .c name would hang a plain readFileSync() forever.
+
+import * as fs from 'node:fs';
+
+/** An error whose message is what to print after "cannot read": an errno code or a reason. */
+export class ReadError extends Error {}
+
+/** The bytes of a regular file; anything else (FIFO, device, directory) is refused. */
+export function readRegularFile(file: string): Buffer {
+  let fd: number;
+  try {
+    // O_NONBLOCK: opening a FIFO for reading returns at once instead of waiting for a writer.
+    fd = fs.openSync(file, fs.constants.O_RDONLY | fs.constants.O_NONBLOCK);
+  } catch (e) {
+    throw new ReadError(errnoCode(e));
+  }
+  try {
+    const st = fs.fstatSync(fd);
+    if (st.isDirectory()) throw new ReadError('a directory');
+    if (!st.isFile()) throw new ReadError('not a regular file');
+    return fs.readFileSync(fd);
+  } catch (e) {
+    throw e instanceof ReadError ? e : new ReadError(errnoCode(e));
+  } finally {
+    fs.closeSync(fd);
+  }
+}
+
+/** Text for a failed read: the errno code (EACCES, ENOENT) or the reason readRegularFile gave. */
+export function readFailure(e: unknown): string {
+  if (e instanceof ReadError) return e.message;
+  return errnoCode(e);
+}
+
+function errnoCode(e: unknown): string {
+  return (e as NodeJS.ErrnoException).code ?? (e instanceof Error ? e.message : String(e));
+}
