@@ -71,6 +71,14 @@ describe('settings validation', () => {
     expect(r.options.rules.has('resource-busy-window')).toBe(true);
   });
 
+  it('says when the kernel is older than the models and which semantics apply', () => {
+    expect(resolveSettings({ kernel: { version: '5.4' } }).problems).toEqual([
+      "kernel 5.4 (settings) is older than 6.1, the oldest kernel the models were read from; 6.1's semantics apply",
+    ]);
+    expect(resolveSettings({ kernel: { version: '6.1' } }).problems).toEqual([]);
+    expect(resolveSettings({ kernel: { version: '6.19' } }).problems).toEqual([]);
+  });
+
   it('survives settings that are not an object at all', () => {
     for (const raw of [null, 3, 'x', [1, 2]]) {
       const r = resolveSettings(raw);
@@ -92,5 +100,23 @@ describe('settings validation', () => {
     expect(resolveSettings({ layout: path.join(dir, 'good') }).options.layout.name).toBe('good');
     expect(resolveSettings({ layout: path.join(dir, 'zeros') }).problems[0]).toMatch(/read without root/);
     expect(resolveSettings({ layout: path.join(dir, 'missing') }).problems[0]).toMatch(/cannot read it \(ENOENT\); using the default layout/);
+    // A dump cut off mid-line keeps its complete lines, and says what it ignored.
+    fs.writeFileSync(path.join(dir, 'cut'), '00001000-0009ffff : System RAM\n100000000-1ffffffff : System RAM\n200000000-2ff');
+    const cut = resolveSettings({ layout: path.join(dir, 'cut') });
+    expect(cut.options.layout.name).toBe('cut');
+    const tree = cut.options.layout.tree;
+    expect(tree.children(tree.root).map((r) => r.name)).toEqual(['System RAM', 'System RAM']);
+    expect(cut.problems).toEqual([`layout "${path.join(dir, 'cut')}": line 3: not a /proc/iomem line: "200000000-2ff" (the dump looks truncated); ignored`]);
+    const refused = (name: string, text: string): string => {
+      fs.writeFileSync(path.join(dir, name), text);
+      const r = resolveSettings({ layout: path.join(dir, name) });
+      expect(r.options.layout.name).toBe('default x86_64 server');
+      return r.problems.join('\n');
+    };
+    expect(refused('prose', 'hello\nworld\n')).toMatch(/: no \/proc\/iomem lines found; using the default layout$/);
+    expect(refused('nul', '00001000-0009ffff : System RAM\0')).toMatch(/not a \/proc\/iomem dump: it contains NUL bytes; using the default layout$/);
+    expect(refused('reversed', '0009ffff-00001000 : System RAM\n')).toMatch(/line 1: System RAM: start 0009ffff is above end 00001000; using the default layout$/);
+    expect(refused('overlap', '00001000-0009ffff : System RAM\n00050000-000fffff : Reserved\n')).toMatch(/line 2: Reserved 50000-fffff overlaps System RAM/);
+    expect(refused('wide', 'fffffffffffffffff-fffffffffffffffff : x\n')).toMatch(/line 1: address does not fit 64 bits/);
   });
 });

@@ -34,6 +34,9 @@ export function parseKernelVersion(text: string): KernelVersion | undefined {
   return { major, minor };
 }
 
+/** The oldest kernel whose sources the models were read from (Debian's linux-source-6.1). */
+export const OLDEST_MODELED: KernelVersion = { major: 6, minor: 1 };
+
 export function formatVersion(v: KernelVersion): string {
   return `${v.major}.${v.minor}`;
 }

@@ -6,7 +6,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import {
   ARCHES, Arch, DEFAULT_PROFILE, KernelProfile, KernelVersion, MachineLayout, defaultLayout, formatVersion,
-  isArch, layoutFromDump, parseKernelVersion,
+  OLDEST_MODELED, isArch, layoutFromDump, parseKernelVersion, versionAtLeast,
 } from '../../model/src/index.js';
 import type { AnalysisOptions } from './analysis/options.js';
 import { RULES, RULES_BY_ID } from './rules/index.js';
@@ -127,6 +127,12 @@ export function resolveSettings(raw: unknown, root?: string): ResolvedSettings {
       problems.push(`kernel.version ${JSON.stringify(rv)} is not a kernel version like "6.12"; using ${formatVersion(version)} (${source})`);
     }
   }
+  if (!versionAtLeast(version, OLDEST_MODELED.major, OLDEST_MODELED.minor)) {
+    // The models branch on the releases that changed the semantics (6.9, 6.12...): anything
+    // older takes the 6.1 branches, which may not be what that kernel did.
+    problems.push(`kernel ${formatVersion(version)} (${source}) is older than ${formatVersion(OLDEST_MODELED)}, the oldest kernel the models were read from; ` +
+      `${formatVersion(OLDEST_MODELED)}'s semantics apply`);
+  }
   let arch: Arch = detected.arch ?? DEFAULT_PROFILE.arch;
   const ra = kernel.arch;
   if (ra !== undefined && ra !== 'auto' && ra !== '') {
@@ -188,7 +194,7 @@ export function resolveSettings(raw: unknown, root?: string): ResolvedSettings {
       if ('error' in loaded) problems.push(`layout ${JSON.stringify(s.layout)}: ${loaded.error}; using the default layout`);
       else {
         layout = loaded.layout;
-        problems.push(...loaded.layout.warnings.map((w) => `layout ${s.layout}: ${w}`));
+        problems.push(...loaded.layout.warnings.map((w) => `layout ${JSON.stringify(s.layout)}: ${w}`));
       }
     }
   }

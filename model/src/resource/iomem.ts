@@ -98,7 +98,9 @@ export function parseIomem(text: string): ParsedIomem {
     if (!raw.trim() || raw.trimStart().startsWith('#')) return;
     const m = LINE.exec(raw);
     if (!m) {
-      warnings.push(`line ${i + 1}: not a /proc/iomem line: ${JSON.stringify(raw.slice(0, 60))}`);
+      // A dump cut off mid-line (copied from a terminal, a partial read) ends in a half line.
+      const last = lines.slice(i + 1).every((l) => !l.trim());
+      warnings.push(`line ${i + 1}: not a /proc/iomem line: ${JSON.stringify(raw.slice(0, 60))}${last ? ' (the dump looks truncated)' : ''}; ignored`);
       return;
     }
     const [, indent, s, e, name] = m as unknown as [string, string, string, string, string];
@@ -106,6 +108,7 @@ export function parseIomem(text: string): ParsedIomem {
     const start = BigInt('0x' + s);
     const end = BigInt('0x' + e);
     if (end > U64_MAX) throw new IomemParseError('address does not fit 64 bits', i + 1);
+    if (start > end) throw new IomemParseError(`${name.trim()}: start ${s} is above end ${e}`, i + 1);
     rows.push({ depth: Math.floor(indent.length / 2), start, end, name: name.trim(), line: i + 1 });
   });
   if (rows.length === 0) throw new IomemParseError('no /proc/iomem lines found');
