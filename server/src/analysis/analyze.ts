@@ -25,6 +25,8 @@ interface FunctionResult {
   findings: Finding[];
   calls: CallFact[];
   partial: boolean;
+  /** Rules that threw on this function: their findings here are lost, the other rules' are not. */
+  ruleErrors?: { rule: string; reason: string }[];
 }
 
 /** Per-function results keyed by everything that can change them. Bounded LRU. */
@@ -54,14 +56,27 @@ export class FunctionCache {
 export interface AnalyzeHooks {
   /** The file's name for the publication index (default: '<buffer>'). */
   file?: string;
-  /** Called when a function's analysis throws: the other functions still report. */
-  onError?: (fn: string, err: unknown) => void;
+  /** Called when a function's analysis, or one rule on it (`rule`), throws: the others still report. */
+  onError?: (fn: string, err: unknown, rule?: string) => void;
   /** Sees every end-of-path state of every function walked (simulations, debugging). */
   onPaths?: (fn: string, ends: readonly PathState[], walk: { cfg: Cfg; locals: ReadonlySet<string>; returnsPointer: boolean }) => void;
 }
 
 /** Analyzes a parsed file. `tree` must match `text`. */
 export function analyzeTree(tree: Tree, text: string, opts: AnalysisOptions, cache?: FunctionCache, hooks: AnalyzeHooks = {}): FileAnalysis {
+  const steps = analyzeSteps(tree, text, opts, cache, hooks);
+  for (;;) {
+    const r = steps.next();
+    if (r.done) return r.value;
+  }
+}
+
+/**
+ * The same, one function at a time: it yields the name of each function it has just walked
+ * (cached ones are not yielded), so a caller can pause between functions (the language server
+ * answers other requests and honours cancellation there). `tree` must stay alive until done.
+ */
+export function* analyzeSteps(tree: Tree, text: string, opts: AnalysisOptions, cache?: FunctionCache, hooks: AnalyzeHooks = {}): Generator<string, FileAnalysis, void> {
   const out = emptyAnalysis();
   out.hasParseErrors = tree.rootNode.hasError;
   const file = hooks.file ?? '<buffer>';
@@ -100,21 +115,27 @@ export function analyzeTree(tree: Tree, text: string, opts: AnalysisOptions, cac
       } catch (err) {
         hooks.onError?.(fn.name, err);
         out.errors.push({ function: fn.name, reason: err instanceof Error ? err.message : String(err) });
+        yield fn.name;
         continue;
       }
       cache?.set(key, result);
+      yield fn.name;
     }
+    for (const e of result.ruleErrors ?? []) out.errors.push({ function: fn.name, reason: `rule ${e.rule} failed: ${e.reason}` });
     if (result.partial) out.partial.push({ function: fn.name, reason: `path bound (${opts.pathBound} steps) reached: analyzed partially` } satisfies Skipped);
     for (const f of result.findings) out.findings.push(rebase(f, fn));
     for (const c of result.calls) out.calls.push({ ...c, start: c.start + fn.start, end: c.end + fn.start });
   }
-  if (checksFile) out.findings.push(...checkFileRules(functions, text, file, pubs, opts, source));
+  if (checksFile) out.findings.push(...checkFileRules(functions, text, file, pubs, opts, source, hooks, out.errors));
   out.findings.sort((a, b) => a.start - b.start || a.rule.localeCompare(b.rule));
   return out;
 }
 
 /** Rules that judge a whole file against the publication index. */
-function checkFileRules(functions: FunctionInfo[], text: string, file: string, pubs: Publications & { mentionedIn(t: string): boolean; plainAccessIn(t: string): boolean }, opts: AnalysisOptions, source: { text: string }): Finding[] {
+function checkFileRules(
+  functions: FunctionInfo[], text: string, file: string, pubs: Publications & { mentionedIn(t: string): boolean; plainAccessIn(t: string): boolean },
+  opts: AnalysisOptions, source: { text: string }, hooks: AnalyzeHooks, errors: Skipped[],
+): Finding[] {
   const bodies = functions.filter((f) => pubs.plainAccessIn(text.slice(f.bodyStart, f.bodyEnd))).flatMap((f) => {
     const body = bodyOf(f, source);
     return body ? [{ name: f.name, body, text: text.slice(f.start, f.end), params: paramNames(f), info: f }] : [];
@@ -122,13 +143,20 @@ function checkFileRules(functions: FunctionInfo[], text: string, file: string, p
   const out: Finding[] = [];
   for (const rule of RULES) {
     if (!rule.checkFile || !opts.rules.has(rule.meta.id)) continue;
-    rule.checkFile({
-      source: text, file, functions: bodies, publications: pubs,
-      report: (raw) => {
-        const fn = bodies.find((b) => b.name === raw.function)?.info;
-        if (fn) out.push(rebase(toFinding({ ...raw, rule: rule.meta.id }, fn, opts), fn));
-      },
-    });
+    const before = out.length;
+    try {
+      rule.checkFile({
+        source: text, file, functions: bodies, publications: pubs,
+        report: (raw) => {
+          const fn = bodies.find((b) => b.name === raw.function)?.info;
+          if (fn) out.push(rebase(toFinding({ ...raw, rule: rule.meta.id }, fn, opts), fn));
+        },
+      });
+    } catch (err) {
+      out.length = before;
+      hooks.onError?.('(file)', err, rule.meta.id);
+      errors.push({ function: '(file)', reason: `rule ${rule.meta.id} failed: ${err instanceof Error ? err.message : String(err)}` });
+    }
   }
   return out;
 }
@@ -201,23 +229,32 @@ function analyzeFunction(
   const { ends, partial } = explore(cfg, initialState(fn, facts, opts), ctx, helpers);
   hooks.onPaths?.(fn.name, ends, { cfg, locals, returnsPointer: fn.returnsPointer });
   const byKey = new Map<string, Finding>();
+  const failed = new Map<string, string>();
   for (const st of ends) {
     for (const rule of RULES) {
-      if (!rule.checkPath || !opts.rules.has(rule.meta.id)) continue;
-      rule.checkPath({
-        st, source: source.text, locals, cfg, layout: opts.layout, profile: opts.profile, functionName: fn.name, file: hooks.file, returnsPointer: fn.returnsPointer,
-        report: (raw) => {
-          const f = toFinding({ ...raw, rule: rule.meta.id }, fn, opts);
-          const k = `${f.rule}@${f.start}`;
-          const prev = byKey.get(k);
-          // One finding per rule and place; the shortest trace explains it best.
-          if (!prev || f.trace.length < prev.trace.length) byKey.set(k, f);
-        },
-      });
+      if (!rule.checkPath || !opts.rules.has(rule.meta.id) || failed.has(rule.meta.id)) continue;
+      try {
+        rule.checkPath({
+          st, source: source.text, locals, cfg, layout: opts.layout, profile: opts.profile, functionName: fn.name, file: hooks.file, returnsPointer: fn.returnsPointer,
+          report: (raw) => {
+            const f = toFinding({ ...raw, rule: rule.meta.id }, fn, opts);
+            const k = `${f.rule}@${f.start}`;
+            const prev = byKey.get(k);
+            // One finding per rule and place; the shortest trace explains it best.
+            if (!prev || f.trace.length < prev.trace.length) byKey.set(k, f);
+          },
+        });
+      } catch (err) {
+        // One rule's bug costs that rule's findings in this function, not the other rules'.
+        hooks.onError?.(fn.name, err, rule.meta.id);
+        failed.set(rule.meta.id, err instanceof Error ? err.message : String(err));
+        for (const [k, f] of byKey) if (f.rule === rule.meta.id) byKey.delete(k);
+      }
     }
   }
   const calls = collectCallFacts(ends, opts.layout).map((c) => ({ ...c, start: c.start - fn.start, end: c.end - fn.start }));
-  return { findings: [...byKey.values()], calls, partial };
+  const ruleErrors = [...failed].map(([rule, reason]) => ({ rule, reason }));
+  return { findings: [...byKey.values()], calls, partial, ...(ruleErrors.length ? { ruleErrors } : {}) };
 }
 
 /**

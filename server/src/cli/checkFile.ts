@@ -69,7 +69,9 @@ export function checkFile(file: string, parser: CParser, opts: AnalysisOptions, 
     res.parsed = true;
     const a = analyzeTree(tree, text, opts, cache, {
       file,
-      onError: (fn, err) => res.notes.push(`${file}: internal error analyzing ${fn}(), skipped: ${err instanceof Error ? err.message : String(err)}`),
+      onError: (fn, err, rule) => res.notes.push(rule
+        ? `${file}: internal error in rule ${rule} on ${fn}(), its findings there are lost: ${err instanceof Error ? err.message : String(err)}`
+        : `${file}: internal error analyzing ${fn}(), skipped: ${err instanceof Error ? err.message : String(err)}`),
     });
     const quiet = applySuppressions(a, text, opts.rules);
     res.findings = quiet.findings;

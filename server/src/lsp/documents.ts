@@ -14,6 +14,11 @@ export interface OpenDocument {
   uri: string;
   doc: TextDocument;
   tree: Tree | undefined;
+  /**
+   * Bumped on every open and change. Results are keyed by it, not by the client's version: a
+   * client that sends a stale or repeated version number must not get the analysis of other text.
+   */
+  revision: number;
   /** Why there is no tree (too large, parse timed out). */
   unparsed?: string;
 }
@@ -39,6 +44,7 @@ function lineEdit(doc: TextDocument, range: Range, inserted: string): Edit {
 
 export class DocumentStore {
   private readonly docs = new Map<string, OpenDocument>();
+  private revisions = 0;
 
   constructor(private readonly parser: CParser) {}
 
@@ -52,7 +58,7 @@ export class DocumentStore {
 
   open(uri: string, languageId: string, version: number, text: string): OpenDocument {
     this.close(uri);
-    const d: OpenDocument = { uri, doc: TextDocument.create(uri, languageId, version, text), tree: undefined };
+    const d: OpenDocument = { uri, doc: TextDocument.create(uri, languageId, version, text), tree: undefined, revision: ++this.revisions };
     this.reparse(d, undefined);
     this.docs.set(uri, d);
     return d;
@@ -71,6 +77,7 @@ export class DocumentStore {
       }
       d.doc = TextDocument.update(d.doc, [c], version);
     }
+    d.revision = ++this.revisions;
     this.reparse(d, incremental ? d.tree : undefined);
     return d;
   }

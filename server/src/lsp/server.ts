@@ -3,16 +3,17 @@
 import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import {
-  Connection, DidChangeConfigurationNotification, DocumentDiagnosticReportKind, InitializeParams, InitializeResult,
-  ProposedFeatures, TextDocumentSyncKind, createConnection,
+  CancellationToken, Connection, DidChangeConfigurationNotification, DocumentDiagnosticReportKind, InitializeParams, InitializeResult,
+  ProposedFeatures, ResponseError, TextDocumentSyncKind, createConnection,
 } from 'vscode-languageserver/node';
-import { FunctionCache, analyzeTree } from '../analysis/analyze.js';
+import { FunctionCache, analyzeSteps } from '../analysis/analyze.js';
 import { Baseline, findBaseline } from '../analysis/baseline.js';
 import { FileAnalysis, emptyAnalysis } from '../analysis/finding.js';
 import { silence } from '../analysis/silence.js';
 import { ResolvedSettings, findKernelRoot, resolveSettings } from '../settings.js';
 import { CParser } from '../syntax/parser.js';
 import { TOOL_NAME, toolVersion } from '../version.js';
+import { AnalysisRuns, cancelled } from './analysisRuns.js';
 import { DocumentStore, OpenDocument } from './documents.js';
 import type { PublishIndex } from '../analysis/publish.js';
 import { buildWorkspaceIndex } from './workspaceIndex.js';
@@ -25,7 +26,8 @@ const PUSH_DEBOUNCE_MS = 150;
 const C_LANGUAGES = new Set(['c', 'cpp', 'objective-c']);
 
 interface Analyzed {
-  version: number;
+  /** The document revision it was computed for (DocumentStore). */
+  revision: number;
   /** The settings generation it was computed under. */
   generation: number;
   analysis: FileAnalysis;
@@ -35,6 +37,8 @@ export class IomemLensServer {
   private store: DocumentStore | undefined;
   private readonly cache = new FunctionCache();
   private readonly results = new Map<string, Analyzed>();
+  private readonly runs = new AnalysisRuns();
+  private shuttingDown = false;
   private readonly timers = new Map<string, NodeJS.Timeout>();
   private settings: ResolvedSettings = resolveSettings({});
   private root: string | undefined;
@@ -58,36 +62,45 @@ export class IomemLensServer {
     conn.onInitialize((p) => this.initialize(p));
     conn.onInitialized(() => void this.initialized());
     conn.onDidOpenTextDocument((p) => this.guard('didOpen', () => {
+      this.runs.abort(p.textDocument.uri);
       this.store?.open(p.textDocument.uri, p.textDocument.languageId, p.textDocument.version, p.textDocument.text);
       this.schedule(p.textDocument.uri);
     }));
     conn.onDidChangeTextDocument((p) => this.guard('didChange', () => {
+      // A run on the old text stops at its next pause: its syntax tree is deleted by the reparse.
+      this.runs.abort(p.textDocument.uri);
       this.store?.change(p.textDocument.uri, p.textDocument.version ?? 0, p.contentChanges);
       this.schedule(p.textDocument.uri);
     }));
     conn.onDidCloseTextDocument((p) => this.guard('didClose', () => {
+      this.runs.abort(p.textDocument.uri);
       this.store?.close(p.textDocument.uri);
       this.results.delete(p.textDocument.uri);
       clearTimeout(this.timers.get(p.textDocument.uri));
       if (this.pushDiagnostics) void conn.sendDiagnostics({ uri: p.textDocument.uri, diagnostics: [] });
     }));
     conn.onDidChangeConfiguration((p) => void this.configure((p.settings as Record<string, unknown> | undefined)?.iomemLens));
-    conn.languages.diagnostics.on((p) => this.guard('diagnostic', () => {
-      const d = this.store?.get(p.textDocument.uri);
-      return { kind: DocumentDiagnosticReportKind.Full, items: d ? diagnosticsFor(this.analysisOf(d), d.uri) : [] };
-    }) ?? { kind: DocumentDiagnosticReportKind.Full, items: [] });
+    conn.languages.diagnostics.on(async (p, token) => {
+      const uri = p.textDocument.uri;
+      const a = await this.guardAsync('diagnostic', () => this.analysisFor(uri, token));
+      return { kind: DocumentDiagnosticReportKind.Full, items: a ? diagnosticsFor(a, uri) : [] };
+    });
     conn.onHover((p) => this.guard('hover', () => {
       const d = this.store?.get(p.textDocument.uri);
       return d ? hover(d, this.results.get(d.uri)?.analysis, p.position, this.settings.options) : null;
     }) ?? null);
-    conn.onCodeAction((p) => this.guard('codeAction', () => {
+    conn.onCodeAction(async (p, token) => {
+      const a = await this.guardAsync('codeAction', () => this.analysisFor(p.textDocument.uri, token));
       const d = this.store?.get(p.textDocument.uri);
-      return d ? codeActions(d, this.analysisOf(d), p, { preview: this.annotatedEdits }) : [];
-    }) ?? []);
+      return d && a ? codeActions(d, a, p, { preview: this.annotatedEdits }) : [];
+    });
     conn.onExecuteCommand((p) => this.guard('executeCommand', () => executeCommand(p.command, p.arguments ?? [], {
       settings: this.settings, documents: { get: (uri) => this.store?.get(uri) }, fileName: (uri) => this.fileName(uri),
     })));
     conn.onShutdown(() => {
+      // Analyses under way stop at their next pause; the answer does not wait for them.
+      this.shuttingDown = true;
+      this.runs.stopAll();
       this.indexing.cancelled = true;
       for (const t of this.timers.values()) clearTimeout(t);
       for (const d of this.store?.all() ?? []) this.store?.close(d.uri);
@@ -181,34 +194,67 @@ export class IomemLensServer {
     return this.root && uri.startsWith('file:') ? path.relative(this.root, fileURLToPath(uri)) : uri;
   }
 
-  /** The analysis of the document's current version, computed now if it is stale. */
-  private analysisOf(d: OpenDocument): FileAnalysis {
-    const cached = this.results.get(d.uri);
-    if (cached && cached.version === d.doc.version && cached.generation === this.generation) return cached.analysis;
+  /**
+   * The analysis of the document's current version: cached, or computed in slices (see
+   * AnalysisRuns). Undefined for a document that is not open (or closed meanwhile) and after
+   * shutdown; rejects with RequestCancelled when `token` is cancelled first.
+   */
+  private async analysisFor(uri: string, token?: CancellationToken): Promise<FileAnalysis | undefined> {
+    for (;;) {
+      const d = this.store?.get(uri);
+      if (!d || this.shuttingDown) return undefined;
+      const { revision } = d;
+      const generation = this.generation;
+      const cached = this.results.get(uri);
+      if (cached && cached.revision === revision && cached.generation === generation) return cached.analysis;
+      const a = await this.runs.analysis(uri, `${revision}:${generation}`, () => this.analysisSteps(d), token);
+      if (a && this.store?.get(uri) === d && d.revision === revision) {
+        this.results.set(uri, { revision, generation, analysis: a });
+        if (generation === this.generation) return a;
+      }
+      // The text or the settings changed under the run: analyze what is current now.
+      if (token?.isCancellationRequested) throw cancelled();
+    }
+  }
+
+  private *analysisSteps(d: OpenDocument): Generator<string, FileAnalysis, void> {
     let analysis = emptyAnalysis();
+    const text = d.doc.getText();
     if (d.tree && C_LANGUAGES.has(d.doc.languageId)) {
       const rel = d.uri.startsWith('file:') ? path.basename(fileURLToPath(d.uri)) : d.uri;
-      analysis = analyzeTree(d.tree, d.doc.getText(), this.settings.options, this.cache, {
+      analysis = yield* analyzeSteps(d.tree, text, this.settings.options, this.cache, {
         file: this.fileName(d.uri),
-        onError: (fn, err) => this.conn.console.error(`iomem-lens: ${rel}: ${fn}(): ${err instanceof Error ? err.stack ?? err.message : String(err)}`),
+        onError: (fn, err, rule) => this.conn.console.error(`iomem-lens: ${rel}: ${fn}(): ${rule ? `rule ${rule} failed, its findings there are lost: ` : ''}${err instanceof Error ? err.stack ?? err.message : String(err)}`),
       });
-      analysis = silence(analysis, d.doc.getText(), this.settings.options.rules, this.baseline, d.uri.startsWith('file:') ? fileURLToPath(d.uri) : undefined);
+      analysis = silence(analysis, text, this.settings.options.rules, this.baseline, d.uri.startsWith('file:') ? fileURLToPath(d.uri) : undefined);
     } else if (d.unparsed) {
       analysis.errors.push({ function: '(file)', reason: d.unparsed });
     }
-    this.results.set(d.uri, { version: d.doc.version, generation: this.generation, analysis });
     return analysis;
   }
 
   private schedule(uri: string): void {
     if (!this.pushDiagnostics) return;
     clearTimeout(this.timers.get(uri));
-    this.timers.set(uri, setTimeout(() => this.guard('publish', () => {
+    this.timers.set(uri, setTimeout(() => void this.guardAsync('publish', async () => {
       this.timers.delete(uri);
+      const a = await this.analysisFor(uri);
       const d = this.store?.get(uri);
-      if (!d) return;
-      void this.conn.sendDiagnostics({ uri, version: d.doc.version, diagnostics: diagnosticsFor(this.analysisOf(d), uri) });
+      // A newer version has its own publish scheduled.
+      if (!a || !d || this.results.get(uri)?.analysis !== a) return;
+      void this.conn.sendDiagnostics({ uri, version: d.doc.version, diagnostics: diagnosticsFor(a, uri) });
     }), PUSH_DEBOUNCE_MS));
+  }
+
+  /** guard() for handlers that wait: cancellation goes back to the client, anything else is logged. */
+  private async guardAsync<T>(what: string, fn: () => Promise<T>): Promise<T | undefined> {
+    try {
+      return await fn();
+    } catch (e) {
+      if (e instanceof ResponseError) throw e;
+      this.conn.console.error(`iomem-lens: ${what} failed: ${e instanceof Error ? e.stack ?? e.message : String(e)}`);
+      return undefined;
+    }
   }
 
   /** Runs a handler; an exception is logged with its origin and never takes the server down. */
