@@ -20,6 +20,9 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
     documentSelector: [{ scheme: 'file', language: 'c' }, { scheme: 'untitled', language: 'c' }, { scheme: 'file', language: 'cpp' }],
     synchronize: { configurationSection: 'iomemLens' },
     outputChannel: output,
+    // Hovers quote the user's code and dumps: no HTML, no command links (the server also
+    // escapes `<` outside code, for clients that do render HTML).
+    markdown: { isTrusted: false, supportHtml: false },
   };
   client = new LanguageClient('iomemLens', 'iomem-lens', serverOptions, clientOptions);
   context.subscriptions.push(

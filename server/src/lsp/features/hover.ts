@@ -13,6 +13,7 @@ import { FREE_REGION_APIS, freeRegionHover } from './hovers/freeRegion.js';
 import { daxHover, lastCallNaming, resourceHover } from './hovers/modelState.js';
 import { PFN_APIS, pfnHover } from './hovers/pfn.js';
 import { findFunctions } from '../../syntax/functions.js';
+import { neutralizeHtml } from './markdown.js';
 
 const API_NOTES: Readonly<Record<string, string>> = {
   request_mem_region: '`__request_region(&iomem_resource, start, n, name, 0)`: a new **BUSY** resource. A conflict with a resource that is not BUSY is descended into; a BUSY conflict fails (NULL).',
@@ -83,5 +84,5 @@ export function hover(d: OpenDocument, a: FileAnalysis | undefined, pos: Positio
     }
   }
   if (!parts.length) return null;
-  return { contents: { kind: 'markdown', value: parts.join('\n\n---\n\n') } };
+  return { contents: { kind: 'markdown', value: neutralizeHtml(parts.join('\n\n---\n\n')) } };
 }
