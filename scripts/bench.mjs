@@ -3,7 +3,7 @@
 //
 //   npm run bench                       # everything (about 20 minutes on 2 cores)
 //   npm run bench -- --runs 1 --no-peer # one run each, without Coccinelle
-//   npm run bench -- --only editor      # tree | editor | memory | vscode
+//   npm run bench -- --only editor      # tree | editor | memory | soak | vscode
 //
 // Never part of the tests. Prints markdown tables; README's Performance section quotes them.
 import { execFileSync, spawnSync } from 'node:child_process';
@@ -11,6 +11,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { benchEditor, benchServerMemory } from './bench/editor.mjs';
+import { benchSoak, secondHalfSlope } from './bench/soak.mjs';
 import { benchTree } from './bench/tree.mjs';
 import { fmt, machine } from './bench/util.mjs';
 import { ensureTree } from './lib/trees.mjs';
@@ -60,6 +61,23 @@ if (want('memory')) {
     .stdout.trim().split('\n').filter(Boolean).sort().slice(0, 50);
   const m = await benchServerMemory(tree, list);
   out.push('## Memory\n', '| what | MB |', '|---|---|', `| language server, idle | ${fmt(m.idleMb, 0)} |`, `| language server, ${m.files} kernel files open and analyzed | ${fmt(m.openMb, 0)} |`, '');
+}
+
+if (want('soak')) {
+  const edits = Number(opt('--soak-edits', '10000'));
+  const s = await benchSoak(tree, 'mm/memory_hotplug.c', { edits });
+  const first = s.series[0].mb;
+  const peak = Math.max(...s.series.map((x) => x.mb));
+  const last = s.series[s.series.length - 1].mb;
+  out.push(`## Soak: ${s.edits} edits to ${s.file} in one session, a diagnostic pull after each\n`,
+    `${fmt(s.seconds, 0)} s; server ${s.alive ? 'still up' : 'DIED'}. RSS after open ${fmt(first, 0)} MB, peak ${fmt(peak, 0)} MB, at the end ${fmt(last, 0)} MB; ` +
+    `growth over the second half: RSS ${fmt(secondHalfSlope(s.series), 2)} MB, JS heap in use ${fmt(secondHalfSlope(s.series, 'heap'), 2)} MB, ` +
+    `external (WebAssembly) ${fmt(secondHalfSlope(s.series, 'external'), 2)} MB per 1,000 edits.\n`,
+    '| edits | ' + s.series.map((x) => x.edits).join(' | ') + ' |', '|---|' + s.series.map(() => '---|').join(''),
+    '| RSS MB | ' + s.series.map((x) => fmt(x.mb, 0)).join(' | ') + ' |',
+    '| JS heap in use MB | ' + s.series.map((x) => fmt(x.heap, 0)).join(' | ') + ' |',
+    '| external MB | ' + s.series.map((x) => fmt(x.external, 0)).join(' | ') + ' |',
+    '| cached function results | ' + s.series.map((x) => x.cached).join(' | ') + ' |', '');
 }
 
 if (want('vscode') && fs.existsSync(path.join(root, 'scripts', 'e2e', 'measure.mjs')) && only === 'vscode') {

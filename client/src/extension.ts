@@ -36,6 +36,14 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
       const r = await client?.sendRequest<{ kernel: string; arch: string; source: string } | undefined>('workspace/executeCommand', { command: 'iomem-lens.server.profile', arguments: [] });
       if (r) void vscode.window.showInformationMessage(`iomem-lens: kernel ${r.kernel} ${r.arch} (${r.source})`);
     }),
+    vscode.commands.registerCommand('iomem-lens.showStatus', async () => {
+      const r = await client?.sendRequest<{ openDocuments: number; cachedFunctions: number; analysesRunning: number; memoryMb: Record<string, number> } | undefined>(
+        'workspace/executeCommand', { command: 'iomem-lens.server.status', arguments: [] });
+      if (!r) return;
+      const m = r.memoryMb;
+      void vscode.window.showInformationMessage(`iomem-lens server: ${r.openDocuments} documents open, ${r.cachedFunctions} function results cached, ` +
+        `${r.analysesRunning} analyses running; RSS ${m.rss} MB (JS heap ${m.heapUsed} of ${m.heapTotal} MB, external ${m.external} MB)`);
+    }),
     vscode.commands.registerCommand('iomem-lens.restartServer', async () => {
       await client?.restart();
     }),

@@ -11,7 +11,7 @@ import { percentile } from './util.mjs';
 
 const root = path.resolve(path.dirname(new URL(import.meta.url).pathname), '..', '..');
 
-async function startServer(rootUri) {
+export async function startServer(rootUri) {
   const child = spawn(process.execPath, [path.join(root, 'dist', 'cli.js'), 'lsp', '--stdio'], { stdio: ['pipe', 'pipe', 'inherit'] });
   const conn = rpc.createMessageConnection(new rpc.StreamMessageReader(child.stdout), new rpc.StreamMessageWriter(child.stdin));
   conn.onRequest('workspace/configuration', (p) => p.items.map(() => null));
@@ -24,12 +24,12 @@ async function startServer(rootUri) {
   return { child, conn };
 }
 
-function rssMb(pid) {
+export function rssMb(pid) {
   const m = /VmRSS:\s+(\d+) kB/.exec(fs.readFileSync(`/proc/${pid}/status`, 'utf8'));
   return m ? Number(m[1]) / 1024 : NaN;
 }
 
-function positionAt(text, offset) {
+export function positionAt(text, offset) {
   let line = 0;
   let last = 0;
   for (let i = text.indexOf('\n'); i !== -1 && i < offset; i = text.indexOf('\n', i + 1)) {
@@ -40,7 +40,7 @@ function positionAt(text, offset) {
 }
 
 /** A deterministic PRNG so runs are comparable. */
-function rng(seed) {
+export function rng(seed) {
   let s = seed >>> 0;
   return () => ((s = (s * 1664525 + 1013904223) >>> 0) / 2 ** 32);
 }

@@ -272,12 +272,19 @@ static int foo(unsigned long pfn, struct foo *f)
     expect(items[0]!.message).toMatch(/shared_inode is published with smp_store_release\(\) \(publish\.c:4\)/);
   });
 
-  it('executes the layout and profile commands', async () => {
+  it('executes the layout, profile and status commands', async () => {
     client = new TestClient();
     await client.initialize({ pull: true });
     const layout = (await client.conn.sendRequest('workspace/executeCommand', { command: 'iomem-lens.server.layout', arguments: [] })) as { iomem: string };
     expect(layout.iomem).toMatch(/^00000000-00000fff : Reserved/);
     const profile = await client.conn.sendRequest('workspace/executeCommand', { command: 'iomem-lens.server.profile', arguments: [] });
     expect(profile).toMatchObject({ kernel: '6.12', arch: 'x86_64' });
+    await client.open(uri, kmem);
+    await client.conn.sendRequest('textDocument/diagnostic', { textDocument: { uri } });
+    const status = (await client.conn.sendRequest('workspace/executeCommand', { command: 'iomem-lens.server.status', arguments: [] })) as
+      { openDocuments: number; cachedFunctions: number; analysesRunning: number; memoryMb: { rss: number; heapUsed: number } };
+    expect(status).toMatchObject({ openDocuments: 1, analysesRunning: 0 });
+    expect(status.cachedFunctions).toBeGreaterThan(0);
+    expect(status.memoryMb.rss).toBeGreaterThan(status.memoryMb.heapUsed);
   });
 });

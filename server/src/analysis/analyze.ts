@@ -2,6 +2,7 @@
 // runs every enabled rule at the end of each path. Results are cached per function text, so
 // an edit re-analyzes only the function it touched.
 
+import { createHash } from 'node:crypto';
 import { builtinConstants, definesEnv } from '../../../model/src/index.js';
 import { buildCfg } from '../cfg/build.js';
 import { localNames } from '../cfg/locals.js';
@@ -319,6 +320,7 @@ function cacheKey(fn: FunctionInfo, facts: FileFacts, oKey: string): string {
   }
   for (const [k, v] of facts.strings) if (body.includes(k)) parts.push(`${k}=${v}`);
   for (const [k, v] of facts.defines) if (body.includes(k)) parts.push(`#${k}=${v}`);
-  return parts.join('\u0000');
+  // Hashed: the text of the function and its helpers would make each entry kilobytes long.
+  return createHash('sha256').update(parts.join('\u0000')).digest('base64');
 }
 

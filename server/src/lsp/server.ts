@@ -18,7 +18,7 @@ import { DocumentStore, OpenDocument } from './documents.js';
 import type { PublishIndex } from '../analysis/publish.js';
 import { buildWorkspaceIndex } from './workspaceIndex.js';
 import { codeActions } from './features/codeActions.js';
-import { SERVER_COMMANDS, executeCommand } from './features/commands.js';
+import { SERVER_COMMANDS, executeCommand, memoryMb } from './features/commands.js';
 import { diagnosticsFor } from './features/diagnostics.js';
 import { hover } from './features/hover.js';
 
@@ -96,6 +96,7 @@ export class IomemLensServer {
     });
     conn.onExecuteCommand((p) => this.guard('executeCommand', () => executeCommand(p.command, p.arguments ?? [], {
       settings: this.settings, documents: { get: (uri) => this.store?.get(uri) }, fileName: (uri) => this.fileName(uri),
+      status: () => ({ openDocuments: this.store?.all().length ?? 0, cachedFunctions: this.cache.size, analysesRunning: this.runs.active, memoryMb: memoryMb() }),
     })));
     conn.onShutdown(() => {
       // Analyses under way stop at their next pause; the answer does not wait for them.

@@ -7,13 +7,29 @@ import type { ResolvedSettings } from '../../settings.js';
 import type { OpenDocument } from '../documents.js';
 import { isSimulateArgs, simulateAt } from './simulate.js';
 
-export const SERVER_COMMANDS = ['iomem-lens.server.layout', 'iomem-lens.server.profile', 'iomem-lens.server.simulate'] as const;
+export const SERVER_COMMANDS = ['iomem-lens.server.layout', 'iomem-lens.server.profile', 'iomem-lens.server.simulate', 'iomem-lens.server.status'] as const;
 
 export interface CommandContext {
   settings: ResolvedSettings;
   documents: { get(uri: string): OpenDocument | undefined };
   /** The name a document has in findings (relative to the workspace root). */
   fileName(uri: string): string;
+  /** What the server holds: for a user's memory report and for the soak benchmark. */
+  status(): ServerStatus;
+}
+
+export interface ServerStatus {
+  openDocuments: number;
+  cachedFunctions: number;
+  analysesRunning: number;
+  /** process.memoryUsage() in MB: rss, heapUsed, heapTotal, external (the grammar's WebAssembly memory is counted here). */
+  memoryMb: Record<string, number>;
+}
+
+export function memoryMb(): Record<string, number> {
+  const m = process.memoryUsage();
+  const mb = (n: number): number => Math.round((n / (1 << 20)) * 10) / 10;
+  return { rss: mb(m.rss), heapUsed: mb(m.heapUsed), heapTotal: mb(m.heapTotal), external: mb(m.external) };
 }
 
 export function executeCommand(command: string, args: readonly unknown[], ctx: CommandContext): unknown {
@@ -26,6 +42,8 @@ export function executeCommand(command: string, args: readonly unknown[], ctx: C
     }
     case 'iomem-lens.server.layout':
       return { name: layout.name, iomem: renderIomem(layout.tree, { showFlags: (r) => describeFlags(r.flags) }) };
+    case 'iomem-lens.server.status':
+      return ctx.status();
     case 'iomem-lens.server.profile':
       return { kernel: formatVersion(profile.version), arch: profile.arch, source: profile.source };
     default:
