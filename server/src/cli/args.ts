@@ -9,6 +9,8 @@ export const USAGE = `usage: iomem-lens <command> [options]
 
 commands:
   check [options] PATH...   analyze C files and directories (recursive: .c and .h)
+  review PATCH... | --git R  what a patch series fixes and introduces (see below)
+  simulate FILE:FUNCTION    play a function through the models (see below)
   lsp [--stdio]             run the language server over stdio (Neovim, Helix, Emacs...)
   rules                     list the rules and their default severities
   triggers                  list the identifiers that make a file worth parsing (the prefilter)
@@ -147,7 +149,7 @@ export function parseCheckArgs(argv: string[]): CheckArgs {
 }
 
 /** The settings object the options stand for (the same shape the editor sends). */
-export function settingsFromArgs(a: CheckArgs): Record<string, unknown> {
+export function settingsFromArgs(a: Pick<CheckArgs, 'only' | 'disable' | 'kernel' | 'arch' | 'pathBound' | 'layout'>): Record<string, unknown> {
   const rules: Record<string, string> = {};
   if (a.only.length) for (const id of RULES_BY_ID.keys()) if (!a.only.includes(id)) rules[id] = 'off';
   for (const id of a.disable) rules[id] = 'off';

@@ -6,6 +6,7 @@ import { startStdioServer } from '../lsp/server.js';
 import { toolVersion } from '../version.js';
 import { USAGE, UsageError, parseCheckArgs } from './args.js';
 import { runCheck } from './check.js';
+import { REVIEW_USAGE, parseReviewArgs, runReview } from './review.js';
 import { SIMULATE_USAGE, parseSimulateArgs, runSimulate } from './simulate.js';
 
 async function main(argv: string[]): Promise<number> {
@@ -15,6 +16,8 @@ async function main(argv: string[]): Promise<number> {
       return runCheck(parseCheckArgs(rest));
     case 'simulate':
       return runSimulate(parseSimulateArgs(rest));
+    case 'review':
+      return runReview(parseReviewArgs(rest));
     case 'lsp':
       if (rest.some((a) => a !== '--stdio')) throw new UsageError(`lsp: unknown option ${rest.find((a) => a !== '--stdio')} (only --stdio is supported)`);
       startStdioServer();
@@ -33,7 +36,7 @@ async function main(argv: string[]): Promise<number> {
     case '--help':
     case '-h':
     case 'help':
-      process.stdout.write(`${USAGE}\n\n${SIMULATE_USAGE}\n`);
+      process.stdout.write(`${USAGE}\n\n${SIMULATE_USAGE}\n\n${REVIEW_USAGE}\n`);
       return 0;
     case undefined:
       throw new UsageError('no command given');

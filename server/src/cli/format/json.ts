@@ -1,17 +1,22 @@
 // JSON output; the schema is documented in the README. Lines and columns are 1-based.
 
 import { TOOL_NAME, toolVersion } from '../../version.js';
-import type { CheckReport } from '../report.js';
+import type { CheckReport, FileFinding } from '../report.js';
+
+/** A finding as `check --format json` prints it (`review` too). */
+export function findingJson(f: FileFinding): object {
+  return {
+    rule: f.rule, severity: f.severity, file: f.file, line: f.line + 1, column: f.col + 1,
+    endLine: f.endLine + 1, endColumn: f.endCol + 1, function: f.function, message: f.message,
+    trace: f.trace.map((t) => ({ file: f.file, line: t.line + 1, message: t.message, ...(t.actor ? { actor: t.actor } : {}) })),
+  };
+}
 
 export function toJson(report: CheckReport): object {
   return {
     tool: { name: TOOL_NAME, version: toolVersion() },
     profile: { kernel: `${report.profile.version.major}.${report.profile.version.minor}`, arch: report.profile.arch },
-    findings: report.findings.map((f) => ({
-      rule: f.rule, severity: f.severity, file: f.file, line: f.line + 1, column: f.col + 1,
-      endLine: f.endLine + 1, endColumn: f.endCol + 1, function: f.function, message: f.message,
-      trace: f.trace.map((t) => ({ file: f.file, line: t.line + 1, message: t.message, ...(t.actor ? { actor: t.actor } : {}) })),
-    })),
+    findings: report.findings.map(findingJson),
     stats: { files: report.stats.files, parsed: report.stats.parsed, skipped: report.stats.skipped, suppressed: report.stats.suppressed, baselined: report.stats.baselined, ms: Math.round(report.stats.ms) },
   };
 }

@@ -3,7 +3,7 @@
 import { RULES } from '../../rules/index.js';
 import type { Severity } from '../../rules/rule.js';
 import { TOOL_NAME, ruleDocUrl, toolVersion } from '../../version.js';
-import type { CheckReport } from '../report.js';
+import type { CheckReport, FileFinding } from '../report.js';
 
 function level(s: Severity): 'error' | 'warning' | 'note' {
   return s === 'error' ? 'error' : s === 'warning' ? 'warning' : 'note';
@@ -14,6 +14,11 @@ function uri(file: string): string {
 }
 
 export function toSarif(report: CheckReport): object {
+  return sarifLog(report.findings.map((f) => sarifResult(f)));
+}
+
+/** A SARIF log of one run with these results. */
+export function sarifLog(results: object[]): object {
   return {
     $schema: 'https://json.schemastore.org/sarif-2.1.0.json',
     version: '2.1.0',
@@ -28,29 +33,35 @@ export function toSarif(report: CheckReport): object {
         },
       },
       columnKind: 'utf16CodeUnits',
-      results: report.findings.map((f) => ({
-        ruleId: f.rule,
-        level: level(f.severity),
-        message: { text: f.message },
-        locations: [{
-          physicalLocation: {
-            artifactLocation: { uri: uri(f.file) },
-            region: { startLine: f.line + 1, startColumn: f.col + 1, endLine: f.endLine + 1, endColumn: f.endCol + 1 },
-          },
-          logicalLocations: [{ name: f.function, kind: 'function' }],
-        }],
-        codeFlows: f.trace.length ? [{
-          threadFlows: [{
-            locations: f.trace.map((t) => ({
-              location: {
-                physicalLocation: { artifactLocation: { uri: uri(f.file) }, region: { startLine: t.line + 1, startColumn: t.col + 1 } },
-                message: { text: t.actor === 'racer' ? `(racing actor) ${t.message}` : t.message },
-              },
-            })),
-          }],
-        }] : [],
-      })),
+      results,
     }],
+  };
+}
+
+/** One finding as a SARIF result; `extra` adds properties (review: baselineState). */
+export function sarifResult(f: FileFinding, extra: Record<string, unknown> = {}): object {
+  return {
+    ruleId: f.rule,
+    level: level(f.severity),
+    message: { text: f.message },
+    locations: [{
+      physicalLocation: {
+        artifactLocation: { uri: uri(f.file) },
+        region: { startLine: f.line + 1, startColumn: f.col + 1, endLine: f.endLine + 1, endColumn: f.endCol + 1 },
+      },
+      logicalLocations: [{ name: f.function, kind: 'function' }],
+    }],
+    codeFlows: f.trace.length ? [{
+      threadFlows: [{
+        locations: f.trace.map((t) => ({
+          location: {
+            physicalLocation: { artifactLocation: { uri: uri(f.file) }, region: { startLine: t.line + 1, startColumn: t.col + 1 } },
+            message: { text: t.actor === 'racer' ? `(racing actor) ${t.message}` : t.message },
+          },
+        })),
+      }],
+    }] : [],
+    ...extra,
   };
 }
 

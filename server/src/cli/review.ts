@@ -1,0 +1,197 @@
+// `iomem-lens review PATCH... --tree DIR` and `iomem-lens review --git REV_RANGE`: what a
+// patch series fixes and what it introduces, patch by patch.
+
+import { execFileSync } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { ARCHES, isArch, parseKernelVersion } from '../../../model/src/index.js';
+import { readFailure, readRegularFile } from '../readFile.js';
+import { formatReviewText, reviewJson, reviewSarif } from '../review/format.js';
+import { Patch, PatchParseError, parsePatches, seriesOrder } from '../review/patch.js';
+import { ReviewSource, reviewSeries } from '../review/review.js';
+import { RULES_BY_ID } from '../rules/index.js';
+import { findKernelRoot, resolveSettings } from '../settings.js';
+import { CParser } from '../syntax/parser.js';
+import { UsageError, settingsFromArgs } from './args.js';
+
+export const REVIEW_USAGE = `review PATCH... [--tree DIR] [options]
+review --git REV_RANGE [options]
+  apply each patch in memory (an mbox series, git format-patch files, a plain diff; - reads
+  stdin) on top of the ones before it, and report per patch the findings it fixes, introduces
+  and leaves in the functions it touches; --git takes the patches of REV_RANGE from the git
+  checkout (the current directory, or --tree) and applies them to the range's base
+  --tree DIR                the tree the patches apply to (default: the current directory)
+  --format text|json|sarif  output (default: text, a review reply)
+  --kernel X.Y  --arch NAME  --layout FILE  --rule ID  --disable ID  --path-bound N   as for check
+  -o, --output FILE         write the report to FILE
+  -q, --quiet               no notes on stderr
+exit status: 0 nothing introduced, 1 a patch introduces a finding, 2 usage error or a patch that
+does not apply (the others are still reviewed)`;
+
+export interface ReviewArgs {
+  patches: string[];
+  tree: string;
+  git?: string;
+  format: 'text' | 'json' | 'sarif';
+  kernel?: string;
+  arch?: string;
+  layout?: string;
+  only: string[];
+  disable: string[];
+  pathBound?: number;
+  output?: string;
+  quiet: boolean;
+}
+
+export function parseReviewArgs(argv: string[]): ReviewArgs {
+  const a: ReviewArgs = { patches: [], tree: '.', format: 'text', only: [], disable: [], quiet: false };
+  for (let i = 0; i < argv.length; i++) {
+    const raw = argv[i] as string;
+    const eq = raw.startsWith('--') ? raw.indexOf('=') : -1;
+    const opt = eq > 0 ? raw.slice(0, eq) : raw;
+    const value = (): string => {
+      if (eq > 0) return raw.slice(eq + 1);
+      const v = argv[++i];
+      if (v === undefined) throw new UsageError(`${opt} needs a value`);
+      return v;
+    };
+    switch (opt) {
+      case '--tree': a.tree = value(); break;
+      case '--git': a.git = value(); break;
+      case '--format': {
+        const f = value();
+        if (f !== 'text' && f !== 'json' && f !== 'sarif') throw new UsageError(`--format ${f}: expected text, json or sarif`);
+        a.format = f;
+        break;
+      }
+      case '--kernel': {
+        const v = value();
+        if (!parseKernelVersion(v)) throw new UsageError(`--kernel ${v}: expected a kernel version such as 6.12`);
+        a.kernel = v;
+        break;
+      }
+      case '--arch': {
+        const v = value();
+        if (!isArch(v)) throw new UsageError(`--arch ${v}: expected one of ${ARCHES.join(', ')}`);
+        a.arch = v;
+        break;
+      }
+      case '--layout': a.layout = value(); break;
+      case '--rule': case '--disable': {
+        const id = value();
+        if (!RULES_BY_ID.has(id)) throw new UsageError(`${opt} ${id}: no such rule (iomem-lens rules lists them)`);
+        (opt === '--rule' ? a.only : a.disable).push(id);
+        break;
+      }
+      case '--path-bound': {
+        const n = Number(value());
+        if (!Number.isInteger(n) || n < 100) throw new UsageError('--path-bound needs an integer of at least 100');
+        a.pathBound = n;
+        break;
+      }
+      case '-o': case '--output': a.output = value(); break;
+      case '-q': case '--quiet': a.quiet = true; break;
+      default:
+        if (raw.startsWith('-') && raw !== '-') throw new UsageError(`review: unknown option ${raw}`);
+        a.patches.push(raw);
+    }
+  }
+  if (a.git !== undefined && a.patches.length) throw new UsageError('review takes patch files or --git REV_RANGE, not both');
+  if (a.git === undefined && !a.patches.length) throw new UsageError('review needs patch files (or - for stdin), or --git REV_RANGE');
+  return a;
+}
+
+function git(dir: string, args: string[]): string {
+  try {
+    return execFileSync('git', ['-C', dir, ...args], { encoding: 'utf8', maxBuffer: 1 << 28, stdio: ['ignore', 'pipe', 'pipe'] });
+  } catch (e) {
+    const err = e as { stderr?: string; message: string };
+    throw new UsageError(`git ${args.join(' ')}: ${(err.stderr ?? err.message).trim().split('\n')[0]}`);
+  }
+}
+
+/** Files of a directory tree; a path that leaves it is refused. */
+function dirSource(root: string): ReviewSource {
+  return {
+    read(p: string): string | undefined {
+      const full = path.resolve(root, p);
+      if (path.relative(root, full).startsWith('..')) return undefined;
+      try {
+        return readRegularFile(full).toString('utf8');
+      } catch {
+        return undefined;
+      }
+    },
+  };
+}
+
+/** Files as commit `rev` has them. */
+function gitSource(dir: string, rev: string): ReviewSource {
+  return {
+    read(p: string): string | undefined {
+      try {
+        return execFileSync('git', ['-C', dir, 'show', `${rev}:${p}`], { encoding: 'utf8', maxBuffer: 1 << 28, stdio: ['ignore', 'pipe', 'ignore'] });
+      } catch {
+        return undefined;
+      }
+    },
+  };
+}
+
+export async function runReview(a: ReviewArgs): Promise<number> {
+  const notes: string[] = [];
+  let patches: Patch[] = [];
+  let source: ReviewSource;
+  const tree = path.resolve(a.tree);
+  let failed = false;
+  if (a.git !== undefined) {
+    const commits = git(tree, ['rev-list', '--reverse', a.git.includes('..') ? a.git : `${a.git}^..${a.git}`]).split('\n').filter(Boolean);
+    if (!commits.length) throw new UsageError(`--git ${a.git}: no commits in that range`);
+    const base = git(tree, ['rev-parse', `${commits[0]}^`]).trim();
+    const mbox = git(tree, ['format-patch', '--stdout', '--no-signature', `${base}..${commits[commits.length - 1]}`]);
+    patches = parsePatches(mbox, `git ${a.git}`);
+    source = gitSource(tree, base);
+  } else {
+    if (!fs.existsSync(tree) || !fs.statSync(tree).isDirectory()) throw new UsageError(`--tree ${a.tree}: not a directory`);
+    for (const file of a.patches) {
+      let text: string;
+      try {
+        text = file === '-' ? fs.readFileSync(0, 'utf8') : readRegularFile(file).toString('utf8');
+      } catch (e) {
+        notes.push(`${file}: cannot read (${readFailure(e)})`);
+        failed = true;
+        continue;
+      }
+      try {
+        const found = parsePatches(text, file === '-' ? '<stdin>' : file);
+        if (!found.length) notes.push(`${file}: no patch in it (no unified diff hunks)`);
+        patches.push(...found);
+      } catch (e) {
+        if (!(e instanceof PatchParseError)) throw e;
+        notes.push(e.message);
+        failed = true;
+      }
+    }
+    patches = seriesOrder(patches);
+    source = dirSource(tree);
+  }
+  const settings = resolveSettings(settingsFromArgs(a), findKernelRoot(tree));
+  notes.push(...settings.problems.map((p) => `settings: ${p}`));
+  const parser = await CParser.load();
+  const reviews = reviewSeries(patches, source, parser, settings.options);
+  for (const r of reviews) {
+    if (r.error) {
+      failed = true;
+      notes.push(`${r.patch.source}: "${r.patch.subject}" does not apply: ${r.error}`);
+    }
+    for (const n of r.notes) notes.push(`${r.patch.source}: ${n}`);
+  }
+  const out = a.format === 'json' ? `${JSON.stringify(reviewJson(reviews), null, 2)}\n`
+    : a.format === 'sarif' ? `${JSON.stringify(reviewSarif(reviews), null, 2)}\n`
+      : formatReviewText(reviews);
+  if (a.output) fs.writeFileSync(a.output, out);
+  else process.stdout.write(out);
+  if (!a.quiet) for (const n of notes) process.stderr.write(`iomem-lens: ${n}\n`);
+  if (reviews.some((r) => r.introduced.length)) return 1;
+  return failed ? 2 : 0;
+}

@@ -1,0 +1,116 @@
+// A review as text (a reply to the patch mail: introduced findings quoted with their hunk
+// and trace, fixed ones named), JSON (`check`'s finding objects) and SARIF (baselineState:
+// new, absent, unchanged). Markdown, with links to the lines, for the editor.
+
+import { findingJson } from '../cli/format/json.js';
+import { sarifLog, sarifResult } from '../cli/format/sarif.js';
+import type { PatchReview, ReviewedFinding } from './review.js';
+
+function title(r: PatchReview): string {
+  return `${r.patch.prefix ? `${r.patch.prefix} ` : ''}${r.patch.subject}`;
+}
+
+function appliedNote(r: PatchReview): string | undefined {
+  const parts = [
+    ...r.applied.offsets.map((o) => `${o.file} hunk #${o.hunk} at offset ${o.lines > 0 ? '+' : ''}${o.lines} line${Math.abs(o.lines) === 1 ? '' : 's'}`),
+    ...r.applied.fuzz.map((f) => `${f.file} hunk #${f.hunk} with fuzz ${f.fuzz}`),
+  ];
+  return parts.length ? `applied with ${parts.join(', ')}` : undefined;
+}
+
+const where = (f: ReviewedFinding): string => `${f.file}:${f.line + 1}:${f.col + 1}`;
+
+export function formatReviewText(reviews: PatchReview[]): string {
+  const out: string[] = [];
+  for (const r of reviews) {
+    out.push(`${title(r)}`);
+    if (r.patch.author) out.push(`From: ${r.patch.author}`);
+    out.push(`(${r.patch.source}; ${r.files.join(', ') || 'no files'})`, '');
+    if (r.error) {
+      out.push(`  error: does not apply: ${r.error}`, '');
+      continue;
+    }
+    const note = appliedNote(r);
+    if (note) out.push(`  ${note}`, '');
+    if (!r.introduced.length && !r.fixed.length && !r.unchanged.length) out.push('  No findings in the functions this patch touches, before or after it.', '');
+    for (const f of r.introduced) {
+      out.push(`  Introduces ${f.rule} in ${f.function}():`, '');
+      if (f.hunk) {
+        out.push(`  > ${f.hunk.header}`);
+        for (const l of f.hunk.lines) out.push(`  > ${l}`);
+        out.push('');
+      }
+      out.push(`  ${where(f)}: ${f.severity}: ${f.message} [${f.rule}]`);
+      f.trace.forEach((t, i) => out.push(`  ${f.file}:${t.line + 1}:${t.col + 1}: note: ${i + 1}.${t.actor === 'racer' ? ' (racing actor)' : ''} ${t.message}`));
+      out.push('');
+    }
+    for (const f of r.fixed) out.push(`  Fixes ${f.rule} in ${f.function}() (was ${where(f)}).`);
+    if (r.fixed.length) out.push('');
+    for (const f of r.unchanged) out.push(`  Still there: ${f.rule} in ${f.function}() at ${where(f)}.`);
+    if (r.unchanged.length) out.push('');
+    for (const n of r.notes) out.push(`  note: ${n}`);
+    if (r.notes.length) out.push('');
+  }
+  const introduced = reviews.reduce((n, r) => n + r.introduced.length, 0);
+  const fixed = reviews.reduce((n, r) => n + r.fixed.length, 0);
+  const failed = reviews.filter((r) => r.error).length;
+  out.push(`${reviews.length} patch${reviews.length === 1 ? '' : 'es'}: ${introduced} finding${introduced === 1 ? '' : 's'} introduced, ${fixed} fixed` +
+    `${failed ? `, ${failed} did not apply` : ''}.`);
+  return `${out.join('\n')}\n`;
+}
+
+export function reviewJson(reviews: PatchReview[]): object {
+  return {
+    patches: reviews.map((r) => ({
+      subject: r.patch.subject, prefix: r.patch.prefix, ...(r.patch.series ? { series: r.patch.series } : {}), source: r.patch.source,
+      files: r.files,
+      fixed: r.fixed.map(findingJson),
+      introduced: r.introduced.map((f) => ({ ...findingJson(f), ...(f.hunk ? { hunk: f.hunk } : {}) })),
+      unchanged: r.unchanged.map(findingJson),
+      applied: r.applied,
+      ...(r.error ? { error: r.error } : {}),
+      ...(r.notes.length ? { notes: r.notes } : {}),
+    })),
+  };
+}
+
+export function reviewSarif(reviews: PatchReview[]): object {
+  const results: object[] = [];
+  for (const r of reviews) {
+    const props = { properties: { patch: title(r) } };
+    for (const f of r.introduced) results.push(sarifResult(f, { baselineState: 'new', ...props }));
+    for (const f of r.unchanged) results.push(sarifResult(f, { baselineState: 'unchanged', ...props }));
+    for (const f of r.fixed) results.push(sarifResult(f, { baselineState: 'absent', ...props }));
+  }
+  return sarifLog(results);
+}
+
+/** Markdown for the editor: `link(file, line)` makes the link to a line (0-based). */
+export function formatReviewMarkdown(reviews: PatchReview[], link: (file: string, line: number) => string): string {
+  const out: string[] = ['# iomem-lens review', ''];
+  const at = (f: ReviewedFinding): string => `[${f.file}:${f.line + 1}](${link(f.file, f.line)})`;
+  for (const r of reviews) {
+    out.push(`## ${escapeMd(title(r))}`, '');
+    if (r.error) {
+      out.push(`**Does not apply:** ${escapeMd(r.error)}`, '');
+      continue;
+    }
+    const note = appliedNote(r);
+    if (note) out.push(`*${escapeMd(note)}*`, '');
+    for (const f of r.introduced) {
+      out.push(`### Introduces \`${f.rule}\` in \`${f.function}()\``, '', `${at(f)}: ${escapeMd(f.message)}`, '');
+      if (f.hunk) out.push('```diff', f.hunk.header, ...f.hunk.lines, '```', '');
+      f.trace.forEach((t, i) => out.push(`${i + 1}. [line ${t.line + 1}](${link(f.file, t.line)})${t.actor === 'racer' ? ' *(racing actor)*' : ''}: ${escapeMd(t.message)}`));
+      if (f.trace.length) out.push('');
+    }
+    if (r.fixed.length) out.push('**Fixes:**', '', ...r.fixed.map((f) => `- \`${f.rule}\` in \`${f.function}()\` (was ${at(f)})`), '');
+    if (r.unchanged.length) out.push('**Still there:**', '', ...r.unchanged.map((f) => `- \`${f.rule}\` in \`${f.function}()\` at ${at(f)}`), '');
+    if (!r.introduced.length && !r.fixed.length && !r.unchanged.length) out.push('No findings in the functions this patch touches, before or after it.', '');
+  }
+  return out.join('\n');
+}
+
+/** Text from a patch or the code, shown as text in markdown (no HTML, no emphasis). */
+function escapeMd(s: string): string {
+  return s.replace(/[\\`*_{}[\]<>#|]/g, (c) => `\\${c}`);
+}

@@ -1,0 +1,216 @@
+// Patches as they are mailed: an mbox holding a series, `git format-patch` files, or a plain
+// unified diff. Each becomes a subject, its place in the series, and per file the hunks.
+
+export interface Hunk {
+  /** 1-based, as in the `@@ -oldStart,oldLines +newStart,newLines @@` header. */
+  oldStart: number;
+  oldLines: number;
+  newStart: number;
+  newLines: number;
+  /** The header line, for quoting. */
+  header: string;
+  /** Body lines with their prefix: ' ' context, '-' removed, '+' added. */
+  lines: string[];
+  /** The old (new) side has no newline after its last line (`\ No newline at end of file`). */
+  oldNoNewline: boolean;
+  newNoNewline: boolean;
+}
+
+export interface FilePatch {
+  /** Paths without the a/ and b/ prefixes; undefined for /dev/null (a new or deleted file). */
+  oldPath: string | undefined;
+  newPath: string | undefined;
+  hunks: Hunk[];
+  /** A binary diff: nothing to apply or analyze. */
+  binary: boolean;
+}
+
+export interface Patch {
+  /** The subject without its `[PATCH ...]` prefix (the file name for a plain diff). */
+  subject: string;
+  /** The prefix as mailed, e.g. `[PATCH v4 11/23]`. */
+  prefix: string;
+  series?: { index: number; total: number; version?: number };
+  author?: string;
+  /** Where it came from: `file` or `file (message 3)`. */
+  source: string;
+  files: FilePatch[];
+}
+
+export class PatchParseError extends Error {}
+
+/** Every patch in `text`; a cover letter (no diff) is left out. */
+export function parsePatches(text: string, source: string): Patch[] {
+  const messages = splitMbox(text.replace(/\r\n/g, '\n'));
+  const out: Patch[] = [];
+  messages.forEach((m, i) => {
+    const where = messages.length > 1 ? `${source} (message ${i + 1})` : source;
+    const p = parseMessage(m, where, source);
+    if (p.files.length) out.push(p);
+  });
+  return out;
+}
+
+/** Puts a series in the order its subjects give (`n/m`), keeping the input order otherwise. */
+export function seriesOrder(patches: Patch[]): Patch[] {
+  return patches.map((p, i) => ({ p, i })).sort((a, b) => {
+    const sa = a.p.series;
+    const sb = b.p.series;
+    if (sa && sb && sa.total === sb.total) return sa.index - sb.index || a.i - b.i;
+    return a.i - b.i;
+  }).map((x) => x.p);
+}
+
+// `From <sha> Mon Sep 17 00:00:00 2001` (git format-patch) or `From user@host Tue ...` (mbox).
+const FROM_LINE = /^From \S+ +\w{3} \w{3} [ \d]\d \d\d:\d\d:\d\d \d{4}$/;
+
+function splitMbox(text: string): string[] {
+  const lines = text.split('\n');
+  const starts: number[] = [];
+  lines.forEach((l, i) => {
+    if (FROM_LINE.test(l)) starts.push(i);
+  });
+  if (starts.length === 0) return [text];
+  const out: string[] = [];
+  if (starts[0] !== 0 && lines.slice(0, starts[0]).some((l) => l.trim())) out.push(lines.slice(0, starts[0]).join('\n'));
+  starts.forEach((s, k) => out.push(lines.slice(s + 1, starts[k + 1] ?? lines.length).join('\n')));
+  return out;
+}
+
+const HEADER = /^([A-Za-z][\w-]*):\s?(.*)$/;
+
+function parseMessage(text: string, where: string, file: string): Patch {
+  const lines = text.split('\n');
+  const headers = new Map<string, string>();
+  let body = 0;
+  // RFC 822 headers, if the message starts with them: up to the first blank line.
+  if (HEADER.test(lines[0] ?? '') && !/^(diff|---|\+\+\+|Index):?/.test(lines[0] ?? '')) {
+    let last = '';
+    for (body = 0; body < lines.length; body++) {
+      const l = lines[body] as string;
+      if (l === '') {
+        body++;
+        break;
+      }
+      if (/^\s/.test(l) && last) {
+        headers.set(last, `${headers.get(last)} ${l.trim()}`);
+        continue;
+      }
+      const m = HEADER.exec(l);
+      if (!m) break;
+      last = (m[1] as string).toLowerCase();
+      if (!headers.has(last)) headers.set(last, m[2] as string);
+    }
+  }
+  const rawSubject = decodeHeader(headers.get('subject') ?? '');
+  const { prefix, subject, series } = splitSubject(rawSubject);
+  const author = headers.has('from') ? decodeHeader(headers.get('from') as string) : undefined;
+  return {
+    subject: subject || file.split('/').pop() || file, prefix, ...(series ? { series } : {}), ...(author ? { author } : {}),
+    source: where, files: parseDiff(lines.slice(body), where),
+  };
+}
+
+/** `[PATCH v4 11/23] mm: foo` → prefix, subject, series place. */
+export function splitSubject(s: string): { prefix: string; subject: string; series?: Patch['series'] } {
+  const m = /^\s*((?:\[[^\]]*\]\s*)+)/.exec(s);
+  if (!m) return { prefix: '', subject: s.trim() };
+  const prefix = (m[1] as string).trim();
+  const n = /(\d+)\/(\d+)/.exec(prefix);
+  const v = /\bv(\d+)\b/i.exec(prefix);
+  return {
+    prefix, subject: s.slice(m[0].length).trim(),
+    ...(n ? { series: { index: Number(n[1]), total: Number(n[2]), ...(v ? { version: Number(v[1]) } : {}) } } : {}),
+  };
+}
+
+/** RFC 2047 encoded words (`=?UTF-8?q?...?=`, `=?utf-8?B?...?=`), as git send-email writes them. */
+function decodeHeader(s: string): string {
+  return s.replace(/=\?([^?]+)\?([qQbB])\?([^?]*)\?=(\s+(?==\?))?/g, (_all, _charset: string, enc: string, data: string) => {
+    const bytes = enc.toLowerCase() === 'b'
+      ? Buffer.from(data, 'base64')
+      : Buffer.from(data.replace(/_/g, ' ').replace(/=([0-9A-Fa-f]{2})/g, (_m, h: string) => String.fromCharCode(parseInt(h, 16))), 'latin1');
+    return bytes.toString('utf8');
+  });
+}
+
+function stripPrefix(p: string): string | undefined {
+  const path = p.split('\t')[0]?.trim() ?? '';
+  if (path === '/dev/null') return undefined;
+  return path.replace(/^[ab]\//, '');
+}
+
+const HUNK = /^@@ -(\d+)(?:,(\d+))? \+(\d+)(?:,(\d+))? @@/;
+
+function parseDiff(lines: string[], where: string): FilePatch[] {
+  const files: FilePatch[] = [];
+  let cur: FilePatch | undefined;
+  let gitPaths: { old: string | undefined; new: string | undefined } | undefined;
+  for (let i = 0; i < lines.length; i++) {
+    const l = lines[i] as string;
+    if (l.startsWith('diff --git ')) {
+      const m = /^diff --git (?:"?a\/)?(.+?)"? (?:"?b\/)(.+?)"?$/.exec(l);
+      gitPaths = m ? { old: m[1], new: m[2] } : undefined;
+      cur = { oldPath: gitPaths?.old, newPath: gitPaths?.new, hunks: [], binary: false };
+      files.push(cur);
+      continue;
+    }
+    if (cur && gitPaths && /^(new file mode|deleted file mode)/.test(l)) {
+      if (l.startsWith('new')) cur.oldPath = undefined;
+      else cur.newPath = undefined;
+      continue;
+    }
+    if (cur && /^(Binary files |GIT binary patch)/.test(l)) {
+      cur.binary = true;
+      continue;
+    }
+    if (l.startsWith('--- ') && (lines[i + 1] ?? '').startsWith('+++ ')) {
+      const oldPath = stripPrefix(l.slice(4));
+      const newPath = stripPrefix((lines[i + 1] as string).slice(4));
+      if (!cur || cur.hunks.length || !gitPaths) {
+        cur = { oldPath, newPath, hunks: [], binary: false };
+        files.push(cur);
+      } else {
+        cur.oldPath = oldPath;
+        cur.newPath = newPath;
+      }
+      gitPaths = undefined;
+      i++;
+      continue;
+    }
+    const h = HUNK.exec(l);
+    if (h && cur) {
+      const hunk: Hunk = {
+        oldStart: Number(h[1]), oldLines: h[2] === undefined ? 1 : Number(h[2]),
+        newStart: Number(h[3]), newLines: h[4] === undefined ? 1 : Number(h[4]),
+        header: l, lines: [], oldNoNewline: false, newNoNewline: false,
+      };
+      let oldLeft = hunk.oldLines;
+      let newLeft = hunk.newLines;
+      while (oldLeft > 0 || newLeft > 0) {
+        i++;
+        if (i >= lines.length) throw new PatchParseError(`${where}: ${cur.newPath ?? cur.oldPath}: hunk "${l}" ends early`);
+        // A mailer may strip the space of an empty context line.
+        const b = (lines[i] as string) === '' ? ' ' : (lines[i] as string);
+        const c = b[0];
+        if (c === ' ') {
+          oldLeft--;
+          newLeft--;
+        } else if (c === '-') oldLeft--;
+        else if (c === '+') newLeft--;
+        else if (c === '\\') continue;
+        else throw new PatchParseError(`${where}: ${cur.newPath ?? cur.oldPath}: unexpected line in hunk "${l}": ${JSON.stringify(b.slice(0, 40))}`);
+        if (oldLeft < 0 || newLeft < 0) throw new PatchParseError(`${where}: ${cur.newPath ?? cur.oldPath}: hunk "${l}" has more lines than its header says`);
+        hunk.lines.push(b);
+        // `\ No newline at end of file` right after the last line of a side.
+        if ((lines[i + 1] ?? '').startsWith('\\')) {
+          if (c !== '+') hunk.oldNoNewline = true;
+          if (c !== '-') hunk.newNoNewline = true;
+          i++;
+        }
+      }
+      cur.hunks.push(hunk);
+    }
+  }
+  return files.filter((f) => f.hunks.length || f.binary || f.oldPath !== f.newPath);
+}

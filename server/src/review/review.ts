@@ -1,0 +1,178 @@
+// Reviews a series: applies each patch in memory on top of the ones before it, analyzes the
+// files it touches before and after, and sorts the findings of the functions it touches into
+// fixed, introduced and unchanged.
+
+import { FunctionCache, analyzeTree } from '../analysis/analyze.js';
+import type { Finding } from '../analysis/finding.js';
+import type { AnalysisOptions } from '../analysis/options.js';
+import type { FileFinding } from '../cli/report.js';
+import { findFunctions } from '../syntax/functions.js';
+import type { CParser } from '../syntax/parser.js';
+import { HunkApplied, applyFilePatch } from './apply.js';
+import type { Hunk, Patch } from './patch.js';
+
+const C_SOURCE = /\.[ch]$/;
+
+export interface ReviewedFinding extends FileFinding {
+  /** For an introduced finding: the hunk of the patch it lies in or nearest to, as mailed. */
+  hunk?: { header: string; lines: string[] };
+}
+
+export interface PatchReview {
+  patch: Patch;
+  files: string[];
+  /** Hunks that applied away from where their header said, or with fuzz. */
+  applied: { offsets: { file: string; hunk: number; lines: number }[]; fuzz: { file: string; hunk: number; fuzz: number }[] };
+  fixed: ReviewedFinding[];
+  introduced: ReviewedFinding[];
+  unchanged: ReviewedFinding[];
+  /** The patch did not apply (file and hunk named); nothing else is set then. */
+  error?: string;
+  /** Analysis notes (partial analyses, files not analyzed). */
+  notes: string[];
+}
+
+export interface ReviewSource {
+  /** The file as the tree has it before the series, undefined if it does not exist. */
+  read(path: string): string | undefined;
+}
+
+export function reviewSeries(patches: Patch[], tree: ReviewSource, parser: CParser, opts: AnalysisOptions): PatchReview[] {
+  // The series so far: files as the patches before this one left them.
+  const overlay = new Map<string, string | undefined>();
+  const read = (p: string): string | undefined => (overlay.has(p) ? overlay.get(p) : tree.read(p));
+  const cache = new FunctionCache();
+  return patches.map((patch) => {
+    const r: PatchReview = { patch, files: [], applied: { offsets: [], fuzz: [] }, fixed: [], introduced: [], unchanged: [], notes: [] };
+    const changes: { path: string; before: string | undefined; after: string | undefined; hunks: HunkApplied[]; mailed: Hunk[] }[] = [];
+    for (const fp of patch.files) {
+      const path = fp.newPath ?? fp.oldPath ?? '';
+      r.files.push(path);
+      if (fp.binary) continue;
+      const before = fp.oldPath === undefined ? undefined : read(fp.oldPath);
+      const res = applyFilePatch(before, fp);
+      if (!res.ok) {
+        r.error = `${path}: ${res.reason}`;
+        return r;
+      }
+      for (const h of res.hunks) {
+        if (h.offset) r.applied.offsets.push({ file: path, hunk: h.hunk, lines: h.offset });
+        if (h.fuzz) r.applied.fuzz.push({ file: path, hunk: h.hunk, fuzz: h.fuzz });
+      }
+      changes.push({ path, before, after: res.text, hunks: res.hunks, mailed: fp.hunks });
+    }
+    // The whole patch applied: the series goes on from its result.
+    for (const c of changes) {
+      const fp = patch.files.find((f) => (f.newPath ?? f.oldPath) === c.path);
+      if (fp?.oldPath !== undefined && fp.oldPath !== fp.newPath) overlay.set(fp.oldPath, undefined);
+      overlay.set(c.path, c.after);
+    }
+    for (const c of changes) {
+      if (!C_SOURCE.test(c.path)) continue;
+      const before = c.before === undefined ? undefined : analyzeText(c.before, opts, parser, cache, c.path, r.notes);
+      const after = c.after === undefined ? undefined : analyzeText(c.after, opts, parser, cache, c.path, r.notes);
+      // The touched functions: those the removed lines were in, and those the added lines are in.
+      const touched = new Set<string>();
+      for (const h of c.hunks) {
+        for (const f of before?.functions ?? []) if (overlaps(f, h.oldStart, h.oldEnd)) touched.add(f.name);
+        for (const f of after?.functions ?? []) if (overlaps(f, h.newStart, h.newEnd)) touched.add(f.name);
+      }
+      const was = (before?.findings ?? []).filter((f) => touched.has(f.function)).map((f) => ({ ...f, file: c.path }));
+      const now = (after?.findings ?? []).filter((f) => touched.has(f.function)).map((f) => ({ ...f, file: c.path }));
+      const sorted = compare(was, now, before?.text ?? '', after?.text ?? '');
+      r.fixed.push(...sorted.fixed);
+      r.unchanged.push(...sorted.unchanged);
+      r.introduced.push(...sorted.introduced.map((f) => ({ ...f, ...(quote(f, c.hunks, c.mailed) ?? {}) })));
+    }
+    return r;
+  });
+}
+
+interface Analyzed {
+  text: string;
+  findings: Finding[];
+  functions: { name: string; line: number; endLine: number }[];
+}
+
+function analyzeText(text: string, opts: AnalysisOptions, parser: CParser, cache: FunctionCache, file: string, notes: string[]): Analyzed | undefined {
+  const tree = parser.parse(text, undefined, { timeoutMs: 20_000 });
+  if (!tree) {
+    notes.push(`${file}: not analyzed: parsing took too long`);
+    return undefined;
+  }
+  try {
+    const a = analyzeTree(tree, text, opts, cache, { file });
+    for (const p of a.partial.concat(a.errors)) notes.push(`${file}: ${p.function}(): ${p.reason}`);
+    const lineOf = lineIndex(text);
+    const functions = findFunctions(tree, text).map((f) => ({ name: f.name, line: f.line, endLine: lineOf(f.end) }));
+    return { text, findings: a.findings, functions };
+  } finally {
+    tree.delete();
+  }
+}
+
+function lineIndex(text: string): (offset: number) => number {
+  const starts = [0];
+  for (let i = text.indexOf('\n'); i !== -1; i = text.indexOf('\n', i + 1)) starts.push(i + 1);
+  return (offset) => {
+    let lo = 0;
+    let hi = starts.length - 1;
+    while (lo < hi) {
+      const mid = (lo + hi + 1) >> 1;
+      if ((starts[mid] as number) <= offset) lo = mid;
+      else hi = mid - 1;
+    }
+    return lo;
+  };
+}
+
+/** A hunk's line range [start, end) touches the function; an empty range (a pure deletion) touches the line it is at. */
+function overlaps(f: { line: number; endLine: number }, start: number, end: number): boolean {
+  const last = Math.max(start, end - 1);
+  return start <= f.endLine && last >= f.line;
+}
+
+/**
+ * Matches findings across the patch by function, rule and the text of the line they point at
+ * (lines move; their text rarely does). What is left pairs up by function and rule: the same
+ * finding on a line the patch rewrote is unchanged, not fixed and introduced again.
+ */
+function compare(was: FileFinding[], now: FileFinding[], beforeText: string, afterText: string): { fixed: FileFinding[]; introduced: FileFinding[]; unchanged: FileFinding[] } {
+  const lineText = (text: string): ((f: FileFinding) => string) => {
+    const lines = text.split('\n');
+    return (f) => (lines[f.line] ?? '').trim();
+  };
+  const oldLine = lineText(beforeText);
+  const newLine = lineText(afterText);
+  const unchanged: FileFinding[] = [];
+  const left = [...was];
+  const fresh: FileFinding[] = [];
+  for (const f of now) {
+    const i = left.findIndex((w) => w.function === f.function && w.rule === f.rule && oldLine(w) === newLine(f));
+    if (i >= 0) {
+      left.splice(i, 1);
+      unchanged.push(f);
+    } else fresh.push(f);
+  }
+  const introduced: FileFinding[] = [];
+  for (const f of fresh) {
+    const i = left.findIndex((w) => w.function === f.function && w.rule === f.rule);
+    if (i >= 0) {
+      left.splice(i, 1);
+      unchanged.push(f);
+    } else introduced.push(f);
+  }
+  return { fixed: left, introduced, unchanged };
+}
+
+/** The mailed hunk that holds the finding's line, or the nearest one. */
+function quote(f: FileFinding, applied: HunkApplied[], mailed: Hunk[]): { hunk: { header: string; lines: string[] } } | undefined {
+  let best: { d: number; h: Hunk } | undefined;
+  for (const a of applied) {
+    const h = mailed[a.hunk - 1];
+    if (!h) continue;
+    const d = f.line < a.newStart ? a.newStart - f.line : f.line >= a.newEnd ? f.line - a.newEnd + 1 : 0;
+    if (!best || d < best.d) best = { d, h };
+  }
+  return best ? { hunk: { header: best.h.header, lines: best.h.lines } } : undefined;
+}
