@@ -1,0 +1,132 @@
+// `iomem-lens review` as users run it: patch files against a tree, a series with a patch that
+// does not apply, and --git inside a checkout.
+
+import { execFileSync, spawnSync } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ROOT } from '../helpers';
+
+const CLI = path.join(ROOT, 'dist', 'cli.js');
+
+// A driver whose error path releases its region; the patch under review drops the release.
+const before = `static int frame_register(struct frame *frame)
+{
+\tvoid __iomem *base;
+
+\tif (!request_mem_region(frame->start, frame->size, "frame"))
+\t\treturn -EBUSY;
+\tbase = ioremap(frame->start, frame->size);
+\tif (!base) {
+\t\trelease_mem_region(frame->start, frame->size);
+\t\treturn -ENXIO;
+\t}
+\tframe->base = base;
+\treturn 0;
+}
+`;
+const after = before.replace('\tif (!base) {\n\t\trelease_mem_region(frame->start, frame->size);\n\t\treturn -ENXIO;\n\t}\n', '\tif (!base)\n\t\treturn -ENXIO;\n');
+
+const drop = `From 1111111111111111111111111111111111111111 Mon Sep 17 00:00:00 2001
+From: A Developer <dev@example.org>
+Subject: [PATCH 1/2] frame: simplify the ioremap() error path
+
+---
+diff --git a/drivers/frame.c b/drivers/frame.c
+--- a/drivers/frame.c
++++ b/drivers/frame.c
+@@ -5,10 +5,8 @@ static int frame_register(struct frame *frame)
+ \tif (!request_mem_region(frame->start, frame->size, "frame"))
+ \t\treturn -EBUSY;
+ \tbase = ioremap(frame->start, frame->size);
+-\tif (!base) {
+-\t\trelease_mem_region(frame->start, frame->size);
++\tif (!base)
+ \t\treturn -ENXIO;
+-\t}
+ \tframe->base = base;
+ \treturn 0;
+ }
+`;
+const stale = `From 2222222222222222222222222222222222222222 Mon Sep 17 00:00:00 2001
+From: A Developer <dev@example.org>
+Subject: [PATCH 2/2] frame: something on code that is not there
+
+---
+diff --git a/drivers/frame.c b/drivers/frame.c
+--- a/drivers/frame.c
++++ b/drivers/frame.c
+@@ -1,3 +1,3 @@
+-static int frame_probe(void)
++static int frame_probe(struct device *dev)
+ {
+ \treturn 0;
+`;
+
+let dir: string;
+beforeAll(() => {
+  dir = fs.mkdtempSync(path.join(os.tmpdir(), 'iomem-lens-review-'));
+  fs.mkdirSync(path.join(dir, 'drivers'));
+  fs.writeFileSync(path.join(dir, 'drivers', 'frame.c'), before);
+  fs.writeFileSync(path.join(dir, 'series.mbox'), stale + drop);
+});
+afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
+
+function run(args: string[], cwd = dir): { code: number | null; stdout: string; stderr: string } {
+  const r = spawnSync(process.execPath, [CLI, 'review', ...args], { cwd, encoding: 'utf8' });
+  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
+describe('review', () => {
+  it('quotes the hunk that introduces a finding, names the patch that does not apply, and exits 1', () => {
+    const r = run(['series.mbox', '--tree', '.']);
+    expect(r.code).toBe(1);
+    expect(r.stdout).toContain('[PATCH 1/2] frame: simplify the ioremap() error path\nFrom: A Developer <dev@example.org>\n');
+    expect(r.stdout).toContain('  Introduces resource-leak in frame_register():\n\n  > @@ -5,10 +5,8 @@ static int frame_register(struct frame *frame)\n');
+    expect(r.stdout).toContain('  > -\t\trelease_mem_region(frame->start, frame->size);\n');
+    expect(r.stdout).toMatch(/ {2}drivers\/frame\.c:9:3: warning: the region request_mem_region\(\) requested at line 5 .* \[resource-leak\]\n {2}drivers\/frame\.c:5:7: note: 1\. /);
+    expect(r.stdout).toContain('  error: does not apply: drivers/frame.c: hunk #1 (@@ -1,3 +1,3 @@) does not apply');
+    expect(r.stdout).toMatch(/2 patches: 1 finding introduced, 0 fixed, 1 did not apply\.\n$/);
+    expect(r.stderr).toMatch(/^iomem-lens: series\.mbox \(message 1\): "frame: something on code that is not there" does not apply: drivers\/frame\.c: hunk #1/m);
+  });
+
+  it('reports in JSON with the finding objects of check, and in SARIF with baseline states', () => {
+    const json = JSON.parse(run(['series.mbox', '--format', 'json']).stdout) as { patches: Record<string, unknown>[] };
+    expect(json.patches.map((p) => p.subject)).toEqual(['frame: simplify the ioremap() error path', 'frame: something on code that is not there']);
+    const [first, second] = json.patches as [Record<string, unknown>, Record<string, unknown>];
+    expect(first).toMatchObject({ files: ['drivers/frame.c'], fixed: [], unchanged: [], applied: { offsets: [], fuzz: [] } });
+    expect(first.introduced).toEqual([expect.objectContaining({ rule: 'resource-leak', file: 'drivers/frame.c', line: 9, column: 3, function: 'frame_register', trace: expect.any(Array) })]);
+    expect(second.error).toMatch(/^drivers\/frame\.c: hunk #1/);
+    const sarif = JSON.parse(run(['series.mbox', '--format', 'sarif']).stdout) as { runs: { results: { ruleId: string; baselineState: string }[] }[] };
+    expect(sarif.runs[0]?.results.map((r) => `${r.ruleId}:${r.baselineState}`)).toEqual(['resource-leak:new']);
+  });
+
+  it('reviews the commits of a range in a git checkout against the range\'s base', () => {
+    const repo = path.join(dir, 'repo');
+    fs.mkdirSync(path.join(repo, 'drivers'), { recursive: true });
+    fs.writeFileSync(path.join(repo, 'drivers', 'frame.c'), before);
+    const git = (...args: string[]) => execFileSync('git', ['-c', 'user.name=t', '-c', 'user.email=t@example.org', ...args], { cwd: repo, encoding: 'utf8' });
+    git('init', '-q');
+    git('add', '.');
+    git('commit', '-q', '-m', 'base');
+    fs.writeFileSync(path.join(repo, 'drivers', 'frame.c'), after);
+    git('commit', '-q', '-am', 'frame: simplify the ioremap() error path');
+    // The working tree moves on: the review reads the files from git, not from disk.
+    fs.writeFileSync(path.join(repo, 'drivers', 'frame.c'), 'garbage\n');
+    const r = run(['--git', 'HEAD~1..HEAD'], repo);
+    expect(r.code).toBe(1);
+    expect(r.stdout).toMatch(/^\[PATCH\] frame: simplify the ioremap\(\) error path\n/);
+    expect(r.stdout).toContain('Introduces resource-leak in frame_register()');
+    const reverse = run(['--git', 'HEAD~1..HEAD', '--format', 'json'], repo);
+    expect(JSON.parse(reverse.stdout).patches).toHaveLength(1);
+    expect(run(['--git', 'nonsense..HEAD'], repo)).toMatchObject({ code: 2, stderr: expect.stringMatching(/^iomem-lens: git rev-list --reverse nonsense\.\.HEAD: /) });
+  });
+
+  it('says what is wrong with its arguments and its input', () => {
+    expect(run([])).toMatchObject({ code: 2, stderr: expect.stringMatching(/review needs patch files/) });
+    expect(run(['missing.patch'])).toMatchObject({ code: 2, stderr: 'iomem-lens: missing.patch: cannot read (ENOENT)\n' });
+    fs.writeFileSync(path.join(dir, 'prose.txt'), 'just words\n');
+    expect(run(['prose.txt'])).toMatchObject({ code: 0, stderr: 'iomem-lens: prose.txt: no patch in it (no unified diff hunks)\n' });
+  });
+});

@@ -1,0 +1,55 @@
+// Reading patches as they are mailed: mbox series, format-patch headers, plain diffs.
+
+import { describe, expect, it } from 'vitest';
+import { parsePatches, seriesOrder, splitSubject } from '../../server/src/review/patch';
+
+const hunk = '@@ -1,2 +1,2 @@\n a\n-b\n+c\n';
+
+describe('parsePatches', () => {
+  it('reads a series from an mbox, skips the cover letter, and orders it by n/m', () => {
+    const msg = (n: number, sha: string) => `From ${sha} Mon Sep 17 00:00:00 2001
+From: =?UTF-8?q?J=C3=B6rg?= <j@example.org>
+Subject: [PATCH v4 ${n}/3] mm: step
+ ${n}
+
+body
+---
+diff --git a/f${n}.c b/f${n}.c
+--- a/f${n}.c
++++ b/f${n}.c
+${hunk}-- 
+2.39.5
+`;
+    const cover = 'From 0000000000000000000000000000000000000000 Mon Sep 17 00:00:00 2001\nSubject: [PATCH v4 0/3] cover\n\nno diff here\n';
+    const patches = seriesOrder(parsePatches(cover + msg(3, 'c'.repeat(40)) + msg(1, 'a'.repeat(40)) + msg(2, 'b'.repeat(40)), 'series.mbox'));
+    expect(patches.map((p) => `${p.prefix} ${p.subject} ${p.files[0]?.newPath}`)).toEqual([
+      '[PATCH v4 1/3] mm: step 1 f1.c', '[PATCH v4 2/3] mm: step 2 f2.c', '[PATCH v4 3/3] mm: step 3 f3.c',
+    ]);
+    expect(patches[0]?.series).toEqual({ index: 1, total: 3, version: 4 });
+    expect(patches[0]?.author).toBe('Jörg <j@example.org>');
+    expect(patches[0]?.source).toBe('series.mbox (message 3)');
+  });
+
+  it('reads a plain unified diff, with the file name as subject, and CRLF line ends', () => {
+    const [p] = parsePatches(`--- a/x.c\r\n+++ b/x.c\r\n${hunk.replace(/\n/g, '\r\n')}`, 'dir/fix.diff');
+    expect(p?.subject).toBe('fix.diff');
+    expect(p?.files[0]?.hunks[0]?.lines).toEqual([' a', '-b', '+c']);
+  });
+
+  it('takes a context line whose space a mailer stripped, and marks binary diffs', () => {
+    const [p] = parsePatches('diff --git a/x.c b/x.c\n--- a/x.c\n+++ b/x.c\n@@ -1,3 +1,3 @@\n a\n\n-b\n+c\ndiff --git a/img.png b/img.png\nBinary files a/img.png and b/img.png differ\n', 'p');
+    expect(p?.files[0]?.hunks[0]?.lines).toEqual([' a', ' ', '-b', '+c']);
+    expect(p?.files[1]).toMatchObject({ newPath: 'img.png', binary: true });
+  });
+
+  it('says which hunk is cut short', () => {
+    expect(() => parsePatches('--- a/x.c\n+++ b/x.c\n@@ -1,5 +1,5 @@\n a\n', 'cut.patch')).toThrow(/cut\.patch: x\.c: hunk "@@ -1,5 \+1,5 @@" ends early/);
+  });
+});
+
+describe('splitSubject', () => {
+  it('separates the prefix and finds the series place', () => {
+    expect(splitSubject('[RFC PATCH v2 05/11] mm: x')).toEqual({ prefix: '[RFC PATCH v2 05/11]', subject: 'mm: x', series: { index: 5, total: 11, version: 2 } });
+    expect(splitSubject('Re: no prefix')).toEqual({ prefix: '', subject: 'Re: no prefix' });
+  });
+});
