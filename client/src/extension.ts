@@ -4,6 +4,7 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { LanguageClient, LanguageClientOptions, ServerOptions, TransportKind } from 'vscode-languageclient/node';
 import { loadIomemDump, selectProfile } from './pickers';
+import { reviewPatch } from './review';
 import { SimulateArgs, showSimulation } from './simulationPanel';
 import { createStatusBar } from './statusBar';
 
@@ -56,6 +57,9 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
     // From the "Explain" code action on a diagnostic.
     vscode.commands.registerCommand('iomem-lens.explainFinding', async (args: SimulateArgs) => {
       if (client) await showSimulation(client, args);
+    }),
+    vscode.commands.registerCommand('iomem-lens.reviewPatch', async () => {
+      if (client) await reviewPatch(client, context.globalStorageUri);
     }),
     vscode.commands.registerCommand('iomem-lens.selectProfile', selectProfile),
     vscode.commands.registerCommand('iomem-lens.loadIomemDump', loadIomemDump),

@@ -1,7 +1,7 @@
 // Wires every LSP handler to the server. Features live one per file in features/.
 
 import * as path from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import {
   CancellationToken, Connection, DidChangeConfigurationNotification, DocumentDiagnosticReportKind, InitializeParams, InitializeResult,
   ProposedFeatures, ResponseError, TextDocumentSyncKind, createConnection,
@@ -96,6 +96,8 @@ export class IomemLensServer {
     });
     conn.onExecuteCommand((p) => this.guard('executeCommand', () => executeCommand(p.command, p.arguments ?? [], {
       settings: this.settings, documents: { get: (uri) => this.store?.get(uri) }, fileName: (uri) => this.fileName(uri),
+      root: this.root,
+      openText: (file) => this.store?.get(pathToFileURL(file).href)?.doc.getText(),
       status: () => ({ openDocuments: this.store?.all().length ?? 0, cachedFunctions: this.cache.size, analysesRunning: this.runs.active, memoryMb: memoryMb() }),
     })));
     conn.onShutdown(() => {

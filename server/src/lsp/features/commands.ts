@@ -5,9 +5,10 @@
 import { describeFlags, formatVersion, renderIomem } from '../../../../model/src/index.js';
 import type { ResolvedSettings } from '../../settings.js';
 import type { OpenDocument } from '../documents.js';
+import { isReviewArgs, reviewText } from './review.js';
 import { isSimulateArgs, simulateAt } from './simulate.js';
 
-export const SERVER_COMMANDS = ['iomem-lens.server.layout', 'iomem-lens.server.profile', 'iomem-lens.server.simulate', 'iomem-lens.server.status'] as const;
+export const SERVER_COMMANDS = ['iomem-lens.server.layout', 'iomem-lens.server.profile', 'iomem-lens.server.simulate', 'iomem-lens.server.status', 'iomem-lens.server.review'] as const;
 
 export interface CommandContext {
   settings: ResolvedSettings;
@@ -16,6 +17,10 @@ export interface CommandContext {
   fileName(uri: string): string;
   /** What the server holds: for a user's memory report and for the soak benchmark. */
   status(): ServerStatus;
+  /** The workspace's kernel tree (where patches apply). */
+  root: string | undefined;
+  /** The text of an open document by file path (unsaved edits included). */
+  openText(file: string): string | undefined;
 }
 
 export interface ServerStatus {
@@ -42,6 +47,11 @@ export function executeCommand(command: string, args: readonly unknown[], ctx: C
     }
     case 'iomem-lens.server.layout':
       return { name: layout.name, iomem: renderIomem(layout.tree, { showFlags: (r) => describeFlags(r.flags) }) };
+    case 'iomem-lens.server.review': {
+      const a = args[0];
+      if (!isReviewArgs(a)) return { ok: false, error: 'iomem-lens.server.review expects { text, source }' };
+      return reviewText(a, ctx.root, ctx.settings.options, ctx.openText);
+    }
     case 'iomem-lens.server.status':
       return ctx.status();
     case 'iomem-lens.server.profile':

@@ -1,0 +1,66 @@
+// "Review patch..." through the real server: patch text against the workspace (open documents
+// as the editor has them), reported as markdown with links to the lines.
+
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { TestClient } from './client';
+
+const before = 'static int frame_register(struct frame *frame)\n{\n\tvoid __iomem *base;\n\n\tif (!request_mem_region(frame->start, frame->size, "frame"))\n\t\treturn -EBUSY;\n\tbase = ioremap(frame->start, frame->size);\n\tif (!base) {\n\t\trelease_mem_region(frame->start, frame->size);\n\t\treturn -ENXIO;\n\t}\n\tframe->base = base;\n\treturn 0;\n}\n';
+const patch = `--- a/drivers/frame.c
++++ b/drivers/frame.c
+@@ -5,10 +5,8 @@ static int frame_register(struct frame *frame)
+ \tif (!request_mem_region(frame->start, frame->size, "frame"))
+ \t\treturn -EBUSY;
+ \tbase = ioremap(frame->start, frame->size);
+-\tif (!base) {
+-\t\trelease_mem_region(frame->start, frame->size);
++\tif (!base)
+ \t\treturn -ENXIO;
+-\t}
+ \tframe->base = base;
+ \treturn 0;
+ }
+`;
+
+type Reply = { ok: boolean; markdown?: string; error?: string; introduced?: number; failed?: number };
+
+describe('review command', () => {
+  let dir: string;
+  let client: TestClient;
+  beforeAll(async () => {
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'iomem-lens-lsp-review-'));
+    fs.mkdirSync(path.join(dir, 'drivers'));
+    fs.writeFileSync(path.join(dir, 'drivers', 'frame.c'), '/* on disk: not what the editor has */\n');
+    client = new TestClient();
+    await client.initialize({ pull: true, rootUri: pathToFileURL(dir).href });
+    // The editor has the file open with unsaved text: the patch applies to that.
+    await client.open(pathToFileURL(path.join(dir, 'drivers', 'frame.c')).href, before);
+  });
+  afterAll(() => {
+    client.kill();
+    fs.rmSync(dir, { recursive: true, force: true });
+  });
+  const review = async (text: string): Promise<Reply> =>
+    (await client.conn.sendRequest('workspace/executeCommand', { command: 'iomem-lens.server.review', arguments: [{ text, source: 'clipboard' }] })) as Reply;
+
+  it('reports what the patch introduces, with the hunk and links to the lines', async () => {
+    const r = await review(patch);
+    expect(r).toMatchObject({ ok: true, introduced: 1, failed: 0 });
+    const link = `${pathToFileURL(path.join(dir, 'drivers', 'frame.c')).href}#L9`;
+    expect(r.markdown).toContain('## clipboard\n');
+    expect(r.markdown).toContain('### Introduces `resource-leak` in `frame_register()`');
+    expect(r.markdown).toContain(`[drivers/frame.c:9](${link})`);
+    expect(r.markdown).toContain('```diff\n@@ -5,10 +5,8 @@ static int frame_register(struct frame *frame)\n');
+  });
+
+  it('explains what it cannot review', async () => {
+    expect(await review('no diff here')).toEqual({ ok: false, error: 'clipboard: no patch in it (no unified diff hunks)' });
+    const stale = await review(patch.replace('-\tif (!base) {', '-\tif (!base || 1) {'));
+    expect(stale).toMatchObject({ ok: true, failed: 1 });
+    expect(stale.markdown).toMatch(/\*\*Does not apply:\*\* drivers\/frame\.c: hunk \\#1/);
+    expect(await client.conn.sendRequest('workspace/executeCommand', { command: 'iomem-lens.server.review', arguments: [42] })).toEqual({ ok: false, error: 'iomem-lens.server.review expects { text, source }' });
+  });
+});
