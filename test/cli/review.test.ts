@@ -10,45 +10,18 @@ import { ROOT } from '../helpers';
 
 const CLI = path.join(ROOT, 'dist', 'cli.js');
 
-// A driver whose error path releases its region; the patch under review drops the release.
-const before = `static int frame_register(struct frame *frame)
-{
-\tvoid __iomem *base;
-
-\tif (!request_mem_region(frame->start, frame->size, "frame"))
-\t\treturn -EBUSY;
-\tbase = ioremap(frame->start, frame->size);
-\tif (!base) {
-\t\trelease_mem_region(frame->start, frame->size);
-\t\treturn -ENXIO;
-\t}
-\tframe->base = base;
-\treturn 0;
-}
-`;
+// A driver whose error path releases its region (test/fixtures/review/frame.c); the patch under
+// review drops the release (frame-drop-release.diff).
+const FIXTURES = path.join(ROOT, 'test', 'fixtures', 'review');
+const before = fs.readFileSync(path.join(FIXTURES, 'frame.c'), 'utf8');
 const after = before.replace('\tif (!base) {\n\t\trelease_mem_region(frame->start, frame->size);\n\t\treturn -ENXIO;\n\t}\n', '\tif (!base)\n\t\treturn -ENXIO;\n');
-
 const drop = `From 1111111111111111111111111111111111111111 Mon Sep 17 00:00:00 2001
 From: A Developer <dev@example.org>
 Subject: [PATCH 1/2] frame: simplify the ioremap() error path
 
 ---
 diff --git a/drivers/frame.c b/drivers/frame.c
---- a/drivers/frame.c
-+++ b/drivers/frame.c
-@@ -5,10 +5,8 @@ static int frame_register(struct frame *frame)
- \tif (!request_mem_region(frame->start, frame->size, "frame"))
- \t\treturn -EBUSY;
- \tbase = ioremap(frame->start, frame->size);
--\tif (!base) {
--\t\trelease_mem_region(frame->start, frame->size);
-+\tif (!base)
- \t\treturn -ENXIO;
--\t}
- \tframe->base = base;
- \treturn 0;
- }
-`;
+${fs.readFileSync(path.join(FIXTURES, 'frame-drop-release.diff'), 'utf8')}`;
 const stale = `From 2222222222222222222222222222222222222222 Mon Sep 17 00:00:00 2001
 From: A Developer <dev@example.org>
 Subject: [PATCH 2/2] frame: something on code that is not there

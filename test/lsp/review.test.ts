@@ -8,22 +8,9 @@ import { pathToFileURL } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { TestClient } from './client';
 
-const before = 'static int frame_register(struct frame *frame)\n{\n\tvoid __iomem *base;\n\n\tif (!request_mem_region(frame->start, frame->size, "frame"))\n\t\treturn -EBUSY;\n\tbase = ioremap(frame->start, frame->size);\n\tif (!base) {\n\t\trelease_mem_region(frame->start, frame->size);\n\t\treturn -ENXIO;\n\t}\n\tframe->base = base;\n\treturn 0;\n}\n';
-const patch = `--- a/drivers/frame.c
-+++ b/drivers/frame.c
-@@ -5,10 +5,8 @@ static int frame_register(struct frame *frame)
- \tif (!request_mem_region(frame->start, frame->size, "frame"))
- \t\treturn -EBUSY;
- \tbase = ioremap(frame->start, frame->size);
--\tif (!base) {
--\t\trelease_mem_region(frame->start, frame->size);
-+\tif (!base)
- \t\treturn -ENXIO;
--\t}
- \tframe->base = base;
- \treturn 0;
- }
-`;
+const FIXTURES = path.join(__dirname, '..', 'fixtures', 'review');
+const before = fs.readFileSync(path.join(FIXTURES, 'frame.c'), 'utf8');
+const patch = fs.readFileSync(path.join(FIXTURES, 'frame-drop-release.diff'), 'utf8');
 
 type Reply = { ok: boolean; markdown?: string; error?: string; introduced?: number; failed?: number };
 

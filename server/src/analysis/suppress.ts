@@ -5,6 +5,7 @@
 
 import { RULES_BY_ID } from '../rules/index.js';
 import type { FileAnalysis, Finding } from './finding.js';
+import { lineOf, lineStarts } from './lines.js';
 
 export interface Suppression {
   kind: 'next-line' | 'line';
@@ -60,24 +61,6 @@ export function scanComments(text: string): Comment[] {
 }
 
 const DIRECTIVE = /iomem-lens-disable-(next-line|line)(?![\w-])([^]*)$/;
-
-/** Line starts, for offset → line. */
-function lineStarts(text: string): number[] {
-  const starts = [0];
-  for (let i = text.indexOf('\n'); i >= 0; i = text.indexOf('\n', i + 1)) starts.push(i + 1);
-  return starts;
-}
-
-function lineOf(starts: readonly number[], offset: number): number {
-  let lo = 0;
-  let hi = starts.length - 1;
-  while (lo < hi) {
-    const mid = (lo + hi + 1) >> 1;
-    if ((starts[mid] as number) <= offset) lo = mid;
-    else hi = mid - 1;
-  }
-  return lo;
-}
 
 /** The suppression comments of a file, each with the line it applies to. */
 export function parseSuppressions(text: string): Suppression[] {

@@ -41,16 +41,105 @@ check options:
 
 exit status: 0 no findings, 1 findings, 2 usage or fatal error`;
 
-export interface CheckArgs {
-  paths: string[];
-  format: 'text' | 'json' | 'sarif';
-  trace: boolean;
+/** One argument as the parsers see it. */
+export interface Arg {
+  raw: string;
+  /** The option name (`--opt` of `--opt=value`), or the argument itself. */
+  opt: string;
+  /** The option's value: after `=`, else the next argument (a usage error if there is none). */
+  value(): string;
+  /** The `=value`, if the argument had one. */
+  inline: string | undefined;
+  /** The next argument, without taking it; take() takes it. */
+  peek(): string | undefined;
+  take(): string;
+  /** Takes every argument after this one. */
+  rest(): string[];
+}
+
+/** Hands each argument of `argv` to `handle`, in order. */
+export function forEachArg(argv: string[], handle: (arg: Arg) => void): void {
+  for (let i = 0; i < argv.length; i++) {
+    const raw = argv[i] as string;
+    const eq = raw.startsWith('--') ? raw.indexOf('=') : -1;
+    const opt = eq > 0 ? raw.slice(0, eq) : raw;
+    const inline = eq > 0 ? raw.slice(eq + 1) : undefined;
+    handle({
+      raw, opt, inline,
+      value: () => {
+        if (inline !== undefined) return inline;
+        const v = argv[++i];
+        if (v === undefined) throw new UsageError(`${opt} needs a value`);
+        return v;
+      },
+      peek: () => argv[i + 1],
+      take: () => argv[++i] as string,
+      rest: () => {
+        const r = argv.slice(i + 1);
+        i = argv.length;
+        return r;
+      },
+    });
+  }
+}
+
+/** `--format X` where X must be one of `allowed`. */
+export function formatOption<F extends string>(v: string, allowed: readonly F[]): F {
+  if (!(allowed as readonly string[]).includes(v)) throw new UsageError(`--format ${v}: expected ${allowed.slice(0, -1).join(', ')} or ${allowed[allowed.length - 1]}`);
+  return v as F;
+}
+
+/** What check, review and simulate take alike: the profile, the layout and the rules. */
+export interface AnalysisArgs {
   kernel?: string;
   arch?: string;
   layout?: string;
   only: string[];
   disable: string[];
   pathBound?: number;
+}
+
+/**
+ * Parses one of the options of AnalysisArgs (`value` reads its value); false when `opt` is not
+ * one of them.
+ */
+export function parseAnalysisOption(opt: string, value: () => string, a: AnalysisArgs): boolean {
+  switch (opt) {
+    case '--kernel': {
+      const v = value();
+      if (!parseKernelVersion(v)) throw new UsageError(`--kernel ${v}: expected a kernel version such as 6.12`);
+      a.kernel = v;
+      return true;
+    }
+    case '--arch': {
+      const v = value();
+      if (!isArch(v)) throw new UsageError(`--arch ${v}: expected one of ${ARCHES.join(', ')}`);
+      a.arch = v;
+      return true;
+    }
+    case '--layout': a.layout = value(); return true;
+    case '--rule': case '--disable': {
+      const id = value();
+      if (!RULES_BY_ID.has(id)) throw new UsageError(`${opt} ${id}: unknown rule (see \`iomem-lens rules\`)`);
+      (opt === '--rule' ? a.only : a.disable).push(id);
+      return true;
+    }
+    case '--path-bound': {
+      const v = value();
+      const n = Number(v);
+      if (!Number.isInteger(n) || n < 100 || n > 10_000_000) throw new UsageError(`--path-bound ${v}: expected an integer from 100 to 10000000`);
+      a.pathBound = n;
+      return true;
+    }
+    default:
+      return false;
+  }
+}
+
+export interface CheckArgs extends AnalysisArgs {
+  paths: string[];
+  format: 'text' | 'json' | 'sarif';
+  trace: boolean;
   jobs?: number;
   output?: string;
   quiet: boolean;
@@ -68,50 +157,10 @@ export class UsageError extends Error {}
 export function parseCheckArgs(argv: string[]): CheckArgs {
   const a: CheckArgs = { paths: [], format: 'text', trace: false, only: [], disable: [], quiet: false, noBaseline: false, cache: true };
   let write: string | boolean = false;
-  for (let i = 0; i < argv.length; i++) {
-    const raw = argv[i] as string;
-    const eq = raw.startsWith('--') ? raw.indexOf('=') : -1;
-    const opt = eq > 0 ? raw.slice(0, eq) : raw;
-    const value = (): string => {
-      if (eq > 0) return raw.slice(eq + 1);
-      const v = argv[++i];
-      if (v === undefined) throw new UsageError(`${opt} needs a value`);
-      return v;
-    };
+  forEachArg(argv, ({ raw, opt, value, inline, peek, take, rest }) => {
     switch (opt) {
-      case '--format': {
-        const f = value();
-        if (f !== 'text' && f !== 'json' && f !== 'sarif') throw new UsageError(`--format ${f}: expected text, json or sarif`);
-        a.format = f;
-        break;
-      }
+      case '--format': a.format = formatOption(value(), ['text', 'json', 'sarif'] as const); break;
       case '--trace': a.trace = true; break;
-      case '--kernel': {
-        const v = value();
-        if (!parseKernelVersion(v)) throw new UsageError(`--kernel ${v}: expected a kernel version such as 6.12`);
-        a.kernel = v;
-        break;
-      }
-      case '--arch': {
-        const v = value();
-        if (!isArch(v)) throw new UsageError(`--arch ${v}: expected one of ${ARCHES.join(', ')}`);
-        a.arch = v;
-        break;
-      }
-      case '--layout': a.layout = value(); break;
-      case '--rule': case '--disable': {
-        const id = value();
-        if (!RULES_BY_ID.has(id)) throw new UsageError(`${opt} ${id}: unknown rule (see \`iomem-lens rules\`)`);
-        (opt === '--rule' ? a.only : a.disable).push(id);
-        break;
-      }
-      case '--path-bound': {
-        const v = value();
-        const n = Number(v);
-        if (!Number.isInteger(n) || n < 100 || n > 10_000_000) throw new UsageError(`--path-bound ${v}: expected an integer from 100 to 10000000`);
-        a.pathBound = n;
-        break;
-      }
       case '-j': case '--jobs': {
         const v = value();
         const n = Number(v);
@@ -124,9 +173,9 @@ export function parseCheckArgs(argv: string[]): CheckArgs {
       case '--no-cache': a.cache = false; break;
       case '--write-baseline': {
         // The FILE is optional: as a separate argument it is told from the paths by its suffix.
-        const next = argv[i + 1];
-        if (eq > 0) write = value();
-        else if (next !== undefined && next.endsWith('.json') && !next.startsWith('-')) write = argv[++i] as string;
+        const next = peek();
+        if (inline !== undefined) write = inline;
+        else if (next !== undefined && next.endsWith('.json') && !next.startsWith('-')) write = take();
         else write = true;
         if (write === '') throw new UsageError('--write-baseline= needs a file name');
         break;
@@ -134,14 +183,14 @@ export function parseCheckArgs(argv: string[]): CheckArgs {
       case '-o': case '--output': a.output = value(); break;
       case '-q': case '--quiet': a.quiet = true; break;
       case '--':
-        a.paths.push(...argv.slice(i + 1));
-        i = argv.length;
+        a.paths.push(...rest());
         break;
       default:
+        if (parseAnalysisOption(opt, value, a)) break;
         if (raw.startsWith('-') && raw !== '-') throw new UsageError(`unknown option ${raw}`);
         a.paths.push(raw);
     }
-  }
+  });
   if (a.paths.length === 0) throw new UsageError('check needs at least one file or directory');
   if (a.baseline !== undefined && a.noBaseline) throw new UsageError('--baseline and --no-baseline contradict each other');
   if (write !== false) a.writeBaseline = write === true ? a.baseline ?? BASELINE_FILE : write;
@@ -149,7 +198,7 @@ export function parseCheckArgs(argv: string[]): CheckArgs {
 }
 
 /** The settings object the options stand for (the same shape the editor sends). */
-export function settingsFromArgs(a: Pick<CheckArgs, 'only' | 'disable' | 'kernel' | 'arch' | 'pathBound' | 'layout'>): Record<string, unknown> {
+export function settingsFromArgs(a: AnalysisArgs): Record<string, unknown> {
   const rules: Record<string, string> = {};
   if (a.only.length) for (const id of RULES_BY_ID.keys()) if (!a.only.includes(id)) rules[id] = 'off';
   for (const id of a.disable) rules[id] = 'off';

@@ -4,15 +4,13 @@
 import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { ARCHES, isArch, parseKernelVersion } from '../../../model/src/index.js';
 import { readFailure, readRegularFile } from '../readFile.js';
 import { formatReviewText, reviewJson, reviewSarif } from '../review/format.js';
 import { Patch, PatchParseError, parsePatches, seriesOrder } from '../review/patch.js';
 import { ReviewSource, reviewSeries } from '../review/review.js';
-import { RULES_BY_ID } from '../rules/index.js';
 import { findKernelRoot, resolveSettings } from '../settings.js';
 import { CParser } from '../syntax/parser.js';
-import { UsageError, settingsFromArgs } from './args.js';
+import { AnalysisArgs, UsageError, forEachArg, formatOption, parseAnalysisOption, settingsFromArgs } from './args.js';
 
 export const REVIEW_USAGE = `review PATCH... [--tree DIR] [options]
 review --git REV_RANGE [options]
@@ -28,74 +26,30 @@ review --git REV_RANGE [options]
 exit status: 0 nothing introduced, 1 a patch introduces a finding, 2 usage error or a patch that
 does not apply (the others are still reviewed)`;
 
-export interface ReviewArgs {
+export interface ReviewArgs extends AnalysisArgs {
   patches: string[];
   tree: string;
   git?: string;
   format: 'text' | 'json' | 'sarif';
-  kernel?: string;
-  arch?: string;
-  layout?: string;
-  only: string[];
-  disable: string[];
-  pathBound?: number;
   output?: string;
   quiet: boolean;
 }
 
 export function parseReviewArgs(argv: string[]): ReviewArgs {
   const a: ReviewArgs = { patches: [], tree: '.', format: 'text', only: [], disable: [], quiet: false };
-  for (let i = 0; i < argv.length; i++) {
-    const raw = argv[i] as string;
-    const eq = raw.startsWith('--') ? raw.indexOf('=') : -1;
-    const opt = eq > 0 ? raw.slice(0, eq) : raw;
-    const value = (): string => {
-      if (eq > 0) return raw.slice(eq + 1);
-      const v = argv[++i];
-      if (v === undefined) throw new UsageError(`${opt} needs a value`);
-      return v;
-    };
+  forEachArg(argv, ({ raw, opt, value }) => {
     switch (opt) {
       case '--tree': a.tree = value(); break;
       case '--git': a.git = value(); break;
-      case '--format': {
-        const f = value();
-        if (f !== 'text' && f !== 'json' && f !== 'sarif') throw new UsageError(`--format ${f}: expected text, json or sarif`);
-        a.format = f;
-        break;
-      }
-      case '--kernel': {
-        const v = value();
-        if (!parseKernelVersion(v)) throw new UsageError(`--kernel ${v}: expected a kernel version such as 6.12`);
-        a.kernel = v;
-        break;
-      }
-      case '--arch': {
-        const v = value();
-        if (!isArch(v)) throw new UsageError(`--arch ${v}: expected one of ${ARCHES.join(', ')}`);
-        a.arch = v;
-        break;
-      }
-      case '--layout': a.layout = value(); break;
-      case '--rule': case '--disable': {
-        const id = value();
-        if (!RULES_BY_ID.has(id)) throw new UsageError(`${opt} ${id}: no such rule (iomem-lens rules lists them)`);
-        (opt === '--rule' ? a.only : a.disable).push(id);
-        break;
-      }
-      case '--path-bound': {
-        const n = Number(value());
-        if (!Number.isInteger(n) || n < 100) throw new UsageError('--path-bound needs an integer of at least 100');
-        a.pathBound = n;
-        break;
-      }
+      case '--format': a.format = formatOption(value(), ['text', 'json', 'sarif'] as const); break;
       case '-o': case '--output': a.output = value(); break;
       case '-q': case '--quiet': a.quiet = true; break;
       default:
+        if (parseAnalysisOption(opt, value, a)) break;
         if (raw.startsWith('-') && raw !== '-') throw new UsageError(`review: unknown option ${raw}`);
         a.patches.push(raw);
     }
-  }
+  });
   if (a.git !== undefined && a.patches.length) throw new UsageError('review takes patch files or --git REV_RANGE, not both');
   if (a.git === undefined && !a.patches.length) throw new UsageError('review needs patch files (or - for stdin), or --git REV_RANGE');
   return a;

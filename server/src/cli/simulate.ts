@@ -2,13 +2,12 @@
 
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { ARCHES, isArch, parseKernelVersion } from '../../../model/src/index.js';
 import { findKernelRoot, loadLayout, resolveSettings } from '../settings.js';
 import { formatSimulationText } from '../simulate/text.js';
 import { simulateFunction } from '../simulate/simulate.js';
 import { renderSimulationSvg } from '../simulate/svg.js';
 import { CParser } from '../syntax/parser.js';
-import { UsageError } from './args.js';
+import { AnalysisArgs, UsageError, forEachArg, formatOption, parseAnalysisOption, settingsFromArgs } from './args.js';
 import { MAX_FILE_BYTES, PARSE_TIMEOUT_MS } from './checkFile.js';
 import { readFailure, readRegularFile } from '../readFile.js';
 
@@ -16,60 +15,31 @@ export const SIMULATE_USAGE = `simulate FILE:FUNCTION [options]
   play FUNCTION's paths through the models on the machine layout, step by step; where a rule
   found a race, another driver races and the interleaving that goes wrong is played
   --format text|json|svg    output (default: text; svg: address map and a lane per actor)
-  --kernel X.Y  --arch NAME  --layout FILE   as for check
+  --kernel X.Y  --arch NAME  --layout FILE  --rule ID  --disable ID  --path-bound N   as for check
   -o, --output FILE         write the output to FILE
 exit status: 0 the played path ends without a finding, 1 it ends in one, 2 error`;
 
-export interface SimulateArgs {
+export interface SimulateArgs extends AnalysisArgs {
   file: string;
   function: string;
   format: 'text' | 'json' | 'svg';
-  kernel?: string;
-  arch?: string;
-  layout?: string;
   output?: string;
 }
 
 export function parseSimulateArgs(argv: string[]): SimulateArgs {
   let target: string | undefined;
-  const a: Partial<SimulateArgs> & { format: SimulateArgs['format'] } = { format: 'text' };
-  for (let i = 0; i < argv.length; i++) {
-    const raw = argv[i] as string;
-    const eq = raw.startsWith('--') ? raw.indexOf('=') : -1;
-    const opt = eq > 0 ? raw.slice(0, eq) : raw;
-    const value = (): string => {
-      if (eq > 0) return raw.slice(eq + 1);
-      const v = argv[++i];
-      if (v === undefined) throw new UsageError(`${opt} needs a value`);
-      return v;
-    };
+  const a: Partial<SimulateArgs> & AnalysisArgs & { format: SimulateArgs['format'] } = { format: 'text', only: [], disable: [] };
+  forEachArg(argv, ({ raw, opt, value }) => {
     switch (opt) {
-      case '--format': {
-        const f = value();
-        if (f !== 'text' && f !== 'json' && f !== 'svg') throw new UsageError(`--format ${f}: expected text, json or svg`);
-        a.format = f;
-        break;
-      }
-      case '--kernel': {
-        const v = value();
-        if (!parseKernelVersion(v)) throw new UsageError(`--kernel ${v}: expected a kernel version such as 6.12`);
-        a.kernel = v;
-        break;
-      }
-      case '--arch': {
-        const v = value();
-        if (!isArch(v)) throw new UsageError(`--arch ${v}: expected one of ${ARCHES.join(', ')}`);
-        a.arch = v;
-        break;
-      }
-      case '--layout': a.layout = value(); break;
+      case '--format': a.format = formatOption(value(), ['text', 'json', 'svg'] as const); break;
       case '-o': case '--output': a.output = value(); break;
       default:
+        if (parseAnalysisOption(opt, value, a)) break;
         if (raw.startsWith('-')) throw new UsageError(`simulate: unknown option ${raw}`);
         if (target !== undefined) throw new UsageError(`simulate takes one FILE:FUNCTION, not also ${raw}`);
         target = raw;
     }
-  }
+  });
   const m = target ? /^(.*):([A-Za-z_]\w*)$/.exec(target) : null;
   if (!m) throw new UsageError(target ? `simulate ${target}: expected FILE:FUNCTION` : 'simulate needs FILE:FUNCTION');
   return { ...a, file: m[1] as string, function: m[2] as string };
@@ -90,9 +60,7 @@ export async function runSimulate(args: SimulateArgs): Promise<number> {
     if ('error' in l) throw new UsageError(`--layout ${layout}: ${l.error}`);
     layout = path.resolve(layout);
   }
-  const { options, problems } = resolveSettings({
-    kernel: { version: args.kernel ?? 'auto', arch: args.arch ?? 'auto' }, ...(layout ? { layout } : {}),
-  }, findKernelRoot(args.file));
+  const { options, problems } = resolveSettings(settingsFromArgs({ ...args, ...(layout ? { layout } : {}) }), findKernelRoot(args.file));
   for (const p of problems) process.stderr.write(`iomem-lens: note: ${p}\n`);
   const text = buf.toString('utf8');
   const parser = await CParser.load();

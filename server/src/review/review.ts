@@ -4,6 +4,7 @@
 
 import { FunctionCache, analyzeTree } from '../analysis/analyze.js';
 import type { Finding } from '../analysis/finding.js';
+import { lineOf, lineStarts } from '../analysis/lines.js';
 import type { AnalysisOptions } from '../analysis/options.js';
 import type { FileFinding } from '../cli/report.js';
 import { findFunctions } from '../syntax/functions.js';
@@ -103,27 +104,12 @@ function analyzeText(text: string, opts: AnalysisOptions, parser: CParser, cache
   try {
     const a = analyzeTree(tree, text, opts, cache, { file });
     for (const p of a.partial.concat(a.errors)) notes.push(`${file}: ${p.function}(): ${p.reason}`);
-    const lineOf = lineIndex(text);
-    const functions = findFunctions(tree, text).map((f) => ({ name: f.name, line: f.line, endLine: lineOf(f.end) }));
+    const starts = lineStarts(text);
+    const functions = findFunctions(tree, text).map((f) => ({ name: f.name, line: f.line, endLine: lineOf(starts, f.end) }));
     return { text, findings: a.findings, functions };
   } finally {
     tree.delete();
   }
-}
-
-function lineIndex(text: string): (offset: number) => number {
-  const starts = [0];
-  for (let i = text.indexOf('\n'); i !== -1; i = text.indexOf('\n', i + 1)) starts.push(i + 1);
-  return (offset) => {
-    let lo = 0;
-    let hi = starts.length - 1;
-    while (lo < hi) {
-      const mid = (lo + hi + 1) >> 1;
-      if ((starts[mid] as number) <= offset) lo = mid;
-      else hi = mid - 1;
-    }
-    return lo;
-  };
 }
 
 /** A hunk's line range [start, end) touches the function; an empty range (a pure deletion) touches the line it is at. */
