@@ -79,6 +79,24 @@ describe('settings validation', () => {
     expect(resolveSettings({ kernel: { version: '6.19' } }).problems).toEqual([]);
   });
 
+  it('never runs what a setting says, and cannot pollute prototypes', () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'iomem-lens-inject-'));
+    const marker = path.join(dir, 'ran');
+    const raw = JSON.parse(JSON.stringify({
+      kernel: { version: `6.12; touch ${marker}`, arch: `$(touch ${marker})` },
+      layout: `\`touch ${marker}\``,
+      pathBound: `1e9; touch ${marker}`,
+      rules: { __proto__: { polluted: 'error' }, constructor: 'off' },
+    }).replace('"rules":{', '"rules":{"__proto__":{"polluted":"error"},'));
+    const r = resolveSettings(raw);
+    expect(fs.existsSync(marker)).toBe(false);
+    expect(({} as Record<string, unknown>).polluted).toBeUndefined();
+    expect(r.options.profile.version).toEqual({ major: 6, minor: 12 });
+    expect(r.options.layout.name).toBe('default x86_64 server');
+    expect(r.problems.filter((p) => /unknown rule "(__proto__|constructor)"/.test(p))).toHaveLength(2);
+    fs.rmSync(dir, { recursive: true, force: true });
+  });
+
   it('survives settings that are not an object at all', () => {
     for (const raw of [null, 3, 'x', [1, 2]]) {
       const r = resolveSettings(raw);
