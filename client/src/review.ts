@@ -24,7 +24,7 @@ export async function reviewPatch(client: LanguageClient, storage: vscode.Uri): 
     text = await vscode.env.clipboard.readText();
     source = 'clipboard';
   }
-  const reply = await client.sendRequest<Reply>('workspace/executeCommand', { command: 'iomem-lens.server.review', arguments: [{ text, source }] });
+  const reply = await client.sendRequest<Reply>('workspace/executeCommand', { command: 'iomem-lens.server.review', arguments: [{ text, source, reportDir: storage.fsPath }] });
   if (!reply.ok) {
     void vscode.window.showErrorMessage(`iomem-lens review: ${reply.error}`);
     return;

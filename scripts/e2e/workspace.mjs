@@ -67,6 +67,7 @@ export function prepareWorkspace(dir) {
     fs.writeFileSync(path.join(dir, rel), sources[k].text);
   }
   fs.writeFileSync(path.join(dir, 'Makefile'), '# iomem-lens end-to-end workspace: the language server reads the kernel version here.\nVERSION = 6\nPATCHLEVEL = 12\nSUBLEVEL = 0\n');
+  const patch = writeFixPatch(dir, files.pmem, sources.pmem.text.toString('utf8'));
   const kmemText = sources.kmem.text.toString('utf8');
   // The call the hover is asked on (and the cursor put in for Simulate): the first
   // request_mem_region( that is code, not a comment.
@@ -82,5 +83,37 @@ export function prepareWorkspace(dir) {
     from: { kmem: sources.kmem.from, pmem: sources.pmem.from },
     requestMemRegion: { line: callLine + 1, column: lines[callLine].indexOf('request_mem_region') + 1 },
     probe,
+    patch,
   };
+}
+
+/**
+ * patches/pmem-fix.patch: the upstream fix of pmem's dax_dev unwind (the assignment moved before
+ * dax_add_host()), written against the workspace's pmem.c, for "Review patch...".
+ */
+function writeFixPatch(dir, rel, text) {
+  const lines = text.split('\n');
+  const add = lines.findIndex((l) => /^\s*rc = dax_add_host\(/.test(l));
+  const assign = lines.findIndex((l, i) => i > add && /^\s*pmem->dax_dev = dax_dev;/.test(l));
+  if (add < 0 || assign < 0) throw new Error(`${rel}: no dax_add_host() call followed by the pmem->dax_dev assignment`);
+  const from = Math.max(0, add - 3);
+  const to = Math.min(lines.length, assign + 4);
+  const body = [];
+  for (let i = from; i < to; i++) {
+    if (i === add) body.push(`+${lines[assign]}`);
+    body.push(`${i === assign ? '-' : ' '}${lines[i]}`);
+  }
+  const n = to - from;
+  const patch = [
+    'From 3f1a0b1c5d2e4f60718293a4b5c6d7e8f9012345 Mon Sep 17 00:00:00 2001',
+    'From: iomem-lens e2e <e2e@iomem-lens.invalid>',
+    'Subject: [PATCH] nvdimm/pmem: set pmem->dax_dev before dax_add_host() can fail',
+    '', 'The unwind puts pmem->dax_dev, still NULL when dax_add_host() fails.', '---',
+    `diff --git a/${rel} b/${rel}`, `--- a/${rel}`, `+++ b/${rel}`,
+    `@@ -${from + 1},${n} +${from + 1},${n} @@`, ...body, '-- ', '2.39.5', '',
+  ].join('\n');
+  const file = path.join(dir, 'patches', 'pmem-fix.patch');
+  fs.mkdirSync(path.dirname(file), { recursive: true });
+  fs.writeFileSync(file, patch);
+  return file;
 }

@@ -83,7 +83,7 @@ export async function vscodeChecks({ page, ws, findings, check, skip, shot, diag
 
   if (!active) {
     // Nothing below can work without the extension: say so instead of timing out four times.
-    for (const name of ['vscode a: Problems panel', 'vscode b: hover on request_mem_region', 'vscode d: Simulate function at cursor', 'vscode c: quick fix']) {
+    for (const name of ['vscode a: Problems panel', 'vscode b: hover on request_mem_region', 'vscode d: Simulate function at cursor', 'vscode c: quick fix', 'vscode e: Review patch']) {
       skip(name, 'not run: the extension did not activate');
     }
     return;
@@ -201,5 +201,39 @@ export async function vscodeChecks({ page, ws, findings, check, skip, shot, diag
     await waitForProblem(page, 'resource-busy-window', kmemName);
     await filterProblems(page, '');
     return `${previewed ? `Refactor Preview shown, ${ticked} unticked edit(s) ticked, Apply clicked; ` : 'applied without a preview; '}line now: ${after.trim()}`;
+  });
+
+  await check('vscode e: "iomem-lens: Review patch..." on the pmem fix opens the report in the markdown preview: it fixes dax-unwind-unassigned', async () => {
+    await runCommand(page, 'iomem-lens: Review patch...');
+    const input = page.locator('.quick-input-widget input.input');
+    await page.locator('.quick-input-widget .quick-input-list .monaco-list-row', { hasText: 'Pick a patch file...' }).first().waitFor({ timeout: 15_000 });
+    await page.keyboard.press('Enter');
+    // code-server's file dialog is a quick input: type the path, Enter opens it.
+    await until('the file dialog', async () => (await input.isVisible()) && !(await page.locator('.quick-input-widget .quick-input-list .monaco-list-row', { hasText: 'Pick a patch file...' }).count()), { timeout: 15_000 });
+    await input.fill(ws.patch);
+    await shot('06a-review-pick-file');
+    await page.keyboard.press('Enter');
+    await page.locator('.tabs-container .tab', { hasText: 'Preview review.md' }).first().waitFor({ timeout: 30_000 });
+    const frame = await until('the markdown preview with the review', async () => {
+      for (const f of page.frames()) {
+        const text = await f.locator('body').innerText().catch(() => '');
+        if (/Fixes:/.test(text) && /dax-unwind-unassigned/.test(text)) return f;
+      }
+      return undefined;
+    }, { timeout: 30_000 });
+    const text = await frame.locator('body').innerText();
+    await shot('06b-review-preview');
+    const link = frame.locator('a[href*="pmem.c"]').first();
+    if (!(await link.count())) throw new Error(`the report has no link to pmem.c: ${text.slice(0, 300)}`);
+    // The link opens pmem.c at the line of the finding the patch fixes.
+    const line = /pmem\.c:(\d+)/.exec(await link.innerText())?.[1];
+    await link.click();
+    const at = await until(`pmem.c open at line ${line}`, async () => {
+      const active = (await page.locator('.tabs-container .tab.active').first().innerText().catch(() => '')).trim();
+      const pos = (await page.locator('.statusbar-item[id="status.editor.selection"]').first().innerText().catch(() => '')).trim();
+      return active.startsWith('pmem.c') && pos.includes(`Ln ${line},`) ? pos : undefined;
+    }, { timeout: 15_000 });
+    await shot('06c-review-link-opened');
+    return `${text.split('\n').find((l) => /dax-unwind-unassigned/.test(l))?.trim()}; the link opened pmem.c at ${at}`;
   });
 }

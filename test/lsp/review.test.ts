@@ -43,6 +43,13 @@ describe('review command', () => {
     expect(r.markdown).toContain('```diff\n@@ -5,10 +5,8 @@ static int frame_register(struct frame *frame)\n');
   });
 
+  it('makes the links relative to the folder the report is written to (the markdown preview follows no file: links)', async () => {
+    const r = (await client.conn.sendRequest('workspace/executeCommand', {
+      command: 'iomem-lens.server.review', arguments: [{ text: patch, source: 'clipboard', reportDir: path.join(dir, 'storage', 'my ext') }],
+    })) as Reply;
+    expect(r.markdown).toContain('[drivers/frame.c:9](../../drivers/frame.c#L9)');
+  });
+
   it('explains what it cannot review', async () => {
     expect(await review('no diff here')).toEqual({ ok: false, error: 'clipboard: no patch in it (no unified diff hunks)' });
     const stale = await review(patch.replace('-\tif (!base) {', '-\tif (!base || 1) {'));

@@ -16,6 +16,11 @@ export interface ReviewArgs {
   text: string;
   /** Where it came from, for the report (a file name, "clipboard"). */
   source: string;
+  /**
+   * The folder the client writes the report to: links are made relative to it, since the
+   * markdown preview follows relative links to files but not file: URIs.
+   */
+  reportDir?: string;
 }
 
 export type ReviewReply =
@@ -24,7 +29,7 @@ export type ReviewReply =
 
 export function isReviewArgs(v: unknown): v is ReviewArgs {
   const a = v as Partial<ReviewArgs> | undefined;
-  return typeof a?.text === 'string' && typeof a.source === 'string';
+  return typeof a?.text === 'string' && typeof a.source === 'string' && (a.reportDir === undefined || typeof a.reportDir === 'string');
 }
 
 export function reviewText(args: ReviewArgs, root: string | undefined, opts: AnalysisOptions, openText: (file: string) => string | undefined): ReviewReply {
@@ -51,7 +56,12 @@ export function reviewText(args: ReviewArgs, root: string | undefined, opts: Ana
     }
   };
   const reviews = reviewSeries(patches, { read }, parser, opts);
-  const markdown = formatReviewMarkdown(reviews, (file, line) => `${pathToFileURL(path.join(root, file)).href}#L${line + 1}`);
+  const link = (file: string, line: number): string => {
+    const abs = path.join(root, file);
+    if (!args.reportDir) return `${pathToFileURL(abs).href}#L${line + 1}`;
+    return `${path.relative(args.reportDir, abs).split(path.sep).map(encodeURIComponent).join('/')}#L${line + 1}`;
+  };
+  const markdown = formatReviewMarkdown(reviews, link);
   const count = (k: 'introduced' | 'fixed'): number => reviews.reduce((n, r) => n + r[k].length, 0);
   return { ok: true, markdown, patches: reviews.length, introduced: count('introduced'), fixed: count('fixed'), failed: reviews.filter((r) => r.error).length };
 }
