@@ -43,9 +43,15 @@ export const TRIGGER_NAMES: readonly string[] = [
  * from a devres allocator freed by hand (a kfree() of an lvalue a devm_k*alloc*() result was
  * stored in), and PageReserved() on a pfn_to_page() result. Raw-text tests, run before any parse.
  */
-export const PAIRED_TRIGGERS: readonly ((text: string) => boolean)[] = [
-  devmFreedByHand,
-  (text) => /\bPageReserved\s*\(/.test(text) && /\bpfn_to_page\s*\(/.test(text),
+export interface PairedTrigger {
+  /** Identifiers the text must name, one of each group, before `test` can hold (a cheap first look). */
+  needs: readonly (readonly string[])[];
+  test(text: string): boolean;
+}
+
+export const PAIRED_TRIGGERS: readonly PairedTrigger[] = [
+  { needs: [['devm_kmalloc', 'devm_kzalloc', 'devm_kcalloc'], ['kfree', 'kvfree']], test: devmFreedByHand },
+  { needs: [['PageReserved'], ['pfn_to_page']], test: (text) => /\bPageReserved\s*\(/.test(text) && /\bpfn_to_page\s*\(/.test(text) },
 ];
 
 const DEVM_ALLOC = /\bdevm_k[mzc]alloc\b/;

@@ -96,7 +96,19 @@ export function mentionsRelease(code: string, releasers: ReadonlySet<string>): b
 const FLAGS_WRITE = /->\s*flags\s*(?:[|&]?=)(?!=)/;
 
 function mentionsTrigger(text: string): boolean {
-  return MODEL_MENTION.test(text) || PAIRED_TRIGGERS.some((paired) => paired(text));
+  return MODEL_MENTION.test(text) || PAIRED_TRIGGERS.some((paired) => paired.test(text));
+}
+
+/** Every identifier fileMentionsModel() looks for: a WordScanner of them feeds mentionsModelGiven(). */
+export const PREFILTER_WORDS: readonly string[] = [...TRIGGER_NAMES, ...PAIRED_TRIGGERS.flatMap((p) => p.needs.flat())];
+
+/**
+ * fileMentionsModel(), given the PREFILTER_WORDS that `text` names (one scan for every
+ * prefilter): the paired tests run only on the files that name what they need.
+ */
+export function mentionsModelGiven(present: ReadonlySet<string>, text: string): boolean {
+  if (TRIGGER_NAMES.some((n) => present.has(n))) return true;
+  return PAIRED_TRIGGERS.some((p) => p.needs.every((group) => group.some((w) => present.has(w))) && p.test(text));
 }
 
 /** The file-level prefilter: a file that names no modeled API needs no parse. */

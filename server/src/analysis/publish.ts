@@ -138,13 +138,17 @@ export class PublishIndex implements Publications {
 
   private pattern: { size: number; re: RegExp } | undefined;
 
-  /** Whether `text` names any indexed global (a cheap prefilter, rebuilt when the index grows). */
-  mentionedIn(text: string): boolean {
-    if (this.byName.size === 0) return false;
+  /** A regular expression for any indexed name (rebuilt when the index grows). */
+  private namesRe(): RegExp {
     if (!this.pattern || this.pattern.size !== this.byName.size) {
       this.pattern = { size: this.byName.size, re: new RegExp(`\\b(?:${[...this.byName.keys()].join('|')})\\b`) };
     }
-    return this.pattern.re.test(text);
+    return this.pattern.re;
+  }
+
+  /** Whether `text` names any indexed global (a cheap prefilter). */
+  mentionedIn(text: string): boolean {
+    return this.byName.size > 0 && this.namesRe().test(text);
   }
 
   /**
@@ -154,8 +158,17 @@ export class PublishIndex implements Publications {
    * none, need not be parsed for this rule.
    */
   plainAccessIn(text: string): boolean {
-    if (!this.mentionedIn(text)) return false;
-    const re = new RegExp(this.pattern?.re.source ?? '$^', 'g');
+    return this.mentionedIn(text) && this.plainAccessScan(text);
+  }
+
+  /** plainAccessIn(), given the identifiers `text` names (from a WordScanner that looks for names()). */
+  plainAccessGiven(present: ReadonlySet<string>, text: string): boolean {
+    for (const name of present) if (this.byName.has(name)) return this.plainAccessScan(text);
+    return false;
+  }
+
+  private plainAccessScan(text: string): boolean {
+    const re = new RegExp(this.namesRe().source, 'g');
     for (const m of text.matchAll(re)) {
       if (plainAccessAt(text, m.index ?? 0, m[0].length)) return true;
     }

@@ -3,10 +3,11 @@
 
 import { FunctionCache, analyzeTree } from '../analysis/analyze.js';
 import { fingerprints } from '../analysis/baseline.js';
-import { fileMentionsModel } from '../analysis/facts.js';
+import { PREFILTER_WORDS, mentionsModelGiven } from '../analysis/facts.js';
 import type { Finding } from '../analysis/finding.js';
 import type { AnalysisOptions } from '../analysis/options.js';
-import { Publication, scanPublications } from '../analysis/publish.js';
+import { Publication, PublishIndex, scanPublications } from '../analysis/publish.js';
+import { WordScanner } from '../analysis/wordScan.js';
 import { applySuppressions } from '../analysis/suppress.js';
 import type { CParser } from '../syntax/parser.js';
 import { readFailure, readRegularFile } from '../readFile.js';
@@ -39,6 +40,16 @@ export function indexFile(file: string): FileResult {
   }
 }
 
+/** The prefilter's scanner for a run: the model's words and the run's published globals. */
+const scanners = new WeakMap<PublishIndex, WordScanner>();
+let modelOnly: WordScanner | undefined;
+function scannerFor(index: PublishIndex | undefined): WordScanner {
+  if (!index) return (modelOnly ??= new WordScanner(PREFILTER_WORDS));
+  let s = scanners.get(index);
+  if (!s) scanners.set(index, (s = new WordScanner([...PREFILTER_WORDS, ...index.names()])));
+  return s;
+}
+
 export function checkFile(file: string, parser: CParser, opts: AnalysisOptions, cache?: FunctionCache): FileResult {
   const res: FileResult = { file, findings: [], parsed: false, notes: [] };
   let buf: Buffer;
@@ -54,7 +65,8 @@ export function checkFile(file: string, parser: CParser, opts: AnalysisOptions, 
   }
   // Identifiers are ASCII: latin1 decoding is exact for the prefilter and much cheaper.
   const latin = buf.toString('latin1');
-  if (!fileMentionsModel(latin) && !opts.publications?.plainAccessIn(latin)) return res;
+  const present = scannerFor(opts.publications).present(latin);
+  if (!mentionsModelGiven(present, latin) && !opts.publications?.plainAccessGiven(present, latin)) return res;
   if (buf.length > MAX_FILE_BYTES) {
     res.skipped = `too large (${(buf.length / (1 << 20)).toFixed(1)} MiB, limit ${MAX_FILE_BYTES >> 20} MiB)`;
     return res;
