@@ -96,6 +96,18 @@ describe('review', () => {
     expect(run(['--git', 'nonsense..HEAD'], repo)).toMatchObject({ code: 2, stderr: expect.stringMatching(/^iomem-lens: git rev-list --reverse nonsense\.\.HEAD: /) });
   });
 
+  it('applies a patch at an offset and with fuzz as patch does, and says so', () => {
+    const moved = path.join(dir, 'moved');
+    fs.mkdirSync(path.join(moved, 'drivers'), { recursive: true });
+    // Two lines more above the function, and the last context line of the hunk changed.
+    fs.writeFileSync(path.join(moved, 'drivers', 'frame.c'), `#include <linux/io.h>\n\n${before.replace('\treturn 0;\n}', '\treturn 0;\n} /* frame_register */')}`);
+    const r = run([path.join(dir, 'series.mbox'), '--tree', moved]);
+    expect(r.stdout).toContain('  applied with drivers/frame.c hunk #1 at offset +2 lines, drivers/frame.c hunk #1 with fuzz 1\n');
+    expect(r.stdout).toContain('Introduces resource-leak in frame_register()');
+    const json = JSON.parse(run([path.join(dir, 'series.mbox'), '--tree', moved, '--format', 'json']).stdout) as { patches: { applied: unknown }[] };
+    expect(json.patches[0]?.applied).toEqual({ offsets: [{ file: 'drivers/frame.c', hunk: 1, lines: 2 }], fuzz: [{ file: 'drivers/frame.c', hunk: 1, fuzz: 1 }] });
+  });
+
   it('says what is wrong with its arguments and its input', () => {
     expect(run([])).toMatchObject({ code: 2, stderr: expect.stringMatching(/review needs patch files/) });
     expect(run(['missing.patch'])).toMatchObject({ code: 2, stderr: 'iomem-lens: missing.patch: cannot read (ENOENT)\n' });
