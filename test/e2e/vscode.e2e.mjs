@@ -209,8 +209,17 @@ export async function vscodeChecks({ page, ws, findings, check, skip, shot, diag
     await page.locator('.quick-input-widget .quick-input-list .monaco-list-row', { hasText: 'Pick a patch file...' }).first().waitFor({ timeout: 15_000 });
     await page.keyboard.press('Enter');
     // code-server's file dialog is a quick input: type the path, Enter opens it.
-    await until('the file dialog', async () => (await input.isVisible()) && !(await page.locator('.quick-input-widget .quick-input-list .monaco-list-row', { hasText: 'Pick a patch file...' }).count()), { timeout: 15_000 });
-    await input.fill(ws.patch);
+    // The dialog fills in its start folder once it has read it: wait for that, then type over it
+    // (typing earlier gets overwritten), and check the path stuck before Enter.
+    await until('the file dialog with its start folder', async () => {
+      if (await page.locator('.quick-input-widget .quick-input-list .monaco-list-row', { hasText: 'Pick a patch file...' }).count()) return false;
+      return (await input.isVisible()) && (await input.inputValue()).endsWith('/');
+    }, { timeout: 15_000 });
+    await until('the patch path in the file dialog', async () => {
+      if ((await input.inputValue()) === ws.patch) return true;
+      await input.fill(ws.patch);
+      return false;
+    }, { timeout: 15_000, interval: 300 });
     await shot('06a-review-pick-file');
     await page.keyboard.press('Enter');
     await page.locator('.tabs-container .tab', { hasText: 'Preview review.md' }).first().waitFor({ timeout: 30_000 });
