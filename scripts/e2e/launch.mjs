@@ -238,7 +238,8 @@ export async function openFile(page, rel, { timeout = 30_000 } = {}) {
   await page.locator('.quick-input-widget .quick-input-list .monaco-list-row', { hasText: name }).first().waitFor({ timeout });
   await page.keyboard.press('Enter');
   const opened = Date.now();
-  await page.locator(`.tabs-container .tab.active[aria-label*="${name}"]`).waitFor({ timeout });
+  // With an editor group beside (the simulation), the file can be the active tab of both.
+  await page.locator(`.tabs-container .tab.active[aria-label*="${name}"]`).first().waitFor({ timeout });
   await page.locator('.editor-instance .monaco-editor .view-lines .view-line').first().waitFor({ timeout });
   return opened;
 }
