@@ -2,7 +2,6 @@
 
 import { TRIGGER_NAMES } from '../../../model/src/index.js';
 import { RULES } from '../rules/index.js';
-import { startStdioServer } from '../lsp/server.js';
 import { toolVersion } from '../version.js';
 import { USAGE, UsageError, parseCheckArgs } from './args.js';
 import { runCheck } from './check.js';
@@ -20,7 +19,8 @@ async function main(argv: string[]): Promise<number> {
       return runReview(parseReviewArgs(rest));
     case 'lsp':
       if (rest.some((a) => a !== '--stdio')) throw new UsageError(`lsp: unknown option ${rest.find((a) => a !== '--stdio')} (only --stdio is supported)`);
-      startStdioServer();
+      // Loaded on demand: the LSP libraries cost every other command ~50 ms of start-up.
+      (await import('../lsp/server.js')).startStdioServer();
       return new Promise<number>(() => undefined); // runs until the client says exit
     case 'triggers':
       // The identifiers the prefilter looks for (benchmarks compare ripgrep with the same list).

@@ -49,6 +49,7 @@ export interface ScanProgress {
 }
 
 export async function scanFiles(files: string[], setup: WorkerSetup, jobs: number, progress?: ScanProgress): Promise<FileResult[]> {
+  if (files.length === 0) return []; // a re-scan with nothing changed loads no parser
   const workerPath = path.join(__dirname, 'worker.js');
   if (files.length <= IN_PROCESS_MAX || jobs <= 0 || !fs.existsSync(workerPath)) {
     return scanInProcess(files, setup, progress);

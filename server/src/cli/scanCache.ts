@@ -11,7 +11,7 @@ import * as path from 'node:path';
 import type { Publication } from '../analysis/publish.js';
 import type { FileResult } from './checkFile.js';
 
-const FORMAT = 2;
+const FORMAT = 3;
 
 /**
  * Per file (by the path as the run names it): size, mtime, its publications (0: none) and its
@@ -24,6 +24,8 @@ interface Saved {
   key: string;
   /** The publication index the results were computed against. */
   indexHash: string;
+  /** The directory every key is relative to (a whole tree's paths share a long prefix). */
+  root: string;
   files: Record<string, Entry>;
 }
 
@@ -51,11 +53,13 @@ export class ScanCache {
   private readonly files: Record<string, Entry>;
   private indexHash: string;
   private readonly stats = new Map<string, { size: number; mtimeMs: number } | undefined>();
+  private readonly freshEntries = new Map<string, Entry | undefined>();
   private dirty = false;
 
   private constructor(private readonly file: string, private readonly key: string, saved: Saved | undefined) {
     const ok = saved && saved.format === FORMAT && saved.key === key;
-    this.files = ok ? saved.files : {};
+    this.files = {};
+    if (ok) for (const [k, e] of Object.entries(saved.files)) this.files[saved.root + k] = e;
     this.indexHash = ok ? saved.indexHash : '';
   }
 
@@ -85,11 +89,16 @@ export class ScanCache {
     return this.stats.get(f);
   }
 
-  /** The entry of `f` if the file is as it was when the entry was saved. */
+  /** The entry of `f` if the file is as it was when the entry was saved (asked 2-3 times per file). */
   private fresh(f: string): Entry | undefined {
-    const e = this.files[f];
-    const st = this.stat(f);
-    return e && st && e[0] === st.size && e[1] === st.mtimeMs ? e : undefined;
+    let e = this.freshEntries.get(f);
+    if (e === undefined && !this.freshEntries.has(f)) {
+      const saved = this.files[f];
+      const st = this.stat(f);
+      e = saved && st && saved[0] === st.size && saved[1] === st.mtimeMs ? saved : undefined;
+      this.freshEntries.set(f, e);
+    }
+    return e;
   }
 
   publications(f: string): Publication[] | undefined {
@@ -110,6 +119,7 @@ export class ScanCache {
     const old = this.files[f];
     const e: Entry = old && old[0] === st.size && old[1] === st.mtimeMs ? old : [st.size, st.mtimeMs, null, null];
     this.files[f] = e;
+    this.freshEntries.set(f, e);
     this.dirty = true;
     return e;
   }
@@ -142,10 +152,43 @@ export class ScanCache {
     try {
       fs.mkdirSync(path.dirname(this.file), { recursive: true });
       const tmp = `${this.file}.${process.pid}.tmp`;
-      fs.writeFileSync(tmp, JSON.stringify({ format: FORMAT, key: this.key, indexHash: this.indexHash, files: this.files } satisfies Saved));
+      const root = commonDirectory(Object.keys(this.files));
+      const files: Record<string, Entry> = {};
+      for (const [k, e] of Object.entries(this.files)) files[k.slice(root.length)] = e;
+      fs.writeFileSync(tmp, JSON.stringify({ format: FORMAT, key: this.key, indexHash: this.indexHash, root, files } satisfies Saved));
       fs.renameSync(tmp, this.file);
     } catch {
       // read-only home, full disk: the next run scans again
     }
+    pruneCacheDir(path.dirname(this.file), this.file);
+  }
+}
+
+/** The longest directory prefix (ending in a separator) all of `paths` share; '' when none. */
+export function commonDirectory(paths: readonly string[]): string {
+  if (!paths.length) return '';
+  let prefix = paths[0] as string;
+  for (const p of paths) {
+    let i = 0;
+    while (i < prefix.length && i < p.length && prefix.charCodeAt(i) === p.charCodeAt(i)) i++;
+    prefix = prefix.slice(0, i);
+  }
+  const cut = Math.max(prefix.lastIndexOf('/'), prefix.lastIndexOf(path.sep));
+  return cut < 0 ? '' : prefix.slice(0, cut + 1);
+}
+
+/** Saved indexes kept per user: each build and each set of operands writes its own. */
+export const MAX_SAVED_INDEXES = 16;
+
+/** Removes all but the MAX_SAVED_INDEXES most recently written indexes (never `keep`). */
+function pruneCacheDir(dir: string, keep: string): void {
+  try {
+    const saved = fs.readdirSync(dir).filter((n) => n.endsWith('.json')).map((n) => {
+      const file = path.join(dir, n);
+      return { file, mtime: fs.statSync(file).mtimeMs };
+    }).sort((a, b) => b.mtime - a.mtime);
+    for (const old of saved.slice(MAX_SAVED_INDEXES)) if (old.file !== keep) fs.rmSync(old.file, { force: true });
+  } catch {
+    // another run pruning at the same time, or an unreadable directory: try again next time
   }
 }

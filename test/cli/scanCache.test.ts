@@ -1,0 +1,149 @@
+// The saved scan index: what a re-scan reuses, and what makes it scan a file again.
+
+import { spawnSync } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { MAX_SAVED_INDEXES, ScanCache, commonDirectory } from '../../server/src/cli/scanCache';
+import { ROOT } from '../helpers';
+
+const CLI = path.join(ROOT, 'dist', 'cli.js');
+let tmp: string;
+let saveXdg: string | undefined;
+
+beforeEach(() => {
+  tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'iomem-lens-cache-'));
+  saveXdg = process.env.XDG_CACHE_HOME;
+  process.env.XDG_CACHE_HOME = path.join(tmp, 'cache');
+});
+
+afterEach(() => {
+  if (saveXdg === undefined) delete process.env.XDG_CACHE_HOME;
+  else process.env.XDG_CACHE_HOME = saveXdg;
+  fs.rmSync(tmp, { recursive: true, force: true });
+});
+
+function tree(): { dir: string; a: string; b: string } {
+  const dir = path.join(tmp, 'src', 'drivers');
+  fs.mkdirSync(dir, { recursive: true });
+  const a = path.join(dir, 'a.c');
+  const b = path.join(dir, 'b.c');
+  fs.writeFileSync(a, 'int a(void) { return 0; }\n');
+  fs.writeFileSync(b, 'int b(void) { return 1; }\n');
+  return { dir, a, b };
+}
+
+describe('ScanCache', () => {
+  it('gives back publications and results of unchanged files after a save', () => {
+    const { dir, a, b } = tree();
+    const first = ScanCache.open([dir], {});
+    first.setPublications(a, []);
+    first.setResult({ file: a, findings: [], parsed: true, notes: ['n'] }, 'idx');
+    first.setResult({ file: b, findings: [], parsed: false, notes: [] }, 'idx');
+    first.save([a, b]);
+    const again = ScanCache.open([dir], {});
+    expect(again.publications(a)).toEqual([]);
+    expect(again.publications(b)).toBeUndefined(); // never indexed
+    expect(again.result(a, 'idx')).toEqual({ file: a, findings: [], parsed: true, notes: ['n'] });
+    expect(again.result(b, 'idx')).toEqual({ file: b, findings: [], parsed: false, notes: [] });
+    expect(again.result(a, 'other index')).toBeUndefined();
+  });
+
+  it('scans a file again when its size or mtime changed', () => {
+    const { dir, a, b } = tree();
+    const first = ScanCache.open([dir], {});
+    for (const f of [a, b]) first.setResult({ file: f, findings: [], parsed: true, notes: [] }, 'idx');
+    first.save([a, b]);
+    fs.appendFileSync(a, '/* more */\n');
+    const t = new Date(Date.now() - 60_000);
+    fs.utimesSync(b, t, t);
+    const again = ScanCache.open([dir], {});
+    expect(again.result(a, 'idx')).toBeUndefined();
+    expect(again.result(b, 'idx')).toBeUndefined();
+  });
+
+  it('starts afresh for other settings or a damaged file', () => {
+    const { dir, a } = tree();
+    const first = ScanCache.open([dir], { rules: ['x'] });
+    first.setResult({ file: a, findings: [], parsed: true, notes: [] }, 'idx');
+    first.save([a]);
+    expect(ScanCache.open([dir], {}).result(a, 'idx')).toBeUndefined();
+    const saved = fs.readdirSync(path.join(tmp, 'cache', 'iomem-lens', 'scan'));
+    expect(saved).toHaveLength(1);
+    fs.writeFileSync(path.join(tmp, 'cache', 'iomem-lens', 'scan', saved[0] as string), '{"format": 3, "files": {');
+    expect(ScanCache.open([dir], { rules: ['x'] }).result(a, 'idx')).toBeUndefined();
+  });
+
+  it('stores paths relative to the directory the files share', () => {
+    const { dir, a, b } = tree();
+    const c = ScanCache.open([dir], {});
+    for (const f of [a, b]) c.setResult({ file: f, findings: [], parsed: false, notes: [] }, 'idx');
+    c.save([a, b]);
+    const dirOfCache = path.join(tmp, 'cache', 'iomem-lens', 'scan');
+    const saved = JSON.parse(fs.readFileSync(path.join(dirOfCache, fs.readdirSync(dirOfCache)[0] as string), 'utf8')) as { root: string; files: object };
+    expect(saved.root).toBe(dir + path.sep);
+    expect(Object.keys(saved.files).sort()).toEqual(['a.c', 'b.c']);
+  });
+});
+
+describe('commonDirectory', () => {
+  it('cuts at a separator', () => {
+    expect(commonDirectory(['/k/drivers/md/dm.c', '/k/drivers/mm/x.c'])).toBe('/k/drivers/');
+    expect(commonDirectory(['/k/a.c'])).toBe('/k/');
+    expect(commonDirectory(['a.c', 'b.c'])).toBe('');
+    expect(commonDirectory([])).toBe('');
+  });
+});
+
+describe('check with the saved index', () => {
+  const run = (...args: string[]): { code: number | null; stdout: string } => {
+    const r = spawnSync(process.execPath, [CLI, ...args], { cwd: tmp, encoding: 'utf8', env: { ...process.env, XDG_CACHE_HOME: path.join(tmp, 'cache') } });
+    return { code: r.status, stdout: r.stdout };
+  };
+
+  it('reuses the result of a file whose size and mtime did not change, and only then', () => {
+    const dir = path.join(tmp, 'k');
+    fs.mkdirSync(dir);
+    const file = path.join(dir, 'kmem_like.c');
+    fs.copyFileSync(path.join(ROOT, 'examples', 'kmem_like.c'), file);
+    // A whole second, so that putting the mtime back below restores it exactly.
+    const whole = new Date(Math.floor(Date.now() / 1000) * 1000 - 10_000);
+    fs.utimesSync(file, whole, whole);
+    const first = run('check', '--no-baseline', 'k');
+    expect(first.code).toBe(1);
+    expect(first.stdout).toMatch(/\[resource-busy-window\]/);
+    const { mtime, size } = fs.statSync(file);
+    // Same size and mtime, other text: the index is trusted (as make trusts mtimes).
+    const text = fs.readFileSync(file, 'utf8');
+    fs.writeFileSync(file, text.replace(/request_mem_region/g, 'requesx_mem_region'));
+    fs.utimesSync(file, mtime, mtime);
+    expect(fs.statSync(file).size).toBe(size);
+    expect(run('check', '--no-baseline', 'k').stdout).toBe(first.stdout);
+    // --no-cache reads it, and so does a run after the mtime moves.
+    expect(run('check', '--no-baseline', '--no-cache', 'k').code).toBe(0);
+    const later = new Date(mtime.getTime() + 5000);
+    fs.utimesSync(file, later, later);
+    expect(run('check', '--no-baseline', 'k')).toEqual({ code: 0, stdout: '' });
+  });
+});
+
+describe('the cache directory', () => {
+  it('keeps only the most recent saved indexes', () => {
+    const { dir, a } = tree();
+    const scan = path.join(tmp, 'cache', 'iomem-lens', 'scan');
+    fs.mkdirSync(scan, { recursive: true });
+    const old = new Date(Date.now() - 3_600_000);
+    for (let i = 0; i < MAX_SAVED_INDEXES + 5; i++) {
+      const f = path.join(scan, `old${i}.json`);
+      fs.writeFileSync(f, '{}');
+      fs.utimesSync(f, old, old);
+    }
+    const c = ScanCache.open([dir], {});
+    c.setResult({ file: a, findings: [], parsed: false, notes: [] }, 'idx');
+    c.save([a]);
+    const left = fs.readdirSync(scan);
+    expect(left).toHaveLength(MAX_SAVED_INDEXES);
+    expect(ScanCache.open([dir], {}).result(a, 'idx')).toBeDefined();
+  });
+});
