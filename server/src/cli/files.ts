@@ -30,9 +30,10 @@ export function listFiles(operands: string[]): FileList {
       return;
     }
     entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+    // path.join() once per directory, not per entry: 60,000 joins showed in a re-scan's time.
+    const prefix = path.join(dir, '_').slice(0, -1);
     for (const e of entries) {
-      // Concatenation, not path.join(): `dir` is already normal, and 60,000 joins show up in a re-scan.
-      const p = dir.endsWith(path.sep) ? dir + e.name : dir + path.sep + e.name;
+      const p = prefix + e.name;
       if (e.isDirectory()) {
         if (!IGNORED_DIRS.has(e.name)) walk(p);
       } else if (e.isSymbolicLink()) {
@@ -51,7 +52,7 @@ export function listFiles(operands: string[]): FileList {
       out.missing.push({ file: op, reason: errCode(e) === 'ENOENT' ? 'no such file or directory' : `cannot read (${errCode(e)})` });
       continue;
     }
-    if (st.isDirectory()) walk(path.normalize(op));
+    if (st.isDirectory()) walk(op);
     else if (st.isFile()) out.files.push(op); // an explicit file is checked whatever its name
     else out.skipped.push({ file: op, reason: 'not a regular file' });
   }

@@ -60,8 +60,8 @@ export function explore(cfg: Cfg, init: PathState, ctx: EngineContext, helpers: 
     return states;
   };
   const ends: PathState[] = [];
-  const seen = new Map<number, Set<string>>();
-  const seenModels = new Map<number, Set<string>>();
+  const seen = new Map<number, Set<number>>();
+  const seenModels = new Map<number, Set<number>>();
   const tested = testedLvalues(cfg);
   let dropped = 0;
   const work: { node: number; st: PathState }[] = [{ node: cfg.entry, st: init }];

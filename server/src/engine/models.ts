@@ -14,7 +14,8 @@ export function applyOtherOp(st: PathState, handle: number, op: ModelOp): { crea
       return { created: 'mem' };
     case 'mem_free': {
       const m = st.mem.get(op.target);
-      if (m) m.freed = true;
+      // Memory records are shared between forked paths: replace, never change in place.
+      if (m) st.mem.set(op.target, { ...m, freed: true });
       return {};
     }
     case 'mem_remap':

@@ -83,8 +83,8 @@ export class PathState {
   nonLocalWrites: number[] = [];
   /** DAX devices of the path and their states. */
   dax = new DaxWorld();
-  /** Memory objects by handle. */
-  mem = new Map<number, MemObject>();
+  /** Memory objects by handle (records shared with forks: replaced, never changed in place). */
+  mem = new Map<number, Readonly<MemObject>>();
   /** Memory objects whose fields code the model does not know may have written. */
   clobbered = new Set<number>();
   /** dev_pagemaps mapped on this path (by lvalue), and whether devres owns the mapping. */
@@ -115,7 +115,7 @@ export class PathState {
     s.releaseCalls = this.releaseCalls.slice();
     s.nonLocalWrites = this.nonLocalWrites.slice();
     s.dax = this.dax.clone();
-    s.mem = new Map([...this.mem].map(([h, m]) => [h, { ...m }]));
+    s.mem = new Map(this.mem);
     s.clobbered = new Set(this.clobbered);
     s.remapped = new Map(this.remapped);
     s.cleanups = this.cleanups.slice();
@@ -158,22 +158,40 @@ export class PathState {
    * pointers) always count; plain values count only for lvalues some branch tests
    * (`tested`). Symbolic values and versions are left out: they only name expressions, and
    * keeping them would stop paths from merging after every assignment.
+   *
+   * A 53-bit hash, not a string: keys are computed at every visit, and building, sorting and
+   * hashing strings of every binding was the engine's largest cost. The bindings enter as a
+   * multiset hash (sums of per-binding hashes: no sort). Two states whose keys collide merge,
+   * which drops a path (a possible miss), never invents one.
    */
-  key(tested: ReadonlySet<string>, modelKey = this.modelKey()): string {
-    const b: string[] = [];
+  key(tested: ReadonlySet<string>, modelKey = this.modelKey()): number {
+    let a = 0x6a09e667;
+    let b = 0xbb67ae85;
     for (const [k, v] of this.bindings) {
-      if (v.k === 'ptr' || v.k === 'status' || v.k === 'errptr') b.push(`${k}=${valueKey(v)}`);
-      else if ((v.k === 'int' || v.k === 'null' || v.k === 'nonnull' || v.k === 'truthy') && tested.has(k)) b.push(`${k}=${valueKey(v)}`);
+      if (v.k === 'ptr' || v.k === 'status' || v.k === 'errptr' ||
+        ((v.k === 'int' || v.k === 'null' || v.k === 'nonnull' || v.k === 'truthy') && tested.has(k))) {
+        const hk = hashString(k);
+        const hv = hashValue(v);
+        a = (a + mix(hk ^ Math.imul(hv, 0x9e3779b1))) | 0;
+        b = (b + mix(hv ^ Math.imul(hk, 0xc2b2ae35) ^ 0x5bd1e995)) | 0;
+      }
     }
-    b.sort();
-    const loops = [...this.loops].map(([k, v]) => `${k}:${v}`).join(',');
-    return `${b.join(';')}|${modelKey}|${loops}|${this.returned ? valueKey(this.returned) : ''}`;
+    for (const [k, v] of this.loops) {
+      a = (a + mix(0x1000193 ^ Math.imul(k, 31) ^ v)) | 0;
+      b = (b + mix(0x2545f491 ^ Math.imul(k, 131) ^ v)) | 0;
+    }
+    if (this.returned) {
+      const h = hashValue(this.returned);
+      a = mix(a ^ h);
+      b = mix(b ^ Math.imul(h, 0x27d4eb2f));
+    }
+    return combine(mix(a ^ modelKeyHigh(modelKey)), mix(b ^ modelKeyLow(modelKey)));
   }
 
-  /** What the path did to the model (its ops and objects), without the data it computed. */
-  modelKey(): string {
+  /** What the path did to the model (its ops and objects), without the data it computed (a 53-bit hash). */
+  modelKey(): number {
     // The op log only grows (forks copy it): extend the hash of the ops already keyed. Two
-    // independent 32-bit FNV-1a hashes keep keys short (set lookups hash whole keys).
+    // independent 32-bit FNV-1a hashes.
     for (let i = this.opsKeyed; i < this.ops.length; i++) {
       const o = this.ops[i] as LoggedStep;
       const text = `${o.callee}@${o.site.start}:${o.expectOk ? 1 : 0}${'result' in o.op ? `=${String(o.op.result)}` : ''},`;
@@ -184,9 +202,76 @@ export class PathState {
       }
     }
     this.opsKeyed = this.ops.length;
-    const ops = `${this.ops.length}:${this.opsHashA.toString(36)}:${this.opsHashB.toString(36)}`;
-    const esc = [...this.escaped].sort().join(',') + [...this.dax.devices].map(([h, d]) => `d${h}${d.state[0]}${d.hosts.length}`).join('') +
-      [...this.mem].map(([h, m]) => (m.freed ? `f${h}` : '')).join('') + this.cleanups.map((c) => c.name).join(',');
-    return `${ops}|${esc}`;
+    let a = mix(this.opsHashA ^ this.ops.length);
+    let b = this.opsHashB;
+    // Sets and maps enter order-free; the cleanups in scope in order.
+    for (const h of this.escaped) {
+      a = (a + mix(0x51ed27 ^ h)) | 0;
+      b = (b + mix(0x3c6ef372 ^ Math.imul(h, 0x85ebca6b))) | 0;
+    }
+    for (const [h, d] of this.dax.devices) {
+      const hd = hashString(`d${h}${d.state}${d.hosts.length}`);
+      a = (a + mix(hd)) | 0;
+      b = (b + mix(hd ^ 0xa54ff53a)) | 0;
+    }
+    for (const [h, m] of this.mem) {
+      if (!m.freed) continue;
+      a = (a + mix(0x7f4a7c15 ^ h)) | 0;
+      b = (b + mix(0x1b873593 ^ Math.imul(h, 0xcc9e2d51))) | 0;
+    }
+    for (const c of this.cleanups) {
+      a = mix(a ^ hashString(c.name));
+      b = mix(Math.imul(b, 31) ^ hashString(c.name));
+    }
+    return combine(a, b);
   }
+}
+
+/** FNV-1a hashes of the lvalue names keys meet again and again (bounded: names of one run). */
+const stringHashes = new Map<string, number>();
+
+function hashString(s: string): number {
+  let h = stringHashes.get(s);
+  if (h === undefined) {
+    h = 2166136261;
+    for (let i = 0; i < s.length; i++) h = Math.imul(h ^ s.charCodeAt(i), 16777619);
+    h >>>= 0;
+    if (stringHashes.size >= 1 << 16) stringHashes.clear();
+    stringHashes.set(s, h);
+  }
+  return h;
+}
+
+/** Values are never changed in place: each one's hash is computed once. */
+const valueHashes = new WeakMap<Value, number>();
+
+function hashValue(v: Value): number {
+  let h = valueHashes.get(v);
+  if (h === undefined) {
+    h = hashString(valueKey(v));
+    valueHashes.set(v, h);
+  }
+  return h;
+}
+
+/** A 32-bit finalizer (murmur3's): spreads every input bit over the output. */
+function mix(h: number): number {
+  h ^= h >>> 16;
+  h = Math.imul(h, 0x85ebca6b);
+  h ^= h >>> 13;
+  h = Math.imul(h, 0xc2b2ae35);
+  return (h ^ (h >>> 16)) >>> 0;
+}
+
+/** Two 32-bit hashes as one exact integer of 53 bits (a Set of numbers compares them by value). */
+function combine(a: number, b: number): number {
+  return (a >>> 0) * 0x200000 + ((b >>> 0) & 0x1fffff);
+}
+
+function modelKeyHigh(k: number): number {
+  return Math.floor(k / 0x200000) | 0;
+}
+
+function modelKeyLow(k: number): number {
+  return k % 0x200000 | 0;
 }
