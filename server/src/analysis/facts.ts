@@ -121,6 +121,15 @@ export function mentionsModel(text: string): boolean {
   return mentionsTrigger(text) || FLAGS_WRITE.test(text);
 }
 
+/**
+ * Whether collectFacts() reads a function body for more than its relevance (mentionsModel()):
+ * a body that releases a region makes its function a releaser, whose calls count as release
+ * attempts. Bodies for which neither holds matter only through their names (see focus.ts).
+ */
+export function readByFacts(body: string): boolean {
+  return RELEASE_MENTION.test(body);
+}
+
 /** The file's object-like `#define NAME body` lines, bodies without comments or continuations. */
 export function fileDefines(text: string): Map<string, string> {
   const defines = new Map<string, string>();

@@ -16,4 +16,11 @@ export class WordScanner {
     if (this.re) for (const m of text.matchAll(this.re)) out.add(m[0]);
     return out;
   }
+
+  /** Whether `text` names any of the words. */
+  any(text: string): boolean {
+    if (!this.re) return false;
+    this.re.lastIndex = 0;
+    return this.re.test(text);
+  }
 }

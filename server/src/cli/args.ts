@@ -37,6 +37,8 @@ check options:
   -o, --output FILE         write the report to FILE
   --no-cache                do not reuse or save the scan index (default: files unchanged since
                             the last run of the same options keep their results; see README)
+  --no-focus                parse whole files (default: only the functions an analysis can
+                            reach are parsed, the others are blanked; the findings are the same)
   -q, --quiet               no notes on stderr
 
 exit status: 0 no findings, 1 findings, 2 usage or fatal error`;
@@ -150,12 +152,14 @@ export interface CheckArgs extends AnalysisArgs {
   writeBaseline?: string;
   /** Reuse and save the per-tree scan index (results of files unchanged since the last run). */
   cache: boolean;
+  /** Parse only the functions an analysis can reach (default); false parses whole files. */
+  focus: boolean;
 }
 
 export class UsageError extends Error {}
 
 export function parseCheckArgs(argv: string[]): CheckArgs {
-  const a: CheckArgs = { paths: [], format: 'text', trace: false, only: [], disable: [], quiet: false, noBaseline: false, cache: true };
+  const a: CheckArgs = { paths: [], format: 'text', trace: false, only: [], disable: [], quiet: false, noBaseline: false, cache: true, focus: true };
   let write: string | boolean = false;
   forEachArg(argv, ({ raw, opt, value, inline, peek, take, rest }) => {
     switch (opt) {
@@ -171,6 +175,7 @@ export function parseCheckArgs(argv: string[]): CheckArgs {
       case '--baseline': a.baseline = value(); break;
       case '--no-baseline': a.noBaseline = true; break;
       case '--no-cache': a.cache = false; break;
+      case '--no-focus': a.focus = false; break;
       case '--write-baseline': {
         // The FILE is optional: as a separate argument it is told from the paths by its suffix.
         const next = peek();

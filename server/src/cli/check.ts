@@ -53,7 +53,7 @@ export async function runCheck(args: CheckArgs): Promise<number> {
     const r = cache?.result(f, indexHash);
     if (r) reused.set(f, r);
   }
-  const checked = await scanFiles(list.files.filter((f) => !reused.has(f)), { settings, root, mode: 'check', ...(publications ? { publications } : {}) }, jobs, progress);
+  const checked = await scanFiles(list.files.filter((f) => !reused.has(f)), { settings, root, mode: 'check', focus: args.focus, ...(publications ? { publications } : {}) }, jobs, progress);
   for (const r of checked) cache?.setResult(r, indexHash);
   cache?.save(list.files);
   const byFile = new Map(checked.map((r) => [r.file, r]));

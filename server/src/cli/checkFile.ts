@@ -3,7 +3,8 @@
 
 import { FunctionCache, analyzeTree } from '../analysis/analyze.js';
 import { fingerprints } from '../analysis/baseline.js';
-import { PREFILTER_WORDS, mentionsModelGiven } from '../analysis/facts.js';
+import { PREFILTER_WORDS, mentionsModel, mentionsModelGiven, readByFacts } from '../analysis/facts.js';
+import { Focused, focusText, withOriginalOffsets } from '../analysis/focus.js';
 import type { Finding } from '../analysis/finding.js';
 import type { AnalysisOptions } from '../analysis/options.js';
 import { Publication, PublishIndex, scanPublications } from '../analysis/publish.js';
@@ -50,7 +51,27 @@ function scannerFor(index: PublishIndex | undefined): WordScanner {
   return s;
 }
 
-export function checkFile(file: string, parser: CParser, opts: AnalysisOptions, cache?: FunctionCache): FileResult {
+/** The prefilter's scanner for a run's published globals alone (what focusing keeps besides the model's). */
+const pubScanners = new WeakMap<PublishIndex, WordScanner>();
+function publishedNames(index: PublishIndex | undefined, own: readonly Publication[]): WordScanner | undefined {
+  if (own.length) return new WordScanner([...(index?.names() ?? []), ...own.map((p) => p.name)]);
+  if (!index) return undefined;
+  let s = pubScanners.get(index);
+  if (!s) pubScanners.set(index, (s = new WordScanner(index.names())));
+  return s;
+}
+
+/**
+ * The text to parse: the bodies of functions that neither the model nor the publication rules
+ * can reach taken out (focus.ts). Bodies that access a published global are kept for
+ * publish-unpaired, which reads every such function of the file.
+ */
+function focused(text: string, file: string, opts: AnalysisOptions): Focused {
+  const pubs = publishedNames(opts.publications, scanPublications(text, file));
+  return focusText(text, { relevant: mentionsModel, read: (body) => readByFacts(body) || (pubs !== undefined && pubs.any(body)) });
+}
+
+export function checkFile(file: string, parser: CParser, opts: AnalysisOptions, cache?: FunctionCache, focus = true): FileResult {
   const res: FileResult = { file, findings: [], parsed: false, notes: [] };
   let buf: Buffer;
   try {
@@ -72,19 +93,23 @@ export function checkFile(file: string, parser: CParser, opts: AnalysisOptions, 
     return res;
   }
   const text = buf.toString('utf8');
-  const tree = parser.parse(text, undefined, { timeoutMs: PARSE_TIMEOUT_MS });
+  // The same lines and columns as `text`; offsets are mapped back after the analysis.
+  const f = focus ? focused(text, file, opts) : undefined;
+  const parsedText = f?.text ?? text;
+  const tree = parser.parse(parsedText, undefined, { timeoutMs: PARSE_TIMEOUT_MS });
   if (!tree) {
     res.skipped = `parse did not finish in ${PARSE_TIMEOUT_MS / 1000} s`;
     return res;
   }
   try {
     res.parsed = true;
-    const a = analyzeTree(tree, text, opts, cache, {
+    const analyzed = analyzeTree(tree, parsedText, opts, cache, {
       file,
       onError: (fn, err, rule) => res.notes.push(rule
         ? `${file}: internal error in rule ${rule} on ${fn}(), its findings there are lost: ${err instanceof Error ? err.message : String(err)}`
         : `${file}: internal error analyzing ${fn}(), skipped: ${err instanceof Error ? err.message : String(err)}`),
     });
+    const a = f ? withOriginalOffsets(analyzed, f) : analyzed;
     const quiet = applySuppressions(a, text, opts.rules);
     res.findings = quiet.findings;
     res.fingerprints = fingerprints(quiet.findings, text);

@@ -19,6 +19,8 @@ export interface WorkerSetup {
   mode: 'index' | 'check';
   /** The tree's publication index, for 'check'. */
   publications?: Publication[];
+  /** false: parse whole files (--no-focus). */
+  focus?: boolean;
 }
 
 export type WorkerRequest = { kind: 'files'; files: string[] } | { kind: 'done' };
@@ -41,7 +43,7 @@ export async function fileWorker(setup: WorkerSetup): Promise<(file: string) => 
     options.publications.add(setup.publications);
   }
   const cache = new FunctionCache();
-  return (f) => checkFile(f, parser, options, cache);
+  return (f) => checkFile(f, parser, options, cache, setup.focus !== false);
 }
 
 export interface ScanProgress {

@@ -1,0 +1,310 @@
+// What the CLI parses of a file: its text with the bodies of the functions no analysis can
+// reach taken out. Tree-sitter's time grows with the text (4-5 MB/s on kernel C, and blanks
+// are not free: 700 KB of spaces take 80 ms), and a driver that names one modeled API in one
+// function is mostly other functions. A body taken out leaves its line breaks, so every line
+// and column of what is kept is what it was; offsets move, and `toOriginal()` maps them back.
+//
+// Works on raw text, before any parse: a small C lexer (comments, strings, character
+// constants, preprocessor lines) finds the top-level `{...}` that follow a `)`: function
+// bodies, also behind macro signatures. When the braces do not balance (an #ifdef that opens
+// two bodies and closes one), the text is returned whole.
+
+import type { FileAnalysis } from './finding.js';
+
+export interface FunctionRegion {
+  /** The names called in the declaration before the body (the function's, or its macro's). */
+  names: string[];
+  /** Offsets of the body's `{` and `}`. */
+  open: number;
+  close: number;
+}
+
+/** Identifiers in a declaration that are attributes, not the function's name. */
+const NOT_NAMES = new Set([
+  '__attribute__', '__acquires', '__releases', '__must_hold', '__printf', '__scanf', '__section', '__aligned',
+  '__cond_acquires', '__no_context_analysis', 'sizeof', 'typeof', '__typeof__', 'alignof', '__alignof__', 'asm', '__asm__',
+]);
+
+/** The top-level function bodies of `text`, or undefined when its braces do not balance. */
+export function functionRegions(text: string): FunctionRegion[] | undefined {
+  const out: FunctionRegion[] = [];
+  const n = text.length;
+  let depth = 0;
+  let open = -1;
+  /** Last significant character at depth 0 (not blank, comment or preprocessor line). */
+  let last = '';
+  /** Where the current top-level declaration started (after the last `;` or `}`). */
+  let declStart = 0;
+  let lineStart = true;
+  let i = 0;
+  while (i < n) {
+    if (depth > 0) {
+      // Inside a body only braces and what can hide them matter: jump to the next of those.
+      BODY_SPECIAL.lastIndex = i;
+      const m = BODY_SPECIAL.exec(text);
+      if (!m) return undefined; // a body never closed
+      i = m.index;
+      const b = text.charCodeAt(i);
+      if (b === 35 && !onlyBlanksBefore(text, i)) {
+        i++;
+        continue;
+      }
+      if (b === 47 && text.charCodeAt(i + 1) !== 42 && text.charCodeAt(i + 1) !== 47) {
+        i++;
+        continue;
+      }
+      lineStart = b === 35;
+    }
+    const c = text.charCodeAt(i);
+    if (c === 10) { // \n
+      lineStart = true;
+      i++;
+      continue;
+    }
+    if (c === 32 || c === 9 || c === 13 || c === 12 || c === 11) {
+      i++;
+      continue;
+    }
+    if (c === 35 && lineStart) { // # directive: to the end of the line, continuations included
+      i = skipDirective(text, i);
+      continue;
+    }
+    lineStart = false;
+    if (c === 47 && text.charCodeAt(i + 1) === 42) { // /* */
+      const end = text.indexOf('*/', i + 2);
+      i = end < 0 ? n : end + 2;
+      continue;
+    }
+    if (c === 47 && text.charCodeAt(i + 1) === 47) { // //, continued by a backslash-newline
+      i = lineCommentEnd(text, i);
+      continue;
+    }
+    if (c === 34 || c === 39) { // "..." '...'
+      i = quotedEnd(text, i, c);
+      continue;
+    }
+    if (c === 123) { // {
+      if (depth === 0) open = last === ')' && isFunctionDecl(text, declStart, i) ? i : -1;
+      depth++;
+    } else if (c === 125) { // }
+      depth--;
+      if (depth < 0) return undefined;
+      if (depth === 0) {
+        if (open >= 0) out.push({ names: declNames(text, declStart, open), open, close: i });
+        declStart = i + 1;
+      }
+    } else if (c === 59 && depth === 0) { // ;
+      declStart = i + 1;
+    }
+    if (depth === 0) last = text[i] as string;
+    i++;
+  }
+  return depth === 0 ? out : undefined;
+}
+
+/** What can open or close a brace, or hide one, inside a function body. */
+const BODY_SPECIAL = /[{}"'\/#]/g;
+
+/** Whether only blanks precede offset `i` on its line (a `#` there starts a directive). */
+function onlyBlanksBefore(text: string, i: number): boolean {
+  for (let k = i - 1; k >= 0; k--) {
+    const c = text.charCodeAt(k);
+    if (c === 10) return true;
+    if (c !== 32 && c !== 9 && c !== 13 && c !== 12 && c !== 11) return false;
+  }
+  return true;
+}
+
+function skipDirective(text: string, i: number): number {
+  const n = text.length;
+  while (i < n) {
+    const c = text.charCodeAt(i);
+    if (c === 10) return i; // the newline itself starts the next line
+    if (c === 92 && text.charCodeAt(i + 1) === 10) i += 2;
+    else if (c === 92 && text.charCodeAt(i + 1) === 13 && text.charCodeAt(i + 2) === 10) i += 3;
+    else if (c === 47 && text.charCodeAt(i + 1) === 42) {
+      const end = text.indexOf('*/', i + 2);
+      i = end < 0 ? n : end + 2;
+    } else if (c === 47 && text.charCodeAt(i + 1) === 47) return lineCommentEnd(text, i);
+    else if (c === 34 || c === 39) i = quotedEnd(text, i, c);
+    else i++;
+  }
+  return n;
+}
+
+function lineCommentEnd(text: string, i: number): number {
+  for (;;) {
+    const nl = text.indexOf('\n', i);
+    if (nl < 0) return text.length;
+    let k = nl - 1;
+    if (text.charCodeAt(k) === 13) k--;
+    if (text.charCodeAt(k) !== 92) return nl;
+    i = nl + 1;
+  }
+}
+
+/** The end of a string or character constant; an unterminated one ends at the newline. */
+function quotedEnd(text: string, i: number, quote: number): number {
+  const n = text.length;
+  for (let j = i + 1; j < n; j++) {
+    const c = text.charCodeAt(j);
+    if (c === 92) j++;
+    else if (c === quote) return j + 1;
+    else if (c === 10) return j;
+  }
+  return n;
+}
+
+/** A `)` before `{` at the top level is a function body unless the declaration assigns (`= FOO(x) {`). */
+function isFunctionDecl(text: string, from: number, to: number): boolean {
+  let paren = 0;
+  for (let j = from; j < to; j++) {
+    const c = text.charCodeAt(j);
+    if (c === 40) paren++;
+    else if (c === 41) paren--;
+    else if (c === 61 && paren === 0) return false;
+  }
+  return true;
+}
+
+function declNames(text: string, from: number, to: number): string[] {
+  const decl = text.slice(from, to);
+  const names: string[] = [];
+  for (const m of decl.matchAll(/([A-Za-z_]\w*)\s*\(/g)) if (!NOT_NAMES.has(m[1] as string)) names.push(m[1] as string);
+  return names;
+}
+
+/** How focusText() judges a body by its own text. */
+export interface BodyJudge {
+  /** The analysis walks it, or inlines it where it is called (it reaches the model). */
+  relevant(body: string): boolean;
+  /** Some other analysis reads it (file facts, file-level rules). */
+  read(body: string): boolean;
+}
+
+/** `devm_add_action[_or_reset](dev, fn, data)`: the engine walks `fn` when the call fails. */
+const DEVRES_ACTION = /\bdevm_add_action(?:_or_reset)?\s*\([^,;]*,\s*&?\s*([A-Za-z_]\w*)\s*,/g;
+
+/**
+ * `text` with the bodies no analysis reaches blanked. Kept: relevant bodies and those read
+ * (`judge`), the bodies that name a relevant function (callers: the analysis walks them as
+ * entries), and the devres actions kept bodies register (walked where registering fails).
+ * Other functions the engine only sees as calls it does not model.
+ */
+export function focusText(text: string, judge: BodyJudge): Focused {
+  const regions = functionRegions(text);
+  if (!regions) return whole(text);
+  const keep = new Array<boolean>(regions.length).fill(false);
+  const byName = new Map<string, number[]>();
+  regions.forEach((r, idx) => {
+    for (const name of r.names) {
+      const list = byName.get(name);
+      if (list) list.push(idx);
+      else byName.set(name, [idx]);
+    }
+  });
+  const body = (r: FunctionRegion): string => text.slice(r.open + 1, r.close);
+  const relevantNames = new Set<string>();
+  regions.forEach((r, idx) => {
+    const b = body(r);
+    if (judge.relevant(b)) {
+      keep[idx] = true;
+      for (const name of r.names) relevantNames.add(name);
+    } else if (judge.read(b)) keep[idx] = true;
+  });
+  if (!keep.includes(true)) return whole(text); // nothing to focus on: the file-level checks get it whole
+  if (relevantNames.size) {
+    const calls = new RegExp(`\\b(?:${[...relevantNames].join('|')})\\b`);
+    regions.forEach((r, idx) => {
+      if (!keep[idx] && calls.test(body(r))) keep[idx] = true;
+    });
+  }
+  const queue = regions.map((_, idx) => idx).filter((idx) => keep[idx]);
+  while (queue.length) {
+    const r = regions[queue.pop() as number] as FunctionRegion;
+    const b = body(r);
+    if (!b.includes('devm_add_action')) continue;
+    for (const m of b.matchAll(DEVRES_ACTION)) {
+      for (const idx of byName.get(m[1] as string) ?? []) {
+        if (!keep[idx]) {
+          keep[idx] = true;
+          queue.push(idx);
+        }
+      }
+    }
+  }
+  return squeeze(text, regions.filter((_, idx) => !keep[idx]), regions.length);
+}
+
+/** A focused text and the way back to the original's offsets. */
+export interface Focused {
+  text: string;
+  /** Function bodies kept and taken out. */
+  kept: number;
+  blanked: number;
+  /** The offset in the original text of an offset in `text`. */
+  toOriginal(offset: number): number;
+}
+
+function whole(text: string): Focused {
+  return { text, kept: 0, blanked: 0, toOriginal: (o) => o };
+}
+
+/**
+ * Takes out the bodies of `drop`: each keeps its line breaks and, on its last line, as many
+ * spaces as it had characters there (so what follows its `}` keeps its column).
+ */
+function squeeze(text: string, drop: FunctionRegion[], total: number): Focused {
+  if (!drop.length) return { ...whole(text), kept: total };
+  const parts: string[] = [];
+  /** Per dropped body: where the text after it starts, in the focused and the original text. */
+  const from: number[] = [];
+  const orig: number[] = [];
+  let at = 0;
+  let len = 0;
+  for (const r of drop) {
+    const bodyStart = r.open + 1;
+    const body = text.slice(bodyStart, r.close);
+    const lastNl = body.lastIndexOf('\n');
+    let lines = 0;
+    for (let k = body.indexOf('\n'); k >= 0; k = body.indexOf('\n', k + 1)) lines++;
+    const rep = lastNl < 0 ? ' '.repeat(body.length) : '\n'.repeat(lines) + ' '.repeat(body.length - lastNl - 1);
+    parts.push(text.slice(at, bodyStart), rep);
+    len += bodyStart - at + rep.length;
+    at = r.close;
+    from.push(len);
+    orig.push(r.close);
+  }
+  parts.push(text.slice(at));
+  const toOriginal = (o: number): number => {
+    // The last dropped body that ends at or before `o`.
+    let lo = 0;
+    let hi = from.length - 1;
+    let best = -1;
+    while (lo <= hi) {
+      const mid = (lo + hi) >> 1;
+      if ((from[mid] as number) <= o) {
+        best = mid;
+        lo = mid + 1;
+      } else hi = mid - 1;
+    }
+    return best < 0 ? o : (orig[best] as number) + (o - (from[best] as number));
+  };
+  return { text: parts.join(''), kept: total - drop.length, blanked: drop.length, toOriginal };
+}
+
+
+
+/** An analysis of a focused text with its offsets in the original (lines and columns are the same). */
+export function withOriginalOffsets(a: FileAnalysis, f: Focused): FileAnalysis {
+  if (!f.blanked) return a;
+  const o = f.toOriginal;
+  return {
+    ...a,
+    findings: a.findings.map((x) => ({
+      ...x, start: o(x.start), end: o(x.end),
+      ...(x.fix ? { fix: { ...x.fix, edits: x.fix.edits.map((e) => ({ ...e, start: o(e.start), end: o(e.end) })) } } : {}),
+    })),
+    calls: a.calls.map((c) => ({ ...c, start: o(c.start), end: o(c.end) })),
+  };
+}

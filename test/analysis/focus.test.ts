@@ -1,0 +1,157 @@
+// Focusing: the CLI parses only the functions an analysis can reach, and reports exactly what
+// it reports on the whole file.
+
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import fc from 'fast-check';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { mentionsModel, readByFacts } from '../../server/src/analysis/facts';
+import { focusText, functionRegions } from '../../server/src/analysis/focus';
+import { checkFile } from '../../server/src/cli/checkFile';
+import { CParser } from '../../server/src/syntax/parser';
+import { ROOT, fixtureOptions } from '../helpers';
+
+const judge = { relevant: mentionsModel, read: readByFacts };
+
+function cFiles(dir: string): string[] {
+  return fs.readdirSync(dir, { withFileTypes: true }).flatMap((e) => {
+    const p = path.join(dir, e.name);
+    return e.isDirectory() ? cFiles(p) : /\.[ch]$/.test(e.name) ? [p] : [];
+  });
+}
+
+describe('functionRegions', () => {
+  it('finds top-level function bodies, behind macro signatures too, and nothing else', () => {
+    const text = [
+      '#define OPEN {',
+      'struct s { int a; };',
+      'static const struct ops o = { .release = rel };',
+      '/* { */ static int f(int a) // {',
+      '{ char c = \'{\'; const char *s = "}{"; if (a) { return 1; } return 0; }',
+      'SYSCALL_DEFINE1(g, int, x)',
+      '#ifdef X',
+      '#endif',
+      '{',
+      '#if 0 /* } */',
+      '#endif',
+      '\treturn x;',
+      '}',
+      'int arr[] = { 1, 2 };',
+      'static void __init h(void) __acquires(l) { }',
+    ].join('\n');
+    const r = functionRegions(text) ?? [];
+    expect(r.map((x) => x.names)).toEqual([['f'], ['SYSCALL_DEFINE1'], ['h']]);
+    expect(r.map((x) => [text[x.open], text[x.close]])).toEqual([['{', '}'], ['{', '}'], ['{', '}']]);
+  });
+
+  it('gives up when the braces do not balance', () => {
+    expect(functionRegions('#ifdef A\nint f(void) {\n#else\nint f(int a) {\n#endif\n return 0;\n}\n')).toBeUndefined();
+    expect(functionRegions('int f(void) { }\n}\n')).toBeUndefined();
+  });
+});
+
+describe('focusText', () => {
+  const text = [
+    'static void act(void *p) { kfree(p); }',
+    'static int helper(struct resource *r) {',
+    '\treturn request_resource(&iomem_resource, r);',
+    '}',
+    'static int caller(struct resource *r) {',
+    '\tint x = 1;',
+    '\treturn helper(r) + x;',
+    '}',
+    'static int unrelated(void) {',
+    '\tint y = 2;',
+    '\treturn y * 2; /* é */',
+    '}',
+    'static int probe(struct device *d) { return devm_add_action_or_reset(d, act, NULL) + request_mem_region(0, 1, "x") != 0; }',
+    'static int after(void) { return 3; }',
+  ].join('\n');
+
+  it('keeps relevant bodies, their callers and the devres actions they register, and takes out the rest', () => {
+    const f = focusText(text, judge);
+    expect(f.kept).toBe(4);
+    expect(f.blanked).toBe(2);
+    expect(f.text).toContain('return helper(r) + x;');
+    expect(f.text).toContain('kfree(p);');
+    expect(f.text).not.toContain('y * 2');
+    expect(f.text).not.toContain('return 3');
+  });
+
+  it('keeps every line and column, and maps offsets back', () => {
+    const f = focusText(text, judge);
+    expect(f.text.length).toBeLessThan(text.length);
+    const lines = text.split('\n');
+    const focused = f.text.split('\n');
+    expect(focused).toHaveLength(lines.length);
+    for (let i = 0; i < f.text.length; i++) {
+      const c = f.text[i] as string;
+      if (c !== ' ' && c !== '\n') expect(text[f.toOriginal(i)], `offset ${i}`).toBe(c);
+    }
+    // Whatever is kept sits at its line and column.
+    focused.forEach((l, i) => {
+      for (let col = 0; col < l.length; col++) if (l[col] !== ' ') expect((lines[i] as string)[col], `${i + 1}:${col}`).toBe(l[col]);
+    });
+  });
+
+  it('maps every kept character back to itself on generated files', () => {
+    const fn = fc.record({
+      name: fc.constantFrom('a', 'b', 'c', 'd'),
+      calls: fc.array(fc.constantFrom('a', 'b', 'c', 'd', 'request_mem_region', 'kfree', 'x'), { maxLength: 3 }),
+      lines: fc.integer({ min: 0, max: 3 }),
+    });
+    fc.assert(fc.property(fc.array(fn, { maxLength: 6 }), (fns) => {
+      const src = fns.map((f) => `int ${f.name}(void) {${'\n\t;'.repeat(f.lines)} ${f.calls.map((c) => `${c}(0);`).join(' ')}\n}\n`).join('');
+      const f = focusText(src, judge);
+      expect(f.text.split('\n')).toHaveLength(src.split('\n').length);
+      for (let i = 0; i < f.text.length; i++) if (!/\s/.test(f.text[i] as string)) expect(src[f.toOriginal(i)]).toBe(f.text[i]);
+    }), { numRuns: 300 });
+  });
+});
+
+describe('checkFile with and without focus', () => {
+  let parser: CParser;
+  beforeAll(async () => {
+    parser = await CParser.load();
+  });
+
+  // Functions no analysis reaches, with what could confuse the lexer: braces in strings,
+  // character constants, comments and preprocessor lines, and non-ASCII text.
+  const UNRELATED = [
+    'static int unrelated_a(int x)',
+    '{',
+    '\tconst char *s = "{ not a brace }"; /* } */ char c = \'}\'; // {',
+    '#ifdef CONFIG_X',
+    '\tif (x) { x++; }',
+    '#endif',
+    '\treturn x; /* déjà vu */',
+    '}',
+    '',
+    'static void unrelated_b(void) { int y[] = { 1, 2 }; (void)y; }',
+    '',
+  ].join('\n');
+
+  it('reports the same findings, offsets, fixes and notes on every fixture and example, among other functions', () => {
+    const files = [...cFiles(path.join(ROOT, 'test', 'fixtures')), ...cFiles(path.join(ROOT, 'examples'))];
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'iomem-lens-focus-'));
+    let blanked = 0;
+    try {
+      for (const file of files) {
+        const text = fs.readFileSync(file, 'utf8');
+        const opts = fixtureOptions(text);
+        for (const [i, variant] of [text, `${UNRELATED}${text}\n${UNRELATED}`].entries()) {
+          const copy = path.join(dir, `${i}-${path.basename(file)}`);
+          fs.writeFileSync(copy, variant);
+          const whole = checkFile(copy, parser, opts, undefined, false);
+          const focused = checkFile(copy, parser, opts, undefined, true);
+          expect(focused, copy).toEqual(whole);
+          blanked += focusText(variant, judge).blanked;
+        }
+      }
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+    expect(blanked).toBeGreaterThan(files.length);
+  });
+});
