@@ -337,9 +337,8 @@ export class Evaluator {
   invalidate(st: PathState, key: string): void {
     st.bindings.delete(key);
     st.bump(key);
-    for (const k of [...st.bindings.keys()]) {
-      if (k.startsWith(`${key}->`) || k.startsWith(`${key}.`) || k.startsWith(`${key}[`)) st.bindings.delete(k);
-    }
+    // Deleting while iterating a Map is safe; this runs at every write, over every binding.
+    for (const k of st.bindings.keys()) if (isFieldOf(k, key)) st.bindings.delete(k);
   }
 
   private update(st: PathState, n: SNode): Result[] {
@@ -432,4 +431,11 @@ export function containsCall(n: SNode): boolean {
 
 function mentionsBound(st: PathState, n: SNode): boolean {
   return n.find((c) => (c.type === 'identifier' || c.type === 'field_expression') && st.bindings.has(lvalueKey(c))) !== undefined;
+}
+
+/** Whether lvalue key `k` is a field or element of `base` (`base->f`, `base.f`, `base[i]`). */
+function isFieldOf(k: string, base: string): boolean {
+  if (k.length <= base.length || !k.startsWith(base)) return false;
+  const c = k.charCodeAt(base.length);
+  return c === 46 /* . */ || c === 91 /* [ */ || (c === 45 /* - */ && k.charCodeAt(base.length + 1) === 62 /* > */);
 }

@@ -10,6 +10,7 @@ import type { SNode } from '../syntax/snode.js';
 import type { EngineContext } from './context.js';
 import type { Result } from './eval.js';
 import { lvalueKey } from './lvalue.js';
+import { Bindings } from './cowMap.js';
 import { PathState, Site, rootOf, siteOf } from './state.js';
 
 export interface HelperBody {
@@ -52,7 +53,7 @@ export function runBody(
   helpers: HelperLookup, explore: Explore, opts: { onlyIfCarries?: boolean; depth?: number; snippet?: boolean } = {},
 ): Result[] | undefined {
   const callee = st.fork();
-  callee.bindings = new Map([...st.bindings].filter(([k]) => k.startsWith('@')));
+  callee.bindings = new Bindings([...st.bindings].filter(([k]) => k.startsWith('@')));
   callee.returned = undefined;
   const aliases: { param: string; caller: string }[] = [];
   let carries = args.some(carriesModel);
@@ -89,8 +90,8 @@ export function runBody(
   const inner = explore(body.cfg, callee, ctx, helpers);
   return inner.ends.map((end) => {
     const back = end.fork();
-    back.bindings = new Map(st.bindings);
-    back.versions = new Map(st.versions);
+    back.bindings = st.bindings.clone();
+    back.versions = st.versions.clone();
     back.returned = st.returned;
     back.returnSite = st.returnSite;
     // Fields of modeled objects are keyed by object, not by name: they come back as they are.

@@ -2,9 +2,10 @@
 // resource tree, the modeled operations performed so far and the trace that explains them.
 
 import {
-  DaxEffect, DaxWorld, MachineLayout, ModelOp, ResourceWorld, Value, valueKey,
+  DaxEffect, DaxWorld, MachineLayout, ModelOp, ResourceWorld, Value,
 } from '../../../model/src/index.js';
 import type { SNode } from '../syntax/snode.js';
+import { Bindings, CowMap, entryHashA, entryHashB, hashString, hashValue, mix } from './cowMap.js';
 
 /** A source range, 0-based lines and UTF-16 columns. */
 export interface Site {
@@ -59,11 +60,11 @@ export interface ScopedCleanup {
 export { rootOf } from './lvalue.js';
 
 export class PathState {
-  bindings = new Map<string, Value>();
+  bindings = new Bindings();
   /** Bumped when a variable is (re)declared, assigned or passed by address. */
-  versions = new Map<string, number>();
+  versions = new CowMap<string, number>();
   /** Concrete addresses chosen for symbolic expressions on this path. */
-  placements = new Map<string, bigint>();
+  placements = new CowMap<string, bigint>();
   /** Times each loop's back edge was taken. */
   loops = new Map<number, number>();
   ops: LoggedStep[] = [];
@@ -92,7 +93,7 @@ export class PathState {
   /** `__free()` variables in scope, innermost last. */
   cleanups: ScopedCleanup[] = [];
   /** Where the analyzed function last wrote each lvalue. */
-  writeSites = new Map<string, Site>();
+  writeSites = new CowMap<string, Site>();
   private world_: ResourceWorld | undefined;
   private worldShared = false;
 
@@ -100,9 +101,9 @@ export class PathState {
 
   fork(): PathState {
     const s = new PathState(this.layout);
-    s.bindings = new Map(this.bindings);
-    s.versions = new Map(this.versions);
-    s.placements = new Map(this.placements);
+    s.bindings = this.bindings.clone();
+    s.versions = this.versions.clone();
+    s.placements = this.placements.clone();
     s.loops = new Map(this.loops);
     s.ops = this.ops.slice();
     s.opsHashA = this.opsHashA;
@@ -119,7 +120,7 @@ export class PathState {
     s.clobbered = new Set(this.clobbered);
     s.remapped = new Map(this.remapped);
     s.cleanups = this.cleanups.slice();
-    s.writeSites = new Map(this.writeSites);
+    s.writeSites = this.writeSites.clone();
     s.world_ = this.world_;
     s.worldShared = this.worldShared = this.world_ !== undefined;
     return s;
@@ -165,15 +166,16 @@ export class PathState {
    * which drops a path (a possible miss), never invents one.
    */
   key(tested: ReadonlySet<string>, modelKey = this.modelKey()): number {
-    let a = 0x6a09e667;
-    let b = 0xbb67ae85;
-    for (const [k, v] of this.bindings) {
-      if (v.k === 'ptr' || v.k === 'status' || v.k === 'errptr' ||
-        ((v.k === 'int' || v.k === 'null' || v.k === 'nonnull' || v.k === 'truthy') && tested.has(k))) {
+    let [a, b] = this.bindings.modelHash();
+    a = (a + 0x6a09e667) | 0;
+    b = (b + 0xbb67ae85) | 0;
+    for (const k of tested) {
+      const v = this.bindings.get(k);
+      if (v !== undefined && (v.k === 'int' || v.k === 'null' || v.k === 'nonnull' || v.k === 'truthy')) {
         const hk = hashString(k);
         const hv = hashValue(v);
-        a = (a + mix(hk ^ Math.imul(hv, 0x9e3779b1))) | 0;
-        b = (b + mix(hv ^ Math.imul(hk, 0xc2b2ae35) ^ 0x5bd1e995)) | 0;
+        a = (a + entryHashA(hk, hv)) | 0;
+        b = (b + entryHashB(hk, hv)) | 0;
       }
     }
     for (const [k, v] of this.loops) {
@@ -225,42 +227,6 @@ export class PathState {
     }
     return combine(a, b);
   }
-}
-
-/** FNV-1a hashes of the lvalue names keys meet again and again (bounded: names of one run). */
-const stringHashes = new Map<string, number>();
-
-function hashString(s: string): number {
-  let h = stringHashes.get(s);
-  if (h === undefined) {
-    h = 2166136261;
-    for (let i = 0; i < s.length; i++) h = Math.imul(h ^ s.charCodeAt(i), 16777619);
-    h >>>= 0;
-    if (stringHashes.size >= 1 << 16) stringHashes.clear();
-    stringHashes.set(s, h);
-  }
-  return h;
-}
-
-/** Values are never changed in place: each one's hash is computed once. */
-const valueHashes = new WeakMap<Value, number>();
-
-function hashValue(v: Value): number {
-  let h = valueHashes.get(v);
-  if (h === undefined) {
-    h = hashString(valueKey(v));
-    valueHashes.set(v, h);
-  }
-  return h;
-}
-
-/** A 32-bit finalizer (murmur3's): spreads every input bit over the output. */
-function mix(h: number): number {
-  h ^= h >>> 16;
-  h = Math.imul(h, 0x85ebca6b);
-  h ^= h >>> 13;
-  h = Math.imul(h, 0xc2b2ae35);
-  return (h ^ (h >>> 16)) >>> 0;
 }
 
 /** Two 32-bit hashes as one exact integer of 53 bits (a Set of numbers compares them by value). */

@@ -1,0 +1,157 @@
+// Maps a path state forks often and changes rarely: a fork shares the parent's map, and the
+// first write on either side copies it. The engine forks at every branch and call outcome,
+// and copying every map of a state there was a large part of its time.
+
+import { Value, valueKey } from '../../../model/src/index.js';
+
+export class CowMap<K, V> implements Iterable<[K, V]> {
+  protected m: Map<K, V>;
+  private shared = false;
+
+  constructor(entries?: Iterable<readonly [K, V]>) {
+    this.m = new Map(entries);
+  }
+
+  /** A copy that shares storage until either side writes. */
+  clone(): this {
+    const c = Object.create(Object.getPrototypeOf(this) as object) as this;
+    Object.assign(c, this);
+    c.shared = true;
+    this.shared = true;
+    return c;
+  }
+
+  get size(): number {
+    return this.m.size;
+  }
+
+  get(k: K): V | undefined {
+    return this.m.get(k);
+  }
+
+  has(k: K): boolean {
+    return this.m.has(k);
+  }
+
+  set(k: K, v: V): this {
+    this.own().set(k, v);
+    return this;
+  }
+
+  delete(k: K): boolean {
+    return this.m.has(k) ? this.own().delete(k) : false;
+  }
+
+  /** Iterators see the map as it was when they started (a write meanwhile copies it). */
+  keys(): IterableIterator<K> {
+    return this.m.keys();
+  }
+
+  entries(): IterableIterator<[K, V]> {
+    return this.m.entries();
+  }
+
+  [Symbol.iterator](): IterableIterator<[K, V]> {
+    return this.m.entries();
+  }
+
+  protected own(): Map<K, V> {
+    if (this.shared) {
+      this.m = new Map(this.m);
+      this.shared = false;
+    }
+    return this.m;
+  }
+}
+
+/**
+ * What the locals and fields of a path hold, keeping a hash of the entries whose values the
+ * model produced (pointers to its objects, statuses, error pointers) up to date as they
+ * change, so that a state's merge key does not read every binding at every visit.
+ */
+export class Bindings extends CowMap<string, Value> {
+  private a = 0;
+  private b = 0;
+
+  constructor(entries?: Iterable<readonly [string, Value]>) {
+    super();
+    if (entries) for (const [k, v] of entries) this.set(k, v);
+  }
+
+  override set(k: string, v: Value): this {
+    const m = this.own();
+    const old = m.get(k);
+    if (old !== undefined && isModelValue(old)) this.add(k, old, -1);
+    m.set(k, v);
+    if (isModelValue(v)) this.add(k, v, 1);
+    return this;
+  }
+
+  override delete(k: string): boolean {
+    const old = this.m.get(k);
+    if (old === undefined) return false;
+    if (isModelValue(old)) this.add(k, old, -1);
+    return this.own().delete(k);
+  }
+
+  /** Two independent 32-bit sums over the model-valued entries (order-free). */
+  modelHash(): [number, number] {
+    return [this.a, this.b];
+  }
+
+  private add(k: string, v: Value, sign: 1 | -1): void {
+    const hk = hashString(k);
+    const hv = hashValue(v);
+    this.a = (this.a + sign * entryHashA(hk, hv)) | 0;
+    this.b = (this.b + sign * entryHashB(hk, hv)) | 0;
+  }
+}
+
+/** Values the model produced: they always take part in a state's identity. */
+export function isModelValue(v: Value): boolean {
+  return v.k === 'ptr' || v.k === 'status' || v.k === 'errptr';
+}
+
+export function entryHashA(hk: number, hv: number): number {
+  return mix(hk ^ Math.imul(hv, 0x9e3779b1));
+}
+
+export function entryHashB(hk: number, hv: number): number {
+  return mix(hv ^ Math.imul(hk, 0xc2b2ae35) ^ 0x5bd1e995);
+}
+
+/** A 32-bit finalizer (murmur3's): spreads every input bit over the output. */
+export function mix(h: number): number {
+  h ^= h >>> 16;
+  h = Math.imul(h, 0x85ebca6b);
+  h ^= h >>> 13;
+  h = Math.imul(h, 0xc2b2ae35);
+  return (h ^ (h >>> 16)) >>> 0;
+}
+
+/** FNV-1a hashes of the lvalue names keys meet again and again (bounded: names of one run). */
+const stringHashes = new Map<string, number>();
+
+export function hashString(s: string): number {
+  let h = stringHashes.get(s);
+  if (h === undefined) {
+    h = 2166136261;
+    for (let i = 0; i < s.length; i++) h = Math.imul(h ^ s.charCodeAt(i), 16777619);
+    h >>>= 0;
+    if (stringHashes.size >= 1 << 16) stringHashes.clear();
+    stringHashes.set(s, h);
+  }
+  return h;
+}
+
+/** Values are never changed in place: each one's hash is computed once. */
+const valueHashes = new WeakMap<Value, number>();
+
+export function hashValue(v: Value): number {
+  let h = valueHashes.get(v);
+  if (h === undefined) {
+    h = hashString(valueKey(v));
+    valueHashes.set(v, h);
+  }
+  return h;
+}
