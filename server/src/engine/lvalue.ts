@@ -2,13 +2,18 @@
 
 import type { SNode } from '../syntax/snode.js';
 
+/** Keys of the nodes already named: the engine names the same nodes at every visit. */
+const keys = new WeakMap<SNode, string>();
+
 /** The identity of an lvalue along a path: its text without spaces. */
 export function lvalueKey(n: SNode): string {
-  return normalize(n.text);
+  let k = keys.get(n);
+  if (k === undefined) keys.set(n, (k = normalize(n.text)));
+  return k;
 }
 
 export function normalize(text: string): string {
-  return text.replace(/\s+/g, '');
+  return /\s/.test(text) ? text.replace(/\s+/g, '') : text;
 }
 
 /** The identifier an lvalue key starts from: `data` for `data->res[i]`, `foo` for `&foo.res`. */

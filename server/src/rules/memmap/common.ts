@@ -37,7 +37,28 @@ export function pfnChecks(ops: readonly LoggedStep[], pfn: string, before: numbe
  * A concrete case on the machine: memory hot-added in the layout's hotplug window, added but
  * not onlined (or onlined, with `online`), as the model sees it.
  */
-export function hotplugExample(layout: MachineLayout, profile: KernelProfile, online: boolean): { world: MemmapWorld; start: bigint; size: bigint; pfn: bigint; text: string } {
+export function hotplugExample(layout: MachineLayout, profile: KernelProfile, online: boolean): HotplugExample {
+  // Built once per layout, arch and case: rules ask at every end state that reads a page.
+  // Callers only read the world (race runs clone it).
+  let perLayout = examples.get(layout);
+  if (!perLayout) examples.set(layout, (perLayout = new Map()));
+  const key = `${profile.arch}:${online}`;
+  let ex = perLayout.get(key);
+  if (!ex) perLayout.set(key, (ex = buildHotplugExample(layout, profile, online)));
+  return ex;
+}
+
+export interface HotplugExample {
+  readonly world: MemmapWorld;
+  start: bigint;
+  size: bigint;
+  pfn: bigint;
+  text: string;
+}
+
+const examples = new WeakMap<MachineLayout, Map<string, HotplugExample>>();
+
+function buildHotplugExample(layout: MachineLayout, profile: KernelProfile, online: boolean): HotplugExample {
   const arch = archConstants(profile.arch);
   const world = MemmapWorld.fromLayout(layout.hotplugWindows.length ? layout : defaultLayout(), arch);
   const win = layout.hotplugWindows[0] ?? defaultLayout().hotplugWindows[0];
