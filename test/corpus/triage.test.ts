@@ -40,6 +40,19 @@ describe.each(Object.keys(trees))('whole tree of Linux %s', (version) => {
     expect(mine.filter((t) => t.verdict === 'false-alarm').map(key)).toEqual([]);
   });
 
+  it('reports exactly the same when whole files are parsed (--no-focus)', () => {
+    const whole = spawnSync(process.execPath, [path.join(ROOT, 'dist', 'cli.js'), 'check', '-q', '--no-baseline', '--no-cache', '--no-focus', '-j', '2', '--format', 'json', '.'],
+      { cwd: trees[version], encoding: 'utf8', maxBuffer: 1 << 28 });
+    expect(whole.status, whole.stderr).toBe(1);
+    const report = (text: string): unknown => {
+      const j = JSON.parse(text) as { stats: { ms?: number } };
+      delete j.stats.ms;
+      return j;
+    };
+    // Findings with offsets, traces and fixes, the notes, the counts.
+    expect(report(r.stdout)).toEqual(report(whole.stdout));
+  }, 900_000);
+
   it('still reports every finding triaged as a bug or risky', () => {
     const have = new Map<string, number>();
     for (const f of found) have.set(key(f), (have.get(key(f)) ?? 0) + 1);

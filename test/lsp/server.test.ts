@@ -246,8 +246,14 @@ static int foo(unsigned long pfn, struct foo *f)
     expect(garbage.ok).toBe(false);
   });
 
-  it('pairs publications across the workspace (seed 002) once the background index is built', async () => {
+  it.each([
+    ['on the server thread', 0],
+    // Past 16 files the index is built on a worker thread.
+    ['on a worker thread', 40],
+  ])('pairs publications across the workspace (seed 002) once the background index is built %s', async (_how, fillers) => {
     const ws = fs.mkdtempSync(path.join(os.tmpdir(), 'iomem-lens-ws-'));
+    fs.mkdirSync(path.join(ws, 'sub'));
+    for (let i = 0; i < fillers; i++) fs.writeFileSync(path.join(ws, 'sub', `f${i}.c`), `int f${i}(void) { return ${i}; }\n`);
     fs.writeFileSync(path.join(ws, 'publish.c'), [
       'struct inode *shared_inode;',
       'void publish(struct inode *i)',
@@ -264,7 +270,7 @@ static int foo(unsigned long pfn, struct foo *f)
     fs.writeFileSync(path.join(ws, 'reader.c'), reader);
     client = new TestClient();
     await client.initialize({ pull: true, rootUri: pathToFileURL(ws).href });
-    await client.logMatching(/indexed 2 files for publications/);
+    await client.logMatching(new RegExp(`indexed ${2 + fillers} files for publications`));
     const readerUri = pathToFileURL(path.join(ws, 'reader.c')).href;
     await client.open(readerUri, reader);
     const items = ((await client.conn.sendRequest('textDocument/diagnostic', { textDocument: { uri: readerUri } })) as { items: Diag[] }).items;

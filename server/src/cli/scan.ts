@@ -50,13 +50,21 @@ export interface ScanProgress {
   (done: number, total: number): void;
 }
 
-export async function scanFiles(files: string[], setup: WorkerSetup, jobs: number, progress?: ScanProgress): Promise<FileResult[]> {
+const workerPath = (): string => path.join(__dirname, 'worker.js');
+
+/** Whether this build has its worker script (a bundle does; the TypeScript sources under test do not). */
+export function workersAvailable(): boolean {
+  return fs.existsSync(workerPath());
+}
+
+export async function scanFiles(
+  files: string[], setup: WorkerSetup, jobs: number, progress?: ScanProgress, signal?: { cancelled: boolean },
+): Promise<FileResult[]> {
   if (files.length === 0) return []; // a re-scan with nothing changed loads no parser
-  const workerPath = path.join(__dirname, 'worker.js');
-  if (files.length <= IN_PROCESS_MAX || jobs <= 0 || !fs.existsSync(workerPath)) {
+  if (files.length <= IN_PROCESS_MAX || jobs <= 0 || !workersAvailable()) {
     return scanInProcess(files, setup, progress);
   }
-  return scanWithWorkers(files, setup, Math.min(jobs, Math.ceil(files.length / BATCH)), workerPath, progress);
+  return scanWithWorkers(files, setup, Math.min(jobs, Math.ceil(files.length / BATCH)), workerPath(), progress, signal);
 }
 
 async function scanInProcess(files: string[], setup: WorkerSetup, progress?: ScanProgress): Promise<FileResult[]> {
@@ -69,14 +77,17 @@ async function scanInProcess(files: string[], setup: WorkerSetup, progress?: Sca
   return out;
 }
 
-function scanWithWorkers(files: string[], setup: WorkerSetup, jobs: number, workerPath: string, progress?: ScanProgress): Promise<FileResult[]> {
+function scanWithWorkers(
+  files: string[], setup: WorkerSetup, jobs: number, workerPath: string, progress?: ScanProgress, signal?: { cancelled: boolean },
+): Promise<FileResult[]> {
   return new Promise((resolve, reject) => {
     const results: FileResult[] = [];
     let next = 0;
     let live = jobs;
     let failed = false;
     const feed = (w: Worker): void => {
-      if (next >= files.length) {
+      // Cancelled: no more batches; the results so far are returned.
+      if (next >= files.length || signal?.cancelled) {
         w.postMessage({ kind: 'done' } satisfies WorkerRequest);
         return;
       }
