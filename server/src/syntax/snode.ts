@@ -69,11 +69,15 @@ export class SNode {
 /** Copies a live subtree into SNodes with one cursor walk. Comments are left out. */
 export function snapshot(node: TSNode, source: { text: string }): SNode {
   const cursor = node.walk();
+  // Lines and columns from the offsets: each cursor property is a call into the wasm module,
+  // and the positions were two of the eight a node cost. (Rows count '\n' as tree-sitter does;
+  // columns are UTF-16 units of the text, as web-tree-sitter's are for a JS string.)
+  const pos = positionsOf(source);
   const make = (field: string | undefined): SNode => {
-    const sp = cursor.startPosition;
-    const ep = cursor.endPosition;
-    return new SNode(cursor.nodeType, cursor.startIndex, cursor.endIndex, { line: sp.row, col: sp.column },
-      { line: ep.row, col: ep.column }, cursor.nodeIsNamed, cursor.nodeIsMissing, field ?? undefined, source);
+    const start = cursor.startIndex;
+    const end = cursor.endIndex;
+    // A missing node (inserted by error recovery) is empty: only empty nodes are asked.
+    return new SNode(cursor.nodeType, start, end, pos(start), pos(end), cursor.nodeIsNamed, start === end && cursor.nodeIsMissing, field ?? undefined, source);
   };
   const root = make(undefined);
   const stack: SNode[] = [root];
@@ -98,6 +102,30 @@ export function snapshot(node: TSNode, source: { text: string }): SNode {
   } finally {
     cursor.delete();
   }
+}
+
+/** Line starts per source text (a source object is one analysis' text and never changes). */
+const lineStarts = new WeakMap<{ text: string }, number[]>();
+
+function positionsOf(source: { text: string }): (offset: number) => Pos {
+  let starts = lineStarts.get(source);
+  if (!starts) {
+    starts = [0];
+    const t = source.text;
+    for (let i = t.indexOf('\n'); i >= 0; i = t.indexOf('\n', i + 1)) starts.push(i + 1);
+    lineStarts.set(source, starts);
+  }
+  const ls = starts;
+  return (offset) => {
+    let lo = 0;
+    let hi = ls.length - 1;
+    while (lo < hi) {
+      const mid = (lo + hi + 1) >> 1;
+      if ((ls[mid] as number) <= offset) lo = mid;
+      else hi = mid - 1;
+    }
+    return { line: lo, col: offset - (ls[lo] as number) };
+  };
 }
 
 /** A node and its ancestors around an offset, innermost first, as plain records (for hovers). */

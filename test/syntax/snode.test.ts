@@ -1,0 +1,42 @@
+// snapshot() copies a tree into plain nodes; its lines and columns (computed from offsets, not
+// asked of the wasm module) are the ones tree-sitter gives, whatever the text holds.
+
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { CParser } from '../../server/src/syntax/parser';
+import { SNode, snapshot } from '../../server/src/syntax/snode';
+import { ROOT } from '../helpers';
+
+type TsNode = { type: string; startIndex: number; endIndex: number; startPosition: { row: number; column: number }; endPosition: { row: number; column: number }; children: (TsNode | null)[] };
+
+describe('snapshot', () => {
+  const texts = [
+    fs.readFileSync(path.join(ROOT, 'examples', 'kmem_like.c'), 'utf8'),
+    'int f(void)\r\n{\r\n\tconst char *s = "é€😀\\n"; /* ü */ return g(s, \'x\');\r\n}\r\n',
+    '\n\n#define X 1\nint a; int b(int c) { return c + X; }',
+    // Error recovery inserts a missing `;`.
+    'int f(void) { int a = 1 return a; }\n',
+  ];
+
+  it.each(texts.map((t, i) => [i, t] as const))('gives every node the position tree-sitter gives it (text %i)', async (_i, text) => {
+    const parser = await CParser.load();
+    const tree = parser.parse(text);
+    if (!tree) throw new Error('no tree');
+    try {
+      const walk = (s: SNode, n: TsNode): void => {
+        expect([s.type, s.start, s.end, s.missing]).toEqual([n.type, n.startIndex, n.endIndex, (n as unknown as { isMissing: boolean }).isMissing]);
+        expect(s.startPos).toEqual({ line: n.startPosition.row, col: n.startPosition.column });
+        expect(s.endPos).toEqual({ line: n.endPosition.row, col: n.endPosition.column });
+        const kids = n.children.filter((c): c is TsNode => c !== null && c.type !== 'comment');
+        expect(s.children.length).toBe(kids.length);
+        s.children.forEach((c, k) => walk(c, kids[k] as TsNode));
+      };
+      const root = snapshot(tree.rootNode, { text });
+      walk(root, tree.rootNode as unknown as TsNode);
+      if (text.includes('= 1 return')) expect(root.find((n) => n.missing)?.type).toBe(';');
+    } finally {
+      tree.delete();
+    }
+  });
+});
