@@ -81,9 +81,27 @@ describe('ScanCache', () => {
     for (const f of [a, b]) c.setResult({ file: f, findings: [], parsed: false, notes: [] }, 'idx');
     c.save([a, b]);
     const dirOfCache = path.join(tmp, 'cache', 'iomem-lens', 'scan');
-    const saved = JSON.parse(fs.readFileSync(path.join(dirOfCache, fs.readdirSync(dirOfCache)[0] as string), 'utf8')) as { root: string; files: object };
+    const saved = JSON.parse(fs.readFileSync(path.join(dirOfCache, fs.readdirSync(dirOfCache)[0] as string), 'utf8')) as { root: string; paths: string[] };
     expect(saved.root).toBe(dir + path.sep);
-    expect(Object.keys(saved.files).sort()).toEqual(['a.c', 'b.c']);
+    expect(saved.paths).toEqual(['a.c', 'b.c']);
+  });
+});
+
+describe('ScanCache lookups', () => {
+  it('finds files asked in another order than saved, and forgets files no longer listed', () => {
+    const { dir, a, b } = tree();
+    const c1 = path.join(dir, 'c.c');
+    fs.writeFileSync(c1, 'int c;\n');
+    const first = ScanCache.open([dir], {});
+    for (const f of [a, b, c1]) first.setResult({ file: f, findings: [], parsed: true, notes: [f] }, 'idx');
+    first.save([a, b, c1]);
+    const again = ScanCache.open([dir], {});
+    for (const f of [c1, a, b, a]) expect(again.result(f, 'idx')?.notes).toEqual([f]);
+    expect(again.result(path.join(dir, 'new.c'), 'idx')).toBeUndefined();
+    again.save([b, c1]);
+    const third = ScanCache.open([dir], {});
+    expect(third.result(a, 'idx')).toBeUndefined();
+    expect(third.result(c1, 'idx')?.notes).toEqual([c1]);
   });
 });
 

@@ -175,11 +175,31 @@ function paramNames(f: FunctionInfo): string[] {
   return params;
 }
 
+/**
+ * Helper bodies kept across analyses, by where they are and what they say: an edit re-analyzes
+ * the function it touched, which inlines the same helpers as before (usually defined above it,
+ * so at the same offsets). The key holds the offset, line and column of the definition (all
+ * positions inside follow from them and the text), its text and the size of its subtree.
+ */
+const helperBodies = new Map<string, HelperBody | undefined>();
+const HELPER_BODIES_KEPT = 256;
+
 function helperBody(f: FunctionInfo, source: { text: string }): HelperBody | undefined {
-  const params = paramNames(f);
   const body = f.node.type === 'function_definition' ? f.node.childForFieldName('body') : f.node;
   if (!body) return undefined;
-  return { cfg: buildCfg(snapshot(body, source)), params };
+  const text = source.text;
+  const col = f.start - (text.lastIndexOf('\n', f.start - 1) + 1);
+  const key = `${f.start}:${f.line}:${col}:${f.node.descendantCount}:${createHash('sha1').update(text.slice(f.start, f.end)).digest('base64')}`;
+  if (helperBodies.has(key)) {
+    const kept = helperBodies.get(key);
+    helperBodies.delete(key);
+    helperBodies.set(key, kept);
+    return kept;
+  }
+  const made = { cfg: buildCfg(snapshot(body, source)), params: paramNames(f) };
+  helperBodies.set(key, made);
+  if (helperBodies.size > HELPER_BODIES_KEPT) helperBodies.delete(helperBodies.keys().next().value as string);
+  return made;
 }
 
 /**

@@ -11,7 +11,7 @@ import * as path from 'node:path';
 import type { Publication } from '../analysis/publish.js';
 import type { FileResult } from './checkFile.js';
 
-const FORMAT = 3;
+const FORMAT = 4;
 
 /**
  * Per file (by the path as the run names it): size, mtime, its publications (0: none) and its
@@ -24,9 +24,11 @@ interface Saved {
   key: string;
   /** The publication index the results were computed against. */
   indexHash: string;
-  /** The directory every key is relative to (a whole tree's paths share a long prefix). */
+  /** The directory every path is relative to (a whole tree's paths share a long prefix). */
   root: string;
-  files: Record<string, Entry>;
+  /** The files in the order the run listed them, and their entries (arrays: a 60,000-key object parses slowly). */
+  paths: string[];
+  entries: Entry[];
 }
 
 let bundle: string | undefined;
@@ -50,16 +52,27 @@ const isEmpty = (r: Omit<FileResult, 'file' | 'pubs'>): boolean =>
   !r.parsed && !r.skipped && r.findings.length === 0 && r.notes.length === 0 && !r.suppressed && !r.fingerprints?.length;
 
 export class ScanCache {
-  private readonly files: Record<string, Entry>;
+  /** Paths (as the run names them) and entries, in the order they were listed. */
+  private readonly paths: string[] = [];
+  private readonly entries: Entry[] = [];
+  /** Per entry: whether the file is unchanged (undefined: not looked at yet). */
+  private readonly freshness: (boolean | undefined)[] = [];
+  /** Path to position, built only when a lookup misses the expected position. */
+  private positions: Map<string, number> | undefined;
+  /** Where the last lookup found its path: runs ask about files in listing order. */
+  private cursor = -1;
   private indexHash: string;
-  private readonly stats = new Map<string, { size: number; mtimeMs: number } | undefined>();
-  private readonly freshEntries = new Map<string, Entry | undefined>();
   private dirty = false;
 
   private constructor(private readonly file: string, private readonly key: string, saved: Saved | undefined) {
-    const ok = saved && saved.format === FORMAT && saved.key === key;
-    this.files = {};
-    if (ok) for (const [k, e] of Object.entries(saved.files)) this.files[saved.root + k] = e;
+    const ok = saved && saved.format === FORMAT && saved.key === key && Array.isArray(saved.paths) && Array.isArray(saved.entries) &&
+      saved.paths.length === saved.entries.length;
+    if (ok) {
+      for (let i = 0; i < saved.paths.length; i++) {
+        this.paths.push(saved.root + saved.paths[i]);
+        this.entries.push(saved.entries[i] as Entry);
+      }
+    }
     this.indexHash = ok ? saved.indexHash : '';
   }
 
@@ -77,28 +90,43 @@ export class ScanCache {
     return new ScanCache(file, key, saved);
   }
 
-  private stat(f: string): { size: number; mtimeMs: number } | undefined {
-    if (!this.stats.has(f)) {
-      try {
-        const st = fs.statSync(f);
-        this.stats.set(f, { size: st.size, mtimeMs: st.mtimeMs });
-      } catch {
-        this.stats.set(f, undefined);
-      }
+  /** The position of `f`, or -1. Runs list files in the order they were saved: that is tried first. */
+  private find(f: string): number {
+    const next = this.cursor + 1;
+    if (this.paths[next] === f) return (this.cursor = next);
+    if (this.paths[this.cursor] === f) return this.cursor;
+    if (this.paths[0] === f) return (this.cursor = 0);
+    if (!this.positions) {
+      this.positions = new Map();
+      this.paths.forEach((p, i) => this.positions?.set(p, i));
     }
-    return this.stats.get(f);
+    const at = this.positions.get(f);
+    if (at === undefined) return -1;
+    this.cursor = at;
+    return at;
   }
 
-  /** The entry of `f` if the file is as it was when the entry was saved (asked 2-3 times per file). */
-  private fresh(f: string): Entry | undefined {
-    let e = this.freshEntries.get(f);
-    if (e === undefined && !this.freshEntries.has(f)) {
-      const saved = this.files[f];
-      const st = this.stat(f);
-      e = saved && st && saved[0] === st.size && saved[1] === st.mtimeMs ? saved : undefined;
-      this.freshEntries.set(f, e);
+  private static stat(f: string): { size: number; mtimeMs: number } | undefined {
+    try {
+      const st = fs.statSync(f, { throwIfNoEntry: false });
+      return st ? { size: st.size, mtimeMs: st.mtimeMs } : undefined;
+    } catch {
+      return undefined;
     }
-    return e;
+  }
+
+  /** The entry of `f` if the file is as it was when the entry was saved (one stat per file and run). */
+  private fresh(f: string): Entry | undefined {
+    const at = this.find(f);
+    if (at < 0) return undefined;
+    let ok = this.freshness[at];
+    if (ok === undefined) {
+      const e = this.entries[at] as Entry;
+      const st = ScanCache.stat(f);
+      ok = st !== undefined && e[0] === st.size && e[1] === st.mtimeMs;
+      this.freshness[at] = ok;
+    }
+    return ok ? this.entries[at] : undefined;
   }
 
   publications(f: string): Publication[] | undefined {
@@ -113,49 +141,64 @@ export class ScanCache {
     return r ? { file: f, ...r } : undefined;
   }
 
+  /** The entry to record `f`'s data in: its fresh entry, or a new one for the file as it is now. */
   private entry(f: string): Entry | undefined {
-    const st = this.stat(f);
+    const fresh = this.fresh(f);
+    if (fresh) return fresh;
+    const st = ScanCache.stat(f);
     if (!st) return undefined;
-    const old = this.files[f];
-    const e: Entry = old && old[0] === st.size && old[1] === st.mtimeMs ? old : [st.size, st.mtimeMs, null, null];
-    this.files[f] = e;
-    this.freshEntries.set(f, e);
+    const e: Entry = [st.size, st.mtimeMs, null, null];
+    let at = this.find(f);
+    if (at < 0) {
+      at = this.paths.push(f) - 1;
+      this.entries.push(e);
+      this.positions?.set(f, at);
+    } else this.entries[at] = e;
+    this.freshness[at] = true;
     this.dirty = true;
     return e;
   }
 
   setPublications(f: string, pubs: Publication[]): void {
     const e = this.entry(f);
-    if (e) e[2] = pubs.length ? pubs : 0;
+    if (e) {
+      e[2] = pubs.length ? pubs : 0;
+      this.dirty = true;
+    }
   }
 
   /** Results computed against another publication index than the saved ones replace them all. */
   setResult(r: FileResult, indexHash: string): void {
     if (indexHash !== this.indexHash) {
-      for (const e of Object.values(this.files)) e[3] = null;
+      for (const e of this.entries) e[3] = null;
       this.indexHash = indexHash;
     }
     const e = this.entry(r.file);
     if (!e) return;
     const { file: _file, pubs: _pubs, ...rest } = r;
     e[3] = isEmpty(rest) ? 0 : rest;
+    this.dirty = true;
   }
 
-  /** Keeps only the files of this run and writes the cache; a failure to write only loses speed. */
+  /** Keeps only the files of this run, in its order, and writes the cache; a failure to write only loses speed. */
   save(files: readonly string[]): void {
-    if (Object.keys(this.files).length !== files.length || files.some((f) => !(f in this.files))) {
-      const keep = new Set(files);
-      for (const k of Object.keys(this.files)) if (!keep.has(k)) delete this.files[k];
-      this.dirty = true;
-    }
+    const same = files.length === this.paths.length && files.every((f, i) => this.paths[i] === f);
+    if (!same) this.dirty = true;
     if (!this.dirty) return;
+    const entries: Entry[] = [];
+    const kept: string[] = [];
+    for (const f of files) {
+      const at = same ? kept.length : this.find(f);
+      if (at < 0) continue; // listed, never recorded (unreadable)
+      kept.push(f);
+      entries.push(this.entries[at] as Entry);
+    }
     try {
       fs.mkdirSync(path.dirname(this.file), { recursive: true });
       const tmp = `${this.file}.${process.pid}.tmp`;
-      const root = commonDirectory(Object.keys(this.files));
-      const files: Record<string, Entry> = {};
-      for (const [k, e] of Object.entries(this.files)) files[k.slice(root.length)] = e;
-      fs.writeFileSync(tmp, JSON.stringify({ format: FORMAT, key: this.key, indexHash: this.indexHash, root, files } satisfies Saved));
+      const root = commonDirectory(kept);
+      const saved: Saved = { format: FORMAT, key: this.key, indexHash: this.indexHash, root, paths: kept.map((k) => k.slice(root.length)), entries };
+      fs.writeFileSync(tmp, JSON.stringify(saved));
       fs.renameSync(tmp, this.file);
     } catch {
       // read-only home, full disk: the next run scans again

@@ -1,0 +1,38 @@
+// Helper bodies are kept across analyses by position and text: a changed helper is read again.
+
+import { describe, expect, it } from 'vitest';
+import { analyzeSource } from '../helpers';
+
+const file = (helperBody: string, above = ''): string => [
+  `/* ${above} */`,
+  'static struct resource *grab(u64 start, u64 size)',
+  '{',
+  `\t${helperBody}`,
+  '}',
+  '',
+  'int probe(int nid, u64 start, u64 size)',
+  '{',
+  '\tstruct resource *res = grab(start, size);',
+  '',
+  '\tif (!res)',
+  '\t\treturn -EBUSY;',
+  '\tres->flags = IORESOURCE_SYSTEM_RAM;',
+  '\treturn add_memory_driver_managed(nid, start, size, "System RAM (kmem)", MHP_NONE);',
+  '}',
+  '',
+].join('\n');
+
+const rules = async (text: string): Promise<string[]> => (await analyzeSource(text)).findings.map((f) => `${f.function}:${f.line + 1}:${f.rule}`).sort();
+
+describe('helper bodies across analyses', () => {
+  it('follows an edit to the helper at the same place, and reuses it after an edit elsewhere', async () => {
+    const requesting = 'return request_mem_region(start, size, "kmem");';
+    const first = await rules(file(requesting));
+    expect(first).toContain('probe:13:resource-busy-window');
+    // The helper changes, at the same offsets: the caller's analysis must read the new body.
+    expect(await rules(file('return NULL;                                   '))).toEqual([]);
+    // Same length above the helper, same helper: the same findings.
+    expect(await rules(file(requesting, 'x'))).toEqual(await rules(file(requesting, 'y')));
+    expect(await rules(file(requesting, 'y'))).toEqual(first);
+  });
+});
