@@ -68,3 +68,16 @@ export function fixtures(dir: string): { name: string; file: string; text: strin
     name, file: path.join(abs, name), text: fs.readFileSync(path.join(abs, name), 'utf8'),
   }));
 }
+
+/** The C sources under `dir`, recursively (`.c` and `.h` unless `only` says otherwise). */
+export function cFiles(dir: string, only: RegExp = /\.[ch]$/): string[] {
+  return fs.readdirSync(dir, { withFileTypes: true }).flatMap((e) => {
+    const p = path.join(dir, e.name);
+    return e.isDirectory() ? cFiles(p, only) : e.isFile() && only.test(e.name) ? [p] : [];
+  });
+}
+
+/** Every fixture and example file of the repository. */
+export function sampleFiles(): string[] {
+  return [...cFiles(path.join(ROOT, 'test', 'fixtures')), ...cFiles(path.join(ROOT, 'examples'))];
+}

@@ -10,16 +10,9 @@ import { mentionsModel, readByFacts } from '../../server/src/analysis/facts';
 import { focusText, functionRegions } from '../../server/src/analysis/focus';
 import { checkFile } from '../../server/src/cli/checkFile';
 import { CParser } from '../../server/src/syntax/parser';
-import { ROOT, fixtureOptions } from '../helpers';
+import { fixtureOptions, sampleFiles } from '../helpers';
 
 const judge = { relevant: mentionsModel, read: readByFacts };
-
-function cFiles(dir: string): string[] {
-  return fs.readdirSync(dir, { withFileTypes: true }).flatMap((e) => {
-    const p = path.join(dir, e.name);
-    return e.isDirectory() ? cFiles(p) : /\.[ch]$/.test(e.name) ? [p] : [];
-  });
-}
 
 describe('functionRegions', () => {
   it('finds top-level function bodies, behind macro signatures too, and nothing else', () => {
@@ -133,7 +126,7 @@ describe('checkFile with and without focus', () => {
   ].join('\n');
 
   it('reports the same findings, offsets, fixes and notes on every fixture and example, among other functions', () => {
-    const files = [...cFiles(path.join(ROOT, 'test', 'fixtures')), ...cFiles(path.join(ROOT, 'examples'))];
+    const files = sampleFiles();
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'iomem-lens-focus-'));
     let blanked = 0;
     try {

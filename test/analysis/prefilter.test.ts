@@ -1,22 +1,14 @@
 // The CLI's one-scan prefilter answers as the per-prefilter regular expressions do.
 
 import * as fs from 'node:fs';
-import * as path from 'node:path';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { PREFILTER_WORDS, fileMentionsModel, mentionsModelGiven } from '../../server/src/analysis/facts';
 import { PublishIndex, scanPublications } from '../../server/src/analysis/publish';
 import { WordScanner } from '../../server/src/analysis/wordScan';
-import { ROOT } from '../helpers';
+import { sampleFiles } from '../helpers';
 
-function cFiles(dir: string): string[] {
-  return fs.readdirSync(dir, { withFileTypes: true }).flatMap((e) => {
-    const p = path.join(dir, e.name);
-    return e.isDirectory() ? cFiles(p) : /\.[ch]$/.test(e.name) ? [p] : [];
-  });
-}
-
-const texts = [...cFiles(path.join(ROOT, 'test', 'fixtures')), ...cFiles(path.join(ROOT, 'examples'))].map((f) => fs.readFileSync(f, 'latin1'));
+const texts = sampleFiles().map((f) => fs.readFileSync(f, 'latin1'));
 
 describe('WordScanner', () => {
   it('finds whole identifiers only', () => {

@@ -5,23 +5,17 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { devmTargets } from '../../model/src/contracts/index';
+import { cFiles } from '../helpers';
 
 const trees = JSON.parse(process.env.IOMEM_LENS_CORPUS_TREES ?? '{}') as Record<string, string>;
 const tree = trees['6.12'] as string;
 
 const ORACLE = /([A-Za-z_][\w.>\-[\]]*)\s*=\s*(?:\([^()]*\)\s*)?devm_k[mzc]alloc\w*\s*\(/g;
 
-function cFiles(dir: string): string[] {
-  return fs.readdirSync(dir, { withFileTypes: true }).flatMap((e) => {
-    const p = path.join(dir, e.name);
-    return e.isDirectory() ? cFiles(p) : e.isFile() && /\.c$/.test(e.name) ? [p] : [];
-  });
-}
-
 describe('prefilter shortcuts on Linux 6.12 drivers', () => {
   it('devmTargets() finds the assignment targets the regular expression found', () => {
     let checked = 0;
-    for (const f of cFiles(path.join(tree, 'drivers'))) {
+    for (const f of cFiles(path.join(tree, 'drivers'), /\.c$/)) {
       const text = fs.readFileSync(f, 'latin1');
       if (!/devm_k[mzc]alloc/.test(text)) continue;
       const want = [...new Set([...text.matchAll(ORACLE)].map((m) => (m[1] as string).replace(/\s+/g, '')))].sort();

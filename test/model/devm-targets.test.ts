@@ -1,23 +1,15 @@
 // devmTargets() finds what the one global regular expression it replaced found, only faster.
 
 import * as fs from 'node:fs';
-import * as path from 'node:path';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { devmTargets } from '../../model/src/contracts/index';
-import { ROOT } from '../helpers';
+import { sampleFiles } from '../helpers';
 
 /** The expression devmTargets() replaced: it tries every identifier of the text as a target. */
 const ORACLE = /([A-Za-z_][\w.>\-[\]]*)\s*=\s*(?:\([^()]*\)\s*)?devm_k[mzc]alloc\w*\s*\(/g;
 const oracle = (text: string): string[] => [...new Set([...text.matchAll(ORACLE)].map((m) => (m[1] as string).replace(/\s+/g, '')))].sort();
 const targets = (text: string): string[] => [...devmTargets(text)].sort();
-
-function cFiles(dir: string): string[] {
-  return fs.readdirSync(dir, { withFileTypes: true }).flatMap((e) => {
-    const p = path.join(dir, e.name);
-    return e.isDirectory() ? cFiles(p) : /\.[ch]$/.test(e.name) ? [p] : [];
-  });
-}
 
 describe('devmTargets', () => {
   it('finds the lvalues devm_k*alloc*() results are stored in', () => {
@@ -27,7 +19,7 @@ describe('devmTargets', () => {
   });
 
   it('answers as the regular expression it replaced on every fixture', () => {
-    for (const f of [...cFiles(path.join(ROOT, 'test', 'fixtures')), ...cFiles(path.join(ROOT, 'examples'))]) {
+    for (const f of sampleFiles()) {
       const text = fs.readFileSync(f, 'latin1');
       expect(targets(text), f).toEqual(oracle(text));
     }

@@ -5,7 +5,7 @@
 
 import { RULES_BY_ID } from '../rules/index.js';
 import type { FileAnalysis, Finding } from './finding.js';
-import { lineOf, lineStarts } from './lines.js';
+import { lineOf, lineStarts } from '../syntax/lines.js';
 
 export interface Suppression {
   kind: 'next-line' | 'line';

@@ -4,7 +4,7 @@
 
 import { FunctionCache, analyzeTree } from '../analysis/analyze.js';
 import type { Finding } from '../analysis/finding.js';
-import { lineOf, lineStarts } from '../analysis/lines.js';
+import { lineOf, lineStarts } from '../syntax/lines.js';
 import type { AnalysisOptions } from '../analysis/options.js';
 import type { FileFinding } from '../cli/report.js';
 import { findFunctions } from '../syntax/functions.js';

@@ -2,6 +2,7 @@
 // web-tree-sitter nodes die with their tree (trees are deleted explicitly to bound memory),
 // and every property read on a live node crosses into wasm.
 
+import { lineOf, lineStarts } from './lines.js';
 import type { TSNode } from './parser.js';
 
 export interface Pos {
@@ -105,26 +106,15 @@ export function snapshot(node: TSNode, source: { text: string }): SNode {
 }
 
 /** Line starts per source text (a source object is one analysis' text and never changes). */
-const lineStarts = new WeakMap<{ text: string }, number[]>();
+const lineStartsOf = new WeakMap<{ text: string }, number[]>();
 
 function positionsOf(source: { text: string }): (offset: number) => Pos {
-  let starts = lineStarts.get(source);
-  if (!starts) {
-    starts = [0];
-    const t = source.text;
-    for (let i = t.indexOf('\n'); i >= 0; i = t.indexOf('\n', i + 1)) starts.push(i + 1);
-    lineStarts.set(source, starts);
-  }
-  const ls = starts;
+  let ls = lineStartsOf.get(source);
+  if (!ls) lineStartsOf.set(source, (ls = lineStarts(source.text)));
+  const starts = ls;
   return (offset) => {
-    let lo = 0;
-    let hi = ls.length - 1;
-    while (lo < hi) {
-      const mid = (lo + hi + 1) >> 1;
-      if ((ls[mid] as number) <= offset) lo = mid;
-      else hi = mid - 1;
-    }
-    return { line: lo, col: offset - (ls[lo] as number) };
+    const line = lineOf(starts, offset);
+    return { line, col: offset - (starts[line] as number) };
   };
 }
 
