@@ -182,7 +182,8 @@ function paramNames(f: FunctionInfo): string[] {
  * positions inside follow from them and the text), its text and the size of its subtree.
  */
 const helperBodies = new Map<string, HelperBody | undefined>();
-const HELPER_BODIES_KEPT = 256;
+/** Each entry keeps its file's text alive (its nodes slice it): a few files' helpers, not more. */
+const HELPER_BODIES_KEPT = 64;
 
 function helperBody(f: FunctionInfo, source: { text: string }): HelperBody | undefined {
   const body = f.node.type === 'function_definition' ? f.node.childForFieldName('body') : f.node;
