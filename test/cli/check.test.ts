@@ -1,6 +1,6 @@
 // `iomem-lens check` as users run it: the built CLI in a child process.
 
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -133,5 +133,17 @@ describe('check', () => {
     const bad = run('frobnicate');
     expect(bad.code).toBe(2);
     noStack(bad.stderr);
+  });
+
+  it('stops quietly when the reader closes the pipe early (| head)', async () => {
+    for (const args of [['triggers'], ['check', '--trace', kmem]]) {
+      const child = spawn(process.execPath, [CLI, ...args], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
+      child.stdout.destroy(); // closed before the CLI writes its first line
+      let stderr = '';
+      child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+      const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
+      expect(stderr).toBe('');
+      expect(code).toBe(args[0] === 'check' ? 1 : 0);
+    }
   });
 });

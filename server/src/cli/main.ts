@@ -45,6 +45,15 @@ async function main(argv: string[]): Promise<number> {
   }
 }
 
+// A reader that stops early (`iomem-lens check . | head`) closes the pipe: like a C tool killed by
+// SIGPIPE, stop quietly with the status so far instead of dying on an unhandled EPIPE.
+if (process.argv[2] !== 'lsp') {
+  process.stdout.on('error', (e: NodeJS.ErrnoException) => {
+    if (e.code !== 'EPIPE') throw e;
+    process.exit(process.exitCode ?? 0);
+  });
+}
+
 main(process.argv.slice(2)).then(
   (code) => {
     process.exitCode = code;
