@@ -62,7 +62,7 @@ export function explore(cfg: Cfg, init: PathState, ctx: EngineContext, helpers: 
   const ends: PathState[] = [];
   const seen = new Map<number, Set<number>>();
   const seenModels = new Map<number, Set<number>>();
-  const tested = testedLvalues(cfg);
+  const tested = testedFrom(cfg);
   let dropped = 0;
   const work: { node: number; st: PathState }[] = [{ node: cfg.entry, st: init }];
 
@@ -81,7 +81,7 @@ export function explore(cfg: Cfg, init: PathState, ctx: EngineContext, helpers: 
   while (work.length) {
     const { node, st } = work.pop() as { node: number; st: PathState };
     const mk = st.modelKey();
-    const key = st.key(tested, mk);
+    const key = st.key(tested[node] ?? [], mk);
     let keys = seen.get(node);
     if (!keys) seen.set(node, (keys = new Set()));
     if (keys.has(key)) continue;
@@ -192,16 +192,51 @@ function skipsRelease(arms: { then?: SNode; else?: SNode } | undefined, taken: b
   return mentionsRelease(other.text, ctx.facts.releasers);
 }
 
-/** Lvalues read by some branch or switch condition: the plain values worth telling apart. */
-function testedLvalues(cfg: Cfg): Set<string> {
-  const out = new Set<string>();
-  for (const n of cfg.nodes) {
-    const cond = n.kind === 'branch' ? n.cond : n.kind === 'switch' ? n.disc : undefined;
+/**
+ * For each CFG node, the lvalues that a branch or switch condition, or a return, reachable
+ * from it reads: the plain values worth telling apart there. A value no later condition reads
+ * cannot steer the rest of the walk, and one no return reads cannot change what the function
+ * is judged to return (an error or success), so states that differ only in it merge (as states
+ * that differ in values nothing tests always did).
+ */
+export function testedFrom(cfg: Cfg): readonly (readonly string[])[] {
+  const own = cfg.nodes.map((n) => {
+    const cond = n.kind === 'branch' ? n.cond : n.kind === 'switch' ? n.disc : n.kind === 'return' ? n.expr : undefined;
+    const out = new Set<string>();
     cond?.walk((c) => {
       if (isLvalue(c)) out.add(lvalueKey(c));
     });
+    return out;
+  });
+  const live = own.map((s) => new Set(s));
+  const preds: number[][] = cfg.nodes.map(() => []);
+  cfg.succ.forEach((edges, from) => edges.forEach((e) => preds[e.to]?.push(from)));
+  // Backward to a fixpoint (loops feed their conditions back to their heads).
+  const work = cfg.nodes.map((_, i) => i);
+  const queued = new Uint8Array(cfg.nodes.length).fill(1);
+  while (work.length) {
+    const n = work.pop() as number;
+    queued[n] = 0;
+    const mine = live[n] as Set<string>;
+    for (const p of preds[n] ?? []) {
+      const theirs = live[p] as Set<string>;
+      const before = theirs.size;
+      for (const k of mine) theirs.add(k);
+      if (theirs.size !== before && !queued[p]) {
+        queued[p] = 1;
+        work.push(p);
+      }
+    }
   }
-  return out;
+  // Nodes with one set share one array.
+  const interned = new Map<string, readonly string[]>();
+  return live.map((s) => {
+    const list = [...s].sort();
+    const id = list.join('\0');
+    let shared = interned.get(id);
+    if (!shared) interned.set(id, (shared = list));
+    return shared;
+  });
 }
 
 /**

@@ -156,8 +156,8 @@ export class PathState {
   /**
    * Identity of the state for merging paths: two states with one key behave alike for the
    * model from here on. Values the model produced (pointers to its objects, statuses, error
-   * pointers) always count; plain values count only for lvalues some branch tests
-   * (`tested`). Symbolic values and versions are left out: they only name expressions, and
+   * pointers) always count; plain values count only for lvalues some branch still to come
+   * tests (`tested`). Symbolic values and versions are left out: they only name expressions, and
    * keeping them would stop paths from merging after every assignment.
    *
    * A 53-bit hash, not a string: keys are computed at every visit, and building, sorting and
@@ -165,7 +165,7 @@ export class PathState {
    * multiset hash (sums of per-binding hashes: no sort). Two states whose keys collide merge,
    * which drops a path (a possible miss), never invents one.
    */
-  key(tested: ReadonlySet<string>, modelKey = this.modelKey()): number {
+  key(tested: Iterable<string>, modelKey = this.modelKey()): number {
     let [a, b] = this.bindings.modelHash();
     a = (a + 0x6a09e667) | 0;
     b = (b + 0xbb67ae85) | 0;

@@ -1,0 +1,108 @@
+// Which plain values keep path states apart: only those a later condition or return reads.
+
+import { describe, expect, it } from 'vitest';
+import { analyzeTree } from '../../server/src/analysis/analyze';
+import { buildCfg } from '../../server/src/cfg/build';
+import type { Cfg } from '../../server/src/cfg/types';
+import { testedFrom } from '../../server/src/engine/explore';
+import { findFunctions } from '../../server/src/syntax/functions';
+import { CParser } from '../../server/src/syntax/parser';
+import { snapshot } from '../../server/src/syntax/snode';
+import { options } from '../helpers';
+
+async function cfgOf(src: string): Promise<Cfg> {
+  const p = await CParser.load();
+  const tree = p.parse(src)!;
+  try {
+    const f = findFunctions(tree, src)[0]!;
+    return buildCfg(snapshot(f.node.childForFieldName('body')!, { text: src }));
+  } finally {
+    tree.delete();
+  }
+}
+
+/** The tested set at the first node whose text contains `text`. */
+function testedAt(cfg: Cfg, sets: ReturnType<typeof testedFrom>, text: string, kind?: Cfg['nodes'][number]['kind']): readonly string[] {
+  const i = cfg.nodes.findIndex((n) => {
+    if (kind && n.kind !== kind) return false;
+    const s = n.kind === 'eval' ? n.expr : n.kind === 'branch' ? n.cond : n.kind === 'return' ? n.expr : undefined;
+    return s?.text.includes(text);
+  });
+  if (i < 0) throw new Error(`no node ${text}`);
+  return sets[i] ?? [];
+}
+
+async function endsOf(src: string, fn: string): Promise<number> {
+  const parser = await CParser.load();
+  const tree = parser.parse(src)!;
+  let ends = -1;
+  try {
+    analyzeTree(tree, src, options(), undefined, { onPaths: (name, e) => (name === fn ? (ends = e.length) : undefined) });
+  } finally {
+    tree.delete();
+  }
+  return ends;
+}
+
+describe('testedFrom', () => {
+  it('keeps a value only while a condition or a return still to come reads it', async () => {
+    const cfg = await cfgOf(`int f(int a, int b)
+{
+\tint x = 0, err;
+\tif (a)
+\t\tx = 1;
+\tif (x)
+\t\tfoo();
+\terr = bar();
+\tif (b)
+\t\tbaz(err);
+\treturn err;
+}`);
+    const sets = testedFrom(cfg);
+    expect(testedAt(cfg, sets, 'x = 1')).toEqual(['b', 'err', 'x']);
+    expect(testedAt(cfg, sets, 'foo()')).toEqual(['b', 'err']);
+    expect(testedAt(cfg, sets, 'baz(err)')).toEqual(['err']);
+    expect(testedAt(cfg, sets, 'err', 'return')).toEqual(['err']);
+  });
+
+  it('feeds a loop condition back to the whole loop body', async () => {
+    const cfg = await cfgOf(`void f(int n)
+{
+\tint i = 0, done = 0;
+\twhile (!done) {
+\t\tstep(i);
+\t\tif (i++ > n)
+\t\t\tdone = 1;
+\t}
+\tfinish();
+}`);
+    const sets = testedFrom(cfg);
+    expect(testedAt(cfg, sets, 'step(i)')).toEqual(['done', 'i', 'n']);
+    expect(testedAt(cfg, sets, 'done = 1')).toEqual(['done', 'i', 'n']);
+    expect(testedAt(cfg, sets, 'finish()')).toEqual([]);
+  });
+});
+
+describe('merging', () => {
+  it('merges paths that differ only in a value nothing reads any more', async () => {
+    // x is 0 or 1 until `if (x)`; after it the two paths behave alike and end as one.
+    const src = `static int probe(u64 start, int a, int b)
+{
+\tint x = 0;
+
+\tif (!request_mem_region(start, 4096, "x"))
+\t\treturn -EBUSY;
+\tif (a)
+\t\tx = 1;
+\tif (x)
+\t\tfoo();
+\tif (b)
+\t\tbar();
+\trelease_mem_region(start, 4096);
+\treturn 0;
+}`;
+    expect(await endsOf(src, 'probe')).toBe(2);
+    // Returned, x still tells the paths apart.
+    expect(await endsOf(src.replace('return 0;\n}', 'return x;\n}'), 'probe')).toBe(3);
+  });
+});
