@@ -3,8 +3,8 @@
 // ZONE_DEVICE pages apart: __init_zone_device_page() marks every ZONE_DEVICE page PG_reserved,
 // yet they are refcounted (kvm_pfn_to_refcounted_page() checks kvm_is_zone_device_page()).
 
-import { MemmapWorld, archConstants, devicePool, hex0x } from '../../../model/src/index.js';
-import { ZONE_DISCRIMINATORS, functionCalls, pageOrigin, memmapCapabilities } from './memmap/common.js';
+import { hex0x } from '../../../model/src/index.js';
+import { ZONE_DISCRIMINATORS, functionCalls, pageOrigin, memmapCapabilities, zoneDeviceExample } from './memmap/common.js';
 import { isDirect } from './ownership.js';
 import { createRule } from './rule.js';
 
@@ -31,17 +31,13 @@ export default createRule({
       if (!origin || origin.via !== 'pfn_to_page' || origin.phys) continue;
       if (ops.some((o) => o.op.kind === 'page_zone_check' && o.op.target === op.target)) continue;
       // The model's case: a persistent-memory PFN mapped by memremap_pages() for fs-dax.
-      const arch = archConstants(ctx.profile.arch);
-      const w = MemmapWorld.fromLayout(ctx.layout, arch);
-      const pool = devicePool(ctx.layout).start;
-      w.memremapPages(pool, arch.memoryBlockSize, 'fs-dax');
-      const pfn = pool >> BigInt(arch.pageShift);
+      const ex = zoneDeviceExample(ctx.layout, ctx.profile);
       ctx.report({
         site: l.at,
         message: `PageReserved() decides this path (the page is treated as reserved) without telling ZONE_DEVICE pages apart: ` +
           `__init_zone_device_page() sets PG_reserved on every ZONE_DEVICE page, which are still refcounted and in use ` +
-          `(on this machine, e.g. PFN ${hex0x(pfn)} of device memory mapped by memremap_pages() for fs-dax: PageReserved() ${w.pageReserved(pfn) ? 'is true' : 'is false'}, ` +
-          `get_dev_pagemap() finds a ${w.getDevPagemap(pfn)?.type ?? 'no'} pagemap). Check is_zone_device_page() before concluding`,
+          `(on this machine, e.g. PFN ${hex0x(ex.pfn)} of device memory mapped by memremap_pages() for fs-dax: PageReserved() ${ex.reserved ? 'is true' : 'is false'}, ` +
+          `get_dev_pagemap() finds a ${ex.pagemap ?? 'no'} pagemap). Check is_zone_device_page() before concluding`,
         trace: [
           { site: origin.step.site, message: 'pfn_to_page() of a PFN that can belong to a ZONE_DEVICE pagemap' },
           { site: l.site, message: 'PageReserved() is true on this path, and no is_zone_device_page() check follows' },

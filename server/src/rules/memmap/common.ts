@@ -1,7 +1,7 @@
 // What the memmap rules share: where a page came from, and what the path knew of its PFN.
 
 import {
-  HOTPLUG_ARCH_DIRS, KernelProfile, MachineLayout, MemmapWorld, ZONE_DEVICE_ARCH_DIRS, archConstants, archDir, archDirOfFile, defaultLayout, hex0x,
+  HOTPLUG_ARCH_DIRS, KernelProfile, MachineLayout, MemmapWorld, ZONE_DEVICE_ARCH_DIRS, archConstants, archDir, archDirOfFile, defaultLayout, devicePool, hex0x,
 } from '../../../../model/src/index.js';
 import type { Cfg } from '../../cfg/types.js';
 import type { LoggedStep } from '../../engine/state.js';
@@ -38,14 +38,21 @@ export function pfnChecks(ops: readonly LoggedStep[], pfn: string, before: numbe
  * not onlined (or onlined, with `online`), as the model sees it.
  */
 export function hotplugExample(layout: MachineLayout, profile: KernelProfile, online: boolean): HotplugExample {
-  // Built once per layout, arch and case: rules ask at every end state that reads a page.
   // Callers only read the world (race runs clone it).
-  let perLayout = examples.get(layout);
-  if (!perLayout) examples.set(layout, (perLayout = new Map()));
-  const key = `${profile.arch}:${online}`;
-  let ex = perLayout.get(key);
-  if (!ex) perLayout.set(key, (ex = buildHotplugExample(layout, profile, online)));
-  return ex;
+  return perLayout(hotplugExamples, layout, `${profile.arch}:${online}`, () => buildHotplugExample(layout, profile, online));
+}
+
+/**
+ * Built once per layout and key: rules ask at every end state that reads a page, and building
+ * the memmap of a layout costs milliseconds (a function with hundreds of end states paid it at
+ * each).
+ */
+function perLayout<T>(cache: WeakMap<MachineLayout, Map<string, T>>, layout: MachineLayout, key: string, build: () => T): T {
+  let byKey = cache.get(layout);
+  if (!byKey) cache.set(layout, (byKey = new Map()));
+  let v = byKey.get(key);
+  if (v === undefined) byKey.set(key, (v = build()));
+  return v;
 }
 
 export interface HotplugExample {
@@ -56,7 +63,29 @@ export interface HotplugExample {
   text: string;
 }
 
-const examples = new WeakMap<MachineLayout, Map<string, HotplugExample>>();
+const hotplugExamples = new WeakMap<MachineLayout, Map<string, HotplugExample>>();
+
+/** A concrete ZONE_DEVICE page on the machine: the device pool mapped by memremap_pages() for fs-dax. */
+export interface ZoneDeviceExample {
+  pfn: bigint;
+  /** What PageReserved() answers for it. */
+  reserved: boolean;
+  /** The type of the pagemap get_dev_pagemap() finds for it. */
+  pagemap: string | undefined;
+}
+
+const zoneDeviceExamples = new WeakMap<MachineLayout, Map<string, ZoneDeviceExample>>();
+
+export function zoneDeviceExample(layout: MachineLayout, profile: KernelProfile): ZoneDeviceExample {
+  return perLayout(zoneDeviceExamples, layout, profile.arch, () => {
+    const arch = archConstants(profile.arch);
+    const w = MemmapWorld.fromLayout(layout, arch);
+    const pool = devicePool(layout).start;
+    w.memremapPages(pool, arch.memoryBlockSize, 'fs-dax');
+    const pfn = pool >> BigInt(arch.pageShift);
+    return { pfn, reserved: w.pageReserved(pfn) === true, pagemap: w.getDevPagemap(pfn)?.type };
+  });
+}
 
 function buildHotplugExample(layout: MachineLayout, profile: KernelProfile, online: boolean): HotplugExample {
   const arch = archConstants(profile.arch);
