@@ -200,6 +200,15 @@ function skipsRelease(arms: { then?: SNode; else?: SNode } | undefined, taken: b
  * that differ in values nothing tests always did).
  */
 export function testedFrom(cfg: Cfg): readonly (readonly string[])[] {
+  let sets = testedCache.get(cfg);
+  if (!sets) testedCache.set(cfg, (sets = computeTestedFrom(cfg)));
+  return sets;
+}
+
+/** Per CFG: a helper's body is walked again at every call of it. */
+const testedCache = new WeakMap<Cfg, readonly (readonly string[])[]>();
+
+function computeTestedFrom(cfg: Cfg): readonly (readonly string[])[] {
   const own = cfg.nodes.map((n) => {
     const cond = n.kind === 'branch' ? n.cond : n.kind === 'switch' ? n.disc : n.kind === 'return' ? n.expr : undefined;
     const out = new Set<string>();

@@ -34,6 +34,14 @@ function callerPrefix(arg: SNode): string | undefined {
   return undefined;
 }
 
+/** A helper's locals, once per body: it is walked at every call, on every path that reaches one. */
+const localsOf = new WeakMap<Cfg, ReadonlySet<string>>();
+function helperLocals(cfg: Cfg): ReadonlySet<string> {
+  let l = localsOf.get(cfg);
+  if (!l) localsOf.set(cfg, (l = localNames(cfg)));
+  return l;
+}
+
 export function inlineHelper(
   name: string, args: Value[], st: PathState, call: SNode, outer: EngineContext, helpers: HelperLookup, explore: Explore,
 ): Result[] | undefined {
@@ -75,7 +83,7 @@ export function runBody(
   // something itself (a request, an add); otherwise its effects are invisible to the model.
   if (opts.onlyIfCarries && !carries) return undefined;
   // The helper's locals, plus parameters that point at the caller's locals.
-  const locals = localNames(body.cfg);
+  const locals = new Set(helperLocals(body.cfg));
   body.params.forEach((p, i) => {
     const a = argNodes[i];
     if (p && a && outer.locals.has(rootOf(lvalueKey(a)))) locals.add(p);
