@@ -30,10 +30,16 @@ export interface FileResult {
   pubs?: Publication[];
 }
 
+/**
+ * Where a scan reads each file (files up to 1 MiB; larger ones get a buffer of their own).
+ * One per thread; a result never keeps a view of it.
+ */
+const scratch = Buffer.allocUnsafe(1 << 20);
+
 /** The index pass: a file's publications, from its raw bytes (no parse). */
 export function indexFile(file: string): FileResult {
   try {
-    const buf = readRegularFile(file);
+    const buf = readRegularFile(file, scratch);
     if (buf.subarray(0, 8192).includes(0)) return { file, findings: [], parsed: false, notes: [] };
     return { file, findings: [], parsed: false, notes: [], pubs: scanPublications(buf.toString('latin1'), file) };
   } catch {
@@ -75,7 +81,7 @@ export function checkFile(file: string, parser: CParser, opts: AnalysisOptions, 
   const res: FileResult = { file, findings: [], parsed: false, notes: [] };
   let buf: Buffer;
   try {
-    buf = readRegularFile(file);
+    buf = readRegularFile(file, scratch);
   } catch (e) {
     res.skipped = `cannot read (${readFailure(e)})`;
     return res;
