@@ -81,6 +81,19 @@ describe('testedFrom', () => {
     expect(testedAt(cfg, sets, 'done = 1')).toEqual(['done', 'i', 'n']);
     expect(testedAt(cfg, sets, 'finish()')).toEqual([]);
   });
+
+  it('holds more lvalues than one 32-bit word, the 32nd included, around a loop', async () => {
+    const names = Array.from({ length: 40 }, (_, i) => `v${String(i).padStart(2, '0')}`);
+    const cfg = await cfgOf(`void f(void)
+{
+	while (more) {
+		first();
+${names.map((n) => `		if (${n})
+			step();`).join('\n')}
+	}
+}`);
+    expect(testedAt(cfg, testedFrom(cfg), 'first()')).toEqual(['more', ...names]);
+  });
 });
 
 describe('merging', () => {

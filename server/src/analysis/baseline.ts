@@ -35,13 +35,16 @@ const normalize = (line: string): string => line.trim().replace(/\s+/g, ' ');
  * (so reindenting or adding blank lines does not count as a change to the code).
  */
 export function fingerprints(findings: readonly Fingerprinted[], text: string): string[] {
-  const lines = text.split('\n').map(normalize);
+  if (!findings.length) return []; // most files of a tree: no need to split them
+  const raw = text.split('\n');
+  // Normalized on demand: a finding reads five lines of a file of thousands.
+  const at = (l: number): string => (l >= 0 && l < raw.length ? normalize(raw[l] as string) : '');
   return findings.map((f) => {
     const before: string[] = [];
-    for (let l = f.line - 1; l >= 0 && before.length < CONTEXT_LINES; l--) if (lines[l]) before.unshift(lines[l] as string);
+    for (let l = f.line - 1; l >= 0 && before.length < CONTEXT_LINES; l--) if (at(l)) before.unshift(at(l));
     const after: string[] = [];
-    for (let l = f.line + 1; l < lines.length && after.length < CONTEXT_LINES; l++) if (lines[l]) after.push(lines[l] as string);
-    const around = [...before, lines[f.line] ?? '', ...after];
+    for (let l = f.line + 1; l < raw.length && after.length < CONTEXT_LINES; l++) if (at(l)) after.push(at(l));
+    const around = [...before, at(f.line), ...after];
     return createHash('sha256').update([f.rule, f.function, ...around].join('\n')).digest('hex').slice(0, 16);
   });
 }

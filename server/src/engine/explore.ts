@@ -209,43 +209,69 @@ export function testedFrom(cfg: Cfg): readonly (readonly string[])[] {
 const testedCache = new WeakMap<Cfg, readonly (readonly string[])[]>();
 
 function computeTestedFrom(cfg: Cfg): readonly (readonly string[])[] {
+  // Lvalues as bit indices (sorted, so a node's list comes out sorted); one bitset per node.
+  const names = new Set<string>();
   const own = cfg.nodes.map((n) => {
     const cond = n.kind === 'branch' ? n.cond : n.kind === 'switch' ? n.disc : n.kind === 'return' ? n.expr : undefined;
-    const out = new Set<string>();
+    const out: string[] = [];
     cond?.walk((c) => {
-      if (isLvalue(c)) out.add(lvalueKey(c));
+      if (isLvalue(c)) out.push(lvalueKey(c));
     });
+    for (const k of out) names.add(k);
     return out;
   });
-  const live = own.map((s) => new Set(s));
+  const sorted = [...names].sort();
+  const bit = new Map(sorted.map((k, i) => [k, i]));
+  const words = (sorted.length + 31) >>> 5;
+  const nodes = cfg.nodes.length;
+  const live = new Uint32Array(nodes * words);
+  own.forEach((list, n) => {
+    for (const k of list) {
+      const b = bit.get(k) as number;
+      const w = n * words + (b >>> 5);
+      live[w] = (live[w] as number) | (1 << (b & 31));
+    }
+  });
   const preds: number[][] = cfg.nodes.map(() => []);
   cfg.succ.forEach((edges, from) => edges.forEach((e) => preds[e.to]?.push(from)));
   // Backward to a fixpoint (loops feed their conditions back to their heads).
-  const work = cfg.nodes.map((_, i) => i);
-  const queued = new Uint8Array(cfg.nodes.length).fill(1);
-  while (work.length) {
-    const n = work.pop() as number;
-    queued[n] = 0;
-    const mine = live[n] as Set<string>;
-    for (const p of preds[n] ?? []) {
-      const theirs = live[p] as Set<string>;
-      const before = theirs.size;
-      for (const k of mine) theirs.add(k);
-      if (theirs.size !== before && !queued[p]) {
-        queued[p] = 1;
-        work.push(p);
+  if (words) {
+    const work = cfg.nodes.map((_, i) => i);
+    const queued = new Uint8Array(nodes).fill(1);
+    while (work.length) {
+      const n = work.pop() as number;
+      queued[n] = 0;
+      for (const p of preds[n] ?? []) {
+        let grew = false;
+        for (let w = 0; w < words; w++) {
+          const before = live[p * words + w] as number;
+          const after = (before | (live[n * words + w] as number)) >>> 0;
+          if (after !== before) {
+            live[p * words + w] = after;
+            grew = true;
+          }
+        }
+        if (grew && !queued[p]) {
+          queued[p] = 1;
+          work.push(p);
+        }
       }
     }
   }
   // Nodes with one set share one array.
   const interned = new Map<string, readonly string[]>();
-  return live.map((s) => {
-    const list = [...s].sort();
-    const id = list.join('\0');
+  const out: (readonly string[])[] = [];
+  for (let n = 0; n < nodes; n++) {
+    const id = live.subarray(n * words, (n + 1) * words).join(',');
     let shared = interned.get(id);
-    if (!shared) interned.set(id, (shared = list));
-    return shared;
-  });
+    if (!shared) {
+      const list: string[] = [];
+      for (let b = 0; b < sorted.length; b++) if ((live[n * words + (b >>> 5)] as number) & (1 << (b & 31))) list.push(sorted[b] as string);
+      interned.set(id, (shared = list));
+    }
+    out.push(shared);
+  }
+  return out;
 }
 
 /**
