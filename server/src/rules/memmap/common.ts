@@ -112,6 +112,17 @@ export const ZONE_DISCRIMINATORS: ReadonlySet<string> = new Set([
 
 /** Whether the function calls one of `names` anywhere (on paths this one did not take too). */
 export function functionCalls(cfg: Cfg, names: ReadonlySet<string>): boolean {
+  // Asked at every end state of the function: once per CFG and set of names.
+  let byNames = callsCache.get(cfg);
+  if (!byNames) callsCache.set(cfg, (byNames = new Map()));
+  let found = byNames.get(names);
+  if (found === undefined) byNames.set(names, (found = scanCalls(cfg, names)));
+  return found;
+}
+
+const callsCache = new WeakMap<Cfg, Map<ReadonlySet<string>, boolean>>();
+
+function scanCalls(cfg: Cfg, names: ReadonlySet<string>): boolean {
   let found = false;
   const visit = (n: SNode | undefined): void => {
     n?.walk((c) => {

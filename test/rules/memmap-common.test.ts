@@ -1,11 +1,16 @@
-// The concrete cases the memmap rules cite in their messages: built from the machine layout
-// once per layout and arch, and what the model says of them.
+// What the memmap rules share: the concrete cases they cite in their messages (built from the
+// machine layout once per layout and arch, and what the model says of them), and whether a
+// function calls a zone discriminator anywhere (asked once per function and set of names).
 
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { defaultLayout, devicePool, layoutFromDump } from '../../model/src/index';
-import { zoneDeviceExample } from '../../server/src/rules/memmap/common';
+import { buildCfg } from '../../server/src/cfg/build';
+import { ZONE_DISCRIMINATORS, functionCalls, zoneDeviceExample } from '../../server/src/rules/memmap/common';
+import { findFunctions } from '../../server/src/syntax/functions';
+import { CParser } from '../../server/src/syntax/parser';
+import { snapshot } from '../../server/src/syntax/snode';
 import { ROOT, analyzeSource, fixtureFile, fixtureOptions, options } from '../helpers';
 
 describe('zoneDeviceExample', () => {
@@ -28,5 +33,29 @@ describe('zoneDeviceExample', () => {
     const f = a.findings.find((x) => x.rule === 'memmap-reserved-zone-device');
     const ex = zoneDeviceExample(opts.layout, opts.profile);
     expect(f?.message).toContain(`PFN 0x${ex.pfn.toString(16)} of device memory mapped by memremap_pages() for fs-dax: PageReserved() is true, get_dev_pagemap() finds a fs-dax pagemap`);
+  });
+});
+
+describe('functionCalls', () => {
+  it('answers per CFG and per set of names, on paths of any branch', async () => {
+    const src = `int f(unsigned long pfn, int x)
+{
+\tstruct page *page = pfn_to_page(pfn);
+
+\tif (x && is_zone_device_page(page))
+\t\treturn 0;
+\treturn PageReserved(page);
+}`;
+    const p = await CParser.load();
+    const tree = p.parse(src)!;
+    try {
+      const cfg = buildCfg(snapshot(findFunctions(tree, src)[0]!.node.childForFieldName('body')!, { text: src }));
+      expect(functionCalls(cfg, ZONE_DISCRIMINATORS)).toBe(true);
+      expect(functionCalls(cfg, ZONE_DISCRIMINATORS)).toBe(true);
+      expect(functionCalls(cfg, new Set(['page_zone']))).toBe(false);
+      expect(functionCalls(cfg, new Set(['pfn_to_page']))).toBe(true);
+    } finally {
+      tree.delete();
+    }
   });
 });
