@@ -8,7 +8,11 @@ import { CParser } from '../../server/src/syntax/parser';
 import { SNode, snapshot } from '../../server/src/syntax/snode';
 import { ROOT } from '../helpers';
 
-type TsNode = { type: string; startIndex: number; endIndex: number; startPosition: { row: number; column: number }; endPosition: { row: number; column: number }; children: (TsNode | null)[] };
+type TsNode = {
+  type: string; startIndex: number; endIndex: number; isNamed: boolean; isMissing: boolean;
+  startPosition: { row: number; column: number }; endPosition: { row: number; column: number };
+  children: (TsNode | null)[]; fieldNameForChild(i: number): string | null;
+};
 
 describe('snapshot', () => {
   const texts = [
@@ -17,6 +21,8 @@ describe('snapshot', () => {
     '\n\n#define X 1\nint a; int b(int c) { return c + X; }',
     // Error recovery inserts a missing `;`.
     'int f(void) { int a = 1 return a; }\n',
+    // An ERROR node, a macro call and a comment between fields.
+    'static int g(int x)\n{\n\tif (x /* why */ > 1)\n\t\treturn FOO(x) @@ 3;\n\treturn x ? : 2;\n}\n',
   ];
 
   it.each(texts.map((t, i) => [i, t] as const))('gives every node the position tree-sitter gives it (text %i)', async (_i, text) => {
@@ -24,16 +30,18 @@ describe('snapshot', () => {
     const tree = parser.parse(text);
     if (!tree) throw new Error('no tree');
     try {
-      const walk = (s: SNode, n: TsNode): void => {
-        expect([s.type, s.start, s.end, s.missing]).toEqual([n.type, n.startIndex, n.endIndex, (n as unknown as { isMissing: boolean }).isMissing]);
+      const walk = (s: SNode, n: TsNode, field: string | undefined): void => {
+        expect([s.type, s.start, s.end, s.missing, s.named, s.field]).toEqual([n.type, n.startIndex, n.endIndex, n.isMissing, n.isNamed, field]);
         expect(s.startPos).toEqual({ line: n.startPosition.row, col: n.startPosition.column });
         expect(s.endPos).toEqual({ line: n.endPosition.row, col: n.endPosition.column });
-        const kids = n.children.filter((c): c is TsNode => c !== null && c.type !== 'comment');
+        const kids = n.children.flatMap((c, i) => (c !== null && c.type !== 'comment' ? [{ c, field: n.fieldNameForChild(i) ?? undefined }] : []));
         expect(s.children.length).toBe(kids.length);
-        s.children.forEach((c, k) => walk(c, kids[k] as TsNode));
+        s.children.forEach((c, k) => walk(c, kids[k]?.c as TsNode, kids[k]?.field));
       };
       const root = snapshot(tree.rootNode, { text });
-      walk(root, tree.rootNode as unknown as TsNode);
+      walk(root, tree.rootNode as unknown as TsNode, undefined);
+      // Named and anonymous nodes, fields and an ERROR node all occur in these texts.
+      expect(root.find((n) => n.field === 'condition') ?? root.find((n) => n.field === 'body')).toBeDefined();
       if (text.includes('= 1 return')) expect(root.find((n) => n.missing)?.type).toBe(';');
     } finally {
       tree.delete();

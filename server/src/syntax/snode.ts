@@ -72,22 +72,26 @@ export function snapshot(node: TSNode, source: { text: string }): SNode {
   const cursor = node.walk();
   // Lines and columns from the offsets: each cursor property is a call into the wasm module,
   // and the positions were two of the eight a node cost. (Rows count '\n' as tree-sitter does;
-  // columns are UTF-16 units of the text, as web-tree-sitter's are for a JS string.)
+  // columns are UTF-16 units of the text, as web-tree-sitter's are for a JS string.) The type's
+  // name and whether it is named come from the language's tables by type id: one call, where
+  // nodeType and nodeIsNamed were one each (and the comment test asked nodeType again).
   const pos = positionsOf(source);
-  const make = (field: string | undefined): SNode => {
+  const lang = languageTables(node.tree.language);
+  const make = (typeId: number, field: string | undefined): SNode => {
     const start = cursor.startIndex;
     const end = cursor.endIndex;
     // A missing node (inserted by error recovery) is empty: only empty nodes are asked.
-    return new SNode(cursor.nodeType, start, end, pos(start), pos(end), cursor.nodeIsNamed, start === end && cursor.nodeIsMissing, field ?? undefined, source);
+    return new SNode(lang.type(typeId), start, end, pos(start), pos(end), lang.named(typeId), start === end && cursor.nodeIsMissing, field, source);
   };
-  const root = make(undefined);
+  const root = make(cursor.nodeTypeId, undefined);
   const stack: SNode[] = [root];
   try {
     if (!cursor.gotoFirstChild()) return root;
     for (;;) {
       const parent = stack[stack.length - 1] as SNode;
-      if (cursor.nodeType !== 'comment') {
-        const n = make(cursor.currentFieldName ?? undefined);
+      const typeId = cursor.nodeTypeId;
+      if (lang.type(typeId) !== 'comment') {
+        const n = make(typeId, lang.field(cursor.currentFieldId));
         n.parent = parent;
         parent.children.push(n);
         if (cursor.gotoFirstChild()) {
@@ -103,6 +107,30 @@ export function snapshot(node: TSNode, source: { text: string }): SNode {
   } finally {
     cursor.delete();
   }
+}
+
+interface LanguageTables {
+  type(id: number): string;
+  named(id: number): boolean;
+  field(id: number): string | undefined;
+}
+
+type TSLanguage = TSNode['tree']['language'];
+const tablesOf = new WeakMap<TSLanguage, LanguageTables>();
+
+/** What a type or field id names, as the cursor's nodeType, nodeIsNamed and currentFieldName say. */
+function languageTables(language: TSLanguage): LanguageTables {
+  let t = tablesOf.get(language);
+  if (t) return t;
+  const named: (boolean | undefined)[] = [];
+  t = {
+    // As TreeCursor.nodeType: ids without a name (the error symbol) are ERROR.
+    type: (id) => language.types[id] || 'ERROR',
+    named: (id) => (named[id] ??= language.nodeTypeIsNamed(id)),
+    field: (id) => language.fields[id] ?? undefined,
+  };
+  tablesOf.set(language, t);
+  return t;
 }
 
 /** Line starts per source text (a source object is one analysis' text and never changes). */
