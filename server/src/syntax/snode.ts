@@ -18,14 +18,24 @@ export class SNode {
     readonly type: string,
     readonly start: number,
     readonly end: number,
-    readonly startPos: Pos,
-    readonly endPos: Pos,
     readonly named: boolean,
     readonly missing: boolean,
     /** Field name in the parent (`left`, `condition`, ...). */
     readonly field: string | undefined,
     private readonly source: { text: string },
+    /** Where the source's lines start (shared by every node of a snapshot). */
+    private readonly lines: readonly number[],
   ) {}
+
+  // Positions are computed when asked (sites and traces ask; most nodes, punctuation among
+  // them, never are): two objects per node less for the garbage collector.
+  get startPos(): Pos {
+    return posAt(this.lines, this.start);
+  }
+
+  get endPos(): Pos {
+    return posAt(this.lines, this.end);
+  }
 
   get text(): string {
     return this.source.text.slice(this.start, this.end);
@@ -75,13 +85,13 @@ export function snapshot(node: TSNode, source: { text: string }): SNode {
   // columns are UTF-16 units of the text, as web-tree-sitter's are for a JS string.) The type's
   // name and whether it is named come from the language's tables by type id: one call, where
   // nodeType and nodeIsNamed were one each (and the comment test asked nodeType again).
-  const pos = positionsOf(source);
+  const lines = lineStartsFor(source);
   const lang = languageTables(node.tree.language);
   const make = (typeId: number, field: string | undefined): SNode => {
     const start = cursor.startIndex;
     const end = cursor.endIndex;
     // A missing node (inserted by error recovery) is empty: only empty nodes are asked.
-    return new SNode(lang.type(typeId), start, end, pos(start), pos(end), lang.named(typeId), start === end && cursor.nodeIsMissing, field, source);
+    return new SNode(lang.type(typeId), start, end, lang.named(typeId), start === end && cursor.nodeIsMissing, field, source, lines);
   };
   const root = make(cursor.nodeTypeId, undefined);
   const stack: SNode[] = [root];
@@ -136,14 +146,15 @@ function languageTables(language: TSLanguage): LanguageTables {
 /** Line starts per source text (a source object is one analysis' text and never changes). */
 const lineStartsOf = new WeakMap<{ text: string }, number[]>();
 
-function positionsOf(source: { text: string }): (offset: number) => Pos {
+function lineStartsFor(source: { text: string }): readonly number[] {
   let ls = lineStartsOf.get(source);
   if (!ls) lineStartsOf.set(source, (ls = lineStarts(source.text)));
-  const starts = ls;
-  return (offset) => {
-    const line = lineOf(starts, offset);
-    return { line, col: offset - (starts[line] as number) };
-  };
+  return ls;
+}
+
+function posAt(starts: readonly number[], offset: number): Pos {
+  const line = lineOf(starts, offset);
+  return { line, col: offset - (starts[line] as number) };
 }
 
 /** A node and its ancestors around an offset, innermost first, as plain records (for hovers). */
