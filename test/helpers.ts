@@ -7,9 +7,28 @@ import { analyzeTree } from '../server/src/analysis/analyze';
 import type { FileAnalysis } from '../server/src/analysis/finding';
 import type { AnalysisOptions } from '../server/src/analysis/options';
 import { resolveSettings } from '../server/src/settings';
+import { buildCfg } from '../server/src/cfg/build';
+import type { Cfg } from '../server/src/cfg/types';
+import { findFunctions } from '../server/src/syntax/functions';
 import { CParser } from '../server/src/syntax/parser';
+import { snapshot } from '../server/src/syntax/snode';
 
 export const ROOT = path.resolve(__dirname, '..');
+
+/** The CFG of the first function of `src`. */
+export async function cfgOf(src: string): Promise<Cfg> {
+  const p = await CParser.load();
+  const tree = p.parse(src);
+  if (!tree) throw new Error('parse timed out');
+  try {
+    const f = findFunctions(tree, src)[0];
+    const body = f?.node.childForFieldName('body');
+    if (!body) throw new Error('no function body');
+    return buildCfg(snapshot(body, { text: src }));
+  } finally {
+    tree.delete();
+  }
+}
 
 export function options(raw: Record<string, unknown> = {}): AnalysisOptions {
   const r = resolveSettings(raw);

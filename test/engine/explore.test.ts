@@ -2,24 +2,10 @@
 
 import { describe, expect, it } from 'vitest';
 import { analyzeTree } from '../../server/src/analysis/analyze';
-import { buildCfg } from '../../server/src/cfg/build';
 import type { Cfg } from '../../server/src/cfg/types';
 import { testedFrom } from '../../server/src/engine/explore';
-import { findFunctions } from '../../server/src/syntax/functions';
 import { CParser } from '../../server/src/syntax/parser';
-import { snapshot } from '../../server/src/syntax/snode';
-import { options } from '../helpers';
-
-async function cfgOf(src: string): Promise<Cfg> {
-  const p = await CParser.load();
-  const tree = p.parse(src)!;
-  try {
-    const f = findFunctions(tree, src)[0]!;
-    return buildCfg(snapshot(f.node.childForFieldName('body')!, { text: src }));
-  } finally {
-    tree.delete();
-  }
-}
+import { cfgOf, options } from '../helpers';
 
 /** The tested set at the first node whose text contains `text`. */
 function testedAt(cfg: Cfg, sets: ReturnType<typeof testedFrom>, text: string, kind?: Cfg['nodes'][number]['kind']): readonly string[] {

@@ -6,12 +6,8 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { defaultLayout, devicePool, layoutFromDump } from '../../model/src/index';
-import { buildCfg } from '../../server/src/cfg/build';
 import { ZONE_DISCRIMINATORS, functionCalls, zoneDeviceExample } from '../../server/src/rules/memmap/common';
-import { findFunctions } from '../../server/src/syntax/functions';
-import { CParser } from '../../server/src/syntax/parser';
-import { snapshot } from '../../server/src/syntax/snode';
-import { ROOT, analyzeSource, fixtureFile, fixtureOptions, options } from '../helpers';
+import { ROOT, analyzeSource, cfgOf, fixtureFile, fixtureOptions, options } from '../helpers';
 
 describe('zoneDeviceExample', () => {
   it('is a PFN of the device pool that PageReserved() calls reserved and an fs-dax pagemap holds', () => {
@@ -46,16 +42,10 @@ describe('functionCalls', () => {
 \t\treturn 0;
 \treturn PageReserved(page);
 }`;
-    const p = await CParser.load();
-    const tree = p.parse(src)!;
-    try {
-      const cfg = buildCfg(snapshot(findFunctions(tree, src)[0]!.node.childForFieldName('body')!, { text: src }));
-      expect(functionCalls(cfg, ZONE_DISCRIMINATORS)).toBe(true);
-      expect(functionCalls(cfg, ZONE_DISCRIMINATORS)).toBe(true);
-      expect(functionCalls(cfg, new Set(['page_zone']))).toBe(false);
-      expect(functionCalls(cfg, new Set(['pfn_to_page']))).toBe(true);
-    } finally {
-      tree.delete();
-    }
+    const cfg = await cfgOf(src);
+    expect(functionCalls(cfg, ZONE_DISCRIMINATORS)).toBe(true);
+    expect(functionCalls(cfg, ZONE_DISCRIMINATORS)).toBe(true);
+    expect(functionCalls(cfg, new Set(['page_zone']))).toBe(false);
+    expect(functionCalls(cfg, new Set(['pfn_to_page']))).toBe(true);
   });
 });

@@ -1,22 +1,8 @@
 // CFG construction on goto-heavy kernel shapes and macro statements.
 
 import { describe, expect, it } from 'vitest';
-import { buildCfg } from '../../server/src/cfg/build';
 import type { Cfg, CfgNode } from '../../server/src/cfg/types';
-import { findFunctions } from '../../server/src/syntax/functions';
-import { CParser } from '../../server/src/syntax/parser';
-import { snapshot } from '../../server/src/syntax/snode';
-
-async function cfgOf(src: string): Promise<Cfg> {
-  const p = await CParser.load();
-  const tree = p.parse(src)!;
-  try {
-    const f = findFunctions(tree, src)[0]!;
-    return buildCfg(snapshot(f.node.childForFieldName('body')!, { text: src }));
-  } finally {
-    tree.delete();
-  }
-}
+import { cfgOf } from '../helpers';
 
 const find = (cfg: Cfg, pred: (n: CfgNode) => boolean): CfgNode => {
   const n = cfg.nodes.find(pred);
