@@ -23,6 +23,11 @@ import { AnalysisOptions, optionsKey } from './options.js';
 
 /** Findings of one function with positions relative to the function's start. */
 interface FunctionResult {
+  /**
+   * The function's line when it was analyzed. Messages cite lines ("requested at line 24") as
+   * text, which rebasing cannot move: a result with findings is reused only on that line.
+   */
+  line?: number;
   findings: Finding[];
   calls: CallFact[];
   partial: boolean;
@@ -110,6 +115,7 @@ export function* analyzeSteps(tree: Tree, text: string, opts: AnalysisOptions, c
     out.analyzed++;
     const key = cacheKey(fn, facts, oKey);
     let result = cache?.get(key);
+    if (result && result.findings.length && result.line !== fn.line) result = undefined;
     if (!result) {
       try {
         result = analyzeFunction(fn, facts, opts, consts, source, helpers, hooks);
@@ -119,7 +125,7 @@ export function* analyzeSteps(tree: Tree, text: string, opts: AnalysisOptions, c
         yield fn.name;
         continue;
       }
-      cache?.set(key, result);
+      cache?.set(key, { ...result, line: fn.line });
       yield fn.name;
     }
     for (const e of result.ruleErrors ?? []) out.errors.push({ function: fn.name, reason: `rule ${e.rule} failed: ${e.reason}` });
@@ -331,13 +337,19 @@ function rebase(f: Finding, fn: FunctionInfo): Finding {
   };
 }
 
-/** The function's text, the helpers it may inline and the file facts it reads. */
+/**
+ * The function's text, the helpers it may inline and the file facts it reads. Positions enter
+ * relative to the function (results are stored relative to it and rebased), so an edit above
+ * a function and its helpers, which moves them together, keeps their results; an edit between
+ * them does not. Start columns count because results keep absolute columns.
+ */
 function cacheKey(fn: FunctionInfo, facts: FileFacts, oKey: string): string {
   const body = facts.text.slice(fn.start, fn.end);
-  const parts = [oKey, docComment(facts.text, fn.start), body, String(facts.ramWalkers.has(fn.name)), [...facts.releaseCallbacks].join(',')];
+  const col = (offset: number): number => offset - (facts.text.lastIndexOf('\n', offset - 1) + 1);
+  const parts = [oKey, docComment(facts.text, fn.start), `${col(fn.start)}`, body, String(facts.ramWalkers.has(fn.name)), [...facts.releaseCallbacks].join(',')];
   for (const name of facts.relevant) {
     const h = facts.functions.get(name);
-    if (h && h !== fn && h.isStatic && body.includes(name)) parts.push(`${h.start}:${facts.text.slice(h.start, h.end)}`);
+    if (h && h !== fn && h.isStatic && body.includes(name)) parts.push(`${h.start - fn.start}:${h.line - fn.line}:${col(h.start)}:${facts.text.slice(h.start, h.end)}`);
   }
   for (const [k, v] of facts.strings) if (body.includes(k)) parts.push(`${k}=${v}`);
   for (const [k, v] of facts.defines) if (body.includes(k)) parts.push(`#${k}=${v}`);
