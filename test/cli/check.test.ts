@@ -126,6 +126,23 @@ describe('check', () => {
     expect(two.stats.files).toBe(40);
   });
 
+  it('keeps every file of a directory larger than the workers\' batches, in order', () => {
+    // More files than the index pass sends in its batches (two in flight per worker, smaller
+    // towards the end): none is lost or doubled, and the report is in file order.
+    const dir = tmpdir();
+    const names = Array.from({ length: 700 }, (_, i) => `f${String(i).padStart(3, '0')}.c`);
+    names.forEach((n, i) => {
+      if (i % 100 === 7) fs.copyFileSync(path.join(ROOT, kmem), path.join(dir, n));
+      else fs.writeFileSync(path.join(dir, n), `int v${i};\n`);
+    });
+    const two = JSON.parse(run('check', '--format', 'json', '-j', '2', '--no-cache', dir).stdout);
+    const one = JSON.parse(run('check', '--format', 'json', '-j', '0', '--no-cache', dir).stdout);
+    expect(two.stats.files).toBe(700);
+    expect(two.findings.map((f: { file: string; line: number; rule: string }) => `${path.basename(f.file)}:${f.line}:${f.rule}`))
+      .toEqual(one.findings.map((f: { file: string; line: number; rule: string }) => `${path.basename(f.file)}:${f.line}:${f.rule}`));
+    expect(new Set(two.findings.map((f: { file: string }) => path.basename(f.file)))).toEqual(new Set(names.filter((_, i) => i % 100 === 7)));
+  });
+
   it('lists the rules and prints help and version', () => {
     expect(run('rules').stdout).toMatch(/^resource-busy-window\s+warning\s+/m);
     expect(run('--help').stdout).toMatch(/usage: iomem-lens/);

@@ -27,7 +27,13 @@ export type WorkerRequest = { kind: 'files'; files: string[] } | { kind: 'done' 
 export type WorkerReply = { kind: 'ready' } | { kind: 'results'; results: FileResult[] } | { kind: 'fatal'; message: string };
 
 const IN_PROCESS_MAX = 16;
-const BATCH = 8;
+/**
+ * Files per message. Indexing a file takes tens of microseconds, so its batches are larger: a
+ * round trip per 8 files left the workers waiting on messages half the time.
+ */
+const BATCH: Record<WorkerSetup['mode'], number> = { index: 64, check: 8 };
+/** Batches a worker holds at once: the next one is queued before it finishes the current one. */
+const IN_FLIGHT = 2;
 
 export function defaultJobs(): number {
   return Math.max(1, Math.min(8, typeof os.availableParallelism === 'function' ? os.availableParallelism() : os.cpus().length));
@@ -64,7 +70,7 @@ export async function scanFiles(
   if (files.length <= IN_PROCESS_MAX || jobs <= 0 || !workersAvailable()) {
     return scanInProcess(files, setup, progress);
   }
-  return scanWithWorkers(files, setup, Math.min(jobs, Math.ceil(files.length / BATCH)), workerPath(), progress, signal);
+  return scanWithWorkers(files, setup, Math.min(jobs, Math.ceil(files.length / BATCH[setup.mode])), workerPath(), progress, signal);
 }
 
 async function scanInProcess(files: string[], setup: WorkerSetup, progress?: ScanProgress): Promise<FileResult[]> {
@@ -85,21 +91,25 @@ function scanWithWorkers(
     let next = 0;
     let live = jobs;
     let failed = false;
+    const outstanding = new Map<Worker, number>();
     const feed = (w: Worker): void => {
       // Cancelled: no more batches; the results so far are returned.
-      if (next >= files.length || signal?.cancelled) {
-        w.postMessage({ kind: 'done' } satisfies WorkerRequest);
-        return;
+      while ((outstanding.get(w) ?? 0) < IN_FLIGHT && next < files.length && !signal?.cancelled) {
+        // Smaller batches towards the end, so that no worker idles while another holds many files.
+        const size = Math.max(1, Math.min(BATCH[setup.mode], Math.floor((files.length - next) / (jobs * 2 * IN_FLIGHT))));
+        const batch = files.slice(next, next + size);
+        next += batch.length;
+        outstanding.set(w, (outstanding.get(w) ?? 0) + 1);
+        w.postMessage({ kind: 'files', files: batch } satisfies WorkerRequest);
       }
-      const batch = files.slice(next, next + BATCH);
-      next += batch.length;
-      w.postMessage({ kind: 'files', files: batch } satisfies WorkerRequest);
+      if (!outstanding.get(w)) w.postMessage({ kind: 'done' } satisfies WorkerRequest);
     };
     for (let i = 0; i < jobs; i++) {
       const w = new Worker(workerPath, { workerData: setup });
       w.on('message', (m: WorkerReply) => {
         if (m.kind === 'ready') feed(w);
         else if (m.kind === 'results') {
+          outstanding.set(w, (outstanding.get(w) ?? 1) - 1);
           results.push(...m.results);
           progress?.(results.length, files.length);
           feed(w);
