@@ -225,7 +225,8 @@ export function evalConst(text: string, env: ConstEnv = () => undefined, depth =
 
 /**
  * An environment over object-like `#define NAME body` lines of one file, evaluated lazily
- * and guarded against self-reference.
+ * and guarded against self-reference. `outer` answers the other names; it must be pure (its
+ * answers are kept).
  */
 export function definesEnv(defines: ReadonlyMap<string, string>, outer: ConstEnv = () => undefined): ConstEnv {
   const cache = new Map<string, bigint | undefined>();
@@ -233,7 +234,13 @@ export function definesEnv(defines: ReadonlyMap<string, string>, outer: ConstEnv
   const env: ConstEnv = (name) => {
     if (cache.has(name)) return cache.get(name);
     const body = defines.get(name);
-    if (body === undefined || active.has(name)) return outer(name);
+    if (body === undefined) {
+      // Every identifier the engine cannot bind is asked here, most of them many times.
+      const v = outer(name);
+      cache.set(name, v);
+      return v;
+    }
+    if (active.has(name)) return outer(name);
     active.add(name);
     const v = evalConst(body, env, active.size);
     active.delete(name);

@@ -37,4 +37,18 @@ describe('kernel constant expressions', () => {
     expect(evalConst('TOP', env)).toBe((256n << 20n) + 8n);
     expect(evalConst('LOOP', env)).toBeUndefined();
   });
+
+  it('asks the outer environment once per name it does not define', () => {
+    const asked: string[] = [];
+    const env = definesEnv(new Map([['TWICE', 'PAGE_SIZE * 2']]), (name) => {
+      asked.push(name);
+      return name === 'PAGE_SIZE' ? 4096n : undefined;
+    });
+    for (let i = 0; i < 3; i++) {
+      expect(env('PAGE_SIZE')).toBe(4096n);
+      expect(env('unknown_thing')).toBeUndefined();
+      expect(env('TWICE')).toBe(8192n);
+    }
+    expect(asked.sort()).toEqual(['PAGE_SIZE', 'unknown_thing']);
+  });
 });
