@@ -15,7 +15,7 @@ function testedAt(cfg: Cfg, sets: ReturnType<typeof testedFrom>, text: string, k
     return s?.text.includes(text);
   });
   if (i < 0) throw new Error(`no node ${text}`);
-  return sets[i] ?? [];
+  return sets.at(i);
 }
 
 async function endsOf(src: string, fn: string): Promise<number> {

@@ -81,7 +81,7 @@ export function explore(cfg: Cfg, init: PathState, ctx: EngineContext, helpers: 
   while (work.length) {
     const { node, st } = work.pop() as { node: number; st: PathState };
     const mk = st.modelKey();
-    const key = st.key(tested[node] ?? [], mk);
+    const key = st.key(tested.at(node), mk);
     let keys = seen.get(node);
     if (!keys) seen.set(node, (keys = new Set()));
     if (keys.has(key)) continue;
@@ -199,16 +199,16 @@ function skipsRelease(arms: { then?: SNode; else?: SNode } | undefined, taken: b
  * is judged to return (an error or success), so states that differ only in it merge (as states
  * that differ in values nothing tests always did).
  */
-export function testedFrom(cfg: Cfg): readonly (readonly string[])[] {
+export function testedFrom(cfg: Cfg): TestedSets {
   let sets = testedCache.get(cfg);
   if (!sets) testedCache.set(cfg, (sets = computeTestedFrom(cfg)));
   return sets;
 }
 
 /** Per CFG: a helper's body is walked again at every call of it. */
-const testedCache = new WeakMap<Cfg, readonly (readonly string[])[]>();
+const testedCache = new WeakMap<Cfg, TestedSets>();
 
-function computeTestedFrom(cfg: Cfg): readonly (readonly string[])[] {
+function computeTestedFrom(cfg: Cfg): TestedSets {
   // Lvalues as bit indices (sorted, so a node's list comes out sorted); one bitset per node.
   const names = new Set<string>();
   const own = cfg.nodes.map((n) => {
@@ -258,20 +258,25 @@ function computeTestedFrom(cfg: Cfg): readonly (readonly string[])[] {
       }
     }
   }
-  // Nodes with one set share one array.
-  const interned = new Map<string, readonly string[]>();
-  const out: (readonly string[])[] = [];
-  for (let n = 0; n < nodes; n++) {
-    const id = live.subarray(n * words, (n + 1) * words).join(',');
-    let shared = interned.get(id);
-    if (!shared) {
-      const list: string[] = [];
-      for (let b = 0; b < sorted.length; b++) if ((live[n * words + (b >>> 5)] as number) & (1 << (b & 31))) list.push(sorted[b] as string);
-      interned.set(id, (shared = list));
+  return new TestedSets(sorted, live, words);
+}
+
+/** Per node, the tested lvalues as a sorted list, made when the walk first reaches the node. */
+export class TestedSets {
+  private readonly lists: (readonly string[] | undefined)[] = [];
+
+  constructor(private readonly names: readonly string[], private readonly live: Uint32Array, private readonly words: number) {}
+
+  at(node: number): readonly string[] {
+    let list = this.lists[node];
+    if (!list) {
+      const out: string[] = [];
+      const base = node * this.words;
+      for (let b = 0; b < this.names.length; b++) if ((this.live[base + (b >>> 5)] as number) & (1 << (b & 31))) out.push(this.names[b] as string);
+      this.lists[node] = list = out;
     }
-    out.push(shared);
+    return list;
   }
-  return out;
 }
 
 /**
