@@ -72,10 +72,22 @@ export class CowMap<K, V> implements Iterable<[K, V]> {
 export class Bindings extends CowMap<string, Value> {
   private a = 0;
   private b = 0;
+  /**
+   * The entries that point at modeled objects, kept apart: a call the model does not know may
+   * take ownership of any of them, and looking for them among hundreds of plain bindings at
+   * every such call was a walk's steady cost.
+   */
+  private ptrs = new CowMap<string, Value>();
 
   constructor(entries?: Iterable<readonly [string, Value]>) {
     super();
     if (entries) for (const [k, v] of entries) this.set(k, v);
+  }
+
+  override clone(): this {
+    const c = super.clone();
+    c.ptrs = this.ptrs.clone();
+    return c;
   }
 
   override set(k: string, v: Value): this {
@@ -84,6 +96,8 @@ export class Bindings extends CowMap<string, Value> {
     if (old !== undefined && isModelValue(old)) this.add(k, old, -1);
     m.set(k, v);
     if (isModelValue(v)) this.add(k, v, 1);
+    if (v.k === 'ptr') this.ptrs.set(k, v);
+    else if (old?.k === 'ptr') this.ptrs.delete(k);
     return this;
   }
 
@@ -91,7 +105,13 @@ export class Bindings extends CowMap<string, Value> {
     const old = this.m.get(k);
     if (old === undefined) return false;
     if (isModelValue(old)) this.add(k, old, -1);
+    if (old.k === 'ptr') this.ptrs.delete(k);
     return this.own().delete(k);
+  }
+
+  /** The entries whose values point at modeled objects (`v.k === 'ptr'`), in insertion order. */
+  pointers(): IterableIterator<[string, Value]> {
+    return this.ptrs.entries();
   }
 
   /** Two independent 32-bit sums over the model-valued entries (order-free). */

@@ -263,14 +263,22 @@ export class Evaluator {
         st.clobbered.add(a.obj.h);
       }
       const roots = new Set(args.filter((a) => a.type !== 'number_literal' && a.type !== 'string_literal').map((a) => rootOf(lvalueKey(a))));
-      for (const [k, v] of st.bindings) {
+      for (const [k, v] of st.bindings.pointers()) {
         if (v.k !== 'ptr' || !roots.has(rootOf(k))) continue;
         // The container itself (a struct the path allocated) changes hands too.
         st.escaped.add(v.obj.h);
       }
-      for (const [k, v] of st.bindings) {
-        const h = objectOfKey(k);
-        if (v.k === 'ptr' && h !== undefined && st.escaped.has(h)) st.escaped.add(v.obj.h);
+      // What an escaped object holds escapes with it, however deep (to a fixpoint: the order
+      // the fields were bound in does not decide how far it goes).
+      for (let grew = true; grew;) {
+        grew = false;
+        for (const [k, v] of st.bindings.pointers()) {
+          const h = objectOfKey(k);
+          if (v.k === 'ptr' && h !== undefined && st.escaped.has(h) && !st.escaped.has(v.obj.h)) {
+            st.escaped.add(v.obj.h);
+            grew = true;
+          }
+        }
       }
     }
     if (!callee || !readsOnly(callee)) {

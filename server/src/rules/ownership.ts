@@ -22,7 +22,7 @@ export function isErrorReturn(v: Value | undefined, returnsPointer = false): boo
 export function handedOver(st: PathState, h: number, locals: ReadonlySet<string>): boolean {
   if (st.escaped.has(h)) return true;
   if (st.returned?.k === 'ptr' && st.returned.obj.h === h) return true;
-  for (const [k, v] of st.bindings) if (v.k === 'ptr' && v.obj.h === h && !isLocalKey(st, k, locals)) return true;
+  for (const [k, v] of st.bindings.pointers()) if (v.k === 'ptr' && v.obj.h === h && !isLocalKey(st, k, locals)) return true;
   return false;
 }
 
