@@ -2,27 +2,10 @@
 // with it, however deep, whatever order its fields were bound in.
 
 import { describe, expect, it } from 'vitest';
-import { Bindings } from '../../server/src/engine/cowMap';
 import { analyzeTree } from '../../server/src/analysis/analyze';
 import type { PathState } from '../../server/src/engine/state';
 import { CParser } from '../../server/src/syntax/parser';
 import { analyzeSource, options } from '../helpers';
-
-const ptr = (h: number) => ({ k: 'ptr', obj: { kind: 'mem', h } }) as never;
-
-describe('Bindings.pointers', () => {
-  it('lists the entries that point at modeled objects, each clone its own', () => {
-    const a = new Bindings([['x', { k: 'int', v: 1n }], ['p', ptr(1)]]);
-    const b = a.clone();
-    b.set('q', ptr(2));
-    b.set('p', { k: 'null' });
-    a.delete('x');
-    expect([...a.pointers()].map(([k]) => k)).toEqual(['p']);
-    expect([...b.pointers()].map(([k]) => k)).toEqual(['q']);
-    b.delete('q');
-    expect([...b.pointers()]).toEqual([]);
-  });
-});
 
 const probe = (handOver: string): string => `struct bar { struct resource *res; };
 struct foo { struct bar *child; };

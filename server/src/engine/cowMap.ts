@@ -78,6 +78,12 @@ export class Bindings extends CowMap<string, Value> {
    * every such call was a walk's steady cost.
    */
   private ptrs = new CowMap<string, Value>();
+  /**
+   * Every lvalue that some key of these bindings or of their clones has been a field or
+   * element of (`a` and `a->b` for `a->b.c`). It only grows and is shared by all clones: a
+   * write to a name that is not in it has no field bindings to forget, in any state.
+   */
+  private bases: { keys: Set<string>; of: Set<string> } = { keys: new Set(), of: new Set() };
 
   constructor(entries?: Iterable<readonly [string, Value]>) {
     super();
@@ -93,6 +99,7 @@ export class Bindings extends CowMap<string, Value> {
   override set(k: string, v: Value): this {
     const m = this.own();
     const old = m.get(k);
+    if (old === undefined) this.noteBases(k);
     if (old !== undefined && isModelValue(old)) this.add(k, old, -1);
     m.set(k, v);
     if (isModelValue(v)) this.add(k, v, 1);
@@ -107,6 +114,20 @@ export class Bindings extends CowMap<string, Value> {
     if (isModelValue(old)) this.add(k, old, -1);
     if (old.k === 'ptr') this.ptrs.delete(k);
     return this.own().delete(k);
+  }
+
+  /** Whether some key may be a field or element of `base` (false: certainly none is). */
+  mayHaveFieldsOf(base: string): boolean {
+    return this.bases.of.has(base);
+  }
+
+  private noteBases(k: string): void {
+    if (this.bases.keys.has(k)) return;
+    this.bases.keys.add(k);
+    for (let i = 1; i < k.length; i++) {
+      const c = k.charCodeAt(i);
+      if (c === 46 /* . */ || c === 91 /* [ */ || (c === 45 /* - */ && k.charCodeAt(i + 1) === 62 /* > */)) this.bases.of.add(k.slice(0, i));
+    }
   }
 
   /** The entries whose values point at modeled objects (`v.k === 'ptr'`), in insertion order. */

@@ -345,7 +345,9 @@ export class Evaluator {
   invalidate(st: PathState, key: string): void {
     st.bindings.delete(key);
     st.bump(key);
-    // Deleting while iterating a Map is safe; this runs at every write, over every binding.
+    // Most writes are to names no binding is a field of: nothing to look for.
+    if (!st.bindings.mayHaveFieldsOf(key)) return;
+    // Deleting while iterating a Map is safe.
     for (const k of st.bindings.keys()) if (isFieldOf(k, key)) st.bindings.delete(k);
   }
 
