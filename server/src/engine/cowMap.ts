@@ -3,6 +3,7 @@
 // and copying every map of a state there was a large part of its time.
 
 import { Value, valueKey } from '../../../model/src/index.js';
+import { accessAt } from './lvalue.js';
 
 export class CowMap<K, V> implements Iterable<[K, V]> {
   protected m: Map<K, V>;
@@ -124,10 +125,8 @@ export class Bindings extends CowMap<string, Value> {
   private noteBases(k: string): void {
     if (this.bases.keys.has(k)) return;
     this.bases.keys.add(k);
-    for (let i = 1; i < k.length; i++) {
-      const c = k.charCodeAt(i);
-      if (c === 46 /* . */ || c === 91 /* [ */ || (c === 45 /* - */ && k.charCodeAt(i + 1) === 62 /* > */)) this.bases.of.add(k.slice(0, i));
-    }
+    // The bases isFieldOf() would find `k` a field of.
+    for (let i = 1; i < k.length; i++) if (accessAt(k, i)) this.bases.of.add(k.slice(0, i));
   }
 
   /** The entries whose values point at modeled objects (`v.k === 'ptr'`), in insertion order. */

@@ -14,7 +14,7 @@ import { applyOutcomes } from './outcomes.js';
 import { ownershipCall } from './ownership.js';
 import { makeView } from './view.js';
 import { binop, compound } from './operators.js';
-import { isLocalKey, lvalueKey, normalize, objectKey, objectOfKey, rootOf } from './lvalue.js';
+import { isFieldOf, isLocalKey, lvalueKey, normalize, objectKey, objectOfKey, rootOf } from './lvalue.js';
 import { physDerived } from './provenance.js';
 import { PathState, siteOf } from './state.js';
 
@@ -441,11 +441,4 @@ export function containsCall(n: SNode): boolean {
 
 function mentionsBound(st: PathState, n: SNode): boolean {
   return n.find((c) => (c.type === 'identifier' || c.type === 'field_expression') && st.bindings.has(lvalueKey(c))) !== undefined;
-}
-
-/** Whether lvalue key `k` is a field or element of `base` (`base->f`, `base.f`, `base[i]`). */
-function isFieldOf(k: string, base: string): boolean {
-  if (k.length <= base.length || !k.startsWith(base)) return false;
-  const c = k.charCodeAt(base.length);
-  return c === 46 /* . */ || c === 91 /* [ */ || (c === 45 /* - */ && k.charCodeAt(base.length + 1) === 62 /* > */);
 }

@@ -41,3 +41,14 @@ export function isLocalKey(st: { escaped: ReadonlySet<number> }, key: string, lo
   if (h !== undefined) return !st.escaped.has(h);
   return locals.has(rootOf(key));
 }
+
+/** Whether a field or element access starts at `k[i]` (`.`, `[` or `->`). */
+export function accessAt(k: string, i: number): boolean {
+  const c = k.charCodeAt(i);
+  return c === 46 /* . */ || c === 91 /* [ */ || (c === 45 /* - */ && k.charCodeAt(i + 1) === 62 /* > */);
+}
+
+/** Whether lvalue key `k` is a field or element of `base` (`base->f`, `base.f`, `base[i]`). */
+export function isFieldOf(k: string, base: string): boolean {
+  return k.length > base.length && k.startsWith(base) && accessAt(k, base.length);
+}
