@@ -315,8 +315,8 @@ export class Evaluator {
     const text = lvalueKey(left);
     const key = this.keyOf(st, left);
     if (this.ctx.inlineDepth === 0) {
-      st.writeSites.set(text, siteOf(left.parent ?? left));
-      st.writeSites.set(key, siteOf(left.parent ?? left));
+      st.noteWrite(text, left.parent ?? left);
+      if (key !== text) st.noteWrite(key, left.parent ?? left);
     }
     // A write that outlives the call (a parameter's struct, a global) can record ownership
     // for the caller's cleanup, even when it is not the pointer itself (`par->flags |= REQ`).

@@ -92,8 +92,12 @@ export class PathState {
   remapped = new Map<string, { devm: boolean; op: number }>();
   /** `__free()` variables in scope, innermost last. */
   cleanups: ScopedCleanup[] = [];
-  /** Where the analyzed function last wrote each lvalue. */
-  writeSites = new CowMap<string, Site>();
+  /**
+   * The analyzed function's writes on this path, newest first. A list forks share and extend
+   * at their own heads: writes happen at most steps, and a map copied at the first write after
+   * every fork cost more than the one rule that asks (at end states) ever reads.
+   */
+  private writes: WriteNode | undefined;
   private world_: ResourceWorld | undefined;
   private worldShared = false;
 
@@ -120,7 +124,7 @@ export class PathState {
     s.clobbered = new Set(this.clobbered);
     s.remapped = new Map(this.remapped);
     s.cleanups = this.cleanups.slice();
-    s.writeSites = this.writeSites.clone();
+    s.writes = this.writes;
     s.world_ = this.world_;
     s.worldShared = this.worldShared = this.world_ !== undefined;
     return s;
@@ -143,6 +147,17 @@ export class PathState {
 
   get machine(): MachineLayout {
     return this.layout;
+  }
+
+  /** The analyzed function wrote `key` at `at` (the assignment). */
+  noteWrite(key: string, at: SNode): void {
+    this.writes = { key, at, prev: this.writes };
+  }
+
+  /** Where the analyzed function last wrote `key` on this path. */
+  lastWrite(key: string): Site | undefined {
+    for (let w = this.writes; w; w = w.prev) if (w.key === key) return siteOf(w.at);
+    return undefined;
   }
 
   version(name: string): number {
@@ -227,6 +242,12 @@ export class PathState {
     }
     return combine(a, b);
   }
+}
+
+interface WriteNode {
+  key: string;
+  at: SNode;
+  prev: WriteNode | undefined;
 }
 
 /** Two 32-bit hashes as one exact integer of 53 bits (a Set of numbers compares them by value). */

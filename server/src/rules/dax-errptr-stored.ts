@@ -23,7 +23,7 @@ export default createRule({
       if (!failed || failed.op.kind !== 'dax_alloc_failed') continue;
       // A field of memory that outlives the call: a parameter's struct, a global.
       if (!/->|\./.test(key) || isLocalKey(st, key, ctx.locals)) continue;
-      const site = st.writeSites.get(key);
+      const site = st.lastWrite(key);
       if (!site) continue;
       ctx.report({
         site,
