@@ -171,8 +171,8 @@ export class PathState {
   /**
    * Identity of the state for merging paths: two states with one key behave alike for the
    * model from here on. Values the model produced (pointers to its objects, statuses, error
-   * pointers) always count; plain values count only for lvalues some branch still to come
-   * tests (`tested`). Symbolic values and versions are left out: they only name expressions, and
+   * pointers) always count; plain values count only for lvalues a condition or return still to
+   * come reads (`tested`). Symbolic values and versions are left out: they only name expressions, and
    * keeping them would stop paths from merging after every assignment.
    *
    * A 53-bit hash, not a string: keys are computed at every visit, and building, sorting and
