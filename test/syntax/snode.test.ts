@@ -47,4 +47,18 @@ describe('snapshot', () => {
       tree.delete();
     }
   });
+
+  it('gives a node its text without whitespace, the name the engine keys it by', async () => {
+    const text = 'void f(void)\n{\n\tx = dev -> res [ i ].start;\n}\n';
+    const parser = await CParser.load();
+    const tree = parser.parse(text);
+    if (!tree) throw new Error('no tree');
+    try {
+      const field = snapshot(tree.rootNode, { text }).find((n) => n.type === 'field_expression' && n.text.endsWith('start'));
+      expect(field?.compactText).toBe('dev->res[i].start');
+      expect(field?.compactText).toBe('dev->res[i].start');
+    } finally {
+      tree.delete();
+    }
+  });
 });

@@ -2,14 +2,9 @@
 
 import type { SNode } from '../syntax/snode.js';
 
-/** Keys of the nodes already named: the engine names the same nodes at every visit. */
-const keys = new WeakMap<SNode, string>();
-
 /** The identity of an lvalue along a path: its text without spaces. */
 export function lvalueKey(n: SNode): string {
-  let k = keys.get(n);
-  if (k === undefined) keys.set(n, (k = normalize(n.text)));
-  return k;
+  return n.compactText;
 }
 
 export function normalize(text: string): string {

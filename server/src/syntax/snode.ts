@@ -13,6 +13,7 @@ export interface Pos {
 export class SNode {
   readonly children: SNode[] = [];
   parent: SNode | undefined;
+  private compact: string | undefined = undefined;
 
   constructor(
     readonly type: string,
@@ -39,6 +40,15 @@ export class SNode {
 
   get text(): string {
     return this.source.text.slice(this.start, this.end);
+  }
+
+  /** The text without whitespace, kept: the engine names the same nodes by it at every visit. */
+  get compactText(): string {
+    if (this.compact === undefined) {
+      const t = this.text;
+      this.compact = /\s/.test(t) ? t.replace(/\s+/g, '') : t;
+    }
+    return this.compact;
   }
 
   get isError(): boolean {
