@@ -14,7 +14,7 @@ import { applyOutcomes } from './outcomes.js';
 import { ownershipCall } from './ownership.js';
 import { makeView } from './view.js';
 import { binop, compound } from './operators.js';
-import { isFieldOf, isLocalKey, lvalueKey, normalize, objectKey, objectOfKey, rootOf } from './lvalue.js';
+import { identifiersIn, isFieldOf, isLocalKey, lvalueKey, objectKey, objectOfKey, rootOf } from './lvalue.js';
 import { physDerived } from './provenance.js';
 import { PathState, siteOf } from './state.js';
 
@@ -178,13 +178,11 @@ export class Evaluator {
 
   /** A symbolic value for an expression the path cannot compute, keyed by what it reads. */
   symbol(st: PathState, n: SNode): Value {
-    const text = normalize(n.text);
-    const ids: string[] = [];
+    const text = n.compactText;
     const phys = physDerived(st, n);
-    n.walk((c) => {
-      if (c.type === 'identifier') ids.push(`${c.text}:${st.version(c.text)}`);
-    });
-    return { k: 'sym', key: `${text}@${ids.join(',')}@${st.version(text)}`, text, ...(phys ? { phys } : {}) };
+    let ids = '';
+    for (const id of identifiersIn(n)) ids += `${ids ? ',' : ''}${id}:${st.version(id)}`;
+    return { k: 'sym', key: `${text}@${ids}@${st.version(text)}`, text, ...(phys ? { phys } : {}) };
   }
 
   // ---- calls -----------------------------------------------------------------------------
