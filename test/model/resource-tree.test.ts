@@ -2,7 +2,7 @@
 
 import { describe, expect, it } from 'vitest';
 import {
-  IORESOURCE_BUSY, IORESOURCE_MEM, IORESOURCE_MUXED, Resource, ResourceTree, hasFlag,
+  IORESOURCE_BUSY, IORESOURCE_MEM, IORESOURCE_MUXED, Resource, ResourceOp, ResourceTree, ResourceWorld, hasFlag,
 } from '../../model/src/index';
 
 function tree(): ResourceTree {
@@ -142,5 +142,33 @@ describe('clone', () => {
     expect(r.flags).not.toBe(0);
     expect(c.isLinked(rc)).toBe(true);
     expect(names(c)).toEqual(names(t));
+  });
+});
+
+describe('ResourceWorld.apply reports re-parented resources', () => {
+  const world = (): ResourceWorld => new ResourceWorld(tree());
+  const region = (name: string, start: bigint, size: bigint): ResourceOp => ({ kind: 'request_region', parent: { kind: 'iomem' }, start, size, name, flags: 0 });
+
+  it('insert_resource() adopts the resources it covers', () => {
+    const w = world();
+    w.apply('racer', 0, region('racer', 0x1100n, 0x100n));
+    const e = w.apply('owner', 0, { kind: 'link_resource', parent: { kind: 'iomem' }, start: 0x1000n, end: 0x1fffn, flags: IORESOURCE_MEM, name: 'cover', insert: true });
+    // __insert_resource() stops descending at a resource of the same range and becomes its
+    // parent: 'Persistent Memory' (with the racer's region still inside it) moves under it.
+    expect(e.ok).toBe(true);
+    expect(e.reparented.map((x) => [x.res.name, x.from.name, x.to.name])).toEqual([['Persistent Memory', 'PCI mem', 'cover']]);
+  });
+
+  it('remove_resource() moves the children up; release_resource() and requests re-parent nothing', () => {
+    const w = world();
+    w.apply('owner', 0, region('outer', 0x1000n, 0x800n));
+    const inner = w.apply('owner', 1, { kind: 'request_region', parent: { kind: 'handle', handle: 0 }, start: 0x1100n, size: 0x100n, name: 'inner', flags: 0 });
+    expect(inner.reparented).toEqual([]);
+    const e = w.apply('owner', 2, { kind: 'remove_resource', target: 0 });
+    expect(e.reparented.map((x) => [x.res.name, x.from.name, x.to.name])).toEqual([['inner', 'outer', 'Persistent Memory']]);
+    const w2 = world();
+    w2.apply('owner', 0, region('outer', 0x1000n, 0x800n));
+    w2.apply('owner', 1, { kind: 'request_region', parent: { kind: 'handle', handle: 0 }, start: 0x1100n, size: 0x100n, name: 'inner', flags: 0 });
+    expect(w2.apply('owner', 2, { kind: 'release_resource', target: 0 }).reparented).toEqual([]);
   });
 });

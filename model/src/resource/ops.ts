@@ -79,11 +79,14 @@ export class ResourceWorld {
   /** Applies `op` as performed by `actor`; `h` is its handle (its index in the actor's log). */
   apply(actor: string, h: Handle, op: ResourceOp): OpEffect {
     const tree = this.tree;
-    const snapshot = parentsOf(tree);
+    // Only remove_resource() (children move up) and insert_resource() (overlapped siblings
+    // move under the new one) re-link resources that stay in the tree: the other ops are
+    // applied without a snapshot of every parent.
+    const snapshot = reparents(op) ? parentsOf(tree) : undefined;
     const effect = this.applyInner(actor, h, op);
     if (effect.created?.parent) effect.createdIn = effect.created.parent;
     // Every resource whose parent changed while staying linked was re-parented by this op.
-    for (const [res, before] of snapshot) {
+    for (const [res, before] of snapshot ?? []) {
       if (res.parent && before && res.parent !== before && tree.isLinked(res) && res !== effect.created) {
         effect.reparented.push({ res, from: before, to: res.parent });
       }
@@ -180,9 +183,13 @@ function isResourceKind(op: ResourceOp | { kind: string }): op is ResourceOp {
   return !/^(dax_|mem_|pfn_|page_|hotplug_|may_sleep)/.test(op.kind);
 }
 
+function reparents(op: ResourceOp): boolean {
+  return op.kind === 'remove_resource' || (op.kind === 'link_resource' && op.insert);
+}
+
 function parentsOf(tree: ResourceTree): Map<Resource, Resource | null> {
   const m = new Map<Resource, Resource | null>();
-  for (const { res } of tree.walk()) m.set(res, res.parent);
+  for (const res of subtree(tree.root)) m.set(res, res.parent);
   return m;
 }
 
