@@ -48,16 +48,7 @@ export function isFieldOf(k: string, base: string): boolean {
   return k.length > base.length && k.startsWith(base) && accessAt(k, base.length);
 }
 
-/** The identifiers of an expression in source order, once per node (symbols are named at every visit). */
-const identifiers = new WeakMap<SNode, readonly string[]>();
+/** The identifiers of an expression in source order (kept on the node: symbols are named at every visit). */
 export function identifiersIn(n: SNode): readonly string[] {
-  let ids = identifiers.get(n);
-  if (!ids) {
-    const out: string[] = [];
-    n.walk((c) => {
-      if (c.type === 'identifier') out.push(c.text);
-    });
-    identifiers.set(n, (ids = out));
-  }
-  return ids;
+  return n.identifiers;
 }

@@ -14,6 +14,7 @@ export class SNode {
   readonly children: SNode[] = [];
   parent: SNode | undefined;
   private compact: string | undefined = undefined;
+  private ids: readonly string[] | undefined = undefined;
 
   constructor(
     readonly type: string,
@@ -49,6 +50,18 @@ export class SNode {
       this.compact = /\s/.test(t) ? t.replace(/\s+/g, '') : t;
     }
     return this.compact;
+  }
+
+  /** The identifiers of the subtree in source order, kept (the engine names symbols by them at every visit). */
+  get identifiers(): readonly string[] {
+    if (this.ids === undefined) {
+      const out: string[] = [];
+      this.walk((c) => {
+        if (c.type === 'identifier') out.push(c.text);
+      });
+      this.ids = out;
+    }
+    return this.ids;
   }
 
   get isError(): boolean {
