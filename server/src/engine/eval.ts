@@ -188,8 +188,22 @@ export class Evaluator {
   // ---- calls -----------------------------------------------------------------------------
 
   private evalArgs(st: PathState, args: SNode[]): { st: PathState; vals: Value[] }[] {
-    let acc: { st: PathState; vals: Value[] }[] = [{ st, vals: [] }];
-    for (const a of args) {
+    // Most arguments evaluate to one result: extend a single row in place until one forks.
+    const vals: Value[] = [];
+    let forked: Result[] | undefined;
+    let i = 0;
+    for (; i < args.length && !forked; i++) {
+      const rs = this.eval(st, args[i] as SNode);
+      if (rs.length !== 1) forked = rs;
+      else {
+        st = (rs[0] as Result).st;
+        vals.push((rs[0] as Result).v);
+      }
+    }
+    if (!forked) return [{ st, vals }];
+    let acc = forked.map((x) => ({ st: x.st, vals: [...vals, x.v] }));
+    for (; i < args.length; i++) {
+      const a = args[i] as SNode;
       acc = acc.flatMap((r) => this.eval(r.st, a).map((x) => ({ st: x.st, vals: [...r.vals, x.v] })));
     }
     return acc;
