@@ -280,7 +280,7 @@ function analyzeFunction(
       }
     }
   }
-  const calls = collectCallFacts(ends, opts.layout).map((c) => ({ ...c, start: c.start - fn.start, end: c.end - fn.start }));
+  const calls = opts.callFacts === false ? [] : collectCallFacts(ends, opts.layout).map((c) => ({ ...c, start: c.start - fn.start, end: c.end - fn.start }));
   const ruleErrors = [...failed].map(([rule, reason]) => ({ rule, reason }));
   return { findings: [...byKey.values()], calls, partial, ...(ruleErrors.length ? { ruleErrors } : {}) };
 }

@@ -15,6 +15,11 @@ export interface AnalysisOptions {
   pathBound: number;
   /** Publications across the workspace or tree (seed 002); absent: only the file's own. */
   publications?: PublishIndex;
+  /**
+   * false: leave out what the model knew at each call (callFacts.ts). Only hovers read them;
+   * the CLI, which has none, saves their replays of the resource tree.
+   */
+  callFacts?: boolean;
 }
 
 /** A key that changes whenever the options would change a result (for caches). */
@@ -25,5 +30,6 @@ export function optionsKey(o: AnalysisOptions): string {
     [...o.rules].sort().join(','),
     [...o.severity].map(([k, v]) => `${k}=${v}`).sort().join(','),
     o.pathBound,
+    o.callFacts === false ? 'nocalls' : 'calls',
   ].join('|');
 }

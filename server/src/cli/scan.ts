@@ -44,6 +44,7 @@ export async function fileWorker(setup: WorkerSetup): Promise<(file: string) => 
   if (setup.mode === 'index') return indexFile;
   const parser = await CParser.load();
   const { options } = resolveSettings(setup.settings, setup.root);
+  options.callFacts = false; // for hovers; a report has none
   if (setup.publications) {
     options.publications = new PublishIndex();
     options.publications.add(setup.publications);
