@@ -16,6 +16,7 @@ import { makeView } from './view.js';
 import { binop, compound } from './operators.js';
 import { identifiersIn, isFieldOf, isLocalKey, lvalueKey, objectKey, objectOfKey, rootOf } from './lvalue.js';
 import { physDerived } from './provenance.js';
+import { evalArgs } from './args.js';
 import { PathState, siteOf } from './state.js';
 
 
@@ -39,6 +40,8 @@ export type BodyRunner = (name: string, args: Value[], argNodes: SNode[], st: Pa
 
 export class Evaluator {
   constructor(private readonly ctx: EngineContext, private readonly runHelper: HelperRunner, private readonly runBody: BodyRunner) {}
+
+  private readonly evaluate = (st: PathState, n: SNode): Result[] => this.eval(st, n);
 
   eval(st: PathState, n: SNode): Result[] {
     switch (n.type) {
@@ -187,28 +190,6 @@ export class Evaluator {
 
   // ---- calls -----------------------------------------------------------------------------
 
-  private evalArgs(st: PathState, args: SNode[]): { st: PathState; vals: Value[] }[] {
-    // Most arguments evaluate to one result: extend a single row in place until one forks.
-    const vals: Value[] = [];
-    let forked: Result[] | undefined;
-    let i = 0;
-    for (; i < args.length && !forked; i++) {
-      const rs = this.eval(st, args[i] as SNode);
-      if (rs.length !== 1) forked = rs;
-      else {
-        st = (rs[0] as Result).st;
-        vals.push((rs[0] as Result).v);
-      }
-    }
-    if (!forked) return [{ st, vals }];
-    let acc = forked.map((x) => ({ st: x.st, vals: [...vals, x.v] }));
-    for (; i < args.length; i++) {
-      const a = args[i] as SNode;
-      acc = acc.flatMap((r) => this.eval(r.st, a).map((x) => ({ st: x.st, vals: [...r.vals, x.v] })));
-    }
-    return acc;
-  }
-
   /**
    * Dropping the last reference runs the object's release callback: put_device() after
    * `dev->release = foo_release` (foo_release releasing regions), kref_put(ref, foo_release).
@@ -224,7 +205,7 @@ export class Evaluator {
     const argNodes = n.child('arguments')?.namedChildren ?? [];
     const callee = fnNode?.type === 'identifier' ? fnNode.text : undefined;
     const out: Result[] = [];
-    for (const { st: s, vals } of this.evalArgs(st, argNodes)) {
+    for (const { st: s, vals } of evalArgs(this.evaluate, st, argNodes)) {
       if (!callee) {
         out.push(...this.opaqueCall(s, argNodes, undefined, n, vals));
         continue;
