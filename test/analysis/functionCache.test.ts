@@ -11,12 +11,12 @@ import { CParser } from '../../server/src/syntax/parser';
 import { ROOT, options } from '../helpers';
 
 /** The analysis of `text` with `cache`, and the functions it had to walk (not reused). */
-async function run(text: string, cache?: FunctionCache): Promise<{ a: FileAnalysis; walked: string[] }> {
+async function run(text: string, cache?: FunctionCache, opts = options()): Promise<{ a: FileAnalysis; walked: string[] }> {
   const parser = await CParser.load();
   const tree = parser.parse(text);
   if (!tree) throw new Error('parse timed out');
   try {
-    const steps = analyzeSteps(tree, text, options(), cache);
+    const steps = analyzeSteps(tree, text, opts, cache);
     const walked: string[] = [];
     for (;;) {
       const r = steps.next();
@@ -82,5 +82,99 @@ describe('function cache', () => {
     expect(again.a.findings.length).toBeGreaterThan(0);
     expect(shown(again.a)).toEqual(shown(fresh.a));
     expect(again.a.findings[0]?.message).toMatch(/requested at line 27\b/);
+  });
+
+  it('leaves out the call facts when asked (the CLI), with the same findings, and never serves one run the other\'s', async () => {
+    const text = file('', '');
+    const withCalls = await run(text);
+    expect(withCalls.a.calls.map((c) => c.callee)).toContain('request_mem_region');
+    const noCalls = { ...options(), callFacts: false };
+    const cache = new FunctionCache();
+    const without = await run(text, cache, noCalls);
+    expect(without.a.calls).toEqual([]);
+    expect(shown(without.a)).toEqual(shown(withCalls.a));
+    const after = await run(text, cache);
+    expect(after.walked).toContain('probe');
+    expect(after.a.calls).toEqual(withCalls.a.calls);
+  });
+
+  // Edits that keep every length, so no position in the key moves: only the texts can tell.
+  const rewalks = async (before: string, after: string, fn: string): Promise<FileAnalysis> => {
+    expect(after.length).toBe(before.length);
+    expect(after).not.toBe(before);
+    const cache = new FunctionCache();
+    await run(before, cache);
+    const again = await run(after, cache);
+    expect(again.walked).toContain(fn);
+    expect(shown(again.a)).toEqual(shown((await run(after)).a));
+    return again.a;
+  };
+
+  it('walks a function again when the DEFINE_FREE() body its __free() variable runs changes', async () => {
+    const before = fs.readFileSync(path.join(ROOT, 'test', 'fixtures', 'rules', 'dax-lifecycle', 'neg_free_cleanup.c'), 'utf8');
+    const after = before.replace('if (!IS_ERR_OR_NULL(_T)) cleanup_dax(_T))', 'if (!IS_ERR_OR_NULL(_T)) (void)(_T)     )');
+    // The cleanup no longer kills and puts the device: it leaks on the error returns.
+    expect((await rewalks(before, after, 'setup_dax')).findings.map((f) => f.rule)).toContain('dax-lifecycle');
+  });
+
+  it('walks a function again when a function it hands to devres changes (its body runs when the call fails)', async () => {
+    const src = (action: string): string => `static void drop(void *p)
+{
+\t${action}
+}
+
+int probe(struct device *dev, u64 start)
+{
+\tvoid *buf = kzalloc(64, GFP_KERNEL);
+
+\tif (!buf)
+\t\treturn -ENOMEM;
+\tif (!request_mem_region(start, 0x100, "x"))
+\t\treturn -EBUSY;
+\treturn devm_add_action_or_reset(dev, drop, buf);
+}
+`;
+    await rewalks(src('kfree(p); '), src('(void)p;  '), 'probe');
+  });
+
+  it('walks a function again when a call it makes stops releasing (a release attempt no more)', async () => {
+    const src = (undo: string): string => `static void undo(struct pci_dev *pdev)
+{
+\t${undo}(pdev);
+}
+
+int probe(struct pci_dev *pdev, u64 start)
+{
+\tif (!request_mem_region(start, 0x100, "x"))
+\t\treturn -EBUSY;
+\tif (setup(pdev)) {
+\t\tundo(pdev);
+\t\treturn -EIO;
+\t}
+\treturn 0;
+}
+`;
+    const a = await rewalks(src('pci_release_regions'), src('pci_disable_devices'), 'probe');
+    expect(a.findings.map((f) => f.rule)).toContain('resource-leak');
+  });
+
+  it('walks a function again when a define a helper or another define names changes', async () => {
+    const src = (base: string): string => `#define BASE ${base}
+#define REGION BASE
+
+static int grab(void)
+{
+\treturn request_mem_region(BASE, 0x100, "x") ? 0 : -EBUSY;
+}
+
+int probe(void)
+{
+\tif (grab())
+\t\treturn -EBUSY;
+\trelease_mem_region(REGION, 0x100);
+\treturn 0;
+}
+`;
+    await rewalks(src('0x1000'), src('0x2000'), 'probe');
   });
 });

@@ -16,7 +16,8 @@ import { FunctionInfo, findFunctions } from '../syntax/functions.js';
 import { CParser, Tree } from '../syntax/parser.js';
 import { SNode, snapshot } from '../syntax/snode.js';
 import { collectCallFacts, type CallFact } from './callFacts.js';
-import { FileFacts, HEADER_FREE_DEFS, collectFacts, fileMentionsModel } from './facts.js';
+import { functionCacheKey } from './cacheKey.js';
+import { FileFacts, HEADER_FREE_DEFS, collectFacts, docComment, fileMentionsModel } from './facts.js';
 import { Publications, scanPublications, viewWithFile } from './publish.js';
 import { FileAnalysis, Finding, Skipped, emptyAnalysis } from './finding.js';
 import { AnalysisOptions, optionsKey } from './options.js';
@@ -113,7 +114,7 @@ export function* analyzeSteps(tree: Tree, text: string, opts: AnalysisOptions, c
   for (const fn of functions) {
     if (!facts.entries.has(fn.name)) continue;
     out.analyzed++;
-    const key = cacheKey(fn, facts, oKey);
+    const key = functionCacheKey(fn, facts, oKey);
     let result = cache?.get(key);
     if (result && result.findings.length && result.line !== fn.line) result = undefined;
     if (!result) {
@@ -303,13 +304,6 @@ function initialState(fn: FunctionInfo, facts: FileFacts, opts: AnalysisOptions)
   return st;
 }
 
-/** The block comment right above a function, if any. */
-function docComment(text: string, start: number): string {
-  const before = text.slice(Math.max(0, start - 4096), start).trimEnd();
-  if (!before.endsWith('*/')) return '';
-  const open = before.lastIndexOf('/*');
-  return open < 0 ? '' : before.slice(open);
-}
 
 /** "must be called with mem_hotplug_lock held", "the caller holds the hotplug lock", ... */
 function documentsHotplugHeld(comment: string): boolean {
@@ -335,25 +329,5 @@ function rebase(f: Finding, fn: FunctionInfo): Finding {
     trace: f.trace.map((t) => ({ ...t, line: t.line + fn.line })),
     ...(f.fix ? { fix: { title: f.fix.title, edits: f.fix.edits.map((e) => ({ ...e, start: e.start + fn.start, end: e.end + fn.start })) } } : {}),
   };
-}
-
-/**
- * The function's text, the helpers it may inline and the file facts it reads. Positions enter
- * relative to the function (results are stored relative to it and rebased), so an edit above
- * a function and its helpers, which moves them together, keeps their results; an edit between
- * them does not. Start columns count because results keep absolute columns.
- */
-function cacheKey(fn: FunctionInfo, facts: FileFacts, oKey: string): string {
-  const body = facts.text.slice(fn.start, fn.end);
-  const col = (offset: number): number => offset - (facts.text.lastIndexOf('\n', offset - 1) + 1);
-  const parts = [oKey, docComment(facts.text, fn.start), `${col(fn.start)}`, body, String(facts.ramWalkers.has(fn.name)), [...facts.releaseCallbacks].join(',')];
-  for (const name of facts.relevant) {
-    const h = facts.functions.get(name);
-    if (h && h !== fn && h.isStatic && body.includes(name)) parts.push(`${h.start - fn.start}:${h.line - fn.line}:${col(h.start)}:${facts.text.slice(h.start, h.end)}`);
-  }
-  for (const [k, v] of facts.strings) if (body.includes(k)) parts.push(`${k}=${v}`);
-  for (const [k, v] of facts.defines) if (body.includes(k)) parts.push(`#${k}=${v}`);
-  // Hashed: the text of the function and its helpers would make each entry kilobytes long.
-  return createHash('sha256').update(parts.join('\u0000')).digest('base64');
 }
 

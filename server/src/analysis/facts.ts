@@ -163,3 +163,11 @@ export function collectFacts(text: string, functions: FunctionInfo[]): FileFacts
     ramWalkers: new Set([...text.matchAll(RAM_WALK)].map((m) => m[1] as string)),
     releaseCallbacks: new Set([...text.matchAll(RELEASE_CALLBACK)].map((m) => m[1] as string).filter((f) => releasers.has(f))) };
 }
+
+/** The block comment right above a function, if any. */
+export function docComment(text: string, start: number): string {
+  const before = text.slice(Math.max(0, start - 4096), start).trimEnd();
+  if (!before.endsWith('*/')) return '';
+  const open = before.lastIndexOf('/*');
+  return open < 0 ? '' : before.slice(open);
+}

@@ -1,0 +1,67 @@
+// What a function's analysis reads of its file, as the key its cached result is kept under: a
+// result may be reused only while every text the walk can reach is the same.
+
+import { createHash } from 'node:crypto';
+import type { FunctionInfo } from '../syntax/functions.js';
+import { FileFacts, docComment } from './facts.js';
+
+/** Calls whose function argument the walk runs (a devres action, at once when the call fails). */
+const RUNS_A_FUNCTION = 'devm_add_action';
+
+/**
+ * The function's text and everything its walk can read besides: the relevant static helpers it
+ * inlines, the static functions it hands to devres (their bodies run when the call fails), the
+ * DEFINE_FREE() bodies its `__free()` variables run, which named functions release (a call of
+ * one counts as a release attempt), and the `#define`s and string constants any of those texts
+ * name (a define's own body too, to a fixpoint). Positions enter relative to the function
+ * (results are stored relative to it and rebased), so an edit above a function and its helpers,
+ * which moves them together, keeps their results; an edit between them does not. Start columns
+ * count because results keep absolute columns.
+ */
+export function functionCacheKey(fn: FunctionInfo, facts: FileFacts, optionsKey: string): string {
+  const text = facts.text;
+  const body = text.slice(fn.start, fn.end);
+  const col = (offset: number): number => offset - (text.lastIndexOf('\n', offset - 1) + 1);
+  const parts = [optionsKey, docComment(text, fn.start), `${col(fn.start)}`, body, String(facts.ramWalkers.has(fn.name)), [...facts.releaseCallbacks].join(',')];
+  // Texts the walk reads, and the functions among them (each enters once).
+  const read = [body];
+  const taken = new Set<FunctionInfo>([fn]);
+  const take = (h: FunctionInfo | undefined): void => {
+    if (!h || taken.has(h) || !h.isStatic) return;
+    taken.add(h);
+    const t = text.slice(h.start, h.end);
+    parts.push(`${h.start - fn.start}:${h.line - fn.line}:${col(h.start)}:${t}`);
+    read.push(t);
+  };
+  for (const name of facts.relevant) if (body.includes(name)) take(facts.functions.get(name));
+  // Helpers run devres actions and cleanups too: look at every text taken so far.
+  for (let i = 0; i < read.length; i++) {
+    const t = read[i] as string;
+    if (t.includes(RUNS_A_FUNCTION)) for (const [name, h] of facts.functions) if (t.includes(name)) take(h);
+  }
+  if (read.some((t) => t.includes('__free'))) {
+    for (const [name, def] of facts.freeDefs) {
+      if (read.some((t) => t.includes(name))) {
+        parts.push(`~${name}=${def}`);
+        read.push(def);
+      }
+    }
+  }
+  for (const name of facts.releasers) if (read.some((t) => t.includes(name))) parts.push(`R${name}`);
+  for (const [k, v] of facts.strings) if (read.some((t) => t.includes(k))) parts.push(`${k}=${v}`);
+  // A define's value may name other defines: follow them until none is new.
+  const defined = new Set<string>();
+  for (let frontier = read; frontier.length;) {
+    const next: string[] = [];
+    for (const [k, v] of facts.defines) {
+      if (!defined.has(k) && frontier.some((t) => t.includes(k))) {
+        defined.add(k);
+        parts.push(`#${k}=${v}`);
+        next.push(v);
+      }
+    }
+    frontier = next;
+  }
+  // Hashed: the text of the function and its helpers would make each entry kilobytes long.
+  return createHash('sha256').update(parts.join('\u0000')).digest('base64');
+}
