@@ -6,6 +6,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { FunctionCache, analyzeSteps } from '../../server/src/analysis/analyze';
+import { devresActions } from '../../server/src/analysis/cacheKey';
 import type { FileAnalysis } from '../../server/src/analysis/finding';
 import { CParser } from '../../server/src/syntax/parser';
 import { ROOT, options } from '../helpers';
@@ -67,9 +68,20 @@ describe('function cache', () => {
   it('walks a function again when an edit lands between it and a helper it inlines', async () => {
     const cache = new FunctionCache();
     await run(file('', ''), cache);
-    const between = await run(file('', '/* between */'), cache);
+    const between = await run(file('', 'int between;'), cache);
     expect(between.walked).toContain('probe');
-    expect(shown(between.a)).toEqual(shown((await run(file('', '/* between */'))).a));
+    expect(shown(between.a)).toEqual(shown((await run(file('', 'int between;'))).a));
+  });
+
+  it('keeps a result without findings when an edit lands between the function and its helper', async () => {
+    // probe() releases on every path: nothing in its result points into the helper.
+    const clean = (between: string): string => file('', between).replace('\treturn -ENOMEM;', '{\n\t\trelease_mem_region(start, size);\n\t\treturn -ENOMEM;\n\t}')
+      .replace('\treturn 0;\n}', '\trelease_mem_region(start, size);\n\treturn 0;\n}');
+    const cache = new FunctionCache();
+    expect((await run(clean(''), cache)).a.findings).toEqual([]);
+    const between = await run(clean('int between;\n'), cache);
+    expect(between.walked).not.toContain('probe');
+    expect(shown(between.a)).toEqual(shown((await run(clean('int between;\n'))).a));
   });
 
   it('never reuses a message that cites a line the edit moved (lines added above)', async () => {
@@ -176,5 +188,10 @@ int probe(void)
 }
 `;
     await rewalks(src('0x1000'), src('0x2000'), 'probe');
+  });
+
+  it('finds the function each devm_add_action*() call hands to devres, whatever its first argument', () => {
+    expect(devresActions('a = devm_add_action_or_reset(&pdev->dev, drop, p); devm_add_action(dev_of(x, y), undo_it,\n\t\tq);')).toEqual(['drop', 'undo_it']);
+    expect(devresActions('devm_add_action_or_reset(dev, (void (*)(void *))fn, p); devm_add_action')).toEqual([]);
   });
 });

@@ -29,6 +29,11 @@ interface FunctionResult {
    * text, which rebasing cannot move: a result with findings is reused only on that line.
    */
   line?: number;
+  /**
+   * Where the helpers it read sat relative to it (functionCacheKey()): findings may point
+   * into them, so a result with findings is reused only with the same layout.
+   */
+  layout?: string;
   findings: Finding[];
   calls: CallFact[];
   partial: boolean;
@@ -114,9 +119,9 @@ export function* analyzeSteps(tree: Tree, text: string, opts: AnalysisOptions, c
   for (const fn of functions) {
     if (!facts.entries.has(fn.name)) continue;
     out.analyzed++;
-    const key = functionCacheKey(fn, facts, oKey);
+    const { key, layout } = functionCacheKey(fn, facts, oKey);
     let result = cache?.get(key);
-    if (result && result.findings.length && result.line !== fn.line) result = undefined;
+    if (result && result.findings.length && (result.line !== fn.line || result.layout !== layout)) result = undefined;
     if (!result) {
       try {
         result = analyzeFunction(fn, facts, opts, consts, source, helpers, hooks);
@@ -126,7 +131,7 @@ export function* analyzeSteps(tree: Tree, text: string, opts: AnalysisOptions, c
         yield fn.name;
         continue;
       }
-      cache?.set(key, { ...result, line: fn.line });
+      cache?.set(key, { ...result, line: fn.line, layout });
       yield fn.name;
     }
     for (const e of result.ruleErrors ?? []) out.errors.push({ function: fn.name, reason: `rule ${e.rule} failed: ${e.reason}` });

@@ -5,39 +5,61 @@ import { createHash } from 'node:crypto';
 import type { FunctionInfo } from '../syntax/functions.js';
 import { FileFacts, docComment } from './facts.js';
 
-/** Calls whose function argument the walk runs (a devres action, at once when the call fails). */
+/** Calls whose second argument is a function the walk runs (a devres action, at once when the call fails). */
 const RUNS_A_FUNCTION = 'devm_add_action';
+
+/** The second arguments of the devm_add_action*() calls in `t` (raw text, parentheses balanced). */
+export function devresActions(t: string): string[] {
+  const out: string[] = [];
+  for (let i = t.indexOf(RUNS_A_FUNCTION); i !== -1; i = t.indexOf(RUNS_A_FUNCTION, i + 1)) {
+    let j = t.indexOf('(', i);
+    if (j === -1) break;
+    // Past the first argument: the comma at depth one.
+    for (let depth = 0; j < t.length; j++) {
+      const c = t[j];
+      if (c === '(') depth++;
+      else if (c === ')' && --depth === 0) break;
+      else if (c === ',' && depth === 1) break;
+    }
+    const m = /^,\s*([A-Za-z_]\w*)/.exec(t.slice(j, j + 200));
+    if (m) out.push(m[1] as string);
+  }
+  return out;
+}
 
 /**
  * The function's text and everything its walk can read besides: the relevant static helpers it
  * inlines, the static functions it hands to devres (their bodies run when the call fails), the
  * DEFINE_FREE() bodies its `__free()` variables run, which named functions release (a call of
  * one counts as a release attempt), and the `#define`s and string constants any of those texts
- * name (a define's own body too, to a fixpoint). Positions enter relative to the function
- * (results are stored relative to it and rebased), so an edit above a function and its helpers,
- * which moves them together, keeps their results; an edit between them does not. Start columns
- * count because results keep absolute columns.
+ * name (a define's own body too, to a fixpoint). The function's start column enters the key
+ * (results keep absolute columns; lines and offsets are stored relative to the function and
+ * rebased). Where the other functions sit relative to it is the `layout`, apart from the key:
+ * only findings can point into them (a trace step inside a helper), so a result without
+ * findings holds wherever they moved, and one with findings only where they stayed.
  */
-export function functionCacheKey(fn: FunctionInfo, facts: FileFacts, optionsKey: string): string {
+export function functionCacheKey(fn: FunctionInfo, facts: FileFacts, optionsKey: string): { key: string; layout: string } {
   const text = facts.text;
   const body = text.slice(fn.start, fn.end);
   const col = (offset: number): number => offset - (text.lastIndexOf('\n', offset - 1) + 1);
   const parts = [optionsKey, docComment(text, fn.start), `${col(fn.start)}`, body, String(facts.ramWalkers.has(fn.name)), [...facts.releaseCallbacks].join(',')];
   // Texts the walk reads, and the functions among them (each enters once).
   const read = [body];
+  const layout: string[] = [];
   const taken = new Set<FunctionInfo>([fn]);
   const take = (h: FunctionInfo | undefined): void => {
     if (!h || taken.has(h) || !h.isStatic) return;
     taken.add(h);
     const t = text.slice(h.start, h.end);
-    parts.push(`${h.start - fn.start}:${h.line - fn.line}:${col(h.start)}:${t}`);
+    parts.push(t);
+    layout.push(`${h.start - fn.start}:${h.line - fn.line}:${col(h.start)}`);
     read.push(t);
   };
   for (const name of facts.relevant) if (body.includes(name)) take(facts.functions.get(name));
   // Helpers run devres actions and cleanups too: look at every text taken so far.
   for (let i = 0; i < read.length; i++) {
     const t = read[i] as string;
-    if (t.includes(RUNS_A_FUNCTION)) for (const [name, h] of facts.functions) if (t.includes(name)) take(h);
+    for (const name of devresActions(t)) take(facts.functions.get(name));
   }
   if (read.some((t) => t.includes('__free'))) {
     for (const [name, def] of facts.freeDefs) {
@@ -63,5 +85,5 @@ export function functionCacheKey(fn: FunctionInfo, facts: FileFacts, optionsKey:
     frontier = next;
   }
   // Hashed: the text of the function and its helpers would make each entry kilobytes long.
-  return createHash('sha256').update(parts.join('\u0000')).digest('base64');
+  return { key: createHash('sha256').update(parts.join('\u0000')).digest('base64'), layout: layout.join(',') };
 }
