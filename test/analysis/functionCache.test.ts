@@ -6,7 +6,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { FunctionCache, analyzeSteps } from '../../server/src/analysis/analyze';
-import { devresActions } from '../../server/src/analysis/cacheKey';
+import { devresActions, namesWord } from '../../server/src/analysis/cacheKey';
 import type { FileAnalysis } from '../../server/src/analysis/finding';
 import { CParser } from '../../server/src/syntax/parser';
 import { ROOT, options } from '../helpers';
@@ -193,5 +193,28 @@ int probe(void)
   it('finds the function each devm_add_action*() call hands to devres, whatever its first argument', () => {
     expect(devresActions('a = devm_add_action_or_reset(&pdev->dev, drop, p); devm_add_action(dev_of(x, y), undo_it,\n\t\tq);')).toEqual(['drop', 'undo_it']);
     expect(devresActions('devm_add_action_or_reset(dev, (void (*)(void *))fn, p); devm_add_action')).toEqual([]);
+  });
+
+  it('does not take a function whose name is only part of an identifier for a helper', async () => {
+    // A space typed into a name leaves functions named like the ends of other identifiers.
+    const src = (n: string): string => `static int _pfn(u64 start)
+{
+\treturn request_mem_region(start, ${n}, "x") ? 0 : -EBUSY;
+}
+
+int probe(u64 start_pfn)
+{
+\tif (!request_mem_region(start_pfn << PAGE_SHIFT, 0x100, "y"))
+\t\treturn -EBUSY;
+\trelease_mem_region(start_pfn << PAGE_SHIFT, 0x100);
+\treturn 0;
+}
+`;
+    const cache = new FunctionCache();
+    await run(src('0x100'), cache);
+    expect((await run(src('0x200'), cache)).walked).toEqual(['_pfn']);
+    expect(namesWord('x = start_pfn + _pfn(y);', '_pfn')).toBe(true);
+    expect(namesWord('x = start_pfn + end_pfn;', '_pfn')).toBe(false);
+    expect(namesWord('_pfn', '_pfn')).toBe(true);
   });
 });

@@ -8,6 +8,22 @@ import { FileFacts, docComment } from './facts.js';
 /** Calls whose second argument is a function the walk runs (a devres action, at once when the call fails). */
 const RUNS_A_FUNCTION = 'devm_add_action';
 
+/**
+ * Whether `t` names `word` as a whole identifier. A substring test took a function renamed to
+ * `_pfn` (a space typed into `find_smallest_section_pfn`) for a helper of every function that
+ * says `start_pfn`, and walked them all again.
+ */
+export function namesWord(t: string, word: string): boolean {
+  for (let i = t.indexOf(word); i !== -1; i = t.indexOf(word, i + 1)) {
+    if (!isWordChar(t.charCodeAt(i - 1)) && !isWordChar(t.charCodeAt(i + word.length))) return true;
+  }
+  return false;
+}
+
+function isWordChar(c: number): boolean {
+  return (c >= 48 && c <= 57) || (c >= 65 && c <= 90) || (c >= 97 && c <= 122) || c === 95;
+}
+
 /** The second arguments of the devm_add_action*() calls in `t` (raw text, parentheses balanced). */
 export function devresActions(t: string): string[] {
   const out: string[] = [];
@@ -55,7 +71,7 @@ export function functionCacheKey(fn: FunctionInfo, facts: FileFacts, optionsKey:
     layout.push(`${h.start - fn.start}:${h.line - fn.line}:${col(h.start)}`);
     read.push(t);
   };
-  for (const name of facts.relevant) if (body.includes(name)) take(facts.functions.get(name));
+  for (const name of facts.relevant) if (namesWord(body, name)) take(facts.functions.get(name));
   // Helpers run devres actions and cleanups too: look at every text taken so far.
   for (let i = 0; i < read.length; i++) {
     const t = read[i] as string;
@@ -63,20 +79,20 @@ export function functionCacheKey(fn: FunctionInfo, facts: FileFacts, optionsKey:
   }
   if (read.some((t) => t.includes('__free'))) {
     for (const [name, def] of facts.freeDefs) {
-      if (read.some((t) => t.includes(name))) {
+      if (read.some((t) => namesWord(t, name))) {
         parts.push(`~${name}=${def}`);
         read.push(def);
       }
     }
   }
-  for (const name of facts.releasers) if (read.some((t) => t.includes(name))) parts.push(`R${name}`);
-  for (const [k, v] of facts.strings) if (read.some((t) => t.includes(k))) parts.push(`${k}=${v}`);
+  for (const name of facts.releasers) if (read.some((t) => namesWord(t, name))) parts.push(`R${name}`);
+  for (const [k, v] of facts.strings) if (read.some((t) => namesWord(t, k))) parts.push(`${k}=${v}`);
   // A define's value may name other defines: follow them until none is new.
   const defined = new Set<string>();
   for (let frontier = read; frontier.length;) {
     const next: string[] = [];
     for (const [k, v] of facts.defines) {
-      if (!defined.has(k) && frontier.some((t) => t.includes(k))) {
+      if (!defined.has(k) && frontier.some((t) => namesWord(t, k))) {
         defined.add(k);
         parts.push(`#${k}=${v}`);
         next.push(v);
