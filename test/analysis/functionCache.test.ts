@@ -217,4 +217,38 @@ int probe(u64 start_pfn)
     expect(namesWord('x = start_pfn + end_pfn;', '_pfn')).toBe(false);
     expect(namesWord('_pfn', '_pfn')).toBe(true);
   });
+
+  it('keeps a result without findings when a helper only changes in comments and spacing', async () => {
+    const clean = (helperNote: string, doc: string): string => `static struct resource *grab(u64 start, u64 size)
+{
+\t/* ${helperNote} */
+\treturn request_mem_region(start, size,   "x");
+}
+
+/* ${doc} */
+int probe(u64 start, u64 size)
+{
+\tif (!grab(start, size))
+\t\treturn -EBUSY;
+\trelease_mem_region(start, size);
+\treturn 0;
+}
+`;
+    const cache = new FunctionCache();
+    expect((await run(clean('asks for it', 'probes'), cache)).a.findings).toEqual([]);
+    const again = await run(clean('asks the tree for the region', 'probes the device'), cache);
+    expect(again.walked).toEqual(['grab']);
+    // Unless the comment above it starts to say the caller holds memory hotplug.
+    expect((await run(clean('asks the tree for the region', 'the caller holds mem_hotplug_lock'), cache)).walked).toEqual(['probe']);
+  });
+
+  it('walks a function with findings again when a comment moves what its trace points at in a helper', async () => {
+    const cache = new FunctionCache();
+    const before = file('', '');
+    const after = before.replace('\treturn request_mem_region(start, size, "x");', '\t/* one more line\n\t */\n\treturn request_mem_region(start, size, "x");');
+    expect((await run(before, cache)).a.findings.length).toBeGreaterThan(0);
+    const again = await run(after, cache);
+    expect(again.walked).toContain('probe');
+    expect(shown(again.a)).toEqual(shown((await run(after)).a));
+  });
 });

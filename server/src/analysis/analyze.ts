@@ -17,7 +17,7 @@ import { CParser, Tree } from '../syntax/parser.js';
 import { SNode, snapshot } from '../syntax/snode.js';
 import { collectCallFacts, type CallFact } from './callFacts.js';
 import { functionCacheKey } from './cacheKey.js';
-import { FileFacts, HEADER_FREE_DEFS, collectFacts, docComment, fileMentionsModel } from './facts.js';
+import { FileFacts, HEADER_FREE_DEFS, callerHoldsHotplug, collectFacts, fileMentionsModel } from './facts.js';
 import { Publications, scanPublications, viewWithFile } from './publish.js';
 import { FileAnalysis, Finding, Skipped, emptyAnalysis } from './finding.js';
 import { AnalysisOptions, optionsKey } from './options.js';
@@ -298,7 +298,7 @@ function analyzeFunction(
  */
 function initialState(fn: FunctionInfo, facts: FileFacts, opts: AnalysisOptions): PathState {
   const st = new PathState(opts.layout);
-  if (documentsHotplugHeld(docComment(facts.text, fn.start))) {
+  if (callerHoldsHotplug(facts.text, fn.start)) {
     // The caller holds hotplug off, as the function's comment says: a hold from the entry on.
     const site = { start: fn.start, end: fn.start, line: fn.line, col: 0, endLine: fn.line, endCol: 0 };
     st.ops.push({ op: { kind: 'hotplug_hold', what: 'the caller (the comment above the function says so)' }, expectOk: true, site, at: site, callee: '(caller)', trace: 0 });
@@ -307,13 +307,6 @@ function initialState(fn: FunctionInfo, facts: FileFacts, opts: AnalysisOptions)
   const [startPfn] = paramNames(fn);
   if (startPfn) st.bindings.set(startPfn, { k: 'sym', key: `${startPfn}@param`, text: startPfn, phys: true });
   return st;
-}
-
-
-/** "must be called with mem_hotplug_lock held", "the caller holds the hotplug lock", ... */
-function documentsHotplugHeld(comment: string): boolean {
-  return /\b(?:mem_hotplug_lock|device_hotplug_lock|hotplug lock|mem_hotplug_begin|get_online_mems)\b/i.test(comment) &&
-    /\b(?:held|hold|holds|holding|under)\b/i.test(comment) && !/\bnot (?:be )?(?:held|holding)\b|\bwithout\b/i.test(comment);
 }
 
 /** Positions are stored relative to the function so a cached result survives edits above it. */

@@ -3,7 +3,7 @@
 
 import { createHash } from 'node:crypto';
 import type { FunctionInfo } from '../syntax/functions.js';
-import { FileFacts, docComment } from './facts.js';
+import { FileFacts, callerHoldsHotplug } from './facts.js';
 
 /** Calls whose second argument is a function the walk runs (a devres action, at once when the call fails). */
 const RUNS_A_FUNCTION = 'devm_add_action';
@@ -22,6 +22,113 @@ export function namesWord(t: string, word: string): boolean {
 
 function isWordChar(c: number): boolean {
   return (c >= 48 && c <= 57) || (c >= 65 && c <= 90) || (c >= 97 && c <= 122) || c === 95;
+}
+
+/** Two 32-bit FNV-1a hashes and the length: a helper's text, without keeping it. */
+function textHash(t: string): string {
+  let a = 2166136261;
+  let b = 374761393;
+  for (let i = 0; i < t.length; i++) {
+    const c = t.charCodeAt(i);
+    a = Math.imul(a ^ c, 16777619);
+    b = Math.imul(b ^ c, 2246822519);
+  }
+  return `${t.length}:${(a >>> 0).toString(36)}:${(b >>> 0).toString(36)}`;
+}
+
+/**
+ * tokenText()'s hash, by the exact text's hash: an edit re-keys every function, and most
+ * helpers are the texts they were (bounded; entries hold hashes, never a file's text).
+ */
+const tokenHashes = new Map<string, string>();
+const TOKEN_HASHES_KEPT = 2048;
+
+function tokenHash(t: string, exact: string): string {
+  let h = tokenHashes.get(exact);
+  if (h === undefined) {
+    h = textHash(tokenText(t));
+    tokenHashes.set(exact, h);
+    if (tokenHashes.size > TOKEN_HASHES_KEPT) tokenHashes.delete(tokenHashes.keys().next().value as string);
+  }
+  return h;
+}
+
+/** What ends a run of token characters: blanks, a possible comment, a literal's quote. */
+const BREAKS_RUN: boolean[] = [];
+for (const ch of ' \t\r\f\v\n/"\'') BREAKS_RUN[ch.charCodeAt(0)] = true;
+
+/** Characters that never join a neighbour into another token: blanks around them say nothing. */
+const SEPARATORS = new Set('(){}[];,'.split(''));
+
+/**
+ * `t` as the parser tokenizes it: comments out, and blanks only where they keep two tokens
+ * apart (`a b`, `- -`); line breaks stay (they end preprocessor lines). String and character
+ * literals, and preprocessor lines (`#define A (x)` is not `#define A(x)`), are copied as
+ * they are. Two texts with the same tokenText() parse to the same tree.
+ */
+export function tokenText(t: string): string {
+  let out = '';
+  let i = 0;
+  const n = t.length;
+  let gap = false;
+  const emit = (piece: string): void => {
+    if (gap && out.length && (needsBlank(out.charCodeAt(out.length - 1), piece.charCodeAt(0)) || endsWithNumber(out))) out += ' ';
+    gap = false;
+    out += piece;
+  };
+  while (i < n) {
+    const c = t[i] as string;
+    if (c === '#' && (out.length === 0 || out.charCodeAt(out.length - 1) === 10)) {
+      let j = i;
+      while (j < n && t[j] !== '\n') j += t[j] === '\\' ? 2 : 1;
+      out += t.slice(i, j);
+      gap = false;
+      i = j;
+    } else if (c === '\n') {
+      out += '\n';
+      gap = false;
+      i++;
+    } else if (c === ' ' || c === '\t' || c === '\r' || c === '\f' || c === '\v') {
+      gap = true;
+      i++;
+    } else if (c === '/' && t[i + 1] === '*') {
+      const end = t.indexOf('*/', i + 2);
+      gap = true;
+      i = end < 0 ? n : end + 2;
+    } else if (c === '/' && t[i + 1] === '/') {
+      while (i < n && t[i] !== '\n') i += t[i] === '\\' ? 2 : 1;
+      gap = true;
+    } else if (c === '"' || c === "'") {
+      let j = i + 1;
+      while (j < n && t[j] !== c && t[j] !== '\n') j += t[j] === '\\' ? 2 : 1;
+      emit(t.slice(i, j + 1));
+      i = j + 1;
+    } else {
+      let j = i + 1;
+      while (j < n && !BREAKS_RUN[t.charCodeAt(j)]) j++;
+      emit(t.slice(i, j));
+      i = j;
+    }
+  }
+  return out;
+}
+
+/** A blank after a number is kept: `1 .5` and `1e +5` are not `1.5` and `1e+5`. */
+function endsWithNumber(out: string): boolean {
+  let k = out.length - 1;
+  while (k >= 0 && (isWordChar(out.charCodeAt(k)) || out.charCodeAt(k) === 46)) k--;
+  const first = out.charCodeAt(k + 1);
+  return first >= 48 && first <= 57;
+}
+
+function needsBlank(before: number, after: number): boolean {
+  if (SEPARATORS.has(String.fromCharCode(before)) || SEPARATORS.has(String.fromCharCode(after))) return false;
+  return wordish(before) === wordish(after);
+}
+
+/** Quotes count as word characters: `L "x"` is not `L"x"`. */
+function wordish(c: number): boolean {
+  return isWordChar(c) || c === 34 || c === 39;
 }
 
 /** The second arguments of the devm_add_action*() calls in `t` (raw text, parentheses balanced). */
@@ -50,15 +157,17 @@ export function devresActions(t: string): string[] {
  * one counts as a release attempt), and the `#define`s and string constants any of those texts
  * name (a define's own body too, to a fixpoint). The function's start column enters the key
  * (results keep absolute columns; lines and offsets are stored relative to the function and
- * rebased). Where the other functions sit relative to it is the `layout`, apart from the key:
- * only findings can point into them (a trace step inside a helper), so a result without
- * findings holds wherever they moved, and one with findings only where they stayed.
+ * rebased); of the comment above it, only whether it says the caller holds memory hotplug.
+ * The other functions enter as their tokens (tokenText()): where they sit relative to it and
+ * their exact text are the `layout`, apart from the key. Only findings can point into them (a
+ * trace step inside a helper), so a result without findings holds wherever they moved and
+ * whatever their comments and spacing became, and one with findings only where nothing did.
  */
 export function functionCacheKey(fn: FunctionInfo, facts: FileFacts, optionsKey: string): { key: string; layout: string } {
   const text = facts.text;
   const body = text.slice(fn.start, fn.end);
   const col = (offset: number): number => offset - (text.lastIndexOf('\n', offset - 1) + 1);
-  const parts = [optionsKey, docComment(text, fn.start), `${col(fn.start)}`, body, String(facts.ramWalkers.has(fn.name)), [...facts.releaseCallbacks].join(',')];
+  const parts = [optionsKey, String(callerHoldsHotplug(text, fn.start)), `${col(fn.start)}`, body, String(facts.ramWalkers.has(fn.name)), [...facts.releaseCallbacks].join(',')];
   // Texts the walk reads, and the functions among them (each enters once).
   const read = [body];
   const layout: string[] = [];
@@ -67,8 +176,9 @@ export function functionCacheKey(fn: FunctionInfo, facts: FileFacts, optionsKey:
     if (!h || taken.has(h) || !h.isStatic) return;
     taken.add(h);
     const t = text.slice(h.start, h.end);
-    parts.push(t);
-    layout.push(`${h.start - fn.start}:${h.line - fn.line}:${col(h.start)}`);
+    const exact = textHash(t);
+    parts.push(tokenHash(t, exact));
+    layout.push(`${h.start - fn.start}:${h.line - fn.line}:${col(h.start)}:${exact}`);
     read.push(t);
   };
   for (const name of facts.relevant) if (namesWord(body, name)) take(facts.functions.get(name));

@@ -165,9 +165,20 @@ export function collectFacts(text: string, functions: FunctionInfo[]): FileFacts
 }
 
 /** The block comment right above a function, if any. */
-export function docComment(text: string, start: number): string {
+function docComment(text: string, start: number): string {
   const before = text.slice(Math.max(0, start - 4096), start).trimEnd();
   if (!before.endsWith('*/')) return '';
   const open = before.lastIndexOf('/*');
   return open < 0 ? '' : before.slice(open);
+}
+
+/** Whether the comment above the function at `start` says its caller holds memory hotplug off. */
+export function callerHoldsHotplug(text: string, start: number): boolean {
+  return documentsHotplugHeld(docComment(text, start));
+}
+
+/** "must be called with mem_hotplug_lock held", "the caller holds the hotplug lock", ... */
+function documentsHotplugHeld(comment: string): boolean {
+  return /\b(?:mem_hotplug_lock|device_hotplug_lock|hotplug lock|mem_hotplug_begin|get_online_mems)\b/i.test(comment) &&
+    /\b(?:held|hold|holds|holding|under)\b/i.test(comment) && !/\bnot (?:be )?(?:held|holding)\b|\bwithout\b/i.test(comment);
 }

@@ -1,0 +1,56 @@
+// tokenText(): the form helper texts enter the function cache key in. Two texts with the same
+// form must parse to the same tree, or a cached result would outlive a change that matters.
+
+import * as fs from 'node:fs';
+import fc from 'fast-check';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { tokenText } from '../../server/src/analysis/cacheKey';
+import { CParser } from '../../server/src/syntax/parser';
+import { sampleFiles } from '../helpers';
+
+describe('tokenText', () => {
+  it('drops comments and the blanks no token needs', () => {
+    expect(tokenText('a = b /* c */ + 1; // why\n\tf (x ,y) ;')).toBe(tokenText('a=b+1;\nf(x,y);'));
+    expect(tokenText('p ->dev')).toBe(tokenText('p->dev'));
+  });
+
+  it('keeps the blanks that keep two tokens apart, line breaks, literals and preprocessor lines', () => {
+    const differ = [
+      ['int x;', 'intx;'], ['a - -b', 'a --b'], ['a + +b', 'a ++b'], ['x = 1 .5;', 'x = 1.5;'], ['x = 1e +5;', 'x = 1e+5;'],
+      ['L "x"', 'L"x"'], ['s = "a  b";', 's = "a b";'], ["c = ' ';", "c = '  ';"], ['#define A (x)', '#define A(x)'],
+      ['#ifdef X\nf();', '#ifdef X f();'], ['a\nb', 'a b'],
+    ];
+    for (const [a, b] of differ) expect(tokenText(a as string), `${a} / ${b}`).not.toBe(tokenText(b as string));
+  });
+
+  describe('on real code', () => {
+    let parser: CParser;
+    beforeAll(async () => {
+      parser = await CParser.load();
+    });
+    const texts = sampleFiles().map((f) => fs.readFileSync(f, 'utf8')).filter((t) => t.length < 20_000);
+    const shape = (t: string): string => {
+      const tree = parser.parse(t);
+      if (!tree) throw new Error('parse timed out');
+      try {
+        return tree.rootNode.toString();
+      } finally {
+        tree.delete();
+      }
+    };
+
+    it('gives the same form only to texts that parse to the same tree (a blank typed anywhere)', () => {
+      let same = 0;
+      fc.assert(fc.property(fc.integer({ min: 0, max: texts.length - 1 }), fc.nat(), fc.constantFrom(' ', '\n', '\t'), (k, at, blank) => {
+        const t = texts[k] as string;
+        const i = at % (t.length + 1);
+        const edited = t.slice(0, i) + blank + t.slice(i);
+        if (tokenText(edited) !== tokenText(t)) return;
+        same++;
+        expect(shape(edited)).toBe(shape(t));
+      }), { numRuns: 400 });
+      // Most blanks typed into code change nothing the parser sees: the property was exercised.
+      expect(same).toBeGreaterThan(100);
+    });
+  });
+});
