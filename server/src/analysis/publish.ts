@@ -83,6 +83,7 @@ export class PublishIndex implements Publications {
   private readonly byName = new Map<string, Publication[]>();
 
   add(pubs: readonly Publication[]): void {
+    this.visible = undefined;
     for (const p of pubs) {
       const list = this.byName.get(p.name) ?? [];
       if (!list.some((q) => q.file === p.file && q.line === p.line && q.kind === p.kind)) list.push(p);
@@ -136,6 +137,41 @@ export class PublishIndex implements Publications {
     return [...this.byName.keys()];
   }
 
+  /** names() by where lookup() can find them (rebuilt when the index changes). */
+  private visible: { shared: string[]; staticIn: Map<string, string[]> } | undefined;
+
+  private visibility(): { shared: string[]; staticIn: Map<string, string[]> } {
+    if (!this.visible) {
+      const shared: string[] = [];
+      const staticIn = new Map<string, string[]>();
+      for (const [name, list] of this.byName) {
+        if (list.some((p) => !p.fileStatic)) shared.push(name);
+        for (const p of list) {
+          if (!p.fileStatic) continue;
+          const names = staticIn.get(p.file) ?? [];
+          if (!names.includes(name)) names.push(name);
+          staticIn.set(p.file, names);
+        }
+      }
+      this.visible = { shared, staticIn };
+    }
+    return this.visible;
+  }
+
+  /**
+   * The names lookup() can answer for an access in some file: those with a publication that
+   * is not file-static (any file of the program may pair with it). Of 47 names paired in
+   * Linux 6.12, 6 are; the others only matter in their own file (staticNamesIn()).
+   */
+  sharedNames(): readonly string[] {
+    return this.visibility().shared;
+  }
+
+  /** The names published file-statically in `file`: lookup() answers them for accesses in that file only. */
+  staticNamesIn(file: string): readonly string[] {
+    return this.visibility().staticIn.get(file) ?? [];
+  }
+
   private pattern: { size: number; re: RegExp } | undefined;
 
   /** A regular expression for any indexed name (rebuilt when the index grows). */
@@ -161,9 +197,17 @@ export class PublishIndex implements Publications {
     return this.mentionedIn(text) && this.plainAccessScan(text);
   }
 
-  /** plainAccessIn(), given the identifiers `text` names (from a WordScanner that looks for names()). */
+  /**
+   * plainAccessIn() for the indexed names among `present` (the identifiers a WordScanner found
+   * in `text`): a plain access of one of them. The caller looks only for the names its file can
+   * pair with (sharedNames(), staticNamesIn()).
+   */
   plainAccessGiven(present: ReadonlySet<string>, text: string): boolean {
-    for (const name of present) if (this.byName.has(name)) return this.plainAccessScan(text);
+    const names = [...present].filter((n) => this.byName.has(n));
+    if (!names.length) return false;
+    for (const m of text.matchAll(new RegExp(`\\b(?:${names.join('|')})\\b`, 'g'))) {
+      if (plainAccessAt(text, m.index ?? 0, m[0].length)) return true;
+    }
     return false;
   }
 

@@ -47,23 +47,29 @@ export function indexFile(file: string): FileResult {
   }
 }
 
-/** The prefilter's scanner for a run: the model's words and the run's published globals. */
+/**
+ * The prefilter's scanner for a file: the model's words and the run's published globals that an
+ * access in the file can pair with (the shared ones, and those published file-statically in it).
+ */
 const scanners = new WeakMap<PublishIndex, WordScanner>();
 let modelOnly: WordScanner | undefined;
-function scannerFor(index: PublishIndex | undefined): WordScanner {
+function scannerFor(index: PublishIndex | undefined, file: string): WordScanner {
   if (!index) return (modelOnly ??= new WordScanner(PREFILTER_WORDS));
+  const own = index.staticNamesIn(file);
+  if (own.length) return new WordScanner([...PREFILTER_WORDS, ...index.sharedNames(), ...own]);
   let s = scanners.get(index);
-  if (!s) scanners.set(index, (s = new WordScanner([...PREFILTER_WORDS, ...index.names()])));
+  if (!s) scanners.set(index, (s = new WordScanner([...PREFILTER_WORDS, ...index.sharedNames()])));
   return s;
 }
 
-/** The prefilter's scanner for a run's published globals alone (what focusing keeps besides the model's). */
+/** The published globals focusing keeps the bodies of, besides the model's: those the file can pair with, and its own. */
 const pubScanners = new WeakMap<PublishIndex, WordScanner>();
-function publishedNames(index: PublishIndex | undefined, own: readonly Publication[]): WordScanner | undefined {
-  if (own.length) return new WordScanner([...(index?.names() ?? []), ...own.map((p) => p.name)]);
+function publishedNames(index: PublishIndex | undefined, file: string, own: readonly Publication[]): WordScanner | undefined {
+  const ownStatic = index?.staticNamesIn(file) ?? [];
+  if (own.length || ownStatic.length) return new WordScanner([...(index?.sharedNames() ?? []), ...ownStatic, ...own.map((p) => p.name)]);
   if (!index) return undefined;
   let s = pubScanners.get(index);
-  if (!s) pubScanners.set(index, (s = new WordScanner(index.names())));
+  if (!s) pubScanners.set(index, (s = new WordScanner(index.sharedNames())));
   return s;
 }
 
@@ -73,7 +79,7 @@ function publishedNames(index: PublishIndex | undefined, own: readonly Publicati
  * publish-unpaired, which reads every such function of the file.
  */
 function focused(text: string, file: string, opts: AnalysisOptions): Focused {
-  const pubs = publishedNames(opts.publications, scanPublications(text, file));
+  const pubs = publishedNames(opts.publications, file, scanPublications(text, file));
   return focusText(text, { relevant: mentionsModel, read: (body) => readByFacts(body) || (pubs !== undefined && pubs.any(body)) });
 }
 
@@ -92,7 +98,7 @@ export function checkFile(file: string, parser: CParser, opts: AnalysisOptions, 
   }
   // Identifiers are ASCII: latin1 decoding is exact for the prefilter and much cheaper.
   const latin = buf.toString('latin1');
-  const present = scannerFor(opts.publications).present(latin);
+  const present = scannerFor(opts.publications, file).present(latin);
   if (!mentionsModelGiven(present, latin) && !opts.publications?.plainAccessGiven(present, latin)) return res;
   if (buf.length > MAX_FILE_BYTES) {
     res.skipped = `too large (${(buf.length / (1 << 20)).toFixed(1)} MiB, limit ${MAX_FILE_BYTES >> 20} MiB)`;
