@@ -110,29 +110,49 @@ function countNewlines(text: string, from: number, to: number): number {
   return n;
 }
 
-/** Every function that can be delimited, in source order. Never throws on broken input. */
+/** Nodes whose children findFunctions() looks among: error regions and preprocessor blocks. */
+const CONTAINERS = new Set(['ERROR', 'preproc_if', 'preproc_ifdef', 'preproc_else', 'preproc_elif', 'linkage_specification', 'declaration_list']);
+
+/**
+ * Every function that can be delimited, in source order. Never throws on broken input.
+ * Siblings are read with a cursor, and a node object is made only for what is looked into
+ * (definitions, bodies, containers, and the declaration before a recovered definition):
+ * a file's hundreds of top-level declarations were each marshalled out of the wasm module
+ * at every edit. (A children array, not previousSibling, which is linear in tree-sitter.)
+ */
 export function findFunctions(tree: Tree, text: string): FunctionInfo[] {
   const out: FunctionInfo[] = [];
-  const visit = (parent: TSNode, inError: boolean): void => {
-    // Siblings come from one children array: previousSibling is linear in tree-sitter, and
-    // ERROR nodes can have thousands of children.
-    const kids = parent.children;
-    for (let i = 0; i < kids.length; i++) {
-      const n = kids[i];
-      if (!n) continue;
-      if (n.type === 'function_definition') {
-        const f = fromDefinition(n, kids[i - 1], inError || n.hasError);
+  const cursor = tree.rootNode.walk();
+  const visit = (inError: boolean): void => {
+    if (!cursor.gotoFirstChild()) return;
+    // The previous sibling: its node when it is a declaration (all fromDefinition() asks of
+    // one), else just where it starts (all fromOrphanBody() asks).
+    let prev: TSNode | { startIndex: number; type: string } | undefined;
+    do {
+      const type = cursor.nodeType;
+      if (type === 'function_definition') {
+        const n = cursor.currentNode;
+        const f = fromDefinition(n, prev as TSNode | undefined, inError || n.hasError);
         if (f) out.push(f);
-      } else if (n.type === 'ERROR' || n.type === 'preproc_if' || n.type === 'preproc_ifdef' ||
-                 n.type === 'preproc_else' || n.type === 'preproc_elif' || n.type === 'linkage_specification' ||
-                 n.type === 'declaration_list') {
-        visit(n, inError || n.type === 'ERROR');
-      } else if (n.type === 'compound_statement') {
-        const f = fromOrphanBody(n, kids[i - 1], text);
+        prev = n;
+      } else if (CONTAINERS.has(type)) {
+        prev = cursor.currentNode;
+        visit(inError || type === 'ERROR');
+      } else if (type === 'compound_statement') {
+        const n = cursor.currentNode;
+        const f = fromOrphanBody(n, prev as TSNode | undefined, text);
         if (f) out.push(f);
+        prev = n;
+      } else {
+        prev = type === 'declaration' ? cursor.currentNode : { startIndex: cursor.startIndex, type };
       }
-    }
+    } while (cursor.gotoNextSibling());
+    cursor.gotoParent();
   };
-  visit(tree.rootNode, false);
+  try {
+    visit(false);
+  } finally {
+    cursor.delete();
+  }
   return out;
 }
