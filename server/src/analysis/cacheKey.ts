@@ -4,6 +4,7 @@
 import { createHash } from 'node:crypto';
 import type { FunctionInfo } from '../syntax/functions.js';
 import { FileFacts, callerHoldsHotplug } from './facts.js';
+import { BoundedMemo, textHash } from './textHash.js';
 
 /** Calls whose second argument is a function the walk runs (a devres action, at once when the call fails). */
 const RUNS_A_FUNCTION = 'devm_add_action';
@@ -24,32 +25,15 @@ function isWordChar(c: number): boolean {
   return (c >= 48 && c <= 57) || (c >= 65 && c <= 90) || (c >= 97 && c <= 122) || c === 95;
 }
 
-/** Two 32-bit FNV-1a hashes and the length: a helper's text, without keeping it. */
-function textHash(t: string): string {
-  let a = 2166136261;
-  let b = 374761393;
-  for (let i = 0; i < t.length; i++) {
-    const c = t.charCodeAt(i);
-    a = Math.imul(a ^ c, 16777619);
-    b = Math.imul(b ^ c, 2246822519);
-  }
-  return `${t.length}:${(a >>> 0).toString(36)}:${(b >>> 0).toString(36)}`;
-}
-
 /**
  * tokenText()'s hash, by the exact text's hash: an edit re-keys every function, and most
  * helpers are the texts they were (bounded; entries hold hashes, never a file's text).
  */
-const tokenHashes = new Map<string, string>();
-const TOKEN_HASHES_KEPT = 2048;
+const tokenHashes = new BoundedMemo<string>(2048);
 
 function tokenHash(t: string, exact: string): string {
   let h = tokenHashes.get(exact);
-  if (h === undefined) {
-    h = textHash(tokenText(t));
-    tokenHashes.set(exact, h);
-    if (tokenHashes.size > TOKEN_HASHES_KEPT) tokenHashes.delete(tokenHashes.keys().next().value as string);
-  }
+  if (h === undefined) tokenHashes.set(exact, (h = textHash(tokenText(t))));
   return h;
 }
 

@@ -2,6 +2,7 @@
 // static helpers whose bodies touch the model (inlined one level at their call sites).
 
 import { PAIRED_TRIGGERS, TRIGGER_NAMES } from '../../../model/src/index.js';
+import { BoundedMemo, textHash } from './textHash.js';
 import type { FunctionInfo } from '../syntax/functions.js';
 
 export interface FileFacts {
@@ -137,6 +138,31 @@ export function fileDefines(text: string): Map<string, string> {
   return defines;
 }
 
+/** What collectFacts() learns from one body by itself. */
+interface BodyFacts {
+  direct: boolean;
+  creator: boolean;
+  releaser: boolean;
+  flagsWrite: boolean;
+}
+
+/**
+ * Kept by the body's hash: an edit changes one body of a file, and the editor collects the
+ * facts of every body again at each edit. (Whether a body calls one of a set of relevant
+ * functions, by the set's and the body's hashes.)
+ */
+const bodyMemo = new BoundedMemo<BodyFacts>(8192);
+const callsMemo = new BoundedMemo<boolean>(8192);
+
+function bodyFacts(body: string, hash: string): BodyFacts {
+  let b = bodyMemo.get(hash);
+  if (!b) {
+    b = { direct: mentionsTrigger(body), creator: CREATOR_MENTION.test(body), releaser: RELEASE_MENTION.test(body), flagsWrite: FLAGS_WRITE.test(body) };
+    bodyMemo.set(hash, b);
+  }
+  return b;
+}
+
 export function collectFacts(text: string, functions: FunctionInfo[]): FileFacts {
   const strings = new Map<string, string>();
   for (const m of text.matchAll(STRING_CONST)) strings.set(m[1] as string, m[2] as string);
@@ -146,18 +172,27 @@ export function collectFacts(text: string, functions: FunctionInfo[]): FileFacts
   const direct = new Set<string>();
   const creators = new Set<string>();
   const releasers = new Set<string>();
-  for (const f of functions) {
+  const hashes = functions.map((f) => textHash(text.slice(f.bodyStart, f.bodyEnd)));
+  functions.forEach((f, i) => {
     if (!byName.has(f.name)) byName.set(f.name, f);
-    const body = text.slice(f.bodyStart, f.bodyEnd);
-    if (mentionsTrigger(body)) direct.add(f.name);
-    if (CREATOR_MENTION.test(body)) creators.add(f.name);
-    if (RELEASE_MENTION.test(body)) releasers.add(f.name);
-    if (direct.has(f.name) || FLAGS_WRITE.test(body)) relevant.add(f.name);
-  }
+    const b = bodyFacts(text.slice(f.bodyStart, f.bodyEnd), hashes[i] as string);
+    if (b.direct) direct.add(f.name);
+    if (b.creator) creators.add(f.name);
+    if (b.releaser) releasers.add(f.name);
+    if (b.direct || b.flagsWrite) relevant.add(f.name);
+  });
   const entries = new Set(direct);
   if (relevant.size) {
-    const calls = wordsRegex([...relevant]);
-    for (const f of functions) if (!entries.has(f.name) && calls.test(text.slice(f.bodyStart, f.bodyEnd))) entries.add(f.name);
+    const names = [...relevant];
+    const set = textHash(names.join(','));
+    let calls: RegExp | undefined;
+    functions.forEach((f, i) => {
+      if (entries.has(f.name)) return;
+      const key = `${set}|${hashes[i] as string}`;
+      let named = callsMemo.get(key);
+      if (named === undefined) callsMemo.set(key, (named = (calls ??= wordsRegex(names)).test(text.slice(f.bodyStart, f.bodyEnd))));
+      if (named) entries.add(f.name);
+    });
   }
   return { text, strings, defines, functions: byName, relevant, entries, creators, releasers, freeDefs: freeDefinitions(text),
     ramWalkers: new Set([...text.matchAll(RAM_WALK)].map((m) => m[1] as string)),

@@ -1,0 +1,51 @@
+// collectFacts() keeps what it learns from each body by the body's hash (the editor collects
+// the facts of every body at each edit): answers must follow the bodies as they change.
+
+import { describe, expect, it } from 'vitest';
+import { collectFacts } from '../../server/src/analysis/facts';
+import { findFunctions } from '../../server/src/syntax/functions';
+import { CParser } from '../../server/src/syntax/parser';
+
+async function facts(text: string): Promise<{ relevant: string[]; entries: string[]; releasers: string[]; creators: string[] }> {
+  const parser = await CParser.load();
+  const tree = parser.parse(text);
+  if (!tree) throw new Error('parse timed out');
+  try {
+    const f = collectFacts(text, findFunctions(tree, text));
+    return { relevant: [...f.relevant].sort(), entries: [...f.entries].sort(), releasers: [...f.releasers].sort(), creators: [...f.creators].sort() };
+  } finally {
+    tree.delete();
+  }
+}
+
+const file = (helper: string): string => `static int helper(u64 s)
+{
+\t${helper}
+}
+
+int caller(u64 s)
+{
+\treturn helper(s);
+}
+
+int other(u64 s)
+{
+\treturn s ? 0 : 1;
+}
+`;
+
+describe('collectFacts', () => {
+  it('follows a body that starts and stops naming the model, and the callers of it', async () => {
+    const plain = await facts(file('return s;'));
+    expect(plain).toEqual({ relevant: [], entries: [], releasers: [], creators: [] });
+    const requests = await facts(file('return request_mem_region(s, 1, "x") ? 0 : -EBUSY;'));
+    expect(requests).toEqual({ relevant: ['helper'], entries: ['caller', 'helper'], releasers: [], creators: ['helper'] });
+    const releases = await facts(file('release_mem_region(s, 1); return 0;'));
+    expect(releases).toEqual({ relevant: ['helper'], entries: ['caller', 'helper'], releasers: ['helper'], creators: [] });
+    // Back to the first text: the remembered answers are the first ones.
+    expect(await facts(file('return s;'))).toEqual(plain);
+    expect(await facts(file('return request_mem_region(s, 1, "x") ? 0 : -EBUSY;'))).toEqual(requests);
+    // The same body with another set of relevant names around it: `other` calls none of them.
+    expect((await facts(`${file('return request_mem_region(s, 1, "x") ? 0 : -EBUSY;')}\nint more(u64 s)\n{\n\treturn other(s);\n}\n`)).entries).toEqual(['caller', 'helper']);
+  });
+});
