@@ -7,6 +7,8 @@ import * as path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { FunctionCache, analyzeSteps } from '../../server/src/analysis/analyze';
 import { devresActions, namesWord } from '../../server/src/analysis/cacheKey';
+import { moveCalls } from '../../server/src/analysis/functionCache';
+import type { CallFact } from '../../server/src/analysis/callFacts';
 import type { FileAnalysis } from '../../server/src/analysis/finding';
 import { CParser } from '../../server/src/syntax/parser';
 import { ROOT, options } from '../helpers';
@@ -237,7 +239,9 @@ int probe(u64 start, u64 size)
     const cache = new FunctionCache();
     expect((await run(clean('asks for it', 'probes'), cache)).a.findings).toEqual([]);
     const again = await run(clean('asks the tree for the region', 'probes the device'), cache);
-    expect(again.walked).toEqual(['grab']);
+    // grab() is not walked either: its tokens are the same, and its call facts (hovers) move.
+    expect(again.walked).toEqual([]);
+    expect(again.a.calls).toEqual((await run(clean('asks the tree for the region', 'probes the device'))).a.calls);
     // Unless the comment above it starts to say the caller holds memory hotplug.
     expect((await run(clean('asks the tree for the region', 'the caller holds mem_hotplug_lock'), cache)).walked).toEqual(['probe']);
   });
@@ -250,5 +254,40 @@ int probe(u64 start, u64 size)
     const again = await run(after, cache);
     expect(again.walked).toContain('probe');
     expect(shown(again.a)).toEqual(shown((await run(after)).a));
+  });
+
+  it('moves the call facts of a function whose own comments or spacing changed, instead of walking it', async () => {
+    const src = (note: string, blank: string): string => `int probe(u64 start, u64 size)
+{
+\t/* ${note} */
+\tif (!request_mem_region(start,${blank}size, "x"))
+\t\treturn -EBUSY;
+\trelease_mem_region(start, size);
+\treturn 0;
+}
+`;
+    const cache = new FunctionCache();
+    const first = await run(src('a', ' '), cache);
+    expect(first.a.findings).toEqual([]);
+    expect(first.a.calls.length).toBe(2);
+    // One change at a time, as an editor sends them.
+    for (const [note, blank] of [['a longer note\n\t * on two lines', ' '], ['a longer note\n\t * on two lines', '   '], ['a', '   ']]) {
+      const again = await run(src(note as string, blank as string), cache);
+      expect(again.walked).toEqual([]);
+      expect(again.a.calls).toEqual((await run(src(note as string, blank as string))).a.calls);
+    }
+    // A changed token is walked again.
+    expect((await run(src('a', ' ').replace('"x"', '"y"'), cache)).walked).toEqual(['probe']);
+  });
+
+  it('moves positions around one changed stretch, and gives up on one inside it', () => {
+    const call = (start: number, end: number): CallFact => ({ callee: 'f', start, end, paths: 1, hotplugHeld: 0 });
+    const before = 'a = f(x);\n\tg();';
+    expect(moveCalls([call(4, 8), call(11, 14)], before, 'a = f(x);\n\n\tg();')).toEqual([call(4, 8), call(12, 15)]);
+    expect(moveCalls([call(4, 8)], before, 'a =  f(x);\n\tg();')).toEqual([call(5, 9)]);
+    // A comment inside the call moves its end only.
+    expect(moveCalls([call(4, 8)], before, 'a = f(x /* y */);\n\tg();')).toEqual([call(4, 16)]);
+    // A position inside the changed stretch cannot be placed.
+    expect(moveCalls([call(4, 8)], before, 'a = F(x);\n\tg();')).toBeUndefined();
   });
 });

@@ -15,55 +15,15 @@ import type { RawFinding } from '../rules/rule.js';
 import { FunctionInfo, findFunctions } from '../syntax/functions.js';
 import { CParser, Tree } from '../syntax/parser.js';
 import { SNode, snapshot } from '../syntax/snode.js';
-import { collectCallFacts, type CallFact } from './callFacts.js';
+import { collectCallFacts } from './callFacts.js';
 import { functionCacheKey } from './cacheKey.js';
+import { FunctionCache, FunctionResult, reuse, toStore } from './functionCache.js';
 import { FileFacts, HEADER_FREE_DEFS, callerHoldsHotplug, collectFacts, fileMentionsModel } from './facts.js';
 import { Publications, scanPublications, viewWithFile } from './publish.js';
 import { FileAnalysis, Finding, Skipped, emptyAnalysis } from './finding.js';
 import { AnalysisOptions, optionsKey } from './options.js';
 
-/** Findings of one function with positions relative to the function's start. */
-interface FunctionResult {
-  /**
-   * The function's line when it was analyzed. Messages cite lines ("requested at line 24") as
-   * text, which rebasing cannot move: a result with findings is reused only on that line.
-   */
-  line?: number;
-  /**
-   * Where the helpers it read sat relative to it (functionCacheKey()): findings may point
-   * into them, so a result with findings is reused only with the same layout.
-   */
-  layout?: string;
-  findings: Finding[];
-  calls: CallFact[];
-  partial: boolean;
-  /** Rules that threw on this function: their findings here are lost, the other rules' are not. */
-  ruleErrors?: { rule: string; reason: string }[];
-}
-
-/** Per-function results keyed by everything that can change them. Bounded LRU. */
-export class FunctionCache {
-  private readonly map = new Map<string, FunctionResult>();
-  constructor(private readonly capacity = 4096) {}
-
-  get(key: string): FunctionResult | undefined {
-    const v = this.map.get(key);
-    if (v) {
-      this.map.delete(key);
-      this.map.set(key, v);
-    }
-    return v;
-  }
-
-  set(key: string, v: FunctionResult): void {
-    this.map.set(key, v);
-    if (this.map.size > this.capacity) this.map.delete(this.map.keys().next().value as string);
-  }
-
-  get size(): number {
-    return this.map.size;
-  }
-}
+export { FunctionCache };
 
 export interface AnalyzeHooks {
   /** The file's name for the publication index (default: '<buffer>'). */
@@ -119,9 +79,9 @@ export function* analyzeSteps(tree: Tree, text: string, opts: AnalysisOptions, c
   for (const fn of functions) {
     if (!facts.entries.has(fn.name)) continue;
     out.analyzed++;
-    const { key, layout } = functionCacheKey(fn, facts, oKey);
-    let result = cache?.get(key);
-    if (result && result.findings.length && (result.line !== fn.line || result.layout !== layout)) result = undefined;
+    const { key, layout, exact } = functionCacheKey(fn, facts, oKey);
+    const now = { line: fn.line, layout, exact, text: text.slice(fn.start, fn.end) };
+    let result = cache ? reuse(cache, key, now) : undefined;
     if (!result) {
       try {
         result = analyzeFunction(fn, facts, opts, consts, source, helpers, hooks);
@@ -131,7 +91,7 @@ export function* analyzeSteps(tree: Tree, text: string, opts: AnalysisOptions, c
         yield fn.name;
         continue;
       }
-      cache?.set(key, { ...result, line: fn.line, layout });
+      cache?.set(key, toStore(result, now));
       yield fn.name;
     }
     for (const e of result.ruleErrors ?? []) out.errors.push({ function: fn.name, reason: `rule ${e.rule} failed: ${e.reason}` });

@@ -147,11 +147,12 @@ export function devresActions(t: string): string[] {
  * trace step inside a helper), so a result without findings holds wherever they moved and
  * whatever their comments and spacing became, and one with findings only where nothing did.
  */
-export function functionCacheKey(fn: FunctionInfo, facts: FileFacts, optionsKey: string): { key: string; layout: string } {
+export function functionCacheKey(fn: FunctionInfo, facts: FileFacts, optionsKey: string): { key: string; layout: string; exact: string } {
   const text = facts.text;
   const body = text.slice(fn.start, fn.end);
   const col = (offset: number): number => offset - (text.lastIndexOf('\n', offset - 1) + 1);
-  const parts = [optionsKey, String(callerHoldsHotplug(text, fn.start)), `${col(fn.start)}`, body, String(facts.ramWalkers.has(fn.name)), [...facts.releaseCallbacks].join(',')];
+  const exact = textHash(body);
+  const parts = [optionsKey, String(callerHoldsHotplug(text, fn.start)), `${col(fn.start)}`, tokenHash(body, exact), String(facts.ramWalkers.has(fn.name)), [...facts.releaseCallbacks].join(',')];
   // Texts the walk reads, and the functions among them (each enters once).
   const read = [body];
   const layout: string[] = [];
@@ -195,5 +196,5 @@ export function functionCacheKey(fn: FunctionInfo, facts: FileFacts, optionsKey:
     frontier = next;
   }
   // Hashed: the text of the function and its helpers would make each entry kilobytes long.
-  return { key: createHash('sha256').update(parts.join('\u0000')).digest('base64'), layout: layout.join(',') };
+  return { key: createHash('sha256').update(parts.join('\u0000')).digest('base64'), layout: layout.join(','), exact };
 }
