@@ -290,4 +290,30 @@ int probe(u64 start, u64 size)
     // A position inside the changed stretch cannot be placed.
     expect(moveCalls([call(4, 8)], before, 'a = F(x);\n\tg();')).toBeUndefined();
   });
+
+  it('never serves a function of one arch directory the result of the same text in another', async () => {
+    // pfn_to_online_page() then a sleep: stale on x86, which offlines memory; not on mips.
+    const text = fs.readFileSync(path.join(ROOT, 'test', 'fixtures', 'rules', 'memmap-online-stale', 'pos_sleep_after_lookup.c'), 'utf8');
+    const parser = await CParser.load();
+    const rules = async (file: string, cache?: FunctionCache): Promise<string[]> => {
+      const tree = parser.parse(text);
+      if (!tree) throw new Error('parse timed out');
+      try {
+        const steps = analyzeSteps(tree, text, options(), cache, { file });
+        for (;;) {
+          const r = steps.next();
+          if (r.done) return r.value.findings.map((f) => f.rule);
+        }
+      } finally {
+        tree.delete();
+      }
+    };
+    const cache = new FunctionCache();
+    expect(await rules('arch/x86/mm/foo.c', cache)).toContain('memmap-online-stale');
+    expect(await rules('arch/mips/mm/foo.c', cache)).toEqual(await rules('arch/mips/mm/foo.c'));
+    expect(await rules('arch/mips/mm/foo.c')).not.toContain('memmap-online-stale');
+    const other = new FunctionCache();
+    await rules('arch/mips/mm/foo.c', other);
+    expect(await rules('arch/x86/mm/foo.c', other)).toContain('memmap-online-stale');
+  });
 });

@@ -3,7 +3,7 @@
 // an edit re-analyzes only the function it touched.
 
 import { createHash } from 'node:crypto';
-import { builtinConstants, definesEnv } from '../../../model/src/index.js';
+import { archDirOfFile, builtinConstants, definesEnv } from '../../../model/src/index.js';
 import { buildCfg } from '../cfg/build.js';
 import { localNames } from '../cfg/locals.js';
 import type { Cfg } from '../cfg/types.js';
@@ -75,7 +75,8 @@ export function* analyzeSteps(tree: Tree, text: string, opts: AnalysisOptions, c
     helperCache.set(name, body);
     return body;
   };
-  const oKey = optionsKey(opts);
+  // Rules judge arch code by its own arch (memmapCapabilities()): the arch directory counts.
+  const oKey = `${optionsKey(opts)}|${archDirOfFile(file) ?? ''}`;
   for (const fn of functions) {
     if (!facts.entries.has(fn.name)) continue;
     out.analyzed++;
