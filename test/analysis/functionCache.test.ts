@@ -316,4 +316,20 @@ int probe(u64 start, u64 size)
     await rules('arch/mips/mm/foo.c', other);
     expect(await rules('arch/x86/mm/foo.c', other)).toContain('memmap-online-stale');
   });
+
+  it('keeps the text of only the most recent results (older ones are walked again after a spacing edit)', async () => {
+    const src = (name: string, blank: string): string => `int ${name}(u64 start, u64 size)
+{
+\tif (!request_mem_region(start,${blank}size, "x"))
+\t\treturn -EBUSY;
+\trelease_mem_region(start, size);
+\treturn 0;
+}
+`;
+    const cache = new FunctionCache(4096, 2);
+    for (const name of ['a', 'b', 'c']) await run(src(name, ' '), cache);
+    // a's text was let go: a spacing edit walks it; c's was kept: it is moved.
+    expect((await run(src('a', '  '), cache)).walked).toEqual(['a']);
+    expect((await run(src('c', '  '), cache)).walked).toEqual([]);
+  });
 });

@@ -28,10 +28,17 @@ export interface FunctionResult {
   ruleErrors?: { rule: string; reason: string }[];
 }
 
-/** Per-function results keyed by everything that can change them. Bounded LRU. */
+/**
+ * Per-function results keyed by everything that can change them. Bounded LRU. Only the most
+ * recently stored results keep their text (`texts` of them): the functions being edited are
+ * what the next edit's lookups ask about, and a text per entry would make the cache several
+ * times larger.
+ */
 export class FunctionCache {
   private readonly map = new Map<string, FunctionResult>();
-  constructor(private readonly capacity = 4096) {}
+  /** Keys whose entries keep their text, oldest first. */
+  private readonly withText = new Set<string>();
+  constructor(private readonly capacity = 4096, private readonly texts = 512) {}
 
   get(key: string): FunctionResult | undefined {
     const v = this.map.get(key);
@@ -44,7 +51,20 @@ export class FunctionCache {
 
   set(key: string, v: FunctionResult): void {
     this.map.set(key, v);
-    if (this.map.size > this.capacity) this.map.delete(this.map.keys().next().value as string);
+    this.withText.delete(key);
+    if (v.text !== undefined) this.withText.add(key);
+    if (this.withText.size > this.texts) {
+      const oldest = this.withText.keys().next().value as string;
+      this.withText.delete(oldest);
+      const e = this.map.get(oldest);
+      // Map.set() on a key it has keeps the key's place in the LRU order.
+      if (e) this.map.set(oldest, { ...e, text: undefined });
+    }
+    if (this.map.size > this.capacity) {
+      const lru = this.map.keys().next().value as string;
+      this.map.delete(lru);
+      this.withText.delete(lru);
+    }
   }
 
   get size(): number {
