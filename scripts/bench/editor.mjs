@@ -60,7 +60,7 @@ export async function benchEditor(tree, files, { edits }) {
   try {
     // Edits are timed once the background index is built: it competes for the two cores while
     // it runs (a few seconds after the editor opens a tree), and its time is reported apart.
-    const built = await Promise.race([index, new Promise((resolve) => setTimeout(() => resolve(undefined), 120_000))]);
+    const built = await Promise.race([index, new Promise((resolve) => setTimeout(() => resolve(undefined), 120_000).unref())]);
     rows.index = built;
     for (const rel of files) {
       const file = path.join(tree, rel);
