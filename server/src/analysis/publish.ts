@@ -3,6 +3,8 @@
 // smp_load_acquire(). Built from raw text (no parse), so a whole tree can be indexed fast;
 // the rule then classifies the accesses of the files that use an indexed name.
 
+import { lineOf, lineStarts } from '../syntax/lines.js';
+
 /** Publishers (release, rcu, once) and ordered readers (acquire, read_once, rcu_deref). */
 export type PublishKind = 'release' | 'rcu' | 'once' | 'acquire' | 'read_once' | 'rcu_deref';
 
@@ -50,12 +52,16 @@ export function programOf(file: string): string {
 export function scanPublications(text: string, file: string): Publication[] {
   if (!ANY.test(text)) return [];
   const out: Publication[] = [];
+  // A name is published and read several times in its file: one look for its declaration.
+  const decls = new Map<string, string | undefined>();
+  let lines: number[] | undefined;
   for (const [kind, re] of PATTERNS) {
     for (const m of text.matchAll(re)) {
       const name = m[1] as string;
-      const decl = fileScopeDeclaration(text, name);
+      if (!decls.has(name)) decls.set(name, fileScopeDeclaration(text, name));
+      const decl = decls.get(name);
       if (!decl) continue;
-      const line = countLines(text, m.index ?? 0);
+      const line = lineOf((lines ??= lineStarts(text)), m.index ?? 0);
       out.push({ name, kind, file, line, fileStatic: /^\s*static\b/.test(decl), pointer: new RegExp(`\\*\\s*${name}\\b`).test(decl) });
     }
   }
@@ -68,11 +74,6 @@ function fileScopeDeclaration(text: string, name: string): string | undefined {
   return re.exec(text)?.[0];
 }
 
-function countLines(text: string, offset: number): number {
-  let n = 0;
-  for (let i = text.indexOf('\n'); i !== -1 && i < offset; i = text.indexOf('\n', i + 1)) n++;
-  return n;
-}
 
 export interface Publications {
   lookup(name: string, file: string): Publication[];
