@@ -218,6 +218,7 @@ int probe(u64 start_pfn)
     expect(namesWord('x = start_pfn + _pfn(y);', '_pfn')).toBe(true);
     expect(namesWord('x = start_pfn + end_pfn;', '_pfn')).toBe(false);
     expect(namesWord('_pfn', '_pfn')).toBe(true);
+    expect(namesWord('anything', '')).toBe(false);
   });
 
   it('keeps a result without findings when a helper only changes in comments and spacing', async () => {

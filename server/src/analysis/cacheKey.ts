@@ -15,6 +15,8 @@ const RUNS_A_FUNCTION = 'devm_add_action';
  * says `start_pfn`, and walked them all again.
  */
 export function namesWord(t: string, word: string): boolean {
+  // (An empty name, a missing node's, would make indexOf() find it everywhere, forever.)
+  if (!word) return false;
   for (let i = t.indexOf(word); i !== -1; i = t.indexOf(word, i + 1)) {
     if (!isWordChar(t.charCodeAt(i - 1)) && !isWordChar(t.charCodeAt(i + word.length))) return true;
   }
