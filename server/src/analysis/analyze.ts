@@ -289,4 +289,3 @@ function rebase(f: Finding, fn: FunctionInfo): Finding {
     ...(f.fix ? { fix: { title: f.fix.title, edits: f.fix.edits.map((e) => ({ ...e, start: e.start + fn.start, end: e.end + fn.start })) } } : {}),
   };
 }
-
