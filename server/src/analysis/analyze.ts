@@ -1,6 +1,7 @@
 // Analyzes one file: finds its functions, walks the paths of those that touch the model and
-// runs every enabled rule at the end of each path. Results are cached per function text, so
-// an edit re-analyzes only the function it touched.
+// runs every enabled rule at the end of each path. Results are cached per function
+// (functionCache.ts, keyed by its tokens and what its walk reads: cacheKey.ts), so an edit
+// re-analyzes only the functions whose tokens, or whose helpers' tokens, it changed.
 
 import { createHash } from 'node:crypto';
 import { archDirOfFile, builtinConstants, definesEnv } from '../../../model/src/index.js';
