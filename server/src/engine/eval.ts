@@ -4,7 +4,7 @@
 
 import {
   CONTRACTS, CallSite, FIELD_CONTRACTS, UNKNOWN, Value,
-  evalConst, parseIntLiteral, truthOf,
+  parseIntLiteral, truthOf,
 } from '../../../model/src/index.js';
 import type { SNode } from '../syntax/snode.js';
 import { RELEASE_NAMES } from '../analysis/facts.js';
@@ -17,6 +17,7 @@ import { binop, compound } from './operators.js';
 import { identifiersIn, isFieldOf, isLocalKey, lvalueKey, objectKey, objectOfKey, rootOf } from './lvalue.js';
 import { physDerived } from './provenance.js';
 import { evalArgs } from './args.js';
+import { constantOf, containsCall } from './nodeFacts.js';
 import { PathState, siteOf } from './state.js';
 
 
@@ -389,7 +390,7 @@ export class Evaluator {
     const r = n.child('right');
     const op = n.children.find((c) => c.field === 'operator')?.text ?? '';
     if (!l || !r) return [{ st, v: UNKNOWN }];
-    const constant = evalConst(n.text, this.ctx.consts);
+    const constant = constantOf(n, this.ctx.consts);
     if (constant !== undefined && !containsCall(n) && !mentionsBound(st, n)) return [{ st, v: { k: 'int', v: constant } }];
     const out: Result[] = [];
     for (const a of this.eval(st, l)) {
@@ -427,10 +428,6 @@ export class Evaluator {
   }
 }
 
-
-export function containsCall(n: SNode): boolean {
-  return n.find((c) => c.type === 'call_expression' || c.type === 'assignment_expression' || c.type === 'update_expression') !== undefined;
-}
 
 function mentionsBound(st: PathState, n: SNode): boolean {
   return n.find((c) => (c.type === 'identifier' || c.type === 'field_expression') && st.bindings.has(lvalueKey(c))) !== undefined;

@@ -1,0 +1,29 @@
+// What an expression node says whatever the path: its constant value, whether it calls or
+// assigns. A walk evaluates a node once per path that reaches it, so these are kept per node.
+
+import { evalConst } from '../../../model/src/index.js';
+import type { SNode } from '../syntax/snode.js';
+import type { EngineContext } from './context.js';
+
+/**
+ * An expression's constant value under `env`, once per node: a walk evaluates the same
+ * expression on every path that reaches it, and tokenizing its text each time was a steady cost.
+ */
+const constants = new WeakMap<EngineContext['consts'], WeakMap<SNode, bigint | null>>();
+export function constantOf(n: SNode, env: EngineContext['consts']): bigint | undefined {
+  let memo = constants.get(env);
+  if (!memo) constants.set(env, (memo = new WeakMap()));
+  let v = memo.get(n);
+  if (v === undefined) memo.set(n, (v = evalConst(n.text, env) ?? null));
+  return v ?? undefined;
+}
+
+const callsInside = new WeakMap<SNode, boolean>();
+export function containsCall(n: SNode): boolean {
+  let v = callsInside.get(n);
+  if (v === undefined) {
+    v = n.find((c) => c.type === 'call_expression' || c.type === 'assignment_expression' || c.type === 'update_expression') !== undefined;
+    callsInside.set(n, v);
+  }
+  return v;
+}
