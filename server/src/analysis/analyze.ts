@@ -81,9 +81,10 @@ export function* analyzeSteps(tree: Tree, text: string, opts: AnalysisOptions, c
   for (const fn of functions) {
     if (!facts.entries.has(fn.name)) continue;
     out.analyzed++;
-    const { key, layout, exact } = functionCacheKey(fn, facts, oKey);
-    const now = { line: fn.line, layout, exact, text: text.slice(fn.start, fn.end) };
-    let result = cache ? reuse(cache, key, now) : undefined;
+    // The key reads every text the walk can reach: worth it only where results are kept.
+    const keyed = cache && functionCacheKey(fn, facts, oKey);
+    const now = keyed && { line: fn.line, layout: keyed.layout, exact: keyed.exact, text: text.slice(fn.start, fn.end) };
+    let result = cache && keyed && now ? reuse(cache, keyed.key, now) : undefined;
     if (!result) {
       try {
         result = analyzeFunction(fn, facts, opts, consts, source, helpers, hooks);
@@ -93,7 +94,7 @@ export function* analyzeSteps(tree: Tree, text: string, opts: AnalysisOptions, c
         yield fn.name;
         continue;
       }
-      cache?.set(key, toStore(result, now));
+      if (cache && keyed && now) cache.set(keyed.key, toStore(result, now));
       yield fn.name;
     }
     for (const e of result.ruleErrors ?? []) out.errors.push({ function: fn.name, reason: `rule ${e.rule} failed: ${e.reason}` });
