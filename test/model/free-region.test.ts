@@ -1,10 +1,13 @@
 // get_free_mem_region(): search order, alignment, PHYSMEM_END, 6.1 vs 6.12.
 
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import {
   GFR_DESCENDING, GFR_REQUEST_REGION, IORESOURCE_BUSY, IORESOURCE_MEM, IORES_DESC_DEVICE_PRIVATE_MEMORY, IORES_DESC_NONE,
-  ResourceTree, archConstants, candidateInWindow, defaultLayout, getFreeMemRegion, gfrCandidates, hasFlag,
+  REGION_DISJOINT, ResourceTree, archConstants, candidateInWindow, defaultLayout, getFreeMemRegion, gfrCandidates, hasFlag,
+  regionIntersectsIn,
 } from '../../model/src/index';
+import type { FreeRegionRequest, FreeRegionResult } from '../../model/src/resource/freeRegion';
 
 const x86 = archConstants('x86_64');
 const v612 = { major: 6, minor: 12 };
@@ -64,5 +67,60 @@ describe('get_free_mem_region', () => {
       flags: GFR_DESCENDING | GFR_REQUEST_REGION, physmemEnd: x86.physmemEnd, version: v612,
     }, w);
     expect(at).toBe(w.end - (1n << 30n) + 1n);
+  });
+});
+
+/** The kernel's loop as written: every candidate tested with __region_intersects(). */
+function stepwise(tree: ResourceTree, r: FreeRegionRequest, maxTries = 1 << 20): FreeRegionResult {
+  const size = ((r.size + r.align - 1n) / r.align) * r.align;
+  let tried = 0;
+  for (const addr of gfrCandidates(r)) {
+    if (++tried > maxTries) break;
+    if (regionIntersectsIn(r.base, addr, size, 0, IORES_DESC_NONE) !== REGION_DISJOINT) continue;
+    if (r.flags & GFR_REQUEST_REGION) {
+      const got = tree.requestRegion(tree.root, addr, size, r.name, 0);
+      if (!got.res) break;
+      got.res.desc = r.desc;
+      return { res: got.res, tried };
+    }
+    const res = tree.alloc({ name: r.name, start: addr, end: addr + size - 1n, flags: IORESOURCE_MEM, desc: r.desc });
+    if (tree.insertResourceConflict(r.base, res) || res.child) break;
+    return { res, tried };
+  }
+  return { res: null, error: -34, tried };
+}
+
+describe('get_free_mem_region skipping blocked candidates', () => {
+  const span = fc.record({ start: fc.integer({ min: 0, max: 1023 }), len: fc.integer({ min: 1, max: 200 }) });
+  it('takes the same range after the same number of tries as testing every candidate', () => {
+    fc.assert(fc.property(
+      fc.array(span, { maxLength: 12 }), fc.option(span, { nil: undefined }), fc.array(span, { maxLength: 6 }),
+      fc.integer({ min: 0, max: 6 }), fc.integer({ min: 0, max: 7 }), fc.integer({ min: 0, max: 3 }),
+      fc.integer({ min: 0, max: 1100 }), fc.boolean(), fc.option(fc.integer({ min: 0, max: 40 }), { nil: undefined }),
+      (spans, window, inside, alignBits, sizeUnits, flags, physmemEnd, v612, maxTries) => {
+        const t = new ResourceTree({ name: 'root', start: 0n, end: 1023n, flags: IORESOURCE_MEM });
+        for (const s of spans) t.requestRegion(t.root, BigInt(s.start), BigInt(s.len), 'used');
+        let base = t.root;
+        if (window) {
+          const w = t.requestRegion(t.root, BigInt(window.start), BigInt(window.len), 'window').res;
+          if (w) {
+            w.flags &= ~IORESOURCE_BUSY;
+            for (const s of inside) t.requestRegion(w, BigInt(s.start), BigInt(s.len), 'inside');
+            base = w;
+          }
+        }
+        const align = 1n << BigInt(alignBits);
+        const req = (tree: ResourceTree): FreeRegionRequest => ({
+          base: tree.get(base.id)!, size: BigInt(sizeUnits) * align + 1n, align, name: 'x', desc: 0, flags,
+          physmemEnd: BigInt(physmemEnd), version: v612 ? { major: 6, minor: 12 } : v61,
+        });
+        const a = t.clone();
+        const b = t.clone();
+        const fast = getFreeMemRegion(a, req(a), maxTries);
+        const slow = stepwise(b, req(b), maxTries);
+        expect({ start: fast.res?.start, end: fast.res?.end, parent: fast.res?.parent?.id, error: fast.error, tried: fast.tried })
+          .toEqual({ start: slow.res?.start, end: slow.res?.end, parent: slow.res?.parent?.id, error: slow.error, tried: slow.tried });
+      },
+    ), { numRuns: 3000 });
   });
 });

@@ -54,25 +54,65 @@ export function* gfrCandidates(r: Pick<FreeRegionRequest, 'base' | 'size' | 'ali
  * Runs get_free_mem_region() on the tree: the first candidate where __region_intersects()
  * is REGION_DISJOINT is requested (GFR_REQUEST_REGION: a BUSY region under iomem_resource) or
  * inserted under `base`. Returns -ERANGE when the loop runs out.
+ *
+ * The kernel tests every candidate; here the candidates that still overlap the child of `base`
+ * that blocked the last one are counted, not tested (with no flags, __region_intersects() is
+ * REGION_DISJOINT exactly when no child of `base` overlaps the range). A search of a large
+ * window at section alignment visited hundreds of thousands of candidates per call, and the
+ * busy-window rule replays it for every interleaving. Same result and `tried` as the loop.
  */
 export function getFreeMemRegion(tree: ResourceTree, r: FreeRegionRequest, maxTries = 1 << 20): FreeRegionResult {
   const size = ALIGN(r.size, r.align);
+  const { base, align } = r;
+  const top = base.end < r.physmemEnd ? base.end : r.physmemEnd;
+  const descending = (r.flags & GFR_DESCENDING) !== 0;
+  // The candidates run from gfrCandidates()'s first address while they stay within [lo, hi].
+  const lo = descending ? max(align + 1n, base.start, 0n) : 0n;
+  const hi = descending ? U64_MAX : top < U64_MAX ? top : U64_MAX;
+  const first = gfrCandidates(r).next();
+  let addr = first.done ? hi + 1n : first.value;
   let tried = 0;
-  for (const addr of gfrCandidates(r)) {
+  while (addr >= lo && addr <= hi) {
     if (++tried > maxTries) break;
-    if (regionIntersectsIn(r.base, addr, size, 0, IORES_DESC_NONE) !== REGION_DISJOINT) continue;
-    if (r.flags & GFR_REQUEST_REGION) {
-      const got = tree.requestRegion(tree.root, addr, size, r.name, 0);
-      if (!got.res) break;
-      got.res.desc = r.desc;
-      return { res: got.res, tried };
+    const blocker = blockingChild(base, addr, addr + size - 1n, descending);
+    if (!blocker) {
+      if (r.flags & GFR_REQUEST_REGION) {
+        const got = tree.requestRegion(tree.root, addr, size, r.name, 0);
+        if (!got.res) break;
+        got.res.desc = r.desc;
+        return { res: got.res, tried };
+      }
+      const res = tree.alloc({ name: r.name, start: addr, end: addr + size - 1n, flags: IORESOURCE_MEM, desc: r.desc });
+      if (tree.insertResourceConflict(r.base, res) || res.child) break;
+      return { res, tried };
     }
-    const res = tree.alloc({ name: r.name, start: addr, end: addr + size - 1n, flags: IORESOURCE_MEM, desc: r.desc });
-    if (tree.insertResourceConflict(r.base, res) || res.child) break;
-    return { res, tried };
+    // Steps to the first candidate clear of the blocker: above its end, or wholly below its start.
+    const steps = descending ? ceilDiv(addr - (blocker.start - size), align) : (blocker.end - addr) / align + 1n;
+    const room = (descending ? addr - lo : hi - addr) / align;
+    const skipped = steps - 1n < room ? steps - 1n : room;
+    if (BigInt(tried) + skipped > BigInt(maxTries)) {
+      tried = maxTries + 1;
+      break;
+    }
+    tried += Number(skipped);
+    if (skipped < steps - 1n) break;
+    addr = descending ? addr - steps * align : addr + steps * align;
   }
   return { res: null, error: -34, tried };
 }
+
+/** The child of `base` overlapping [start, end] that blocks the most candidates in search order. */
+function blockingChild(base: Resource, start: bigint, end: bigint, descending: boolean): Resource | undefined {
+  let best: Resource | undefined;
+  for (let p = base.child; p; p = p.sibling) {
+    if (p.start > end || p.end < start) continue;
+    if (!best || (descending ? p.start < best.start : p.end > best.end)) best = p;
+  }
+  return best;
+}
+
+const max = (...xs: bigint[]): bigint => xs.reduce((a, b) => (a > b ? a : b));
+const ceilDiv = (a: bigint, b: bigint): bigint => (a + b - 1n) / b;
 
 export const DEVICE_PRIVATE_DESC = IORES_DESC_DEVICE_PRIVATE_MEMORY;
 
