@@ -123,7 +123,9 @@ export function snapshot(node: TSNode, source: { text: string }): SNode {
     for (;;) {
       const parent = stack[stack.length - 1] as SNode;
       const typeId = cursor.nodeTypeId;
-      if (lang.type(typeId) !== 'comment') {
+      // Delimiters are left out unless error recovery inserted them: no analysis reads them,
+      // they are a third of a function's nodes, and every walk of the copy steps over them.
+      if (lang.delimiter(typeId) ? cursor.nodeIsMissing : lang.type(typeId) !== 'comment') {
         const n = make(typeId, lang.field(cursor.currentFieldId));
         n.parent = parent;
         parent.children.push(n);
@@ -146,7 +148,11 @@ interface LanguageTables {
   type(id: number): string;
   named(id: number): boolean;
   field(id: number): string | undefined;
+  /** Punctuation that only delimits: brackets, braces, parentheses, commas, semicolons. */
+  delimiter(id: number): boolean;
 }
+
+const DELIMITERS = new Set(['(', ')', '{', '}', '[', ']', ',', ';']);
 
 type TSLanguage = TSNode['tree']['language'];
 const tablesOf = new WeakMap<TSLanguage, LanguageTables>();
@@ -156,11 +162,13 @@ function languageTables(language: TSLanguage): LanguageTables {
   let t = tablesOf.get(language);
   if (t) return t;
   const named: (boolean | undefined)[] = [];
+  const delimiters: (boolean | undefined)[] = [];
   t = {
     // As TreeCursor.nodeType: ids without a name (the error symbol) are ERROR.
     type: (id) => language.types[id] || 'ERROR',
     named: (id) => (named[id] ??= language.nodeTypeIsNamed(id)),
     field: (id) => language.fields[id] ?? undefined,
+    delimiter: (id) => (delimiters[id] ??= DELIMITERS.has(language.types[id] ?? '') && !language.nodeTypeIsNamed(id)),
   };
   tablesOf.set(language, t);
   return t;
