@@ -60,38 +60,40 @@ export interface ScopedCleanup {
 export { rootOf } from './lvalue.js';
 
 export class PathState {
-  bindings = new Bindings();
+  // Fields are set in the constructor, fresh or from the state forked: a fork that first made
+  // every empty map and set of a fresh state, then replaced them, allocated twice per branch.
+  bindings: Bindings;
   /** Bumped when a variable is (re)declared, assigned or passed by address. */
-  versions = new CowMap<string, number>();
+  versions: CowMap<string, number>;
   /** Concrete addresses chosen for symbolic expressions on this path. */
-  placements = new CowMap<string, bigint>();
+  placements: CowMap<string, bigint>;
   /** Times each loop's back edge was taken. */
-  loops = new Map<number, number>();
-  ops: LoggedStep[] = [];
+  loops: Map<number, number>;
+  ops: LoggedStep[];
   /** modelKey()'s hashes of the first `opsKeyed` ops. */
-  private opsHashA = 2166136261;
-  private opsHashB = 374761393;
-  private opsKeyed = 0;
-  trace: TraceStep[] = [];
+  private opsHashA: number;
+  private opsHashB: number;
+  private opsKeyed: number;
+  trace: TraceStep[];
   returned: Value | undefined;
   /** Where the path returned (undefined when it fell off the end). */
   returnSite: Site | undefined;
   /** Handles of modeled objects passed to code the model does not know (ownership may move). */
-  escaped = new Set<number>();
+  escaped: Set<number>;
   /** Number of ops logged when the path called a release API or a helper that does. */
-  releaseCalls: number[] = [];
+  releaseCalls: number[];
   /** Number of ops logged when the path wrote to something that outlives the call. */
-  nonLocalWrites: number[] = [];
+  nonLocalWrites: number[];
   /** DAX devices of the path and their states. */
-  dax = new DaxWorld();
+  dax: DaxWorld;
   /** Memory objects by handle (records shared with forks: replaced, never changed in place). */
-  mem = new Map<number, Readonly<MemObject>>();
+  mem: Map<number, Readonly<MemObject>>;
   /** Memory objects whose fields code the model does not know may have written. */
-  clobbered = new Set<number>();
+  clobbered: Set<number>;
   /** dev_pagemaps mapped on this path (by lvalue), and whether devres owns the mapping. */
-  remapped = new Map<string, { devm: boolean; op: number }>();
+  remapped: Map<string, { devm: boolean; op: number }>;
   /** `__free()` variables in scope, innermost last. */
-  cleanups: ScopedCleanup[] = [];
+  cleanups: ScopedCleanup[];
   /**
    * The analyzed function's writes on this path, newest first. A list forks share and extend
    * at their own heads: writes happen at most steps, and a map copied at the first write after
@@ -99,35 +101,37 @@ export class PathState {
    */
   private writes: WriteNode | undefined;
   private world_: ResourceWorld | undefined;
-  private worldShared = false;
+  private worldShared: boolean;
 
-  constructor(private readonly layout: MachineLayout) {}
+  /** A path at the function's entry, or (`from`) a copy of `from` that shares what it can. */
+  constructor(private readonly layout: MachineLayout, from?: PathState) {
+    this.bindings = from ? from.bindings.clone() : new Bindings();
+    this.versions = from ? from.versions.clone() : new CowMap();
+    this.placements = from ? from.placements.clone() : new CowMap();
+    this.loops = from ? new Map(from.loops) : new Map();
+    this.ops = from ? from.ops.slice() : [];
+    this.opsHashA = from ? from.opsHashA : 2166136261;
+    this.opsHashB = from ? from.opsHashB : 374761393;
+    this.opsKeyed = from ? from.opsKeyed : 0;
+    this.trace = from ? from.trace.slice() : [];
+    this.returned = from?.returned;
+    this.returnSite = from?.returnSite;
+    this.escaped = from ? new Set(from.escaped) : new Set();
+    this.releaseCalls = from ? from.releaseCalls.slice() : [];
+    this.nonLocalWrites = from ? from.nonLocalWrites.slice() : [];
+    this.dax = from ? from.dax.clone() : new DaxWorld();
+    this.mem = from ? new Map(from.mem) : new Map();
+    this.clobbered = from ? new Set(from.clobbered) : new Set();
+    this.remapped = from ? new Map(from.remapped) : new Map();
+    this.cleanups = from ? from.cleanups.slice() : [];
+    this.writes = from?.writes;
+    this.world_ = from?.world_;
+    this.worldShared = from !== undefined && from.world_ !== undefined;
+    if (from) from.worldShared = this.worldShared;
+  }
 
   fork(): PathState {
-    const s = new PathState(this.layout);
-    s.bindings = this.bindings.clone();
-    s.versions = this.versions.clone();
-    s.placements = this.placements.clone();
-    s.loops = new Map(this.loops);
-    s.ops = this.ops.slice();
-    s.opsHashA = this.opsHashA;
-    s.opsHashB = this.opsHashB;
-    s.opsKeyed = this.opsKeyed;
-    s.trace = this.trace.slice();
-    s.returned = this.returned;
-    s.returnSite = this.returnSite;
-    s.escaped = new Set(this.escaped);
-    s.releaseCalls = this.releaseCalls.slice();
-    s.nonLocalWrites = this.nonLocalWrites.slice();
-    s.dax = this.dax.clone();
-    s.mem = new Map(this.mem);
-    s.clobbered = new Set(this.clobbered);
-    s.remapped = new Map(this.remapped);
-    s.cleanups = this.cleanups.slice();
-    s.writes = this.writes;
-    s.world_ = this.world_;
-    s.worldShared = this.worldShared = this.world_ !== undefined;
-    return s;
+    return new PathState(this.layout, this);
   }
 
   /** The tree as this path left it (created from the layout on first use). */
