@@ -58,7 +58,8 @@ export function* analyzeSteps(tree: Tree, text: string, opts: AnalysisOptions, c
   if (!fileMentionsModel(text) && !checksFile) return out;
   const functions = findFunctions(tree, text);
   out.functions = functions.length;
-  const facts = collectFacts(text, functions);
+  // Bodies are memoized for the next version of the text only where results are kept.
+  const facts = collectFacts(text, functions, cache !== undefined);
   const consts = definesEnv(facts.defines, builtinConstants);
   const source = { text };
   const helperCache = new Map<string, HelperBody | undefined>();

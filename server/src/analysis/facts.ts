@@ -154,16 +154,21 @@ interface BodyFacts {
 const bodyMemo = new BoundedMemo<BodyFacts>(8192);
 const callsMemo = new BoundedMemo<boolean>(8192);
 
-function bodyFacts(body: string, hash: string): BodyFacts {
-  let b = bodyMemo.get(hash);
+function bodyFacts(body: string, hash: string | undefined): BodyFacts {
+  let b = hash === undefined ? undefined : bodyMemo.get(hash);
   if (!b) {
     b = { direct: mentionsTrigger(body), creator: CREATOR_MENTION.test(body), releaser: RELEASE_MENTION.test(body), flagsWrite: FLAGS_WRITE.test(body) };
-    bodyMemo.set(hash, b);
+    if (hash !== undefined) bodyMemo.set(hash, b);
   }
   return b;
 }
 
-export function collectFacts(text: string, functions: FunctionInfo[]): FileFacts {
+/**
+ * What the analysis of `text` needs to know of the file. `memo`: keep each body's facts by its
+ * hash for the next version of the same text (the editor's); a run that reads each file once
+ * (the CLI) would only pay for the hashes.
+ */
+export function collectFacts(text: string, functions: FunctionInfo[], memo = true): FileFacts {
   const strings = new Map<string, string>();
   for (const m of text.matchAll(STRING_CONST)) strings.set(m[1] as string, m[2] as string);
   const defines = fileDefines(text);
@@ -172,10 +177,10 @@ export function collectFacts(text: string, functions: FunctionInfo[]): FileFacts
   const direct = new Set<string>();
   const creators = new Set<string>();
   const releasers = new Set<string>();
-  const hashes = functions.map((f) => textHash(text.slice(f.bodyStart, f.bodyEnd)));
+  const hashes = memo ? functions.map((f) => textHash(text.slice(f.bodyStart, f.bodyEnd))) : undefined;
   functions.forEach((f, i) => {
     if (!byName.has(f.name)) byName.set(f.name, f);
-    const b = bodyFacts(text.slice(f.bodyStart, f.bodyEnd), hashes[i] as string);
+    const b = bodyFacts(text.slice(f.bodyStart, f.bodyEnd), hashes?.[i]);
     if (b.direct) direct.add(f.name);
     if (b.creator) creators.add(f.name);
     if (b.releaser) releasers.add(f.name);
@@ -184,13 +189,16 @@ export function collectFacts(text: string, functions: FunctionInfo[]): FileFacts
   const entries = new Set(direct);
   if (relevant.size) {
     const names = [...relevant];
-    const set = textHash(names.join(','));
+    const set = hashes && textHash(names.join(','));
     let calls: RegExp | undefined;
     functions.forEach((f, i) => {
       if (entries.has(f.name)) return;
-      const key = `${set}|${hashes[i] as string}`;
-      let named = callsMemo.get(key);
-      if (named === undefined) callsMemo.set(key, (named = (calls ??= wordsRegex(names)).test(text.slice(f.bodyStart, f.bodyEnd))));
+      const key = hashes && `${set}|${hashes[i] as string}`;
+      let named = key === undefined ? undefined : callsMemo.get(key);
+      if (named === undefined) {
+        named = (calls ??= wordsRegex(names)).test(text.slice(f.bodyStart, f.bodyEnd));
+        if (key !== undefined) callsMemo.set(key, named);
+      }
       if (named) entries.add(f.name);
     });
   }
