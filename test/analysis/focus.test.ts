@@ -34,8 +34,27 @@ describe('functionRegions', () => {
       'static void __init h(void) __acquires(l) { }',
     ].join('\n');
     const r = functionRegions(text) ?? [];
-    expect(r.map((x) => x.names)).toEqual([['f'], ['SYSCALL_DEFINE1'], ['h']]);
-    expect(r.map((x) => [text[x.open], text[x.close]])).toEqual([['{', '}'], ['{', '}'], ['{', '}']]);
+    const fns = r.filter((x) => x.kind === 'function');
+    expect(fns.map((x) => x.names)).toEqual([['f'], ['SYSCALL_DEFINE1'], ['h']]);
+    expect(fns.map((x) => [text[x.open], text[x.close]])).toEqual([['{', '}'], ['{', '}'], ['{', '}']]);
+    // The struct is a block; the initializers (`= {`) are neither.
+    expect(r.filter((x) => x.kind === 'block').map((x) => text.slice(x.open, x.close + 1))).toEqual(['{ int a; }']);
+  });
+
+  it('reads an `=` in a comment or string before a body as text, not as an initializer', () => {
+    const text = [
+      'late_initcall(x);',
+      '/* === Panic notifier === */',
+      'static void f(void) // a = b',
+      '{',
+      '	g();',
+      '}',
+      'static const char *s = "(" ;',
+      'static int h(void) { return 0; }',
+      'static struct ops o = OPS(h) { };',
+    ].join('\n');
+    const r = functionRegions(text) ?? [];
+    expect(r.map((x) => [x.kind, x.names])).toEqual([['function', ['f']], ['function', ['h']]]);
   });
 
   it('gives up when the braces do not balance', () => {
@@ -70,6 +89,24 @@ describe('focusText', () => {
     expect(f.text).toContain('kfree(p);');
     expect(f.text).not.toContain('y * 2');
     expect(f.text).not.toContain('return 3');
+  });
+
+  it('gives the kept functions, declarations included, as the ranges to parse', () => {
+    const f = focusText(text, judge);
+    const parsed = (f.ranges ?? []).map((r) => f.text.slice(r.start, r.end).trim());
+    // act, helper and caller follow each other: one range; then probe.
+    expect(parsed).toHaveLength(2);
+    expect(parsed[0]).toMatch(/^static void act\(void \*p\) \{ kfree\(p\); \}\nstatic int helper\(struct resource \*r\) \{[^]*return helper\(r\) \+ x;\n\}$/);
+    expect(parsed[1]).toMatch(/^static int probe\(/);
+    // Between them: what was taken out, which nothing parses.
+    expect(f.text.slice(f.ranges?.[0]?.end, f.ranges?.[1]?.start)).toContain('unrelated');
+  });
+
+  it('parses a block it cannot tell from a function when a judge wants it', () => {
+    const src = 'static int f(void) __cold\n{\n\treturn request_mem_region(0, 1, "x") != 0;\n}\nstatic int g(void) { return 1; }\n';
+    const f = focusText(src, judge);
+    expect(f.ranges?.map((r) => f.text.slice(r.start, r.end).trim())).toEqual(['static int f(void) __cold\n{\n\treturn request_mem_region(0, 1, "x") != 0;\n}']);
+    expect(f.text).not.toContain('return 1');
   });
 
   it('keeps every line and column, and maps offsets back', () => {

@@ -1,19 +1,32 @@
-// What the CLI parses of a file: its text with the bodies of the functions no analysis can
-// reach taken out. Tree-sitter's time grows with the text (4-5 MB/s on kernel C, and blanks
-// are not free: 700 KB of spaces take 80 ms), and a driver that names one modeled API in one
-// function is mostly other functions. A body taken out leaves its line breaks, so every line
-// and column of what is kept is what it was; offsets move, and `toOriginal()` maps them back.
+// What the CLI parses of a file: only the functions an analysis can reach. Tree-sitter's time
+// grows with the text (4-5 MB/s on kernel C, and blanks are not free: 700 KB of spaces take
+// 80 ms), and a driver that names one modeled API in one function is mostly other functions,
+// types and tables. The bodies of the other functions are taken out of the text the analysis
+// reads (they leave their line breaks, so every line and column of what is kept is what it
+// was; offsets move, and `toOriginal()` maps them back), and the parse covers only the kept
+// functions (`ranges`, tree-sitter's included ranges): types, tables and the heads of the
+// functions taken out stay in the text for the raw-text facts but cost no parse time.
 //
 // Works on raw text, before any parse: a small C lexer (comments, strings, character
-// constants, preprocessor lines) finds the top-level `{...}` that follow a `)`: function
-// bodies, also behind macro signatures. When the braces do not balance (an #ifdef that opens
-// two bodies and closes one), the text is returned whole.
+// constants, preprocessor lines) finds the top-level `{...}` that follow a `)` with no `=`
+// before them: function bodies, also behind macro signatures. Other top-level blocks (not
+// initializers) are judged like functions and parsed when wanted: a function behind a
+// signature the lexer does not recognize is not lost. When the braces do not balance (an
+// #ifdef that opens two bodies and closes one), the text is returned whole.
 
 import type { FileAnalysis } from './finding.js';
 
 export interface FunctionRegion {
+  /**
+   * A function body, or another top-level `{...}` that is neither an initializer (`= {`) nor
+   * after a `)`: a type, or a function behind a signature this lexer does not recognize. Only
+   * functions are taken out; a block is parsed when a judge wants its text.
+   */
+  kind: 'function' | 'block';
   /** The names called in the declaration before the body (the function's, or its macro's). */
   names: string[];
+  /** Where the declaration starts: after the last top-level `;` or `}` before it. */
+  declStart: number;
   /** Offsets of the body's `{` and `}`. */
   open: number;
   close: number;
@@ -25,12 +38,18 @@ const NOT_NAMES = new Set([
   '__cond_acquires', '__no_context_analysis', 'sizeof', 'typeof', '__typeof__', 'alignof', '__alignof__', 'asm', '__asm__',
 ]);
 
-/** The top-level function bodies of `text`, or undefined when its braces do not balance. */
+/** The top-level function bodies and blocks of `text`, or undefined when its braces do not balance. */
 export function functionRegions(text: string): FunctionRegion[] | undefined {
   const out: FunctionRegion[] = [];
   const n = text.length;
   let depth = 0;
   let open = -1;
+  /** The current top-level `{`, and whether the declaration before it assigns (an initializer). */
+  let blockOpen = -1;
+  let initializer = false;
+  /** In the current top-level declaration: parentheses open, and an `=` outside them. */
+  let parens = 0;
+  let assigns = false;
   /** Last significant character at depth 0 (not blank, comment or preprocessor line). */
   let last = '';
   /** Where the current top-level declaration started (after the last `;` or `}`). */
@@ -84,17 +103,31 @@ export function functionRegions(text: string): FunctionRegion[] | undefined {
       continue;
     }
     if (c === 123) { // {
-      if (depth === 0) open = last === ')' && isFunctionDecl(text, declStart, i) ? i : -1;
+      if (depth === 0) {
+        // A function: `(...)` then the body, no `=` before it (comments and strings skipped).
+        open = last === ')' && !assigns ? i : -1;
+        blockOpen = i;
+        initializer = assigns;
+      }
       depth++;
     } else if (c === 125) { // }
       depth--;
       if (depth < 0) return undefined;
       if (depth === 0) {
-        if (open >= 0) out.push({ names: declNames(text, declStart, open), open, close: i });
+        if (open >= 0) out.push({ kind: 'function', names: declNames(text, declStart, open), declStart, open, close: i });
+        else if (!initializer) out.push({ kind: 'block', names: [], declStart, open: blockOpen, close: i });
         declStart = i + 1;
+        parens = 0;
+        assigns = false;
       }
-    } else if (c === 59 && depth === 0) { // ;
-      declStart = i + 1;
+    } else if (depth === 0) {
+      if (c === 59) { // ;
+        declStart = i + 1;
+        parens = 0;
+        assigns = false;
+      } else if (c === 40) parens++;
+      else if (c === 41) parens--;
+      else if (c === 61 && parens === 0) assigns = true;
     }
     if (depth === 0) last = text[i] as string;
     i++;
@@ -153,18 +186,6 @@ function quotedEnd(text: string, i: number, quote: number): number {
     else if (c === 10) return j;
   }
   return n;
-}
-
-/** A `)` before `{` at the top level is a function body unless the declaration assigns (`= FOO(x) {`). */
-function isFunctionDecl(text: string, from: number, to: number): boolean {
-  let paren = 0;
-  for (let j = from; j < to; j++) {
-    const c = text.charCodeAt(j);
-    if (c === 40) paren++;
-    else if (c === 41) paren--;
-    else if (c === 61 && paren === 0) return false;
-  }
-  return true;
 }
 
 function declNames(text: string, from: number, to: number): string[] {
@@ -233,12 +254,20 @@ export function focusText(text: string, judge: BodyJudge): Focused {
       }
     }
   }
-  return squeeze(text, regions.filter((_, idx) => !keep[idx]), regions.length);
+  return squeeze(text, regions, keep);
 }
 
 /** A focused text and the way back to the original's offsets. */
 export interface Focused {
   text: string;
+  /**
+   * The kept functions (declarations and bodies) in `text`, in order: all the analysis reads of
+   * the tree. Parsed alone (tree-sitter's included ranges), the rest of the file (its types,
+   * tables, the heads of the functions taken out) costs no parse time; the analysis still reads
+   * all of `text` for what it takes from raw text (#defines, strings, publications).
+   * Undefined: parse it all.
+   */
+  ranges?: { start: number; end: number }[];
   /** Function bodies kept and taken out. */
   kept: number;
   blanked: number;
@@ -251,30 +280,39 @@ function whole(text: string): Focused {
 }
 
 /**
- * Takes out the bodies of `drop`: each keeps its line breaks and, on its last line, as many
- * spaces as it had characters there (so what follows its `}` keeps its column).
+ * Takes out the bodies of the regions not kept: each keeps its line breaks and, on its last
+ * line, as many spaces as it had characters there (so what follows its `}` keeps its column).
  */
-function squeeze(text: string, drop: FunctionRegion[], total: number): Focused {
-  if (!drop.length) return { ...whole(text), kept: total };
+function squeeze(text: string, regions: FunctionRegion[], keep: boolean[]): Focused {
   const parts: string[] = [];
   /** Per dropped body: where the text after it starts, in the focused and the original text. */
   const from: number[] = [];
   const orig: number[] = [];
+  /** The kept regions where they land in the focused text. */
+  const ranges: { start: number; end: number }[] = [];
   let at = 0;
   let len = 0;
-  for (const r of drop) {
+  regions.forEach((r, idx) => {
+    if (keep[idx] || r.kind === 'block') {
+      // A block not kept stays in the text (it was never a function to take out), unparsed.
+      if (!keep[idx]) return;
+      // Offsets before this region moved by what the bodies taken out so far lost.
+      const shift = len - at;
+      const last = ranges[ranges.length - 1];
+      if (last && last.end === r.declStart + shift) last.end = r.close + 1 + shift;
+      else ranges.push({ start: r.declStart + shift, end: r.close + 1 + shift });
+      return;
+    }
     const bodyStart = r.open + 1;
-    const body = text.slice(bodyStart, r.close);
-    const lastNl = body.lastIndexOf('\n');
-    let lines = 0;
-    for (let k = body.indexOf('\n'); k >= 0; k = body.indexOf('\n', k + 1)) lines++;
-    const rep = lastNl < 0 ? ' '.repeat(body.length) : '\n'.repeat(lines) + ' '.repeat(body.length - lastNl - 1);
+    const rep = squeezedBody(text.slice(bodyStart, r.close));
     parts.push(text.slice(at, bodyStart), rep);
     len += bodyStart - at + rep.length;
     at = r.close;
     from.push(len);
     orig.push(r.close);
-  }
+  });
+  const total = regions.filter((r) => r.kind === 'function').length;
+  if (!from.length) return { ...whole(text), kept: total, ranges };
   parts.push(text.slice(at));
   const toOriginal = (o: number): number => {
     // The last dropped body that ends at or before `o`.
@@ -290,7 +328,16 @@ function squeeze(text: string, drop: FunctionRegion[], total: number): Focused {
     }
     return best < 0 ? o : (orig[best] as number) + (o - (from[best] as number));
   };
-  return { text: parts.join(''), kept: total - drop.length, blanked: drop.length, toOriginal };
+  return { text: parts.join(''), kept: total - from.length, blanked: from.length, toOriginal, ranges };
+}
+
+/** What stays of a body taken out: its line breaks, and the columns of its last line. */
+function squeezedBody(body: string): string {
+  const lastNl = body.lastIndexOf('\n');
+  if (lastNl < 0) return ' '.repeat(body.length);
+  let lines = 0;
+  for (let k = body.indexOf('\n'); k >= 0; k = body.indexOf('\n', k + 1)) lines++;
+  return '\n'.repeat(lines) + ' '.repeat(body.length - lastNl - 1);
 }
 
 

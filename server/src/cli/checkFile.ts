@@ -108,7 +108,7 @@ export function checkFile(file: string, parser: CParser, opts: AnalysisOptions, 
   // The same lines and columns as `text`; offsets are mapped back after the analysis.
   const f = focus ? focused(text, file, opts) : undefined;
   const parsedText = f?.text ?? text;
-  const tree = parser.parse(parsedText, undefined, { timeoutMs: PARSE_TIMEOUT_MS });
+  const tree = parser.parse(parsedText, undefined, { timeoutMs: PARSE_TIMEOUT_MS, ...(f?.ranges ? { ranges: f.ranges } : {}) });
   if (!tree) {
     res.skipped = `parse did not finish in ${PARSE_TIMEOUT_MS / 1000} s`;
     return res;

@@ -3,7 +3,8 @@
 
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { Edit, Language, Parser, Tree } from 'web-tree-sitter';
+import { Edit, Language, ParseOptions, Parser, Range, Tree } from 'web-tree-sitter';
+import { lineOf, lineStarts } from './lines.js';
 import { maskKernelMacros } from './macros.js';
 
 export type { Edit, Tree, Node as TSNode, Point } from 'web-tree-sitter';
@@ -33,6 +34,11 @@ function findFile(name: string): string {
 export interface ParseLimits {
   /** Give up parsing after this many milliseconds; the caller reports the file as skipped. */
   timeoutMs?: number;
+  /**
+   * Parse only these stretches of the text (offsets, in order, disjoint): the tree has nodes
+   * for them alone, at their offsets in the whole text.
+   */
+  ranges?: readonly { start: number; end: number }[];
 }
 
 export class CParser {
@@ -68,7 +74,9 @@ export class CParser {
   parse(text: string, old?: Tree, limits: ParseLimits = {}): Tree | undefined {
     const deadline = limits.timeoutMs ? performance.now() + limits.timeoutMs : undefined;
     // Returning true from the progress callback cancels the parse.
-    const options = deadline === undefined ? undefined : { progressCallback: () => performance.now() > deadline };
+    const options: ParseOptions = {};
+    if (deadline !== undefined) options.progressCallback = () => performance.now() > deadline;
+    if (limits.ranges?.length) options.includedRanges = includedRanges(text, limits.ranges);
     const tree = this.parser.parse(maskKernelMacros(text), old ?? null, options);
     if (!tree) this.parser.reset();
     return tree ?? undefined;
@@ -90,4 +98,14 @@ export function makeEdit(start: number, oldEnd: number, startPosition: TextPoint
     ? { row: startPosition.row, column: startPosition.column + inserted.length }
     : { row: startPosition.row + lines.length - 1, column: (lines[lines.length - 1] as string).length };
   return new Edit({ startIndex: start, oldEndIndex: oldEnd, newEndIndex: start + inserted.length, startPosition, oldEndPosition, newEndPosition });
+}
+
+/** Tree-sitter's ranges (offsets and rows/columns, UTF-16 units as web-tree-sitter counts a JS string). */
+function includedRanges(text: string, ranges: readonly { start: number; end: number }[]): Range[] {
+  const starts = lineStarts(text);
+  const point = (o: number): { row: number; column: number } => {
+    const row = lineOf(starts, o);
+    return { row, column: o - (starts[row] as number) };
+  };
+  return ranges.map((r) => ({ startIndex: r.start, endIndex: r.end, startPosition: point(r.start), endPosition: point(r.end) }));
 }
