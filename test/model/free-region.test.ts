@@ -7,6 +7,7 @@ import {
   REGION_DISJOINT, ResourceTree, archConstants, candidateInWindow, defaultLayout, getFreeMemRegion, gfrCandidates, hasFlag,
   regionIntersectsIn,
 } from '../../model/src/index';
+import { takeFreeRange } from '../../model/src/resource/freeRegion';
 import type { FreeRegionRequest, FreeRegionResult } from '../../model/src/resource/freeRegion';
 
 const x86 = archConstants('x86_64');
@@ -77,14 +78,8 @@ function stepwise(tree: ResourceTree, r: FreeRegionRequest, maxTries = 1 << 20):
   for (const addr of gfrCandidates(r)) {
     if (++tried > maxTries) break;
     if (regionIntersectsIn(r.base, addr, size, 0, IORES_DESC_NONE) !== REGION_DISJOINT) continue;
-    if (r.flags & GFR_REQUEST_REGION) {
-      const got = tree.requestRegion(tree.root, addr, size, r.name, 0);
-      if (!got.res) break;
-      got.res.desc = r.desc;
-      return { res: got.res, tried };
-    }
-    const res = tree.alloc({ name: r.name, start: addr, end: addr + size - 1n, flags: IORESOURCE_MEM, desc: r.desc });
-    if (tree.insertResourceConflict(r.base, res) || res.child) break;
+    const res = takeFreeRange(tree, r, addr, size);
+    if (!res) break;
     return { res, tried };
   }
   return { res: null, error: -34, tried };

@@ -76,14 +76,8 @@ export function getFreeMemRegion(tree: ResourceTree, r: FreeRegionRequest, maxTr
     if (++tried > maxTries) break;
     const blocker = blockingChild(base, addr, addr + size - 1n, descending);
     if (!blocker) {
-      if (r.flags & GFR_REQUEST_REGION) {
-        const got = tree.requestRegion(tree.root, addr, size, r.name, 0);
-        if (!got.res) break;
-        got.res.desc = r.desc;
-        return { res: got.res, tried };
-      }
-      const res = tree.alloc({ name: r.name, start: addr, end: addr + size - 1n, flags: IORESOURCE_MEM, desc: r.desc });
-      if (tree.insertResourceConflict(r.base, res) || res.child) break;
+      const res = takeFreeRange(tree, r, addr, size);
+      if (!res) break;
       return { res, tried };
     }
     // Steps to the first candidate clear of the blocker: above its end, or wholly below its start.
@@ -99,6 +93,20 @@ export function getFreeMemRegion(tree: ResourceTree, r: FreeRegionRequest, maxTr
     addr = descending ? addr - steps * align : addr + steps * align;
   }
   return { res: null, error: -34, tried };
+}
+
+/**
+ * get_free_mem_region() taking the free range at `addr`: requested (GFR_REQUEST_REGION) or
+ * inserted under the base. Null when that fails (the kernel then gives up: -ERANGE).
+ */
+export function takeFreeRange(tree: ResourceTree, r: FreeRegionRequest, addr: bigint, size: bigint): Resource | null {
+  if (r.flags & GFR_REQUEST_REGION) {
+    const got = tree.requestRegion(tree.root, addr, size, r.name, 0);
+    if (got.res) got.res.desc = r.desc;
+    return got.res;
+  }
+  const res = tree.alloc({ name: r.name, start: addr, end: addr + size - 1n, flags: IORESOURCE_MEM, desc: r.desc });
+  return tree.insertResourceConflict(r.base, res) || res.child ? null : res;
 }
 
 /** The child of `base` overlapping [start, end] that blocks the most candidates in search order. */
