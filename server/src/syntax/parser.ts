@@ -3,7 +3,8 @@
 
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { Edit, Language, ParseOptions, Parser, Range, Tree } from 'web-tree-sitter';
+import { Edit, Language, Parser, Tree } from 'web-tree-sitter';
+import type { ParseOptions, Range } from 'web-tree-sitter';
 import { lineOf, lineStarts } from './lines.js';
 import { maskKernelMacros } from './macros.js';
 

@@ -124,7 +124,7 @@ export function snapshot(node: TSNode, source: { text: string }): SNode {
       const parent = stack[stack.length - 1] as SNode;
       const typeId = cursor.nodeTypeId;
       // Delimiters are left out unless error recovery inserted them: no analysis reads them,
-      // they are a third of a function's nodes, and every walk of the copy steps over them.
+      // they are a quarter of a function's nodes, and every walk of the copy steps over them.
       if (lang.delimiter(typeId) ? cursor.nodeIsMissing : lang.type(typeId) !== 'comment') {
         const n = make(typeId, lang.field(cursor.currentFieldId));
         n.parent = parent;
