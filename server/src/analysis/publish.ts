@@ -27,14 +27,22 @@ export interface Publication {
   pointer: boolean;
 }
 
-const PATTERNS: readonly [PublishKind, RegExp][] = [
-  ['release', /\bsmp_store_release\(\s*&\s*([A-Za-z_]\w*)\s*,/g],
-  ['rcu', /\brcu_assign_pointer\(\s*([A-Za-z_]\w*)\s*,/g],
-  ['once', /\bWRITE_ONCE\(\s*([A-Za-z_]\w*)\s*,/g],
-  ['acquire', /\bsmp_load_acquire\(\s*&\s*([A-Za-z_]\w*)\s*\)/g],
-  ['read_once', /\bREAD_ONCE\(\s*([A-Za-z_]\w*)\s*\)/g],
-  ['rcu_deref', /\brcu_dereference\w*\(\s*([A-Za-z_]\w*)\s*[,)]/g],
+/** Each kind's call and how its first argument is written, in the order a file's publications are listed. */
+const KINDS: readonly [PublishKind, string][] = [
+  ['release', String.raw`smp_store_release\(\s*&\s*([A-Za-z_]\w*)\s*,`],
+  ['rcu', String.raw`rcu_assign_pointer\(\s*([A-Za-z_]\w*)\s*,`],
+  ['once', String.raw`WRITE_ONCE\(\s*([A-Za-z_]\w*)\s*,`],
+  ['acquire', String.raw`smp_load_acquire\(\s*&\s*([A-Za-z_]\w*)\s*\)`],
+  ['read_once', String.raw`READ_ONCE\(\s*([A-Za-z_]\w*)\s*\)`],
+  ['rcu_deref', String.raw`rcu_dereference\w*\(\s*([A-Za-z_]\w*)\s*[,)]`],
 ];
+
+/**
+ * Every kind in one pass over the text (group k+1 holds kind k's name). A match cannot hide
+ * another: a match ends at the first name after its call's parenthesis, and a name followed by
+ * `,` or `)` is never a call of another kind.
+ */
+const ACCESS = new RegExp(String.raw`\b(?:${KINDS.map(([, re]) => re).join('|')})`, 'g');
 
 /** Cheap test before the regexes: most files use none of the primitives. */
 const ANY = /\b(?:smp_store_release|rcu_assign_pointer|WRITE_ONCE|smp_load_acquire)\(/;
@@ -48,30 +56,56 @@ export function programOf(file: string): string {
   return m ? `tools/${m[1]}` : 'kernel';
 }
 
-/** Publications in one file. Only file-scope globals count (a name declared at file level). */
+/**
+ * Publications in one file, kind by kind and in text order within a kind. Only file-scope
+ * globals count (a name declared at file level).
+ */
 export function scanPublications(text: string, file: string): Publication[] {
   if (!ANY.test(text)) return [];
-  const out: Publication[] = [];
+  const byKind: Publication[][] = KINDS.map(() => []);
   // A name is published and read several times in its file: one look for its declaration.
   const decls = new Map<string, string | undefined>();
   let lines: number[] | undefined;
-  for (const [kind, re] of PATTERNS) {
-    for (const m of text.matchAll(re)) {
-      const name = m[1] as string;
-      if (!decls.has(name)) decls.set(name, fileScopeDeclaration(text, name));
-      const decl = decls.get(name);
-      if (!decl) continue;
-      const line = lineOf((lines ??= lineStarts(text)), m.index ?? 0);
-      out.push({ name, kind, file, line, fileStatic: /^\s*static\b/.test(decl), pointer: new RegExp(`\\*\\s*${name}\\b`).test(decl) });
-    }
+  for (const m of text.matchAll(ACCESS)) {
+    const k = m.findIndex((g, i) => i > 0 && g !== undefined) - 1;
+    const name = m[k + 1] as string;
+    if (!decls.has(name)) decls.set(name, fileScopeDeclaration(text, name));
+    const decl = decls.get(name);
+    if (!decl) continue;
+    const line = lineOf((lines ??= lineStarts(text)), m.index ?? 0);
+    byKind[k]?.push({ name, kind: (KINDS[k] as [PublishKind, string])[0], file, line, fileStatic: /^\s*static\b/.test(decl), pointer: new RegExp(`\\*\\s*${name}\\b`).test(decl) });
   }
-  return out;
+  return byKind.flat();
 }
 
-/** The file-level declaration of `name` (a line starting at column 0, ending in `;`), if any. */
+/** Where `^` of a multiline pattern matches after: JavaScript's line terminators. */
+const LINE_END = new Set([10, 13, 0x2028, 0x2029]);
+
+/** What may precede the name on a file-level declaration, from the start of its line: words, blanks, `*`. */
+const DECL_HEAD = /[\w\s*]/;
+
+/**
+ * The file-level declaration of `name` (starting at column 0, ending in `;`), if any: the
+ * first in the text. Only the line starts in the run of words, blanks and `*` before an
+ * occurrence of the name can start one (the pattern reads nothing else before the name), so
+ * the pattern is tried there and not at every line of the file.
+ */
 function fileScopeDeclaration(text: string, name: string): string | undefined {
-  const re = new RegExp(`^(?:static\\s+|extern\\s+)?(?:const\\s+|volatile\\s+)*(?:struct\\s+|union\\s+|enum\\s+|unsigned\\s+|signed\\s+)?\\w+[\\w\\s*]*?\\b${name}\\b[^;(]*;`, 'm');
-  return re.exec(text)?.[0];
+  const re = new RegExp(`(?:static\\s+|extern\\s+)?(?:const\\s+|volatile\\s+)*(?:struct\\s+|union\\s+|enum\\s+|unsigned\\s+|signed\\s+)?\\w+[\\w\\s*]*?\\b${name}\\b[^;(]*;`, 'y');
+  const starts: number[] = [];
+  // Runs before two occurrences overlap: each is read back only to the previous occurrence.
+  let seen = 0;
+  for (let at = text.indexOf(name); at !== -1; seen = at + 1, at = text.indexOf(name, at + name.length)) {
+    let from = at;
+    while (from > seen && DECL_HEAD.test(text[from - 1] as string)) from--;
+    for (let i = from; i <= at; i++) if (i === 0 || LINE_END.has(text.charCodeAt(i - 1))) starts.push(i);
+  }
+  for (const start of starts) { // ascending: each occurrence's run lies after the previous one
+    re.lastIndex = start;
+    const m = re.exec(text);
+    if (m) return m[0];
+  }
+  return undefined;
 }
 
 
