@@ -1,9 +1,13 @@
 // Delimiting functions in macro-heavy kernel C.
 
+import * as fs from 'node:fs';
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { findFunctions } from '../../server/src/syntax/functions';
+import { textHash } from '../../server/src/textHash';
+import { FunctionInfo, findFunctions } from '../../server/src/syntax/functions';
 import { maskKernelMacros } from '../../server/src/syntax/macros';
 import { CParser } from '../../server/src/syntax/parser';
+import { sampleFiles } from '../helpers';
 
 async function names(src: string): Promise<string[]> {
   const p = await CParser.load();
@@ -69,6 +73,33 @@ describe('function delimiting', () => {
     for (const src of ['', '{{{{{{', '}}}}', '/* unterminated', '"unterminated', '\0\0\0', 'int f( {', '{'.repeat(5000)]) {
       await expect(names(src)).resolves.toBeInstanceOf(Array);
     }
+  });
+});
+
+describe('remembered definitions (the editor delimits every function again at each edit)', () => {
+  const plain = (fns: FunctionInfo[]): unknown[] => fns.map(({ node, hash, ...rest }) => ({ ...rest, node: [node.type, node.startIndex, node.endIndex] }));
+
+  it('give what reading the tree gives, as edits move, indent, rename and break functions', async () => {
+    const p = await CParser.load();
+    const files = sampleFiles().filter((f) => /resource|hotplug|dax|pmem/.test(f)).slice(0, 6).map((f) => fs.readFileSync(f, 'utf8'));
+    // `static int MACRO name(void)`: named by its type, and static only through the declaration before it.
+    files.push('static int\nFOO_ATTR helper(void)\n{\n\treturn 0;\n}\nint user(void)\n{\n\treturn helper();\n}\n');
+    const insert = fc.constantFrom(' ', '\n', '\t', 'x', 'static ', '{', '}', ';', '(', '/* c */', 'int y(void) { return 0; }\n');
+    fc.assert(fc.property(fc.nat(files.length - 1), fc.array(fc.tuple(fc.nat(), insert), { minLength: 1, maxLength: 6 }), (k, edits) => {
+      let text = files[k] as string;
+      for (const [at, s] of edits) {
+        const i = at % (text.length + 1);
+        text = text.slice(0, i) + s + text.slice(i);
+        const tree = p.parse(text)!;
+        try {
+          const remembered = findFunctions(tree, text, { remember: true });
+          expect(plain(remembered)).toEqual(plain(findFunctions(tree, text)));
+          for (const f of remembered) expect(f.hash).toBe(textHash(text.slice(f.start, f.end)));
+        } finally {
+          tree.delete();
+        }
+      }
+    }), { numRuns: 150 });
   });
 });
 

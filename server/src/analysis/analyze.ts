@@ -56,7 +56,7 @@ export function* analyzeSteps(tree: Tree, text: string, opts: AnalysisOptions, c
   const pubs = viewWithFile(opts.publications, file, scanPublications(text, file));
   const checksFile = RULES.some((r) => r.checkFile && opts.rules.has(r.meta.id)) && pubs.plainAccessIn(text);
   if (!fileMentionsModel(text) && !checksFile) return out;
-  const functions = findFunctions(tree, text);
+  const functions = findFunctions(tree, text, { remember: cache !== undefined });
   out.functions = functions.length;
   // Bodies are memoized for the next version of the text only where results are kept.
   const facts = collectFacts(text, functions, cache !== undefined);

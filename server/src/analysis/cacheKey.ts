@@ -4,7 +4,7 @@
 import { createHash } from 'node:crypto';
 import type { FunctionInfo } from '../syntax/functions.js';
 import { FileFacts, callerHoldsHotplug } from './facts.js';
-import { BoundedMemo, textHash } from './textHash.js';
+import { BoundedMemo, textHash } from '../textHash.js';
 
 /** Calls whose second argument is a function the walk runs (a devres action, at once when the call fails). */
 const RUNS_A_FUNCTION = 'devm_add_action';
@@ -153,7 +153,7 @@ export function functionCacheKey(fn: FunctionInfo, facts: FileFacts, optionsKey:
   const text = facts.text;
   const body = text.slice(fn.start, fn.end);
   const col = (offset: number): number => offset - (text.lastIndexOf('\n', offset - 1) + 1);
-  const exact = textHash(body);
+  const exact = fn.hash ?? textHash(body);
   const parts = [optionsKey, String(callerHoldsHotplug(text, fn.start)), `${col(fn.start)}`, tokenHash(body, exact), String(facts.ramWalkers.has(fn.name)), [...facts.releaseCallbacks].join(',')];
   // Texts the walk reads, and the functions among them (each enters once).
   const read = [body];
@@ -163,7 +163,7 @@ export function functionCacheKey(fn: FunctionInfo, facts: FileFacts, optionsKey:
     if (!h || taken.has(h) || !h.isStatic) return;
     taken.add(h);
     const t = text.slice(h.start, h.end);
-    const exact = textHash(t);
+    const exact = h.hash ?? textHash(t);
     parts.push(tokenHash(t, exact));
     layout.push(`${h.start - fn.start}:${h.line - fn.line}:${col(h.start)}:${exact}`);
     read.push(t);

@@ -2,7 +2,7 @@
 // static helpers whose bodies touch the model (inlined one level at their call sites).
 
 import { PAIRED_TRIGGERS, TRIGGER_NAMES } from '../../../model/src/index.js';
-import { BoundedMemo, textHash } from './textHash.js';
+import { BoundedMemo, textHash } from '../textHash.js';
 import type { FunctionInfo } from '../syntax/functions.js';
 
 export interface FileFacts {
@@ -177,7 +177,8 @@ export function collectFacts(text: string, functions: FunctionInfo[], memo = tru
   const direct = new Set<string>();
   const creators = new Set<string>();
   const releasers = new Set<string>();
-  const hashes = memo ? functions.map((f) => textHash(text.slice(f.bodyStart, f.bodyEnd))) : undefined;
+  // A body's facts by its function's hash (findFunctions() made it): the body is part of that text.
+  const hashes = memo ? functions.map((f) => f.hash ?? textHash(text.slice(f.start, f.end))) : undefined;
   functions.forEach((f, i) => {
     if (!byName.has(f.name)) byName.set(f.name, f);
     const b = bodyFacts(text.slice(f.bodyStart, f.bodyEnd), hashes?.[i]);

@@ -3,6 +3,7 @@
 // could not attach to a declarator (macro-defined signatures) is recovered from the brace
 // block and the call-like text before it.
 
+import { BoundedMemo, textHash } from '../textHash.js';
 import type { Tree, TSNode } from './parser.js';
 
 export interface FunctionInfo {
@@ -23,6 +24,8 @@ export interface FunctionInfo {
   recovered: boolean;
   /** The function returns a pointer (`struct foo *f(...)`): NULL, not a non-zero value, is its failure. */
   returnsPointer: boolean;
+  /** textHash() of the definition's text, when findFunctions() was asked to remember definitions. */
+  hash?: string;
 }
 
 function declaredName(declarator: TSNode | null): TSNode | undefined {
@@ -113,6 +116,41 @@ function countNewlines(text: string, from: number, to: number): number {
 /** Nodes whose children findFunctions() looks among: error regions and preprocessor blocks. */
 const CONTAINERS = new Set(['ERROR', 'preproc_if', 'preproc_ifdef', 'preproc_else', 'preproc_elif', 'linkage_specification', 'declaration_list']);
 
+/** A clean definition's FunctionInfo with its offsets and lines relative to where it starts. */
+type Shape = Omit<FunctionInfo, 'node' | 'start' | 'line' | 'hash'>;
+
+/**
+ * What fromDefinition() made of a definition without parse errors, by its text's hash and the
+ * column it starts at (the name's column is absolute): the same text parses to the same
+ * subtree wherever it sits. An edit changes one function of a file, and the editor delimits
+ * all of them again at each edit; reading each out of the tree was a third of the analysis's
+ * fixed cost per edit. (Bounded; holds hashes, never a file's text.)
+ */
+const shapes = new BoundedMemo<Shape | null>(8192);
+
+function shapeOf(f: FunctionInfo): Shape {
+  return {
+    name: f.name, isStatic: f.isStatic, end: f.end - f.start, bodyStart: f.bodyStart - f.start, bodyEnd: f.bodyEnd - f.start,
+    nameLine: f.nameLine - f.line, nameCol: f.nameCol, recovered: f.recovered, returnsPointer: f.returnsPointer,
+  };
+}
+
+function fromShape(s: Shape, node: TSNode, start: number, line: number, hash: string): FunctionInfo {
+  return {
+    name: s.name, isStatic: s.isStatic, start, end: start + s.end, bodyStart: start + s.bodyStart, bodyEnd: start + s.bodyEnd,
+    line, nameLine: line + s.nameLine, nameCol: s.nameCol, node, recovered: s.recovered, returnsPointer: s.returnsPointer, hash,
+  };
+}
+
+export interface FindOptions {
+  /**
+   * Remember clean definitions by their text for the next version of the same file (the
+   * editor's), and give each function its `hash`. A run that reads each file once (the CLI)
+   * would only pay for the hashes.
+   */
+  remember?: boolean;
+}
+
 /**
  * Every function that can be delimited, in source order. Never throws on broken input.
  * Siblings are read with a cursor, and a node object is made only for what is looked into
@@ -120,9 +158,27 @@ const CONTAINERS = new Set(['ERROR', 'preproc_if', 'preproc_ifdef', 'preproc_els
  * a file's hundreds of top-level declarations were each marshalled out of the wasm module
  * at every edit. (A children array, not previousSibling, which is linear in tree-sitter.)
  */
-export function findFunctions(tree: Tree, text: string): FunctionInfo[] {
+export function findFunctions(tree: Tree, text: string, opts: FindOptions = {}): FunctionInfo[] {
   const out: FunctionInfo[] = [];
   const cursor = tree.rootNode.walk();
+  const hashed = (f: FunctionInfo | undefined): FunctionInfo | undefined => {
+    if (f && opts.remember) f.hash = textHash(text.slice(f.start, f.end));
+    return f;
+  };
+  const definition = (n: TSNode, prev: TSNode | undefined, recovered: boolean): FunctionInfo | undefined => {
+    if (recovered || !opts.remember) return hashed(fromDefinition(n, prev, recovered));
+    const start = n.startIndex;
+    const at = n.startPosition;
+    const hash = textHash(text.slice(start, n.endIndex));
+    const key = `${hash}|${at.column}`;
+    const shape = shapes.get(key);
+    if (shape !== undefined) return shape ? fromShape(shape, n, start, at.row, hash) : undefined;
+    const f = fromDefinition(n, prev, false);
+    // A name recovered from the type may take `static` from the declaration before: not the text's alone.
+    if (!f?.recovered) shapes.set(key, f ? shapeOf(f) : null);
+    if (f) f.hash = hash;
+    return f;
+  };
   const visit = (inError: boolean): void => {
     if (!cursor.gotoFirstChild()) return;
     // The previous sibling: its node when it is a declaration (all fromDefinition() asks of
@@ -132,7 +188,7 @@ export function findFunctions(tree: Tree, text: string): FunctionInfo[] {
       const type = cursor.nodeType;
       if (type === 'function_definition') {
         const n = cursor.currentNode;
-        const f = fromDefinition(n, prev as TSNode | undefined, inError || n.hasError);
+        const f = definition(n, prev as TSNode | undefined, inError || n.hasError);
         if (f) out.push(f);
         prev = n;
       } else if (CONTAINERS.has(type)) {
@@ -140,7 +196,7 @@ export function findFunctions(tree: Tree, text: string): FunctionInfo[] {
         visit(inError || type === 'ERROR');
       } else if (type === 'compound_statement') {
         const n = cursor.currentNode;
-        const f = fromOrphanBody(n, prev as TSNode | undefined, text);
+        const f = hashed(fromOrphanBody(n, prev as TSNode | undefined, text));
         if (f) out.push(f);
         prev = n;
       } else {
