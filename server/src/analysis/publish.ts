@@ -3,7 +3,7 @@
 // smp_load_acquire(). Built from raw text (no parse), so a whole tree can be indexed fast;
 // the rule then classifies the accesses of the files that use an indexed name.
 
-import { lineOf, lineStarts } from '../syntax/lines.js';
+import { LineStarts, lineOf, lineStarts } from '../syntax/lines.js';
 
 /** Publishers (release, rcu, once) and ordered readers (acquire, read_once, rcu_deref). */
 export type PublishKind = 'release' | 'rcu' | 'once' | 'acquire' | 'read_once' | 'rcu_deref';
@@ -65,7 +65,7 @@ export function scanPublications(text: string, file: string): Publication[] {
   const byKind: Publication[][] = KINDS.map(() => []);
   // A name is published and read several times in its file: one look for its declaration.
   const decls = new Map<string, string | undefined>();
-  let lines: number[] | undefined;
+  let lines: LineStarts | undefined;
   for (const m of text.matchAll(ACCESS)) {
     const k = m.findIndex((g, i) => i > 0 && g !== undefined) - 1;
     const name = m[k + 1] as string;

@@ -2,7 +2,7 @@
 // web-tree-sitter nodes die with their tree (trees are deleted explicitly to bound memory),
 // and every property read on a live node crosses into wasm.
 
-import { lineOf, lineStarts } from './lines.js';
+import { LineStarts, lineOf, lineStarts } from './lines.js';
 import type { TSNode } from './parser.js';
 
 export interface Pos {
@@ -26,7 +26,7 @@ export class SNode {
     readonly field: string | undefined,
     private readonly source: { text: string },
     /** Where the source's lines start (shared by every node of a snapshot). */
-    private readonly lines: readonly number[],
+    private readonly lines: LineStarts,
   ) {}
 
   // Positions are computed when asked (sites and traces ask; most nodes, punctuation among
@@ -175,15 +175,15 @@ function languageTables(language: TSLanguage): LanguageTables {
 }
 
 /** Line starts per source text (a source object is one analysis' text and never changes). */
-const lineStartsOf = new WeakMap<{ text: string }, number[]>();
+const lineStartsOf = new WeakMap<{ text: string }, LineStarts>();
 
-function lineStartsFor(source: { text: string }): readonly number[] {
+function lineStartsFor(source: { text: string }): LineStarts {
   let ls = lineStartsOf.get(source);
   if (!ls) lineStartsOf.set(source, (ls = lineStarts(source.text)));
   return ls;
 }
 
-function posAt(starts: readonly number[], offset: number): Pos {
+function posAt(starts: LineStarts, offset: number): Pos {
   const line = lineOf(starts, offset);
   return { line, col: offset - (starts[line] as number) };
 }
