@@ -1,7 +1,9 @@
 // Helper bodies are kept across analyses by position and text: a changed helper is read again.
 
 import { describe, expect, it } from 'vitest';
-import { analyzeSource } from '../helpers';
+import { FunctionCache, analyzeTree } from '../../server/src/analysis/analyze';
+import { CParser } from '../../server/src/syntax/parser';
+import { analyzeSource, options } from '../helpers';
 
 const file = (helperBody: string, above = ''): string => [
   `/* ${above} */`,
@@ -34,5 +36,35 @@ describe('helper bodies across analyses', () => {
     // Same length above the helper, same helper: the same findings.
     expect(await rules(file(requesting, 'x'))).toEqual(await rules(file(requesting, 'y')));
     expect(await rules(file(requesting, 'y'))).toEqual(first);
+  });
+});
+
+describe('body copies across analyses (the editor re-walks a moved function when its helper changed)', () => {
+  it('reports what a fresh analysis reports, positions and traces included, edit after edit', async () => {
+    const parser = await CParser.load();
+    const cache = new FunctionCache();
+    const opts = options();
+    const run = (text: string, c?: FunctionCache): unknown => {
+      const tree = parser.parse(text);
+      if (!tree) throw new Error('no tree');
+      try {
+        return analyzeTree(tree, text, opts, c).findings.map((f) => [f.function, f.rule, f.line, f.col, f.start, f.end, f.message, f.trace]);
+      } finally {
+        tree.delete();
+      }
+    };
+    const requesting = 'return request_mem_region(start, size, "kmem");';
+    // The helper changes (so probe() is walked again) while lines come and go above both.
+    const versions = [
+      file(requesting), file(requesting, 'a\nb\nc'), file(`${requesting} `, 'a\nb\nc'), file(`${requesting}  `, 'a'),
+      file(requesting, 'a\n\n\n\n\n'), file(`${requesting} `, 'a\n\n\n\n\n'), file(`${requesting} `),
+    ];
+    let reported = 0;
+    for (const text of versions) {
+      const cached = run(text, cache) as unknown[];
+      expect(cached).toEqual(run(text));
+      reported += cached.length;
+    }
+    expect(reported).toBeGreaterThanOrEqual(versions.length);
   });
 });

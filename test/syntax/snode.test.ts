@@ -6,7 +6,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { CParser } from '../../server/src/syntax/parser';
-import { SNode, snapshot } from '../../server/src/syntax/snode';
+import { SNode, relocate, snapshot } from '../../server/src/syntax/snode';
 import { ROOT } from '../helpers';
 
 type TsNode = {
@@ -66,6 +66,36 @@ describe('snapshot', () => {
       expect(field?.compactText).toBe('dev->res[i].start');
     } finally {
       tree.delete();
+    }
+  });
+});
+
+describe('relocate', () => {
+  /** Everything a node says, its positions included, down the tree. */
+  const shape = (n: SNode): unknown => [n.type, n.start, n.end, n.named, n.missing, n.field, n.startPos, n.endPos, n.text, n.parent?.start, n.compactText, n.children.map(shape)];
+
+  it('gives what a new copy out of the tree gives, for a function moved by an edit above it', async () => {
+    const parser = await CParser.load();
+    const fn = 'static int g(int x)\n{\n\tif (x /* why */ > 1)\n\t\treturn FOO(x) @@ 3;\n\tconst char *s = "é😀";\n\treturn x ? : 2;\n}\n';
+    const above = ['', 'int a;\n', '/* one\ntwo */\n\n\n', 'int é = 1;\r\n'];
+    const copies = above.map((a) => {
+      const text = `${a}${fn}`;
+      const tree = parser.parse(text);
+      if (!tree) throw new Error('no tree');
+      try {
+        const source = { text };
+        const body = tree.rootNode.descendantsOfType('compound_statement')[0];
+        if (!body) throw new Error('no body');
+        return { source, root: snapshot(body, source) };
+      } finally {
+        tree.delete();
+      }
+    });
+    for (const from of copies) {
+      for (const to of copies) {
+        const moved = relocate(from.root, to.root.start - from.root.start, to.source);
+        expect(shape(moved)).toEqual(shape(to.root));
+      }
     }
   });
 });

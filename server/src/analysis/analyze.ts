@@ -14,8 +14,9 @@ import { PathState } from '../engine/state.js';
 import { RULES } from '../rules/index.js';
 import type { RawFinding } from '../rules/rule.js';
 import { FunctionInfo, findFunctions } from '../syntax/functions.js';
-import { CParser, Tree } from '../syntax/parser.js';
-import { SNode, snapshot } from '../syntax/snode.js';
+import { CParser, Tree, TSNode } from '../syntax/parser.js';
+import { BoundedMemo } from '../textHash.js';
+import { SNode, relocate, snapshot } from '../syntax/snode.js';
 import { collectCallFacts } from './callFacts.js';
 import { functionCacheKey } from './cacheKey.js';
 import { FunctionCache, FunctionResult, reuse, toStore } from './functionCache.js';
@@ -173,7 +174,7 @@ function helperBody(f: FunctionInfo, source: { text: string }): HelperBody | und
     helperBodies.set(key, kept);
     return kept;
   }
-  const made = { cfg: buildCfg(snapshot(body, source)), params: paramNames(f) };
+  const made = { cfg: buildCfg(bodySnapshot(f, body, source)), params: paramNames(f) };
   helperBodies.set(key, made);
   if (helperBodies.size > HELPER_BODIES_KEPT) helperBodies.delete(helperBodies.keys().next().value as string);
   return made;
@@ -207,9 +208,27 @@ function findParams(decl: NonNullable<ReturnType<FunctionInfo['node']['childForF
   return undefined;
 }
 
+/**
+ * Body copies by their function's text (FunctionInfo.hash, given only where results are kept:
+ * the editor's): a function walked again with the same text, where it was or moved by an edit
+ * above it, is copied from the last copy instead of out of the tree. Recovered definitions,
+ * whose subtree may depend on what surrounds them, are always read from the tree. Each entry
+ * keeps the text it was copied from alive: a few, not more.
+ */
+const bodyCopies = new BoundedMemo<{ root: SNode; source: { text: string } }>(32);
+
+function bodySnapshot(fn: FunctionInfo, body: TSNode, source: { text: string }): SNode {
+  if (fn.hash === undefined || fn.recovered) return snapshot(body, source);
+  const kept = bodyCopies.get(fn.hash);
+  if (kept?.source === source && kept.root.start === fn.bodyStart) return kept.root;
+  const root = kept ? relocate(kept.root, fn.bodyStart - kept.root.start, source) : snapshot(body, source);
+  bodyCopies.set(fn.hash, { root, source });
+  return root;
+}
+
 function bodyOf(fn: FunctionInfo, source: { text: string }): SNode | undefined {
   const body = fn.node.type === 'function_definition' ? fn.node.childForFieldName('body') : fn.node;
-  return body ? snapshot(body, source) : undefined;
+  return body ? bodySnapshot(fn, body, source) : undefined;
 }
 
 function analyzeFunction(

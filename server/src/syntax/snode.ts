@@ -144,6 +144,33 @@ export function snapshot(node: TSNode, source: { text: string }): SNode {
   }
 }
 
+/**
+ * A copy of `root`, a snapshot of a text that `source` holds `delta` characters further on:
+ * the same nodes, their offsets moved, positions read from `source`'s lines. No call into the
+ * wasm module: an edit above a function re-walks it unchanged when a helper it inlines changed,
+ * and copying its syntax out of the tree again was a quarter of that walk.
+ */
+export function relocate(root: SNode, delta: number, source: { text: string }): SNode {
+  const lines = lineStartsFor(source);
+  const copy = (n: SNode, parent: SNode | undefined): SNode => {
+    const c = new SNode(n.type, n.start + delta, n.end + delta, n.named, n.missing, n.field, source, lines);
+    c.parent = parent;
+    parent?.children.push(c);
+    return c;
+  };
+  const out = copy(root, undefined);
+  // Iterative: kernel macros nest expressions deeper than the call stack allows.
+  const work: [SNode, SNode][] = [[root, out]];
+  for (let w = work.pop(); w; w = work.pop()) {
+    const [from, to] = w;
+    for (const c of from.children) {
+      const made = copy(c, to);
+      if (c.children.length) work.push([c, made]);
+    }
+  }
+  return out;
+}
+
 interface LanguageTables {
   type(id: number): string;
   named(id: number): boolean;
