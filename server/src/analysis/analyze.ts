@@ -211,18 +211,24 @@ function findParams(decl: NonNullable<ReturnType<FunctionInfo['node']['childForF
 /**
  * Body copies by their function's text (FunctionInfo.hash, given only where results are kept:
  * the editor's): a function walked again with the same text, where it was or moved by an edit
- * above it, is copied from the last copy instead of out of the tree. Recovered definitions,
- * whose subtree may depend on what surrounds them, are always read from the tree. Each entry
- * keeps the text it was copied from alive: a few, not more.
+ * above it, is copied from a kept copy instead of out of the tree. A text is kept the second
+ * time it is copied (the function being typed in changes at every keystroke; a caller walked
+ * again because its helper is being typed in does not), and a kept copy is never replaced:
+ * copies that outlived a few collections only to be dropped grew the old generation by
+ * hundreds of megabytes over a long session. Recovered definitions, whose subtree may depend
+ * on what surrounds them, are always read from the tree. Each entry keeps the text it was
+ * copied from alive: a few, not more.
  */
-const bodyCopies = new BoundedMemo<{ root: SNode; source: { text: string } }>(32);
+const bodyCopies = new BoundedMemo<{ root: SNode; source: { text: string } }>(16);
+const copiedOnce = new BoundedMemo<true>(256);
 
 function bodySnapshot(fn: FunctionInfo, body: TSNode, source: { text: string }): SNode {
   if (fn.hash === undefined || fn.recovered) return snapshot(body, source);
   const kept = bodyCopies.get(fn.hash);
-  if (kept?.source === source && kept.root.start === fn.bodyStart) return kept.root;
-  const root = kept ? relocate(kept.root, fn.bodyStart - kept.root.start, source) : snapshot(body, source);
-  bodyCopies.set(fn.hash, { root, source });
+  if (kept) return kept.source === source && kept.root.start === fn.bodyStart ? kept.root : relocate(kept.root, fn.bodyStart - kept.root.start, source);
+  const root = snapshot(body, source);
+  if (copiedOnce.get(fn.hash)) bodyCopies.set(fn.hash, { root, source });
+  else copiedOnce.set(fn.hash, true);
   return root;
 }
 
