@@ -215,19 +215,20 @@ function findParams(decl: NonNullable<ReturnType<FunctionInfo['node']['childForF
  * time it is copied (the function being typed in changes at every keystroke; a caller walked
  * again because its helper is being typed in does not), and a kept copy is never replaced:
  * copies that outlived a few collections only to be dropped grew the old generation by
- * hundreds of megabytes over a long session. Recovered definitions, whose subtree may depend
- * on what surrounds them, are always read from the tree. Each entry keeps the text it was
- * copied from alive: a few, not more.
+ * hundreds of megabytes over a long session. Kept copies hold no text (a document of
+ * megabytes per entry otherwise); each use moves one into the analysis' text. Recovered
+ * definitions, whose subtree may depend on what surrounds them, are always read from the tree.
  */
-const bodyCopies = new BoundedMemo<{ root: SNode; source: { text: string } }>(16);
+const bodyCopies = new BoundedMemo<SNode>(16);
 const copiedOnce = new BoundedMemo<true>(256);
+const NO_TEXT = { text: '' };
 
 function bodySnapshot(fn: FunctionInfo, body: TSNode, source: { text: string }): SNode {
   if (fn.hash === undefined || fn.recovered) return snapshot(body, source);
   const kept = bodyCopies.get(fn.hash);
-  if (kept) return kept.source === source && kept.root.start === fn.bodyStart ? kept.root : relocate(kept.root, fn.bodyStart - kept.root.start, source);
+  if (kept) return relocate(kept, fn.bodyStart - kept.start, source);
   const root = snapshot(body, source);
-  if (copiedOnce.get(fn.hash)) bodyCopies.set(fn.hash, { root, source });
+  if (copiedOnce.get(fn.hash)) bodyCopies.set(fn.hash, relocate(root, 0, NO_TEXT));
   else copiedOnce.set(fn.hash, true);
   return root;
 }
