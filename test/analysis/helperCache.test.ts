@@ -39,6 +39,17 @@ describe('helper bodies across analyses', () => {
   });
 });
 
+describe('helper bodies of a text over a megabyte', () => {
+  it('are inlined as in a small one (read again each time, never kept: they would keep the text alive)', async () => {
+    const requesting = 'return request_mem_region(start, size, "kmem");';
+    const small = await rules(file(requesting));
+    const padded = `/* ${'x'.repeat(1 << 20)} */\n${file(requesting)}`;
+    const shifted = (await rules(padded)).map((r) => r.replace(/:(\d+):/, (_m, l: string) => `:${Number(l) - 1}:`));
+    expect(shifted).toEqual(small);
+    expect(small).toContain('probe:13:resource-busy-window');
+  });
+});
+
 describe('body copies across analyses (the editor re-walks a moved function when its helper changed)', () => {
   it('reports what a fresh analysis reports, positions and traces included, edit after edit', async () => {
     const parser = await CParser.load();

@@ -161,11 +161,15 @@ function paramNames(f: FunctionInfo): string[] {
 const helperBodies = new Map<string, HelperBody | undefined>();
 /** Each entry keeps its file's text alive (its nodes slice it): a few files' helpers, not more. */
 const HELPER_BODIES_KEPT = 64;
+/** Helpers of larger texts are not kept: 64 versions of a document of megabytes would be kept alive. */
+const HELPER_TEXT_KEPT_MAX = 1 << 20;
 
 function helperBody(f: FunctionInfo, source: { text: string }): HelperBody | undefined {
   const body = f.node.type === 'function_definition' ? f.node.childForFieldName('body') : f.node;
   if (!body) return undefined;
   const text = source.text;
+  const make = (): HelperBody => ({ cfg: buildCfg(bodySnapshot(f, body, source)), params: paramNames(f) });
+  if (text.length > HELPER_TEXT_KEPT_MAX) return make();
   const col = f.start - (text.lastIndexOf('\n', f.start - 1) + 1);
   const key = `${f.start}:${f.line}:${col}:${f.node.descendantCount}:${createHash('sha1').update(text.slice(f.start, f.end)).digest('base64')}`;
   if (helperBodies.has(key)) {
@@ -174,7 +178,7 @@ function helperBody(f: FunctionInfo, source: { text: string }): HelperBody | und
     helperBodies.set(key, kept);
     return kept;
   }
-  const made = { cfg: buildCfg(bodySnapshot(f, body, source)), params: paramNames(f) };
+  const made = make();
   helperBodies.set(key, made);
   if (helperBodies.size > HELPER_BODIES_KEPT) helperBodies.delete(helperBodies.keys().next().value as string);
   return made;
