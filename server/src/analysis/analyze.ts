@@ -217,9 +217,8 @@ function findParams(decl: NonNullable<ReturnType<FunctionInfo['node']['childForF
  * the editor's): a function walked again with the same text, where it was or moved by an edit
  * above it, is copied from a kept copy instead of out of the tree. A text is kept the second
  * time it is copied (the function being typed in changes at every keystroke; a caller walked
- * again because its helper is being typed in does not), and a kept copy is never replaced:
- * copies that outlived a few collections only to be dropped grew the old generation by
- * hundreds of megabytes over a long session. Kept copies hold no text (a document of
+ * again because its helper is being typed in does not), and a kept copy is never replaced, so
+ * the entries do not turn over at every keystroke. Kept copies hold no text (a document of
  * megabytes per entry otherwise); each use moves one into the analysis' text. Recovered
  * definitions, whose subtree may depend on what surrounds them, are always read from the tree.
  */
