@@ -104,12 +104,13 @@ function mentionsTrigger(text: string): boolean {
 export const PREFILTER_WORDS: readonly string[] = [...TRIGGER_NAMES, ...PAIRED_TRIGGERS.flatMap((p) => p.needs.flat())];
 
 /**
- * fileMentionsModel(), given the PREFILTER_WORDS that `text` names (one scan for every
- * prefilter): the paired tests run only on the files that name what they need.
+ * fileMentionsModel(), given the PREFILTER_WORDS that the text names (one scan for every
+ * prefilter): the paired tests run only on the files that name what they need, and only they
+ * ask for the text (a scan of raw bytes decodes it for them alone).
  */
-export function mentionsModelGiven(present: ReadonlySet<string>, text: string): boolean {
+export function mentionsModelGiven(present: ReadonlySet<string>, text: () => string): boolean {
   if (TRIGGER_NAMES.some((n) => present.has(n))) return true;
-  return PAIRED_TRIGGERS.some((p) => p.needs.every((group) => group.some((w) => present.has(w))) && p.test(text));
+  return PAIRED_TRIGGERS.some((p) => p.needs.every((group) => group.some((w) => present.has(w))) && p.test(text()));
 }
 
 /** The file-level prefilter: a file that names no modeled API needs no parse. */

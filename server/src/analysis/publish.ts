@@ -4,6 +4,7 @@
 // the rule then classifies the accesses of the files that use an indexed name.
 
 import { LineStarts, lineOf, lineStarts } from '../syntax/lines.js';
+import { WordScanner } from './wordScan.js';
 
 /** Publishers (release, rcu, once) and ordered readers (acquire, read_once, rcu_deref). */
 export type PublishKind = 'release' | 'rcu' | 'once' | 'acquire' | 'read_once' | 'rcu_deref';
@@ -46,6 +47,15 @@ const ACCESS = new RegExp(String.raw`\b(?:${KINDS.map(([, re]) => re).join('|')}
 
 /** Cheap test before the regexes: most files use none of the primitives. */
 const ANY = /\b(?:smp_store_release|rcu_assign_pointer|WRITE_ONCE|smp_load_acquire)\(/;
+const PUBLISHERS = new WordScanner(['smp_store_release', 'rcu_assign_pointer', 'WRITE_ONCE', 'smp_load_acquire']);
+
+/**
+ * Whether a file's raw bytes can hold a publication (they name a publishing primitive): the
+ * index pass decodes and scans only those.
+ */
+export function mayPublish(bytes: Uint8Array): boolean {
+  return PUBLISHERS.any(bytes);
+}
 
 /**
  * Files of one program pair with each other: the kernel, or one userspace tool under tools/
@@ -234,12 +244,13 @@ export class PublishIndex implements Publications {
 
   /**
    * plainAccessIn() for the indexed names among `present` (the identifiers a WordScanner found
-   * in `text`): a plain access of one of them. The caller looks only for the names its file can
-   * pair with (sharedNames(), staticNamesIn()).
+   * in the text): a plain access of one of them. The caller looks only for the names its file can
+   * pair with (sharedNames(), staticNamesIn()). The text is asked for only if one is present.
    */
-  plainAccessGiven(present: ReadonlySet<string>, text: string): boolean {
+  plainAccessGiven(present: ReadonlySet<string>, getText: () => string): boolean {
     const names = [...present].filter((n) => this.byName.has(n));
     if (!names.length) return false;
+    const text = getText();
     for (const m of text.matchAll(new RegExp(`\\b(?:${names.join('|')})\\b`, 'g'))) {
       if (plainAccessAt(text, m.index ?? 0, m[0].length)) return true;
     }

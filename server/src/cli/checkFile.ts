@@ -7,7 +7,7 @@ import { PREFILTER_WORDS, mentionsModel, mentionsModelGiven, readByFacts } from 
 import { Focused, focusText, withOriginalOffsets } from '../analysis/focus.js';
 import type { Finding } from '../analysis/finding.js';
 import type { AnalysisOptions } from '../analysis/options.js';
-import { Publication, PublishIndex, scanPublications } from '../analysis/publish.js';
+import { Publication, PublishIndex, mayPublish, scanPublications } from '../analysis/publish.js';
 import { WordScanner } from '../analysis/wordScan.js';
 import { applySuppressions } from '../analysis/suppress.js';
 import type { CParser } from '../syntax/parser.js';
@@ -40,7 +40,7 @@ const scratch = Buffer.allocUnsafe(1 << 20);
 export function indexFile(file: string): FileResult {
   try {
     const buf = readRegularFile(file, scratch);
-    if (buf.subarray(0, 8192).includes(0)) return { file, findings: [], parsed: false, notes: [] };
+    if (buf.subarray(0, 8192).includes(0) || !mayPublish(buf)) return { file, findings: [], parsed: false, notes: [] };
     return { file, findings: [], parsed: false, notes: [], pubs: scanPublications(buf.toString('latin1'), file) };
   } catch {
     return { file, findings: [], parsed: false, notes: [] };
@@ -96,10 +96,13 @@ export function checkFile(file: string, parser: CParser, opts: AnalysisOptions, 
     res.skipped = 'binary file (NUL bytes), not C source';
     return res;
   }
-  // Identifiers are ASCII: latin1 decoding is exact for the prefilter and much cheaper.
-  const latin = buf.toString('latin1');
-  const present = scannerFor(opts.publications, file).present(latin);
-  if (!mentionsModelGiven(present, latin) && !opts.publications?.plainAccessGiven(present, latin)) return res;
+  // The raw bytes are scanned; the text is decoded only for the tests that then need it.
+  // Identifiers are ASCII: latin1 decoding is exact for those and much cheaper.
+  const present = scannerFor(opts.publications, file).present(buf);
+  if (!present.size) return res;
+  let latin: string | undefined;
+  const decoded = (): string => (latin ??= buf.toString('latin1'));
+  if (!mentionsModelGiven(present, decoded) && !opts.publications?.plainAccessGiven(present, decoded)) return res;
   if (buf.length > MAX_FILE_BYTES) {
     res.skipped = `too large (${(buf.length / (1 << 20)).toFixed(1)} MiB, limit ${MAX_FILE_BYTES >> 20} MiB)`;
     return res;
