@@ -126,9 +126,9 @@ describe('check', () => {
     expect(two.stats.files).toBe(40);
   });
 
-  it('keeps every file of a directory larger than the workers\' batches, in order', () => {
-    // More files than the index pass sends in its batches (two in flight per worker, smaller
-    // towards the end): none is lost or doubled, and the report is in file order.
+  it('keeps every file of a directory larger than the workers\' claims, in order', () => {
+    // More files than the workers claim at once (smaller claims towards the end, results sent
+    // back in groups): none is lost or doubled, and the report is in file order.
     const dir = tmpdir();
     const names = Array.from({ length: 700 }, (_, i) => `f${String(i).padStart(3, '0')}.c`);
     names.forEach((n, i) => {

@@ -1,5 +1,6 @@
 // Runs `check` over a file list: in this thread for a handful of files, else on worker
-// threads that pull paths from one shared queue so no worker idles while others work.
+// threads that claim files from one shared queue (an atomic counter over the list, so no
+// worker waits on a message for its next files), and no worker idles while others work.
 
 import * as fs from 'node:fs';
 import * as os from 'node:os';
@@ -20,19 +21,71 @@ export interface WorkerSetup {
   publications?: Publication[];
   /** false: parse whole files (--no-focus). */
   focus?: boolean;
+  /** Workers sharing the pass (their claims shrink towards its end). */
+  jobs?: number;
 }
 
-export type WorkerRequest = { kind: 'files'; files: string[] } | { kind: 'done' };
-export type WorkerReply = { kind: 'ready' } | { kind: 'results'; results: FileResult[] } | { kind: 'fatal'; message: string };
+/** What a worker is started with: the setup, every file of the pass, and the shared queue. */
+export interface WorkerData {
+  setup: WorkerSetup;
+  files: string[];
+  /** Int32 [next file to claim, cancelled] (Queue below). */
+  queue: SharedArrayBuffer;
+}
+
+export type WorkerReply = { kind: 'results'; results: FileResult[] } | { kind: 'end' } | { kind: 'fatal'; message: string };
 
 const IN_PROCESS_MAX = 16;
 /**
- * Files per message. Indexing a file takes tens of microseconds, so its batches are larger: a
- * round trip per 8 files left the workers waiting on messages half the time.
+ * Files a worker claims at once, at most. Claiming costs one atomic add, so claims are small
+ * (the tail of a pass balances); checking a file that fails the prefilter takes microseconds,
+ * and a batch handed out by message each time had left the workers waiting on the main
+ * thread a tenth of the pass.
  */
-const BATCH: Record<WorkerSetup['mode'], number> = { index: 64, check: 8 };
-/** Batches a worker holds at once: the next one is queued before it finishes the current one. */
-const IN_FLIGHT = 2;
+const CLAIM: Record<WorkerSetup['mode'], number> = { index: 32, check: 4 };
+/** Results go back when this many are ready, or when the oldest has waited REPORT_MS (progress). */
+const REPORT_FILES = 128;
+const REPORT_MS = 100;
+
+/** The queue every worker of a pass claims files from: an index into the file list, and a stop flag. */
+export class Queue {
+  private readonly cells: Int32Array;
+
+  constructor(readonly buffer: SharedArrayBuffer = new SharedArrayBuffer(8)) {
+    this.cells = new Int32Array(buffer);
+  }
+
+  /** The next files' indices [from, to) for a worker of `jobs`, or undefined when none are left or the pass was cancelled. */
+  claim(total: number, jobs: number, most: number): { from: number; to: number } | undefined {
+    if (Atomics.load(this.cells, 1)) return undefined;
+    // Smaller claims towards the end, so that no worker idles while another holds many files.
+    const left = total - Atomics.load(this.cells, 0);
+    const size = Math.max(1, Math.min(most, Math.floor(left / (jobs * 4))));
+    const from = Atomics.add(this.cells, 0, size);
+    return from < total ? { from, to: Math.min(total, from + size) } : undefined;
+  }
+
+  cancel(): void {
+    Atomics.store(this.cells, 1, 1);
+  }
+}
+
+/** A worker's pass: claims files until none are left, sending results back in groups. */
+export function workerPass(data: WorkerData, work: (file: string) => FileResult, send: (reply: WorkerReply) => void): void {
+  const queue = new Queue(data.queue);
+  let out: FileResult[] = [];
+  let since = performance.now();
+  for (let c = queue.claim(data.files.length, data.setup.jobs ?? 1, CLAIM[data.setup.mode]); c; c = queue.claim(data.files.length, data.setup.jobs ?? 1, CLAIM[data.setup.mode])) {
+    for (let i = c.from; i < c.to; i++) out.push(work(data.files[i] as string));
+    if (out.length >= REPORT_FILES || performance.now() - since >= REPORT_MS) {
+      send({ kind: 'results', results: out });
+      out = [];
+      since = performance.now();
+    }
+  }
+  if (out.length) send({ kind: 'results', results: out });
+  send({ kind: 'end' });
+}
 
 export function defaultJobs(): number {
   return Math.max(1, Math.min(8, typeof os.availableParallelism === 'function' ? os.availableParallelism() : os.cpus().length));
@@ -72,7 +125,7 @@ export async function scanFiles(
   if (files.length <= IN_PROCESS_MAX || jobs <= 0 || !workersAvailable()) {
     return scanInProcess(files, setup, progress);
   }
-  return scanWithWorkers(files, setup, Math.min(jobs, Math.ceil(files.length / BATCH[setup.mode])), workerPath(), progress, signal);
+  return scanWithWorkers(files, setup, Math.min(jobs, Math.ceil(files.length / CLAIM[setup.mode])), workerPath(), progress, signal);
 }
 
 async function scanInProcess(files: string[], setup: WorkerSetup, progress?: ScanProgress): Promise<FileResult[]> {
@@ -90,47 +143,38 @@ function scanWithWorkers(
 ): Promise<FileResult[]> {
   return new Promise((resolve, reject) => {
     const results: FileResult[] = [];
-    let next = 0;
-    let live = jobs;
+    const queue = new Queue();
+    const data: WorkerData = { setup: { ...setup, jobs }, files, queue: queue.buffer };
+    let ended = 0;
     let failed = false;
-    const outstanding = new Map<Worker, number>();
-    const feed = (w: Worker): void => {
-      // Cancelled: no more batches; the results so far are returned.
-      while ((outstanding.get(w) ?? 0) < IN_FLIGHT && next < files.length && !signal?.cancelled) {
-        // Smaller batches towards the end, so that no worker idles while another holds many files.
-        const size = Math.max(1, Math.min(BATCH[setup.mode], Math.floor((files.length - next) / (jobs * 2 * IN_FLIGHT))));
-        const batch = files.slice(next, next + size);
-        next += batch.length;
-        outstanding.set(w, (outstanding.get(w) ?? 0) + 1);
-        w.postMessage({ kind: 'files', files: batch } satisfies WorkerRequest);
-      }
-      if (!outstanding.get(w)) w.postMessage({ kind: 'done' } satisfies WorkerRequest);
+    const fail = (e: Error): void => {
+      if (failed) return;
+      failed = true;
+      queue.cancel();
+      reject(e);
     };
     for (let i = 0; i < jobs; i++) {
-      const w = new Worker(workerPath, { workerData: setup });
+      const w = new Worker(workerPath, { workerData: data });
+      let done = false;
       w.on('message', (m: WorkerReply) => {
-        if (m.kind === 'ready') feed(w);
-        else if (m.kind === 'results') {
-          outstanding.set(w, (outstanding.get(w) ?? 1) - 1);
+        if (m.kind === 'results') {
           results.push(...m.results);
           progress?.(results.length, files.length);
-          feed(w);
-        } else if (m.kind === 'fatal' && !failed) {
-          failed = true;
-          reject(new Error(m.message));
+          // Cancelled: the workers claim no more files; the results so far are returned.
+          if (signal?.cancelled) queue.cancel();
+        } else if (m.kind === 'end') {
+          done = true;
+          if (++ended === jobs && !failed) {
+            const order = new Map(files.map((f, idx) => [f, idx]));
+            resolve(results.sort((a, b) => (order.get(a.file) ?? 0) - (order.get(b.file) ?? 0)));
+          }
+        } else {
+          fail(new Error(m.message));
         }
       });
-      w.on('error', (e) => {
-        if (!failed) {
-          failed = true;
-          reject(e);
-        }
-      });
-      w.on('exit', () => {
-        if (--live === 0 && !failed) {
-          const order = new Map(files.map((f, idx) => [f, idx]));
-          resolve(results.sort((a, b) => (order.get(a.file) ?? 0) - (order.get(b.file) ?? 0)));
-        }
+      w.on('error', fail);
+      w.on('exit', (code) => {
+        if (!done) fail(new Error(`a worker stopped (exit code ${code}) before the end of the pass`));
       });
     }
   });

@@ -1,21 +1,15 @@
-// Worker thread of `check`: loads the parser once, then checks the batches it is sent.
+// Worker thread of `check`: loads the parser once, then checks files it claims from the
+// pass's shared queue until none are left.
 
 import { parentPort, workerData } from 'node:worker_threads';
-import { WorkerReply, WorkerRequest, WorkerSetup, fileWorker } from './scan.js';
+import { WorkerData, WorkerReply, fileWorker, workerPass } from './scan.js';
 
 async function main(): Promise<void> {
   const port = parentPort;
   if (!port) return;
-  const work = await fileWorker(workerData as WorkerSetup);
-  port.on('message', (m: WorkerRequest) => {
-    if (m.kind === 'done') {
-      port.close();
-      return;
-    }
-    const results = m.files.map(work);
-    port.postMessage({ kind: 'results', results } satisfies WorkerReply);
-  });
-  port.postMessage({ kind: 'ready' } satisfies WorkerReply);
+  const data = workerData as WorkerData;
+  const work = await fileWorker(data.setup);
+  workerPass(data, work, (reply) => port.postMessage(reply satisfies WorkerReply));
 }
 
 main().catch((e: unknown) => {

@@ -1,0 +1,51 @@
+// The queue the workers of a pass claim files from, and a worker's pass over it.
+
+import { describe, expect, it } from 'vitest';
+import type { FileResult } from '../../server/src/cli/checkFile';
+import { Queue, WorkerReply, workerPass } from '../../server/src/cli/scan';
+
+const result = (file: string): FileResult => ({ file, findings: [], parsed: false, notes: [] });
+
+describe('Queue', () => {
+  it('hands out every index once, in shrinking claims towards the end', () => {
+    const q = new Queue();
+    const seen: number[] = [];
+    const sizes: number[] = [];
+    for (let c = q.claim(1000, 2, 32); c; c = q.claim(1000, 2, 32)) {
+      for (let i = c.from; i < c.to; i++) seen.push(i);
+      sizes.push(c.to - c.from);
+    }
+    expect(seen).toEqual(Array.from({ length: 1000 }, (_, i) => i));
+    expect(Math.max(...sizes)).toBe(32);
+    expect(sizes[sizes.length - 1]).toBe(1);
+    expect(q.claim(1000, 2, 32)).toBeUndefined();
+  });
+
+  it('is shared through its buffer, and cancelling stops every holder from claiming', () => {
+    const a = new Queue();
+    const b = new Queue(a.buffer);
+    expect(a.claim(10, 1, 4)).toEqual({ from: 0, to: 2 });
+    expect(b.claim(10, 1, 4)).toEqual({ from: 2, to: 4 });
+    b.cancel();
+    expect(a.claim(10, 1, 4)).toBeUndefined();
+  });
+});
+
+describe('workerPass', () => {
+  it('works through the files two workers share, each once, and ends each worker with an end', () => {
+    // One after the other here: the first takes every file, the second finds the queue empty.
+    const files = Array.from({ length: 500 }, (_, i) => `f${i}.c`);
+    const queue = new Queue();
+    const replies: WorkerReply[][] = [[], []];
+    const worked: string[] = [];
+    const work = (f: string): FileResult => {
+      worked.push(f);
+      return result(f);
+    };
+    for (const r of replies) workerPass({ setup: { settings: {}, root: undefined, mode: 'index', jobs: 2 }, files, queue: queue.buffer }, work, (m) => r.push(m));
+    expect(worked).toEqual(files);
+    for (const r of replies) expect(r[r.length - 1]).toEqual({ kind: 'end' });
+    const returned = replies.flat().flatMap((m) => (m.kind === 'results' ? m.results.map((x) => x.file) : []));
+    expect(returned).toEqual(files);
+  });
+});
