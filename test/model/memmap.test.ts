@@ -93,6 +93,30 @@ describe('memmap', () => {
     expect(w.pfnValid(p)).toBe(false);
   });
 
+  it('a clone is a world of its own: neither sees what the other does after the clone, through clones of clones', () => {
+    const at = 0x8000000000n;
+    const p = pfn(at);
+    const w = world();
+    w.addMemory(at, GiB);
+    const a = w.clone();
+    w.onlinePages(at, GiB); // the original, after it was cloned
+    expect(a.memmapState(p)).toBe('uninitialized');
+    expect(w.memmapState(p)).toBe('online');
+    const b = a.clone();
+    a.onlinePages(at, GiB);
+    const c = a.clone();
+    expect(b.memmapState(p)).toBe('uninitialized');
+    expect(c.memmapState(p)).toBe('online');
+    c.offlinePages(at, GiB);
+    expect(c.removeMemory(at, GiB)).toBe(0);
+    expect([w.pfnValid(p), a.pfnValid(p), b.pfnValid(p), c.pfnValid(p)]).toEqual([true, true, true, false]);
+    expect(a.memmapState(p)).toBe('online');
+    // Boot memory untouched by all of this, in every world.
+    for (const x of [w, a, b, c]) expect(x.pfnToOnlinePage(pfn(0x100000000n))).toBe(true);
+    expect(b.memremapPages(at + 2n * GiB, 2n * MiB, 'generic')).toBe(0);
+    expect(c.getDevPagemap(pfn(at + 2n * GiB))).toBeUndefined();
+  });
+
   it('a page from pfn_to_online_page() goes stale when the reader sleeps and the memory is offlined and removed (seed 003)', () => {
     const w = world();
     w.addMemory(0x8000000000n, GiB);

@@ -35,7 +35,14 @@ export interface Pagemap {
 export type MemmapState = 'none' | 'uninitialized' | 'online' | 'zone-device';
 
 export class MemmapWorld {
-  readonly sections = new Map<bigint, SectionState>();
+  /**
+   * Sections as they were when this world was last cloned, shared with its clones and never
+   * written; `own` holds the sections written since. A race runs every schedule on a clone of
+   * the machine's world, and copying its hundreds of sections each time was most of the cost of
+   * a function that uses a page after a sleep.
+   */
+  private base: ReadonlyMap<bigint, SectionState> = new Map();
+  private own = new Map<bigint, SectionState>();
   readonly pagemaps: Pagemap[] = [];
 
   constructor(readonly arch: ArchConstants) {}
@@ -54,21 +61,32 @@ export class MemmapWorld {
   }
 
   clone(): MemmapWorld {
+    if (this.own.size) {
+      // Both go on from one frozen map: this world's writes folded into a new base.
+      this.base = new Map([...this.base, ...this.own]);
+      this.own = new Map();
+    }
     const c = new MemmapWorld(this.arch);
-    for (const [k, v] of this.sections) c.sections.set(k, { ...v });
+    c.base = this.base;
     c.pagemaps.push(...this.pagemaps.map((p) => ({ ...p })));
     return c;
+  }
+
+  private read(nr: bigint): SectionState | undefined {
+    return this.own.get(nr) ?? this.base.get(nr);
   }
 
   private fullMap(): bigint {
     return (1n << subsectionsPerSection(this.arch)) - 1n;
   }
 
+  /** The section to write: this world's own copy. */
   private section(nr: bigint): SectionState {
-    let s = this.sections.get(nr);
+    let s = this.own.get(nr);
     if (!s) {
-      s = { present: false, hasMemmap: false, online: false, early: false, zoneDevice: false, subsections: 0n, initialized: 0n };
-      this.sections.set(nr, s);
+      const shared = this.base.get(nr);
+      s = shared ? { ...shared } : { present: false, hasMemmap: false, online: false, early: false, zoneDevice: false, subsections: 0n, initialized: 0n };
+      this.own.set(nr, s);
     }
     return s;
   }
@@ -172,7 +190,7 @@ export class MemmapWorld {
     const nr = pfn / pagesPerSection(this.arch);
     const inSection = pfn % pagesPerSection(this.arch);
     const bit = 1n << (inSection / (1n << BigInt(this.arch.subsectionShift - this.arch.pageShift)));
-    return { s: this.sections.get(nr), bit };
+    return { s: this.read(nr), bit };
   }
 
   /** pfn_valid(): a memmap exists (early sections: the whole section). It may be garbage. */
