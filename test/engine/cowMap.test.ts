@@ -1,9 +1,37 @@
 // The maps of a path state: what clones share and what they keep apart.
 
 import { describe, expect, it } from 'vitest';
-import { Bindings } from '../../server/src/engine/cowMap';
+import fc from 'fast-check';
+import { Bindings, CowMap } from '../../server/src/engine/cowMap';
 
 const ptr = (h: number) => ({ k: 'ptr', obj: { kind: 'mem', h } }) as never;
+
+describe('CowMap', () => {
+  it('behaves as independent maps under any sequence of clones, writes and deletes', () => {
+    // Each of up to four holders against a plain Map copied at every clone.
+    const op = fc.oneof(
+      fc.record({ kind: fc.constant('clone' as const), from: fc.nat(3), to: fc.nat(3) }),
+      fc.record({ kind: fc.constant('set' as const), at: fc.nat(3), k: fc.nat(5), v: fc.nat(9) }),
+      fc.record({ kind: fc.constant('delete' as const), at: fc.nat(3), k: fc.nat(5) }),
+    );
+    fc.assert(fc.property(fc.array(op, { maxLength: 60 }), (ops) => {
+      const cows = Array.from({ length: 4 }, () => new CowMap<number, number>([[0, 0]]));
+      const refs = Array.from({ length: 4 }, () => new Map<number, number>([[0, 0]]));
+      for (const o of ops) {
+        if (o.kind === 'clone') {
+          cows[o.to] = (cows[o.from] as CowMap<number, number>).clone();
+          refs[o.to] = new Map(refs[o.from]);
+        } else if (o.kind === 'set') {
+          cows[o.at]?.set(o.k, o.v);
+          refs[o.at]?.set(o.k, o.v);
+        } else {
+          expect(cows[o.at]?.delete(o.k)).toBe(refs[o.at]?.delete(o.k));
+        }
+        cows.forEach((c, i) => expect([...c]).toEqual([...(refs[i] as Map<number, number>)]));
+      }
+    }), { numRuns: 300 });
+  });
+});
 
 describe('Bindings.pointers', () => {
   it('lists the entries that point at modeled objects, each clone its own', () => {

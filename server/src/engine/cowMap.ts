@@ -7,7 +7,13 @@ import { accessAt } from './lvalue.js';
 
 export class CowMap<K, V> implements Iterable<[K, V]> {
   protected m: Map<K, V>;
-  private shared = false;
+  /**
+   * How many maps hold `m` (this one and its clones that have not written since). The last
+   * holder writes in place: a branch forks a state into two, and only one of them copies. A
+   * holder dropped without writing (a merged path) leaves the count high: one copy too many
+   * later, never a write into a map another holder still reads.
+   */
+  private holders = { n: 1 };
 
   constructor(entries?: Iterable<readonly [K, V]>) {
     this.m = new Map(entries);
@@ -17,8 +23,7 @@ export class CowMap<K, V> implements Iterable<[K, V]> {
   clone(): this {
     const c = Object.create(Object.getPrototypeOf(this) as object) as this;
     Object.assign(c, this);
-    c.shared = true;
-    this.shared = true;
+    this.holders.n++;
     return c;
   }
 
@@ -43,7 +48,7 @@ export class CowMap<K, V> implements Iterable<[K, V]> {
     return this.m.has(k) ? this.own().delete(k) : false;
   }
 
-  /** Iterators see the map as it was when they started (a write meanwhile copies it). */
+  /** Iterators see the map as it was when they started if another holder shares it (a write meanwhile copies it). */
   keys(): IterableIterator<K> {
     return this.m.keys();
   }
@@ -57,9 +62,10 @@ export class CowMap<K, V> implements Iterable<[K, V]> {
   }
 
   protected own(): Map<K, V> {
-    if (this.shared) {
+    if (this.holders.n > 1) {
+      this.holders.n--;
       this.m = new Map(this.m);
-      this.shared = false;
+      this.holders = { n: 1 };
     }
     return this.m;
   }
