@@ -7,6 +7,7 @@ import { Edit, Language, Parser, Tree } from 'web-tree-sitter';
 import type { ParseOptions, Range } from 'web-tree-sitter';
 import { lineOf, lineStarts } from './lines.js';
 import { maskKernelMacros } from './macros.js';
+import { enableRawCursors } from './cursor.js';
 
 export type { Edit, Tree, Node as TSNode, Point } from 'web-tree-sitter';
 
@@ -31,6 +32,9 @@ function findFile(name: string): string {
   if (!found) throw new Error(`iomem-lens: cannot find ${name} (looked in ${candidates.join(', ')})`);
   return found;
 }
+
+/** What the direct cursor is checked on at load: fields, nesting, an error and a missing node, non-ASCII text. */
+const CURSOR_SAMPLE = 'static int f(struct s *p, int n)\n{\n\t/* é */ if (p->a[n] > 1) { return g(n, "ü"; }\n\tstruct s x = { .a = { 1 } };\n}\n';
 
 export interface ParseLimits {
   /** Give up parsing after this many milliseconds; the caller reports the file as skipped. */
@@ -57,10 +61,17 @@ export class CParser {
   static load(): Promise<CParser> {
     CParser.loading ??= (async () => {
       const runtime = findFile(RUNTIME);
-      await Parser.init({ locateFile: () => runtime });
+      // Parser.init() builds the wasm module on this object (cursor.ts calls it directly).
+      const module = { locateFile: () => runtime };
+      await Parser.init(module);
       const language = await Language.load(fs.readFileSync(findFile(GRAMMAR)));
       const parser = new Parser();
       parser.setLanguage(language);
+      const sample = parser.parse(CURSOR_SAMPLE);
+      if (sample) {
+        enableRawCursors(module, sample.rootNode);
+        sample.delete();
+      }
       CParser.instance = new CParser(parser);
       return CParser.instance;
     })();

@@ -3,6 +3,7 @@
 // and every property read on a live node crosses into wasm.
 
 import { LineStarts, lineOf, lineStarts } from './lines.js';
+import { walkWith } from './cursor.js';
 import type { TSNode } from './parser.js';
 
 export interface Pos {
@@ -100,9 +101,8 @@ export class SNode {
   }
 }
 
-/** Copies a live subtree into SNodes with one cursor walk. Comments are left out. */
+/** Copies a live subtree into SNodes with one cursor walk (cursor.ts). Comments are left out. */
 export function snapshot(node: TSNode, source: { text: string }): SNode {
-  const cursor = node.walk();
   // Lines and columns from the offsets: each cursor property is a call into the wasm module,
   // and the positions were two of the eight a node cost. (Rows count '\n' as tree-sitter does;
   // columns are UTF-16 units of the text, as web-tree-sitter's are for a JS string.) The type's
@@ -110,38 +110,36 @@ export function snapshot(node: TSNode, source: { text: string }): SNode {
   // nodeType and nodeIsNamed were one each (and the comment test asked nodeType again).
   const lines = lineStartsFor(source);
   const lang = languageTables(node.tree.language);
-  const make = (typeId: number, field: string | undefined): SNode => {
-    const start = cursor.startIndex;
-    const end = cursor.endIndex;
-    // A missing node (inserted by error recovery) is empty: only empty nodes are asked.
-    return new SNode(lang.type(typeId), start, end, lang.named(typeId), start === end && cursor.nodeIsMissing, field, source, lines);
-  };
-  const root = make(cursor.nodeTypeId, undefined);
-  const stack: SNode[] = [root];
-  try {
-    if (!cursor.gotoFirstChild()) return root;
+  return walkWith(node, (cursor) => {
+    const make = (typeId: number, field: string | undefined): SNode => {
+      const start = cursor.start();
+      const end = cursor.end();
+      // A missing node (inserted by error recovery) is empty: only empty nodes are asked.
+      return new SNode(lang.type(typeId), start, end, lang.named(typeId), start === end && cursor.missing(), field, source, lines);
+    };
+    const root = make(cursor.typeId(), undefined);
+    const stack: SNode[] = [root];
+    if (!cursor.firstChild()) return root;
     for (;;) {
       const parent = stack[stack.length - 1] as SNode;
-      const typeId = cursor.nodeTypeId;
+      const typeId = cursor.typeId();
       // Delimiters are left out unless error recovery inserted them: no analysis reads them,
       // they are a quarter of a function's nodes, and every walk of the copy steps over them.
-      if (lang.delimiter(typeId) ? cursor.nodeIsMissing : lang.type(typeId) !== 'comment') {
-        const n = make(typeId, lang.field(cursor.currentFieldId));
+      if (lang.delimiter(typeId) ? cursor.missing() : lang.type(typeId) !== 'comment') {
+        const n = make(typeId, lang.field(cursor.fieldId()));
         n.parent = parent;
         parent.children.push(n);
-        if (cursor.gotoFirstChild()) {
+        if (cursor.firstChild()) {
           stack.push(n);
           continue;
         }
       }
-      while (!cursor.gotoNextSibling()) {
-        if (!cursor.gotoParent() || stack.length === 1) return root;
+      while (!cursor.nextSibling()) {
+        if (!cursor.parent() || stack.length === 1) return root;
         stack.pop();
       }
     }
-  } finally {
-    cursor.delete();
-  }
+  });
 }
 
 /**
