@@ -2,7 +2,7 @@
 
 import { describe, expect, it } from 'vitest';
 import type { FileResult } from '../../server/src/cli/checkFile';
-import { Queue, WorkerReply, workerPass } from '../../server/src/cli/scan';
+import { FileList, Queue, WorkerReply, workerPass } from '../../server/src/cli/scan';
 
 const result = (file: string): FileResult => ({ file, findings: [], parsed: false, notes: [] });
 
@@ -31,6 +31,16 @@ describe('Queue', () => {
   });
 });
 
+describe('FileList', () => {
+  it('gives back every path of the joined list, in order, whatever it holds but NUL', () => {
+    for (const files of [['a.c'], ['', 'x'], ['dir/a b.c', 'new\nline.c', 'é/ü.h', ''], Array.from({ length: 1000 }, (_, i) => `d${i % 7}/f${i}.c`)]) {
+      const list = new FileList(FileList.join(files));
+      expect(list.length).toBe(files.length);
+      expect(Array.from({ length: list.length }, (_, i) => list.at(i))).toEqual(files);
+    }
+  });
+});
+
 describe('workerPass', () => {
   it('works through the files two workers share, each once, and ends each worker with an end', () => {
     // One after the other here: the first takes every file, the second finds the queue empty.
@@ -42,7 +52,7 @@ describe('workerPass', () => {
       worked.push(f);
       return result(f);
     };
-    for (const r of replies) workerPass({ setup: { settings: {}, root: undefined, mode: 'index', jobs: 2 }, files, queue: queue.buffer }, work, (m) => r.push(m));
+    for (const r of replies) workerPass({ setup: { settings: {}, root: undefined, mode: 'index', jobs: 2 }, files: FileList.join(files), queue: queue.buffer }, work, (m) => r.push(m));
     expect(worked).toEqual(files);
     for (const r of replies) expect(r[r.length - 1]).toEqual({ kind: 'end' });
     const returned = replies.flat().flatMap((m) => (m.kind === 'results' ? m.results.map((x) => x.file) : []));
