@@ -94,7 +94,6 @@ export class ByteScanner {
     const n = t.length;
     const first = this.m - 1;
     if (n - first < SPLIT_FROM) return this.cursor(t, first, n, out);
-    const sh = this.shift;
     const q = (n - first) >> 2;
     // Cursor k covers the window ends [ends[k], ends[k + 1]).
     const eb = first + q;
@@ -105,48 +104,32 @@ export class ByteScanner {
     let c = ec;
     let d = ed;
     while (a < eb && b < ec && c < ed && d < n) {
-      let s = sh[((t[a - 1] as number) << 8) | (t[a] as number)] as number;
-      if (s === 0) {
-        if (this.hit(t, a, out) && !out) return true;
-        s = 1;
-      }
-      a += s;
-      s = sh[((t[b - 1] as number) << 8) | (t[b] as number)] as number;
-      if (s === 0) {
-        if (this.hit(t, b, out) && !out) return true;
-        s = 1;
-      }
-      b += s;
-      s = sh[((t[c - 1] as number) << 8) | (t[c] as number)] as number;
-      if (s === 0) {
-        if (this.hit(t, c, out) && !out) return true;
-        s = 1;
-      }
-      c += s;
-      s = sh[((t[d - 1] as number) << 8) | (t[d] as number)] as number;
-      if (s === 0) {
-        if (this.hit(t, d, out) && !out) return true;
-        s = 1;
-      }
-      d += s;
+      a = this.step(t, a, out);
+      b = this.step(t, b, out);
+      c = this.step(t, c, out);
+      d = this.step(t, d, out);
+      if ((a | b | c | d) < 0) return true;
     }
     return this.cursor(t, a, eb, out) || this.cursor(t, b, ec, out) || this.cursor(t, c, ed, out) || this.cursor(t, d, n, out);
   }
 
   /** One cursor over the window ends [from, to). */
   private cursor(t: Uint8Array, from: number, to: number, out: Set<string> | undefined): boolean {
-    const sh = this.shift;
-    let p = from;
-    while (p < to) {
-      const s = sh[((t[p - 1] as number) << 8) | (t[p] as number)] as number;
-      if (s !== 0) {
-        p += s;
-        continue;
-      }
-      if (this.hit(t, p, out) && !out) return true;
-      p++;
+    for (let p = from; p < to;) {
+      p = this.step(t, p, out);
+      if (p < 0) return true;
     }
     return false;
+  }
+
+  /**
+   * The next window end after `p`: moved by the pair's shift, or by one once a word ending
+   * its first m bytes there is checked; -1 when `any()` (no `out`) found a word.
+   */
+  private step(t: Uint8Array, p: number, out: Set<string> | undefined): number {
+    const s = this.shift[((t[p - 1] as number) << 8) | (t[p] as number)] as number;
+    if (s !== 0) return p + s;
+    return this.hit(t, p, out) && !out ? -1 : p + 1;
   }
 
   /** Whether a word starts at the window ending at `end` (and is a whole identifier there); adds it to `out`. */
