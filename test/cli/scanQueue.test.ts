@@ -42,6 +42,19 @@ describe('FileList', () => {
 });
 
 describe('workerPass', () => {
+  it('works nothing on a queue cancelled before it starts, and ends', () => {
+    const queue = new Queue();
+    queue.cancel();
+    const replies: WorkerReply[] = [];
+    const worked: string[] = [];
+    workerPass({ setup: { settings: {}, root: undefined, mode: 'index', jobs: 1 }, files: FileList.join(['a.c', 'b.c']), queue: queue.buffer }, (f) => {
+      worked.push(f);
+      return result(f);
+    }, (m) => replies.push(m));
+    expect(worked).toEqual([]);
+    expect(replies).toEqual([{ kind: 'end' }]);
+  });
+
   it('works through the files two workers share, each once, and ends each worker with an end', () => {
     // One after the other here: the first takes every file, the second finds the queue empty.
     const files = Array.from({ length: 500 }, (_, i) => `f${i}.c`);

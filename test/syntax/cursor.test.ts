@@ -3,7 +3,7 @@
 
 import * as fs from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { rawCursorsEnabled, rawExports, walkRecord, walkWith, withApiCursors } from '../../server/src/syntax/cursor';
+import { directWalksWork, rawCursorsEnabled, rawExports, walkRecord, walkWith, withApiCursors } from '../../server/src/syntax/cursor';
 import { CParser } from '../../server/src/syntax/parser';
 import { SNode, snapshot } from '../../server/src/syntax/snode';
 import { sampleFiles } from '../helpers';
@@ -80,8 +80,26 @@ describe('direct cursor walks', () => {
     }
   });
 
-  it('are not used with a module that lacks the exports', () => {
+  it('are not used with a module that lacks the exports, traps in them or answers otherwise, and the check changes nothing else', async () => {
     expect(rawExports({})).toBeUndefined();
     expect(rawExports({ HEAP32: new Int32Array(4), _ts_init: () => 0 })).toBeUndefined();
+    const parser = await CParser.load();
+    const tree = parser.parse(texts[0] as string);
+    if (!tree) throw new Error('no tree');
+    const names = ['_ts_tree_cursor_current_node_type_id_wasm', '_ts_tree_cursor_current_field_id_wasm', '_ts_tree_cursor_start_index_wasm',
+      '_ts_tree_cursor_end_index_wasm', '_ts_tree_cursor_current_node_is_missing_wasm', '_ts_tree_cursor_goto_first_child_wasm',
+      '_ts_tree_cursor_goto_next_sibling_wasm', '_ts_tree_cursor_goto_parent_wasm'];
+    const fake = (fn: () => number): object => ({ HEAP32: new Int32Array(64), _ts_init: () => 16, ...Object.fromEntries(names.map((n) => [n, fn])) });
+    try {
+      const before = walkRecord(tree.rootNode);
+      expect(directWalksWork(fake(() => {
+        throw new Error('trap');
+      }), tree.rootNode)).toBeUndefined();
+      expect(directWalksWork(fake(() => 0), tree.rootNode)).toBeUndefined();
+      expect(rawCursorsEnabled()).toBe(true);
+      expect(walkRecord(tree.rootNode)).toEqual(before);
+    } finally {
+      tree.delete();
+    }
   });
 });

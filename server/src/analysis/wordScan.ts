@@ -11,16 +11,15 @@ import { ByteScanner } from './byteScan.js';
 export class WordScanner {
   private readonly words: readonly string[];
   private regex: RegExp | undefined;
-  private readonly bytes: ByteScanner | undefined;
+  private scanner: ByteScanner | undefined;
 
   constructor(words: Iterable<string>) {
     this.words = [...new Set(words)].filter((w) => /^\w+$/.test(w)).sort((a, b) => b.length - a.length);
-    this.bytes = this.words.length ? new ByteScanner(this.words) : undefined;
   }
 
   /** The words `text` names as whole identifiers (as `\bword\b` would find them). */
   present(text: string | Uint8Array): Set<string> {
-    if (typeof text !== 'string') return this.bytes ? this.bytes.present(text) : new Set();
+    if (typeof text !== 'string') return this.bytes()?.present(text) ?? new Set();
     const out = new Set<string>();
     const re = this.re();
     if (re) for (const m of text.matchAll(re)) out.add(m[0]);
@@ -29,11 +28,17 @@ export class WordScanner {
 
   /** Whether `text` names any of the words. */
   any(text: string | Uint8Array): boolean {
-    if (typeof text !== 'string') return this.bytes !== undefined && this.bytes.any(text);
+    if (typeof text !== 'string') return this.bytes()?.any(text) ?? false;
     const re = this.re();
     if (!re) return false;
     re.lastIndex = 0;
     return re.test(text);
+  }
+
+  /** Built on first use (its tables are 192 KB; a scanner of function bodies never needs them). */
+  private bytes(): ByteScanner | undefined {
+    if (this.scanner === undefined && this.words.length) this.scanner = new ByteScanner(this.words);
+    return this.scanner;
   }
 
   /** Built on first use: a scan of bytes never needs it. */

@@ -179,6 +179,8 @@ function scanWithWorkers(
     const data: WorkerData = { setup: { ...setup, jobs }, files: FileList.join(files), queue: queue.buffer };
     let ended = 0;
     let failed = false;
+    // Cancelled before it started (the workspace walk was): the workers claim nothing.
+    if (signal?.cancelled) queue.cancel();
     const fail = (e: Error): void => {
       if (failed) return;
       failed = true;

@@ -37,16 +37,23 @@ type Raw = Record<(typeof EXPORTS)[number], Export> & { HEAP32: Int32Array; _ts_
 /** A TreeCursor's internals: its four words and its tree's address. */
 type CursorWords = Record<0 | 1 | 2 | 3, number> & { tree: Record<0, number> };
 
-let raw: Raw | undefined;
-/** The transfer buffer's index in HEAP32. */
-let transfer = 0;
+/** The module's exports, once checked, and the transfer buffer's index in HEAP32. */
+interface Direct {
+  exports: Raw;
+  transfer: number;
+}
+
+let direct: Direct | undefined;
 
 /** Walks `node`'s subtree with a cursor (deleted afterwards, also when `walk` throws). */
 export function walkWith<T>(node: TSNode, walk: (c: Cursor) => T): T {
+  return walkVia(direct, node, walk);
+}
+
+function walkVia<T>(d: Direct | undefined, node: TSNode, walk: (c: Cursor) => T): T {
   const tc = node.walk();
   const words = tc as unknown as CursorWords;
-  const r = raw;
-  if (!r) {
+  if (!d) {
     try {
       return walk(apiCursor(tc));
     } finally {
@@ -54,13 +61,13 @@ export function walkWith<T>(node: TSNode, walk: (c: Cursor) => T): T {
     }
   }
   // HEAP32 is read again after the walk: the module's memory may grow during it.
-  let heap = r.HEAP32;
-  for (let k = 0; k < 4; k++) heap[transfer + k] = words[k as 0];
+  let heap = d.exports.HEAP32;
+  for (let k = 0; k < 4; k++) heap[d.transfer + k] = words[k as 0];
   try {
-    return walk(rawCursor(r, words.tree[0]));
+    return walk(rawCursor(d.exports, words.tree[0]));
   } finally {
-    heap = r.HEAP32;
-    for (let k = 0; k < 4; k++) words[k as 0] = heap[transfer + k] as number;
+    heap = d.exports.HEAP32;
+    for (let k = 0; k < 4; k++) words[k as 0] = heap[d.transfer + k] as number;
     tc.delete();
   }
 }
@@ -93,7 +100,11 @@ function rawCursor(r: Raw, tree: number): Cursor {
 
 /** Every step of a depth-first walk, as text (the self-test's record). */
 export function walkRecord(node: TSNode): string[] {
-  return walkWith(node, (c) => {
+  return recordVia(direct, node);
+}
+
+function recordVia(d: Direct | undefined, node: TSNode): string[] {
+  return walkVia(d, node, (c) => {
     const out: string[] = [];
     const note = (): void => {
       out.push(`${c.typeId()}:${c.fieldId()}:${c.start()}-${c.end()}:${c.end() === c.start() && c.missing() ? 'M' : ''}`);
@@ -123,38 +134,46 @@ export function rawExports(module: object): Raw | undefined {
 }
 
 /**
- * Lets walks call the module directly if `module` (the object given to Parser.init()) has the
- * exports and a walk of `sample` through them records what the public API records. Returns
- * whether it did. Call once, right after loading.
+ * Whether walks can call `module` (the object given to Parser.init()) directly: it has the
+ * exports, the host is little-endian as the wasm heap is (HEAP32 is in the host's order), and
+ * a direct walk of `sample` records what the public API records, without throwing.
  */
-export function enableRawCursors(module: object, sample: TSNode): boolean {
-  raw = undefined;
-  const r = rawExports(module);
-  if (!r) return false;
+export function directWalksWork(module: object, sample: TSNode): Direct | undefined {
+  const exports = rawExports(module);
+  if (!exports || new Uint8Array(new Uint32Array([1]).buffer)[0] !== 1) return undefined;
   const words = sample.walk() as unknown as CursorWords;
   const shaped = [0, 1, 2, 3].every((k) => typeof words[k as 0] === 'number') && typeof words.tree?.[0] === 'number';
   (words as unknown as ReturnType<TSNode['walk']>).delete();
-  if (!shaped) return false;
-  const viaApi = walkRecord(sample);
-  raw = r;
-  transfer = r._ts_init() >> 2;
-  const direct = walkRecord(sample);
-  if (direct.length !== viaApi.length || direct.some((s, i) => s !== viaApi[i])) raw = undefined;
-  return raw !== undefined;
+  if (!shaped) return undefined;
+  try {
+    const d = { exports, transfer: exports._ts_init() >> 2 };
+    const viaApi = recordVia(undefined, sample);
+    const viaModule = recordVia(d, sample);
+    return viaModule.length === viaApi.length && viaModule.every((step, i) => step === viaApi[i]) ? d : undefined;
+  } catch {
+    // Internals other than expected: the public API it is.
+    return undefined;
+  }
+}
+
+/** Lets walks call the module directly if directWalksWork(); returns whether they do. Call once, right after loading. */
+export function enableRawCursors(module: object, sample: TSNode): boolean {
+  direct = directWalksWork(module, sample);
+  return direct !== undefined;
 }
 
 /** Whether walks call the module directly. */
 export function rawCursorsEnabled(): boolean {
-  return raw !== undefined;
+  return direct !== undefined;
 }
 
 /** Runs `fn` with walks through the public API (tests compare the two ways). */
 export function withApiCursors<T>(fn: () => T): T {
-  const saved = raw;
-  raw = undefined;
+  const saved = direct;
+  direct = undefined;
   try {
     return fn();
   } finally {
-    raw = saved;
+    direct = saved;
   }
 }

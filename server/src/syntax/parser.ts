@@ -68,9 +68,10 @@ export class CParser {
       const parser = new Parser();
       parser.setLanguage(language);
       const sample = parser.parse(CURSOR_SAMPLE);
-      if (sample) {
-        enableRawCursors(module, sample.rootNode);
-        sample.delete();
+      try {
+        if (sample) enableRawCursors(module, sample.rootNode);
+      } finally {
+        sample?.delete();
       }
       CParser.instance = new CParser(parser);
       return CParser.instance;
