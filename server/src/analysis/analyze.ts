@@ -280,8 +280,10 @@ function analyzeFunction(
     }
   }
   const calls = opts.callFacts === false ? [] : collectCallFacts(ends, opts.layout).map((c) => ({ ...c, start: c.start - fn.start, end: c.end - fn.start }));
-  const ruleErrors = [...failed].map(([rule, reason]) => ({ rule, reason }));
-  return { findings: [...byKey.values()], calls, partial, ...(ruleErrors.length ? { ruleErrors } : {}) };
+  const result: FunctionResult = { findings: [...byKey.values()], calls, partial };
+  // Set, not spread in: a spread of one of two shapes deoptimized this function over and over.
+  if (failed.size) result.ruleErrors = [...failed].map(([rule, reason]) => ({ rule, reason }));
+  return result;
 }
 
 /**
