@@ -47,7 +47,9 @@ const ACCESS = new RegExp(String.raw`\b(?:${KINDS.map(([, re]) => re).join('|')}
 
 /** Cheap test before the regexes: most files use none of the primitives. */
 const ANY = /\b(?:smp_store_release|rcu_assign_pointer|WRITE_ONCE|smp_load_acquire)\(/;
-const PUBLISHERS = new WordScanner(['smp_store_release', 'rcu_assign_pointer', 'WRITE_ONCE', 'smp_load_acquire']);
+/** The calls that make a file worth scanning for publications (as whole identifiers). */
+export const PUBLISHING_CALLS: readonly string[] = ['smp_store_release', 'rcu_assign_pointer', 'WRITE_ONCE', 'smp_load_acquire'];
+const PUBLISHERS = new WordScanner(PUBLISHING_CALLS);
 
 /**
  * Whether a file's raw bytes can hold a publication (they name a publishing primitive): the

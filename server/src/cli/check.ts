@@ -13,7 +13,8 @@ import { CheckReport, FileFinding } from './report.js';
 import { Publication, PublishIndex } from '../analysis/publish.js';
 import { FileResult } from './checkFile.js';
 import { ScanCache, sha1 } from './scanCache.js';
-import { defaultJobs, scanFiles } from './scan.js';
+import { FirstPass, firstPass } from './firstPass.js';
+import { ScanProgress, defaultJobs, scanFiles } from './scan.js';
 
 export async function runCheck(args: CheckArgs): Promise<number> {
   const t0 = performance.now();
@@ -28,32 +29,39 @@ export async function runCheck(args: CheckArgs): Promise<number> {
   const settings = settingsFromArgs(args);
   const { options, problems } = resolveSettings(settings, root);
   const list = listFiles(args.paths);
-  const progress = !args.quiet && process.stderr.isTTY
-    ? (done: number, total: number): void => {
-      if (done === total || done % 50 === 0) process.stderr.write(`\r\x1b[Kiomem-lens: ${done}/${total} files${done === total ? '\n' : ''}`);
+  const progressOf = (what: string): ScanProgress | undefined => (!args.quiet && process.stderr.isTTY
+    ? (done, total): void => {
+      if (done === total || done % 50 === 0) process.stderr.write(`\r\x1b[Kiomem-lens: ${what} ${done}/${total} files${done === total ? '\n' : ''}`);
     }
-    : undefined;
+    : undefined);
   const jobs = args.jobs ?? defaultJobs();
   // Files unchanged since the last run of the same options keep their publications and results.
   const cache = args.cache ? ScanCache.open(args.paths, settings) : undefined;
-  // Seed 002 pairs accesses across files: index every publication of the tree first.
+  // Seed 002 pairs accesses across files: index every publication of the tree first. That
+  // pass also tells which of the files it read the check pass need not read again.
   let publications: Publication[] | undefined;
+  let first: FirstPass | undefined;
   if (options.rules.has('publish-unpaired')) {
-    const index = new PublishIndex();
     const todo = cache ? list.files.filter((f) => !cache.publications(f)) : list.files;
-    const fresh = new Map((await scanFiles(todo, { settings, root, mode: 'index' }, jobs)).map((r) => [r.file, r.pubs ?? []]));
-    for (const [f, pubs] of fresh) cache?.setPublications(f, pubs);
-    index.add(list.files.flatMap((f) => fresh.get(f) ?? cache?.publications(f) ?? []));
-    // Only names whose publication pairs with ordered readers can be judged.
-    publications = index.paired().toJSON();
+    const fresh = new Set(todo);
+    const saved = cache ? list.files.flatMap((f) => (fresh.has(f) ? [] : cache.publications(f) ?? [])) : [];
+    first = await firstPass(todo, saved, { settings, root }, jobs, (pubs) => {
+      const index = new PublishIndex();
+      index.add(list.files.flatMap((f) => pubs.get(f) ?? cache?.publications(f) ?? []));
+      // Only names whose publication pairs with ordered readers can be judged.
+      return index.paired();
+    }, progressOf('scanned'));
+    for (const [f, pubs] of first.fresh) cache?.setPublications(f, pubs);
+    publications = first.index.toJSON();
   }
   const indexHash = sha1(JSON.stringify(publications ?? []));
   const reused = new Map<string, FileResult>();
   for (const f of list.files) {
-    const r = cache?.result(f, indexHash);
+    const r = first?.settled.get(f) ?? cache?.result(f, indexHash);
     if (r) reused.set(f, r);
   }
-  const checked = await scanFiles(list.files.filter((f) => !reused.has(f)), { settings, root, mode: 'check', focus: args.focus, ...(publications ? { publications } : {}) }, jobs, progress);
+  const checked = await scanFiles(list.files.filter((f) => !reused.has(f)), { settings, root, mode: 'check', focus: args.focus, ...(publications ? { publications } : {}) }, jobs, progressOf('checked'));
+  for (const r of first?.settled.values() ?? []) cache?.setResult(r, indexHash);
   for (const r of checked) cache?.setResult(r, indexHash);
   cache?.save(list.files);
   const byFile = new Map(checked.map((r) => [r.file, r]));

@@ -7,7 +7,7 @@ import { PREFILTER_WORDS, mentionsModel, mentionsModelGiven, readByFacts } from 
 import { Focused, focusText, withOriginalOffsets } from '../analysis/focus.js';
 import type { Finding } from '../analysis/finding.js';
 import type { AnalysisOptions } from '../analysis/options.js';
-import { Publication, PublishIndex, mayPublish, scanPublications } from '../analysis/publish.js';
+import { PUBLISHING_CALLS, Publication, PublishIndex, mayPublish, scanPublications } from '../analysis/publish.js';
 import { WordScanner } from '../analysis/wordScan.js';
 import { applySuppressions } from '../analysis/suppress.js';
 import type { CParser } from '../syntax/parser.js';
@@ -26,8 +26,10 @@ export interface FileResult {
   parsed: boolean;
   skipped?: string;
   notes: string[];
-  /** Index pass only: the file's publications (seed 002). */
+  /** Index and first pass only: the file's publications (seed 002). */
   pubs?: Publication[];
+  /** First pass only: the check pass must look at the file (scanFile()). */
+  candidate?: boolean;
 }
 
 /**
@@ -40,11 +42,59 @@ const scratch = Buffer.allocUnsafe(1 << 20);
 export function indexFile(file: string): FileResult {
   try {
     const buf = readRegularFile(file, scratch);
-    if (buf.subarray(0, 8192).includes(0) || !mayPublish(buf)) return { file, findings: [], parsed: false, notes: [] };
+    if (binary(buf) || !mayPublish(buf)) return { file, findings: [], parsed: false, notes: [] };
     return { file, findings: [], parsed: false, notes: [], pubs: scanPublications(buf.toString('latin1'), file) };
   } catch {
     return { file, findings: [], parsed: false, notes: [] };
   }
+}
+
+/** A NUL byte in the first 8 KiB: not C source. */
+function binary(buf: Buffer): boolean {
+  return buf.subarray(0, 8192).includes(0);
+}
+
+/** A file's bytes, or undefined with `res.skipped` saying why it cannot be checked. */
+function readSource(file: string, res: FileResult): Buffer | undefined {
+  let buf: Buffer;
+  try {
+    buf = readRegularFile(file, scratch);
+  } catch (e) {
+    res.skipped = `cannot read (${readFailure(e)})`;
+    return undefined;
+  }
+  if (binary(buf)) {
+    res.skipped = 'binary file (NUL bytes), not C source';
+    return undefined;
+  }
+  return buf;
+}
+
+/**
+ * The first pass of `check` (cli/firstPass.ts): one read of a file gives its publications and
+ * whether the check pass must look at it: it names a modeled API, publishes something, or
+ * names one of `known` (published globals the run has found so far). A file it does not mark
+ * is one checkFile() would find nothing in, as long as `known` held every shared published
+ * global of the run; firstPass.ts looks again for the ones found later.
+ */
+export function scanFile(file: string, scanner: WordScanner, known: ReadonlySet<string>): FileResult {
+  const res: FileResult = { file, findings: [], parsed: false, notes: [] };
+  const buf = readSource(file, res);
+  if (!buf) return res;
+  const present = scanner.present(buf);
+  if (!present.size) return res;
+  let latin: string | undefined;
+  const decoded = (): string => (latin ??= buf.toString('latin1'));
+  if (PUBLISHING_CALLS.some((w) => present.has(w))) res.pubs = scanPublications(decoded(), file);
+  let names = false;
+  for (const w of present) if (known.has(w)) names = true;
+  if (names || res.pubs?.length || mentionsModelGiven(present, decoded)) res.candidate = true;
+  return res;
+}
+
+/** The words scanFile() looks for. */
+export function firstPassScanner(known: readonly string[]): WordScanner {
+  return new WordScanner([...PREFILTER_WORDS, ...PUBLISHING_CALLS, ...known]);
 }
 
 /**
@@ -85,17 +135,8 @@ function focused(text: string, file: string, opts: AnalysisOptions): Focused {
 
 export function checkFile(file: string, parser: CParser, opts: AnalysisOptions, cache?: FunctionCache, focus = true): FileResult {
   const res: FileResult = { file, findings: [], parsed: false, notes: [] };
-  let buf: Buffer;
-  try {
-    buf = readRegularFile(file, scratch);
-  } catch (e) {
-    res.skipped = `cannot read (${readFailure(e)})`;
-    return res;
-  }
-  if (buf.subarray(0, 8192).includes(0)) {
-    res.skipped = 'binary file (NUL bytes), not C source';
-    return res;
-  }
+  const buf = readSource(file, res);
+  if (!buf) return res;
   // The raw bytes are scanned; the text is decoded only for the tests that then need it.
   // Identifiers are ASCII: latin1 decoding is exact for those and much cheaper.
   const present = scannerFor(opts.publications, file).present(buf);

@@ -9,14 +9,19 @@ import { Worker } from 'node:worker_threads';
 import { resolveSettings } from '../settings.js';
 import { CParser } from '../syntax/parser.js';
 import { Publication, PublishIndex } from '../analysis/publish.js';
-import { FileResult, checkFile, indexFile } from './checkFile.js';
+import { FileResult, checkFile, firstPassScanner, indexFile, scanFile } from './checkFile.js';
 
 /** What a worker needs to rebuild the analysis options itself (options hold class instances). */
 export interface WorkerSetup {
   settings: unknown;
   root: string | undefined;
-  /** 'index': only collect publications (seed 002) from every file; 'check': analyze. */
-  mode: 'index' | 'check';
+  /**
+   * 'index': only collect publications (seed 002) from every file; 'scan': the first pass of
+   * `check` (publications, and which files the check pass needs, firstPass.ts); 'check': analyze.
+   */
+  mode: 'index' | 'scan' | 'check';
+  /** 'scan': the published globals the run knows of so far. */
+  known?: string[];
   /** The tree's publication index, for 'check'. */
   publications?: Publication[];
   /** false: parse whole files (--no-focus). */
@@ -72,7 +77,7 @@ const IN_PROCESS_MAX = 16;
  * batches handed out by message cost a round trip through the main thread each (3% of a
  * whole-tree scan here).
  */
-const CLAIM: Record<WorkerSetup['mode'], number> = { index: 32, check: 4 };
+const CLAIM: Record<WorkerSetup['mode'], number> = { index: 32, scan: 32, check: 4 };
 /** Results go back when this many are ready, or when the oldest has waited REPORT_MS (progress). */
 const REPORT_FILES = 128;
 const REPORT_MS = 100;
@@ -126,6 +131,12 @@ export function defaultJobs(): number {
 /** What one thread does to each file for a setup (the in-process path and the workers share it). */
 export async function fileWorker(setup: WorkerSetup): Promise<(file: string) => FileResult> {
   if (setup.mode === 'index') return indexFile;
+  if (setup.mode === 'scan') {
+    const known = setup.known ?? [];
+    const scanner = firstPassScanner(known);
+    const names = new Set(known);
+    return (f) => scanFile(f, scanner, names);
+  }
   const parser = await CParser.load();
   const { options } = resolveSettings(setup.settings, setup.root);
   options.callFacts = false; // for hovers; a report has none

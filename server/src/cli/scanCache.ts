@@ -175,7 +175,7 @@ export class ScanCache {
     }
     const e = this.entry(r.file);
     if (!e) return;
-    const { file: _file, pubs: _pubs, ...rest } = r;
+    const { file: _file, pubs: _pubs, candidate: _candidate, ...rest } = r;
     e[3] = isEmpty(rest) ? 0 : rest;
     this.dirty = true;
   }

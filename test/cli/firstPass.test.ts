@@ -1,0 +1,93 @@
+// The first pass of `check`: one read of every file decides which ones the check pass reads
+// again. A file it settles must be one checkFile() finds nothing in, whatever order the
+// shared published globals were found in.
+
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { PublishIndex, Publication } from '../../server/src/analysis/publish';
+import { checkFile } from '../../server/src/cli/checkFile';
+import { coreFirst, firstPass } from '../../server/src/cli/firstPass';
+import { resolveSettings } from '../../server/src/settings';
+import { CParser } from '../../server/src/syntax/parser';
+
+/** A tree with a shared name published in the core, and one published outside it that the core reads. */
+const TREE: Record<string, string> = {
+  'kernel/pub.c': 'struct foo *shared_ptr;\nvoid pub(struct foo *p) { rcu_assign_pointer(shared_ptr, p); }\nstruct foo *get(void) { return rcu_dereference(shared_ptr); }\n',
+  'kernel/late_reader.c': 'void k(void) { late_ptr->y = 2; }\n',
+  'mm/quiet.c': 'int quiet;\nint f(void) { return quiet; }\n',
+  'drivers/reader.c': 'void r(void) { shared_ptr->x = 1; }\n',
+  'drivers/late.c': 'struct bar *late_ptr;\nvoid l(struct bar *b) { smp_store_release(&late_ptr, b); }\nstruct bar *g(void) { return smp_load_acquire(&late_ptr); }\n',
+  'drivers/model.c': 'int m(void) { if (!request_mem_region(0x1000, 0x100, "m")) return -16; return 0; }\n',
+  'drivers/other.c': 'int o(void) { return kfree_rcu_thing(); }\n',
+  'drivers/bin.c': 'int x;\0\0\0',
+};
+
+function makeTree(): { root: string; files: string[] } {
+  const root = fs.mkdtempSync(path.join(os.tmpdir(), 'iomem-lens-first-'));
+  const files = Object.entries(TREE).map(([rel, text]) => {
+    const f = path.join(root, rel);
+    fs.mkdirSync(path.dirname(f), { recursive: true });
+    fs.writeFileSync(f, text);
+    return f;
+  }).sort();
+  return { root, files };
+}
+
+const paired = (files: string[]) => (pubs: Map<string, Publication[]>): PublishIndex => {
+  const index = new PublishIndex();
+  index.add(files.flatMap((f) => pubs.get(f) ?? []));
+  return index.paired();
+};
+
+describe('firstPass', () => {
+  it('marks what names the model, publishes or names a shared global, wherever it was published', async () => {
+    const { root, files } = makeTree();
+    try {
+      const fp = await firstPass(files, [], { settings: {}, root }, 0, paired(files));
+      const rel = (s: Iterable<string>): string[] => [...s].map((f) => path.relative(root, f)).sort();
+      expect(fp.index.sharedNames().slice().sort()).toEqual(['late_ptr', 'shared_ptr']);
+      // kernel/late_reader.c was scanned before drivers/late.c published late_ptr: the scan
+      // for the names found later marks it.
+      expect(rel(fp.candidates)).toEqual(['drivers/late.c', 'drivers/model.c', 'drivers/reader.c', 'kernel/late_reader.c', 'kernel/pub.c']);
+      expect(rel(fp.settled.keys())).toEqual(['drivers/bin.c', 'drivers/other.c', 'mm/quiet.c']);
+      expect(fp.settled.get(path.join(root, 'drivers/bin.c'))?.skipped).toBe('binary file (NUL bytes), not C source');
+      expect(fp.fresh.get(path.join(root, 'drivers/late.c'))?.map((p) => p.kind)).toEqual(['release', 'acquire']);
+
+      // What it settles, checkFile() finds nothing in with the run's index.
+      const parser = await CParser.load();
+      const { options } = resolveSettings({}, root);
+      options.publications = new PublishIndex();
+      options.publications.add(fp.index.toJSON());
+      for (const [f, r] of fp.settled) expect(checkFile(f, parser, options)).toEqual(r);
+      for (const f of fp.candidates) expect(checkFile(f, parser, options).parsed, f).toBe(true);
+    } finally {
+      fs.rmSync(root, { recursive: true, force: true });
+    }
+  });
+
+  it('starts from the publications a saved index holds', async () => {
+    const { root, files } = makeTree();
+    try {
+      const saved = (await firstPass(files, [], { settings: {}, root }, 0, paired(files))).fresh;
+      const late = path.join(root, 'drivers/late.c');
+      const rest = files.filter((f) => f !== late);
+      const fp = await firstPass(rest, saved.get(late) ?? [], { settings: {}, root }, 0, (pubs) => paired(files)(new Map([...pubs, [late, saved.get(late) ?? []]])));
+      expect(fp.candidates.has(path.join(root, 'kernel/late_reader.c'))).toBe(true);
+      expect(fp.fresh.has(late)).toBe(false);
+    } finally {
+      fs.rmSync(root, { recursive: true, force: true });
+    }
+  });
+});
+
+describe('coreFirst', () => {
+  it('puts the core directories first, for absolute paths and paths relative to the current directory', () => {
+    const root = path.resolve('linux');
+    const rel = path.relative(process.cwd(), root);
+    const files = [path.join(root, 'drivers/a.c'), path.join(root, 'kernel/b.c'), path.join(rel, 'mm/c.c'), path.join(rel, 'kernelx/d.c'), path.join(rel, 'net/core/e.h')];
+    expect(coreFirst(files, root)).toEqual({ core: [files[1], files[2], files[4]], rest: [files[0], files[3]] });
+    expect(coreFirst(files, undefined)).toEqual({ core: [], rest: files });
+  });
+});
