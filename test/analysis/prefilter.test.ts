@@ -31,6 +31,19 @@ describe('WordScanner', () => {
     }), { numRuns: 300 });
   });
 
+  it('gives the same answer on raw bytes, where a paired trigger\'s later groups are scanned for only after its first', () => {
+    const scanner = new WordScanner(PREFILTER_WORDS);
+    const devm = 'static int probe(struct device *dev)\n{\n\tstruct foo *p = devm_kzalloc(dev, sizeof(*p), GFP_KERNEL);\n\tif (!p)\n\t\treturn -ENOMEM;\n\tkfree(p);\n\treturn 0;\n}\n';
+    const crafted = [devm, devm.replace('kfree(p)', 'kfree_thing(p)'), devm.replace('kfree(p)', 'kvfree(p)'), devm.replace('devm_kzalloc', 'kzalloc'), 'void f(void) { kfree(x); }\n',
+      'int g(unsigned long pfn) { return PageReserved(pfn_to_page(pfn)); }\n', 'int g(unsigned long pfn) { return PageReserved(page); }\n'];
+    expect(crafted.map(fileMentionsModel)).toEqual([true, false, true, false, false, true, false]);
+    expect(PREFILTER_WORDS).not.toContain('kfree');
+    for (const t of [...texts, ...crafted]) {
+      const bytes = Buffer.from(t, 'latin1');
+      expect(mentionsModelGiven(scanner.present(bytes), () => t, () => bytes), t.slice(0, 80)).toBe(fileMentionsModel(t));
+    }
+  });
+
   it('gives the published-globals prefilter the same answer', () => {
     const index = new PublishIndex();
     texts.forEach((t, i) => index.add(scanPublications(t, `f${i}.c`)));

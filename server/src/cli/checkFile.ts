@@ -88,7 +88,7 @@ export function scanFile(file: string, scanner: WordScanner, known: ReadonlySet<
   if (PUBLISHING_CALLS.some((w) => present.has(w))) res.pubs = scanPublications(decoded(), file);
   let names = false;
   for (const w of present) if (known.has(w)) names = true;
-  if (names || res.pubs?.length || mentionsModelGiven(present, decoded)) res.candidate = true;
+  if (names || res.pubs?.length || mentionsModelGiven(present, decoded, () => buf)) res.candidate = true;
   return res;
 }
 
@@ -143,7 +143,7 @@ export function checkFile(file: string, parser: CParser, opts: AnalysisOptions, 
   if (!present.size) return res;
   let latin: string | undefined;
   const decoded = (): string => (latin ??= buf.toString('latin1'));
-  if (!mentionsModelGiven(present, decoded) && !opts.publications?.plainAccessGiven(present, decoded)) return res;
+  if (!mentionsModelGiven(present, decoded, () => buf) && !opts.publications?.plainAccessGiven(present, decoded)) return res;
   if (buf.length > MAX_FILE_BYTES) {
     res.skipped = `too large (${(buf.length / (1 << 20)).toFixed(1)} MiB, limit ${MAX_FILE_BYTES >> 20} MiB)`;
     return res;
