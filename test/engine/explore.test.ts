@@ -1,11 +1,13 @@
 // Which plain values keep path states apart: only those a later condition or return reads.
 
+import * as fs from 'node:fs';
+import * as path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { analyzeTree } from '../../server/src/analysis/analyze';
 import type { Cfg } from '../../server/src/cfg/types';
-import { testedFrom } from '../../server/src/engine/explore';
+import { shortcutsOf, testedFrom, withoutShortcuts } from '../../server/src/engine/explore';
 import { CParser } from '../../server/src/syntax/parser';
-import { cfgOf, options } from '../helpers';
+import { cfgOf, fixtures, options } from '../helpers';
 
 /** The tested set at the first node whose text contains `text`. */
 function testedAt(cfg: Cfg, sets: ReturnType<typeof testedFrom>, text: string, kind?: Cfg['nodes'][number]['kind']): readonly string[] {
@@ -103,5 +105,70 @@ describe('merging', () => {
     expect(await endsOf(src, 'probe')).toBe(2);
     // Returned, x still tells the paths apart.
     expect(await endsOf(src.replace('return 0;\n}', 'return x;\n}'), 'probe')).toBe(3);
+  });
+});
+
+describe('join shortcuts', () => {
+  it('skip only joins that hand their states to one node nothing else leads to, and count them there', async () => {
+    const cfg = await cfgOf(`int f(int a)
+{
+\tint x = 0;
+\tif (a)
+\t\tx = 1;
+\telse
+\t\tx = 2;
+\twhile (x < 5)
+\t\tx++;
+\tswitch (a) {
+\tcase 1:
+\t\tx = 3;
+\tdefault:
+\t\tbreak;
+\t}
+\treturn x;
+}`);
+    const { to, weight } = shortcutsOf(cfg);
+    const into = cfg.nodes.map((_, n) => cfg.succ.flat().filter((e) => e.to === n).length);
+    let skipped = 0;
+    cfg.nodes.forEach((node, j) => {
+      if (to[j] === j) return;
+      skipped++;
+      expect(node?.kind).toBe('join');
+      // The chain from j to its target: one edge each, no loop's back edge, no other way in.
+      for (let t = j; t !== to[j];) {
+        const out = cfg.succ[t] ?? [];
+        expect(out.length).toBe(1);
+        expect(out[0]?.back).toBeUndefined();
+        t = out[0]?.to as number;
+        expect(into[t]).toBe(1);
+      }
+    });
+    expect(skipped).toBeGreaterThan(2);
+    // Every node's visit is counted once: by itself, or by the node its chain ends at.
+    expect(cfg.nodes.reduce((sum, _, j) => sum + (to[j] === j ? (weight[j] as number) : 0), 0)).toBe(cfg.nodes.length);
+  });
+
+  it('walk every rule fixture to what a walk of every node finds, budgets that run out included', async () => {
+    const parser = await CParser.load();
+    let partial = 0;
+    const all = fs.readdirSync(path.join(__dirname, '..', 'fixtures', 'rules')).flatMap((rule) => fixtures(path.join('rules', rule)));
+    expect(all.length).toBeGreaterThan(50);
+    for (const { name, text } of all) {
+      const tree = parser.parse(text);
+      if (!tree) throw new Error('parse timed out');
+      try {
+        for (const bound of [undefined, 7, 23, 60, 150]) {
+          const opts = options();
+          if (bound !== undefined) opts.pathBound = bound;
+          const run = () => JSON.stringify(analyzeTree(tree, text, opts), (_k, v: unknown) => (typeof v === 'bigint' ? String(v) : v));
+          const fast = run();
+          expect(fast, `${name} with a bound of ${bound ?? 'default'} steps`).toBe(withoutShortcuts(run));
+          partial += (JSON.parse(fast) as { partial: unknown[] }).partial.length;
+        }
+      } finally {
+        tree.delete();
+      }
+    }
+    expect(partial).toBeGreaterThan(10);
   });
 });

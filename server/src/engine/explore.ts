@@ -63,6 +63,7 @@ export function explore(cfg: Cfg, init: PathState, ctx: EngineContext, helpers: 
   const seen = new Map<number, Set<number>>();
   const seenModels = new Map<number, Set<number>>();
   const tested = testedFrom(cfg);
+  const skip = shortcutsOf(cfg);
   let dropped = 0;
   const work: { node: number; st: PathState }[] = [{ node: cfg.entry, st: init }];
 
@@ -72,7 +73,7 @@ export function explore(cfg: Cfg, init: PathState, ctx: EngineContext, helpers: 
       if (taken >= MAX_BACK_EDGES) return;
       st.loops.set(edge.back, taken + 1);
     }
-    work.push({ node: edge.to, st });
+    work.push({ node: skip.to[edge.to] as number, st });
   };
   const toAll = (st: PathState, edges: CfgEdge[]): void => {
     edges.forEach((e, i) => follow(i === edges.length - 1 ? st : st.fork(), e));
@@ -98,7 +99,8 @@ export function explore(cfg: Cfg, init: PathState, ctx: EngineContext, helpers: 
     }
     models.add(mk);
     keys.add(key);
-    ctx.budget.steps -= visitCost(st);
+    // A visit also pays for the joins it stands for (the step budget counts as it always did).
+    ctx.budget.steps -= visitCost(st) * (skip.weight[node] as number);
     if (ctx.budget.steps < 0) {
       ctx.budget.exhausted = true;
       break;
@@ -184,6 +186,63 @@ export function explore(cfg: Cfg, init: PathState, ctx: EngineContext, helpers: 
  */
 export function visitCost(st: PathState): number {
   return 1 + ((st.ops.length + st.trace.length + st.mem.size) >> 6);
+}
+
+/**
+ * Joins the walk passes over. A join that leads to one node, which nothing else leads to, sees
+ * exactly the states that node then sees, in the same order, with the same merge key (a join
+ * reads nothing: the lvalues tested from both are the same) and the same cap: visiting it only
+ * repeated the node's work. A third of all visits were such joins (after every if's arms).
+ * `to[n]` is where a state sent to `n` goes; `weight[n]`, how many visits a visit of `n` stands
+ * for (the step budget is charged for each, so a budget runs out where it always did).
+ */
+interface Shortcuts {
+  to: Int32Array;
+  weight: Uint16Array;
+}
+
+const shortcutCache = new WeakMap<Cfg, Shortcuts>();
+/** How many withoutShortcuts() calls are running. */
+let plainWalks = 0;
+
+/** Runs `fn` with walks that visit every node (tests compare the two). */
+export function withoutShortcuts<T>(fn: () => T): T {
+  plainWalks++;
+  try {
+    return fn();
+  } finally {
+    plainWalks--;
+  }
+}
+
+export function shortcutsOf(cfg: Cfg): Shortcuts {
+  if (plainWalks) return identity(cfg.nodes.length);
+  let sc = shortcutCache.get(cfg);
+  if (sc) return sc;
+  const n = cfg.nodes.length;
+  const into = new Uint32Array(n);
+  for (const edges of cfg.succ) for (const e of edges) into[e.to] = (into[e.to] as number) + 1;
+  const next = new Int32Array(n).fill(-1);
+  cfg.nodes.forEach((node, j) => {
+    const out = cfg.succ[j] ?? [];
+    const e = out[0];
+    if (node?.kind === 'join' && out.length === 1 && e && e.back === undefined && e.to !== j && into[e.to] === 1) next[j] = e.to;
+  });
+  const to = new Int32Array(n);
+  const weight = new Uint16Array(n).fill(1);
+  for (let j = 0; j < n; j++) {
+    let t = j;
+    // A cycle of such joins is unreachable (each has one way in, from the cycle): stop anyway.
+    for (let k = 0; (next[t] as number) >= 0 && k < n; k++) t = next[t] as number;
+    to[j] = t;
+    if (t !== j) weight[t] = (weight[t] as number) + 1;
+  }
+  shortcutCache.set(cfg, (sc = { to, weight }));
+  return sc;
+}
+
+function identity(n: number): Shortcuts {
+  return { to: Int32Array.from({ length: n }, (_, i) => i), weight: new Uint16Array(n).fill(1) };
 }
 
 function skipsRelease(arms: { then?: SNode; else?: SNode } | undefined, taken: boolean, ctx: EngineContext): boolean {
