@@ -245,10 +245,16 @@ function identity(n: number): Shortcuts {
   return { to: Int32Array.from({ length: n }, (_, i) => i), weight: new Uint16Array(n).fill(1) };
 }
 
+/** mentionsRelease() of an arm, per arm and file facts: asked at every visit of its branch that the path cannot decide. */
+const releaseArms = new WeakMap<SNode, { releasers: ReadonlySet<string>; mentions: boolean }>();
+
 function skipsRelease(arms: { then?: SNode; else?: SNode } | undefined, taken: boolean, ctx: EngineContext): boolean {
   const other = taken ? arms?.else : arms?.then;
   if (!other) return false;
-  return mentionsRelease(other.text, ctx.facts.releasers);
+  const releasers = ctx.facts.releasers;
+  let memo = releaseArms.get(other);
+  if (memo?.releasers !== releasers) releaseArms.set(other, (memo = { releasers, mentions: mentionsRelease(other.text, releasers) }));
+  return memo.mentions;
 }
 
 /**
