@@ -6,7 +6,8 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { FunctionCache, analyzeSteps } from '../../server/src/analysis/analyze';
-import { devresActions, namesWord } from '../../server/src/analysis/cacheKey';
+import { devresActions, hasWord, wordsOf } from '../../server/src/analysis/cacheKey';
+import fc from 'fast-check';
 import { moveCalls } from '../../server/src/analysis/functionCache';
 import type { CallFact } from '../../server/src/analysis/callFacts';
 import type { FileAnalysis } from '../../server/src/analysis/finding';
@@ -215,10 +216,19 @@ int probe(u64 start_pfn)
     const cache = new FunctionCache();
     await run(src('0x100'), cache);
     expect((await run(src('0x200'), cache)).walked).toEqual(['_pfn']);
-    expect(namesWord('x = start_pfn + _pfn(y);', '_pfn')).toBe(true);
-    expect(namesWord('x = start_pfn + end_pfn;', '_pfn')).toBe(false);
-    expect(namesWord('_pfn', '_pfn')).toBe(true);
-    expect(namesWord('anything', '')).toBe(false);
+    const names = (t: string, w: string): boolean => hasWord(wordsOf(t), w);
+    expect(names('x = start_pfn + _pfn(y);', '_pfn')).toBe(true);
+    expect(names('x = start_pfn + end_pfn;', '_pfn')).toBe(false);
+    expect(names('_pfn', '_pfn')).toBe(true);
+    expect(names('anything', '')).toBe(false);
+  });
+
+  it('finds a word in a text exactly where a whole-identifier regular expression does', () => {
+    const text = fc.string({ unit: fc.constantFrom('a', 'b', '_', '1', ' ', '(', '-', '>', '\n', 'é'), maxLength: 40 });
+    fc.assert(fc.property(text, fc.string({ unit: fc.constantFrom('a', 'b', '_', '1'), minLength: 1, maxLength: 4 }), (t, w) => {
+      const oracle = new RegExp(`(?<![A-Za-z0-9_])${w}(?![A-Za-z0-9_])`).test(t);
+      return hasWord(wordsOf(t), w) === oracle;
+    }), { numRuns: 2000 });
   });
 
   it('keeps a result without findings when a helper only changes in comments and spacing', async () => {

@@ -5,22 +5,45 @@ import { createHash } from 'node:crypto';
 import type { FunctionInfo } from '../syntax/functions.js';
 import { FileFacts, callerHoldsHotplug } from './facts.js';
 import { BoundedMemo, textHash } from '../textHash.js';
+import { hashString } from '../engine/cowMap.js';
 
 /** Calls whose second argument is a function the walk runs (a devres action, at once when the call fails). */
 const RUNS_A_FUNCTION = 'devm_add_action';
 
 /**
- * Whether `t` names `word` as a whole identifier. A substring test took a function renamed to
- * `_pfn` (a space typed into `find_smallest_section_pfn`) for a helper of every function that
- * says `start_pfn`, and walked them all again.
+ * The identifiers a text names (its maximal runs of identifier characters), as hashString()s,
+ * by the text's hash: whether it names a word, for every word a key asks about, in one pass over
+ * the text (a substring test took `_pfn`, a function renamed by a space typed into
+ * `find_smallest_section_pfn`, for a helper of every function that says `start_pfn`).
+ * Hashes, not the words: a word sliced out of a document would keep the document alive. A hash
+ * collision can only make a text seem to name a word it does not: one more thing in the key,
+ * an entry given up sooner, never a result reused where it should not be.
  */
-export function namesWord(t: string, word: string): boolean {
-  // (An empty name, a missing node's, would make indexOf() find it everywhere, forever.)
-  if (!word) return false;
-  for (let i = t.indexOf(word); i !== -1; i = t.indexOf(word, i + 1)) {
-    if (!isWordChar(t.charCodeAt(i - 1)) && !isWordChar(t.charCodeAt(i + word.length))) return true;
+const wordSets = new BoundedMemo<ReadonlySet<number>>(2048);
+
+export function wordsOf(t: string, exact = textHash(t)): ReadonlySet<number> {
+  let words = wordSets.get(exact);
+  if (words) return words;
+  const out = new Set<number>();
+  let h = 0;
+  let inWord = false;
+  for (let i = 0; i <= t.length; i++) {
+    const c = t.charCodeAt(i);
+    if (isWordChar(c)) {
+      h = inWord ? Math.imul(h ^ c, 16777619) : Math.imul(2166136261 ^ c, 16777619);
+      inWord = true;
+    } else if (inWord) {
+      out.add(h >>> 0);
+      inWord = false;
+    }
   }
-  return false;
+  wordSets.set(exact, (words = out));
+  return words;
+}
+
+/** Whether the text of `words` (wordsOf()) names `word` as a whole identifier. */
+export function hasWord(words: ReadonlySet<number>, word: string): boolean {
+  return word !== '' && words.has(hashString(word));
 }
 
 function isWordChar(c: number): boolean {
@@ -157,6 +180,8 @@ export function functionCacheKey(fn: FunctionInfo, facts: FileFacts, optionsKey:
   const parts = [optionsKey, String(callerHoldsHotplug(text, fn.start)), `${col(fn.start)}`, tokenHash(body, exact), String(facts.ramWalkers.has(fn.name)), [...facts.releaseCallbacks].join(',')];
   // Texts the walk reads, and the functions among them (each enters once).
   const read = [body];
+  const words = [wordsOf(body, exact)];
+  const named = (name: string): boolean => words.some((w) => hasWord(w, name));
   const layout: string[] = [];
   const taken = new Set<FunctionInfo>([fn]);
   const take = (h: FunctionInfo | undefined): void => {
@@ -167,8 +192,9 @@ export function functionCacheKey(fn: FunctionInfo, facts: FileFacts, optionsKey:
     parts.push(tokenHash(t, exact));
     layout.push(`${h.start - fn.start}:${h.line - fn.line}:${col(h.start)}:${exact}`);
     read.push(t);
+    words.push(wordsOf(t, exact));
   };
-  for (const name of facts.relevant) if (namesWord(body, name)) take(facts.functions.get(name));
+  for (const name of facts.relevant) if (hasWord(words[0] as ReadonlySet<number>, name)) take(facts.functions.get(name));
   // Helpers run devres actions and cleanups too: look at every text taken so far.
   for (let i = 0; i < read.length; i++) {
     const t = read[i] as string;
@@ -176,23 +202,24 @@ export function functionCacheKey(fn: FunctionInfo, facts: FileFacts, optionsKey:
   }
   if (read.some((t) => t.includes('__free'))) {
     for (const [name, def] of facts.freeDefs) {
-      if (read.some((t) => namesWord(t, name))) {
+      if (named(name)) {
         parts.push(`~${name}=${def}`);
         read.push(def);
+        words.push(wordsOf(def));
       }
     }
   }
-  for (const name of facts.releasers) if (read.some((t) => namesWord(t, name))) parts.push(`R${name}`);
-  for (const [k, v] of facts.strings) if (read.some((t) => namesWord(t, k))) parts.push(`${k}=${v}`);
+  for (const name of facts.releasers) if (named(name)) parts.push(`R${name}`);
+  for (const [k, v] of facts.strings) if (named(k)) parts.push(`${k}=${v}`);
   // A define's value may name other defines: follow them until none is new.
   const defined = new Set<string>();
-  for (let frontier = read; frontier.length;) {
-    const next: string[] = [];
+  for (let frontier = words; frontier.length;) {
+    const next: ReadonlySet<number>[] = [];
     for (const [k, v] of facts.defines) {
-      if (!defined.has(k) && frontier.some((t) => namesWord(t, k))) {
+      if (!defined.has(k) && frontier.some((w) => hasWord(w, k))) {
         defined.add(k);
         parts.push(`#${k}=${v}`);
-        next.push(v);
+        next.push(wordsOf(v));
       }
     }
     frontier = next;
