@@ -5,9 +5,9 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { PublishIndex, Publication } from '../../server/src/analysis/publish';
-import { checkFile } from '../../server/src/cli/checkFile';
+import { checkFile, firstPassScanner, scanFile } from '../../server/src/cli/checkFile';
 import { coreFirst, firstPass } from '../../server/src/cli/firstPass';
 import { resolveSettings } from '../../server/src/settings';
 import { CParser } from '../../server/src/syntax/parser';
@@ -77,6 +77,23 @@ describe('firstPass', () => {
       expect(fp.candidates.has(path.join(root, 'kernel/late_reader.c'))).toBe(true);
       expect(fp.fresh.has(late)).toBe(false);
     } finally {
+      fs.rmSync(root, { recursive: true, force: true });
+    }
+  });
+});
+
+describe('scanFile', () => {
+  it('hands a file whose text cannot be decoded (too long for a string) to the check pass instead of failing the run', () => {
+    const { root } = makeTree();
+    const spy = vi.spyOn(Buffer.prototype, 'toString').mockImplementation(() => {
+      throw new RangeError('Cannot create a string longer than 0x1fffffe8 characters');
+    });
+    try {
+      const r = scanFile(path.join(root, 'kernel/pub.c'), firstPassScanner([]), new Set());
+      expect(r).toMatchObject({ candidate: true, parsed: false, findings: [] });
+      expect(r.pubs).toBeUndefined();
+    } finally {
+      spy.mockRestore();
       fs.rmSync(root, { recursive: true, force: true });
     }
   });

@@ -85,10 +85,16 @@ export function scanFile(file: string, scanner: WordScanner, known: ReadonlySet<
   if (!present.size) return res;
   let latin: string | undefined;
   const decoded = (): string => (latin ??= buf.toString('latin1'));
-  if (PUBLISHING_CALLS.some((w) => present.has(w))) res.pubs = scanPublications(decoded(), file);
-  let names = false;
-  for (const w of present) if (known.has(w)) names = true;
-  if (names || res.pubs?.length || mentionsModelGiven(present, decoded, () => buf)) res.candidate = true;
+  try {
+    if (PUBLISHING_CALLS.some((w) => present.has(w))) res.pubs = scanPublications(decoded(), file);
+    let names = false;
+    for (const w of present) if (known.has(w)) names = true;
+    if (names || res.pubs?.length || mentionsModelGiven(present, decoded, () => buf)) res.candidate = true;
+  } catch {
+    // A text too long for a string (hundreds of MB): no publications, as indexFile() found
+    // none; the check pass says what becomes of the file.
+    res.candidate = true;
+  }
   return res;
 }
 
