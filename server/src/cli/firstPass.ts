@@ -1,15 +1,16 @@
 // The first pass of `check` when publish-unpaired runs: every file is read once, for its
 // publications (seed 002) and for whether the check pass must look at it at all. Only the
-// files it marks are read again, so a whole tree is read once, not twice (an index pass, then
-// a check pass that read every file for the prefilter).
+// files it marks are read again, so a whole tree is read about once, not twice (an index pass,
+// then a check pass that read every file for the prefilter): its core directories, 5% of
+// Linux, twice.
 //
 // A file needs the check pass if it names a modeled API, publishes something, or names a
 // global that some other file publishes (a shared name). The shared names are only known
 // once every file is indexed, so the tree's core directories go first: their publications
-// give the names the rest of the tree is scanned for. Linux's shared published pointers live
-// there (in 6.1 and 6.12 all of them are in kernel/, mm/ and net/). Whatever shared name a
-// file was not scanned for (all of them, for the core; any found outside it, for the rest),
-// it is scanned again for, so the order only saves time: the result is the same.
+// give the names the rest of the tree is scanned for (the core's own files again with it).
+// Linux's shared published pointers live there (in 6.1 and 6.12 all of them are in kernel/,
+// mm/ and net/). A shared name found outside the core sends every file back to be scanned
+// for it, so the order only saves time: the result is the same.
 
 import * as path from 'node:path';
 import { PREFILTER_WORDS } from '../analysis/facts.js';
@@ -65,36 +66,40 @@ export async function firstPass(
   buildIndex: (fresh: Map<string, Publication[]>) => PublishIndex, progress?: ScanProgress,
 ): Promise<FirstPass> {
   const { core, rest } = coreFirst(files, setup.root);
-  const scan = (list: string[], known: Set<string>, offset: number): Promise<FileResult[]> =>
-    scanFiles(list, { ...setup, mode: 'scan', known: [...known] }, jobs, progress && ((done) => progress(offset + done, files.length)));
+  const results = new Map<string, FileResult>();
+  const candidates = new Set<string>();
+  const unmarked = (list: readonly string[]): string[] => list.filter((f) => !candidates.has(f) && results.get(f)?.skipped === undefined);
+  /** Scans `list` for `known` besides the model's words; `at`: where its files count in the progress shown. */
+  const scan = async (list: string[], known: Set<string>, at?: { offset: number; total: number }): Promise<void> => {
+    const done = progress && at && ((n: number): void => progress(at.offset + n, at.total));
+    for (const r of await scanFiles(list, { ...setup, mode: 'scan', known: [...known] }, jobs, done)) {
+      if (!results.has(r.file)) results.set(r.file, r);
+      if (r.candidate) candidates.add(r.file);
+    }
+  };
   const knownCore = sharedCandidates(saved, new Set());
-  const first = await scan(core, knownCore, 0);
-  const knownRest = sharedCandidates(first.flatMap((r) => r.pubs ?? []), new Set(knownCore));
-  const second = await scan(rest, knownRest, core.length);
+  await scan(core, knownCore, { offset: 0, total: files.length });
+  const knownRest = sharedCandidates([...results.values()].flatMap((r) => r.pubs ?? []), new Set(knownCore));
+  // The core's files go again with the rest when the core published names they were not
+  // scanned for: the same read, without a pass of its own.
+  const again = knownRest.size > knownCore.size ? unmarked(core) : [];
+  await scan([...rest, ...again], knownRest, { offset: core.length, total: files.length + again.length });
 
   const fresh = new Map<string, Publication[]>();
-  const candidates = new Set<string>();
-  for (const r of [...first, ...second]) {
-    fresh.set(r.file, r.pubs ?? []);
-    if (r.candidate) candidates.add(r.file);
-  }
+  for (const r of results.values()) fresh.set(r.file, r.pubs ?? []);
   const index = buildIndex(fresh);
-  const shared = index.sharedNames();
-  const unmarked = (rs: FileResult[]): string[] => rs.filter((r) => !r.candidate && r.skipped === undefined).map((r) => r.file);
   if (index.names().some((n) => PREFILTER_WORDS.includes(n))) {
     // A modeled API's name is also a published global's: checkFile() tests every file naming
     // it for plain accesses (never so in Linux, but then the scan above did not decide).
-    for (const f of [...unmarked(first), ...unmarked(second)]) candidates.add(f);
+    for (const f of unmarked(files)) candidates.add(f);
   } else {
-    // The shared names each group was not scanned for: every one for the core, those found
-    // outside it for the rest (a subset of the core's: `knownCore` is within `knownRest`).
-    const lateCore = shared.filter((n) => !knownCore.has(n));
-    const lateRest = shared.filter((n) => !knownRest.has(n));
-    const again = [...(lateCore.length ? unmarked(first) : []), ...(lateRest.length ? unmarked(second) : [])];
-    for (const r of await scanFiles(again, { ...setup, mode: 'scan', known: lateCore }, jobs)) if (r.candidate) candidates.add(r.file);
+    // Every file was scanned for the names in `knownRest`: only a shared name found outside
+    // the core can be one a file was not scanned for.
+    const late = index.sharedNames().filter((n) => !knownRest.has(n));
+    if (late.length) await scan(unmarked(files), new Set(late));
   }
   const settled = new Map<string, FileResult>();
-  for (const r of [...first, ...second]) {
+  for (const r of results.values()) {
     if (candidates.has(r.file)) continue;
     settled.set(r.file, { file: r.file, findings: [], parsed: false, notes: [], ...(r.skipped !== undefined ? { skipped: r.skipped } : {}) });
   }
