@@ -5,6 +5,7 @@ import { RULES } from '../rules/index.js';
 import { toolVersion } from '../version.js';
 import { USAGE, UsageError, parseCheckArgs } from './args.js';
 import { runCheck } from './check.js';
+import { tuneJitForBatch } from './jitTuning.js';
 import { REVIEW_USAGE, parseReviewArgs, runReview } from './review.js';
 import { SIMULATE_USAGE, parseSimulateArgs, runSimulate } from './simulate.js';
 
@@ -12,6 +13,7 @@ async function main(argv: string[]): Promise<number> {
   const [cmd, ...rest] = argv;
   switch (cmd) {
     case 'check':
+      tuneJitForBatch();
       return runCheck(parseCheckArgs(rest));
     case 'simulate':
       return runSimulate(parseSimulateArgs(rest));
