@@ -4,6 +4,7 @@
 
 import type { CallFact } from './callFacts.js';
 import type { Finding } from './finding.js';
+import { detached } from '../textHash.js';
 
 /** Findings of one function with positions relative to the function's start. */
 export interface FunctionResult {
@@ -129,10 +130,4 @@ export function moveCalls(calls: readonly CallFact[], before: string, after: str
     out.push({ ...c, start: s, end: e });
   }
   return out;
-}
-
-/** A copy of `s` that shares no storage with the document it was sliced from. */
-function detached(s: string): string {
-  // Flattening the concatenation copies the characters; the slice then points into the copy.
-  return (' ' + s).slice(1);
 }

@@ -3,7 +3,7 @@
 // could not attach to a declarator (macro-defined signatures) is recovered from the brace
 // block and the call-like text before it.
 
-import { BoundedMemo, textHash } from '../textHash.js';
+import { BoundedMemo, detached, textHash } from '../textHash.js';
 import type { Tree, TSNode } from './parser.js';
 
 export interface FunctionInfo {
@@ -130,7 +130,8 @@ const shapes = new BoundedMemo<Shape | null>(8192);
 
 function shapeOf(f: FunctionInfo): Shape {
   return {
-    name: f.name, isStatic: f.isStatic, end: f.end - f.start, bodyStart: f.bodyStart - f.start, bodyEnd: f.bodyEnd - f.start,
+    // A slice of the document: kept as it is, it would keep that version of the file alive.
+    name: detached(f.name), isStatic: f.isStatic, end: f.end - f.start, bodyStart: f.bodyStart - f.start, bodyEnd: f.bodyEnd - f.start,
     nameLine: f.nameLine - f.line, nameCol: f.nameCol, recovered: f.recovered, returnsPointer: f.returnsPointer,
   };
 }
