@@ -4,14 +4,15 @@
 // Values are unbounded BigInts; callers truncate to the width they need.
 
 import { RESOURCE_CONSTANTS } from './resource/flags.js';
+import { table } from './table.js';
 
 export type ConstEnv = (name: string) => bigint | undefined;
 
-const ERRNO: Readonly<Record<string, number>> = {
+const ERRNO: Readonly<Record<string, number>> = table({
   EPERM: 1, ENOENT: 2, EIO: 5, ENXIO: 6, E2BIG: 7, EAGAIN: 11, ENOMEM: 12, EFAULT: 14, EBUSY: 16,
   EEXIST: 17, ENODEV: 19, EINVAL: 22, ENOSPC: 28, ERANGE: 34, ENOSYS: 38, EOPNOTSUPP: 95,
   ETIMEDOUT: 110, EPROBE_DEFER: 517, ENOTSUPP: 524,
-};
+});
 
 /** `-12` -> `-ENOMEM`, as a kernel developer reads an error code. */
 export function errnoName(code: number): string {
@@ -201,7 +202,7 @@ function binary(op: string, a: bigint, b: bigint): bigint | undefined {
   }
 }
 
-const FUNCTIONS: Readonly<Record<string, { arity: number; eval: (a: bigint[]) => bigint | undefined }>> = {
+const FUNCTIONS: Readonly<Record<string, { arity: number; eval: (a: bigint[]) => bigint | undefined }>> = table({
   BIT: { arity: 1, eval: ([n]) => 1n << (n as bigint) },
   BIT_ULL: { arity: 1, eval: ([n]) => 1n << (n as bigint) },
   GENMASK: { arity: 2, eval: ([h, l]) => ((1n << ((h as bigint) + 1n)) - 1n) & ~((1n << (l as bigint)) - 1n) },
@@ -214,7 +215,7 @@ const FUNCTIONS: Readonly<Record<string, { arity: number; eval: (a: bigint[]) =>
   _ULL: { arity: 1, eval: ([x]) => x },
   UL: { arity: 1, eval: ([x]) => x },
   ULL: { arity: 1, eval: ([x]) => x },
-};
+});
 
 /** Evaluates a constant expression; undefined when any part is not constant. */
 export function evalConst(text: string, env: ConstEnv = () => undefined, depth = 0): bigint | undefined {

@@ -6,21 +6,22 @@ import { MEMMAP_CONTRACTS, MEMMAP_TRIGGERS } from './memmap.js';
 import { MEMORY_CONTRACTS } from './memory.js';
 import { RESOURCE_CONTRACTS, RESOURCE_FIELD_CONTRACTS } from './resource.js';
 import { Contract, FieldContract } from './types.js';
+import { table } from '../table.js';
 
 export * from './types.js';
 
-export const CONTRACTS: Readonly<Record<string, Contract>> = {
+export const CONTRACTS: Readonly<Record<string, Contract>> = table({
   ...RESOURCE_CONTRACTS,
   ...DAX_CONTRACTS,
   ...MEMORY_CONTRACTS,
   ...MEMMAP_CONTRACTS,
-};
+});
 
 export const FIELD_CONTRACTS: Readonly<Record<ObjRef['kind'], Readonly<Record<string, FieldContract>>>> = {
-  resource: RESOURCE_FIELD_CONTRACTS,
-  dax: {},
-  mem: {},
-  page: {},
+  resource: table(RESOURCE_FIELD_CONTRACTS),
+  dax: table({}),
+  mem: table({}),
+  page: table({}),
 };
 
 /** Every callee the model knows. */

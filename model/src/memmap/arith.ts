@@ -2,6 +2,7 @@
 // (include/linux/mmzone.h: PFN_SECTION_SHIFT, PAGES_PER_SECTION, SUBSECTION_SHIFT, ...).
 
 import type { ArchConstants } from '../arch.js';
+import { table } from '../table.js';
 
 export interface Location {
   addr: bigint;
@@ -59,7 +60,7 @@ export function pfnToAddr(a: ArchConstants, pfn: bigint): bigint {
 
 /** Constants an expression in kernel code may name, with this architecture's values. */
 export function archConstEnv(a: ArchConstants): (name: string) => bigint | undefined {
-  const table: Record<string, bigint> = {
+  const names: Readonly<Record<string, bigint>> = table({
     PAGE_SHIFT: BigInt(a.pageShift),
     PAGE_SIZE: pageSize(a),
     SECTION_SIZE_BITS: BigInt(a.sectionSizeBits),
@@ -73,6 +74,6 @@ export function archConstEnv(a: ArchConstants): (name: string) => bigint | undef
     MIN_MEMORY_BLOCK_SIZE: sectionSize(a),
     // One page of 8-byte entries per level: PMD_SHIFT = PAGE_SHIFT + (PAGE_SHIFT - 3).
     PMD_SIZE: 1n << BigInt(2 * a.pageShift - 3),
-  };
-  return (name) => table[name];
+  });
+  return (name) => names[name];
 }

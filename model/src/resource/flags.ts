@@ -1,5 +1,7 @@
 // Resource flag and descriptor values exactly as include/linux/ioport.h (6.12) defines them.
 
+import { table } from '../table.js';
+
 export const IORESOURCE_BITS = 0x000000ff;
 export const IORESOURCE_TYPE_BITS = 0x00001f00;
 export const IORESOURCE_IO = 0x00000100;
@@ -42,7 +44,7 @@ export const IORES_DESC_SOFT_RESERVED = 8;
 export const IORES_DESC_CXL = 9;
 
 /** Every named constant, for the constant-expression evaluator and for printing flag sets. */
-export const RESOURCE_CONSTANTS: Readonly<Record<string, number>> = {
+export const RESOURCE_CONSTANTS: Readonly<Record<string, number>> = table({
   IORESOURCE_BITS, IORESOURCE_TYPE_BITS, IORESOURCE_IO, IORESOURCE_MEM, IORESOURCE_REG,
   IORESOURCE_IRQ, IORESOURCE_DMA, IORESOURCE_BUS, IORESOURCE_PREFETCH, IORESOURCE_READONLY,
   IORESOURCE_CACHEABLE, IORESOURCE_RANGELENGTH, IORESOURCE_SHADOWABLE, IORESOURCE_SIZEALIGN,
@@ -53,7 +55,7 @@ export const RESOURCE_CONSTANTS: Readonly<Record<string, number>> = {
   IORES_DESC_NONE, IORES_DESC_CRASH_KERNEL, IORES_DESC_ACPI_TABLES, IORES_DESC_ACPI_NV_STORAGE,
   IORES_DESC_PERSISTENT_MEMORY, IORES_DESC_PERSISTENT_MEMORY_LEGACY,
   IORES_DESC_DEVICE_PRIVATE_MEMORY, IORES_DESC_RESERVED, IORES_DESC_SOFT_RESERVED, IORES_DESC_CXL,
-};
+});
 
 /** resource_type() */
 export function resourceType(flags: number): number {

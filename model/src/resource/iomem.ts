@@ -8,6 +8,7 @@ import {
   IORES_DESC_SOFT_RESERVED,
 } from './flags.js';
 import { Resource, ResourceTree, U64_MAX } from './tree.js';
+import { table } from '../table.js';
 
 /** r_show(): MAX_IORES_LEVEL caps the indentation, not the walk. */
 const MAX_IORES_LEVEL = 5;
@@ -62,7 +63,7 @@ export function inferFlags(name: string, start: bigint, hasChildren: boolean): {
   if (name.startsWith('System RAM (')) {
     return { flags: IORESOURCE_SYSTEM_RAM | IORESOURCE_BUSY | IORESOURCE_SYSRAM_DRIVER_MANAGED, desc: IORES_DESC_NONE };
   }
-  const e820: Record<string, { busy: boolean; desc: number }> = {
+  const e820: Readonly<Record<string, { busy: boolean; desc: number }>> = table({
     'Reserved': { busy: below1M, desc: IORES_DESC_RESERVED },
     'reserved': { busy: below1M, desc: IORES_DESC_RESERVED },
     'Soft Reserved': { busy: below1M, desc: IORES_DESC_SOFT_RESERVED },
@@ -72,7 +73,7 @@ export function inferFlags(name: string, start: bigint, hasChildren: boolean): {
     'ACPI Non-volatile Storage': { busy: true, desc: IORES_DESC_ACPI_NV_STORAGE },
     'Unusable memory': { busy: true, desc: IORES_DESC_NONE },
     'CXL Window 0': { busy: false, desc: IORES_DESC_CXL },
-  };
+  });
   const known = e820[name];
   if (known) return { flags: IORESOURCE_MEM | (known.busy ? IORESOURCE_BUSY : 0), desc: known.desc };
   if (/^CXL Window/.test(name)) return { flags: IORESOURCE_MEM, desc: IORES_DESC_CXL };
