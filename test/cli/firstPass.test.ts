@@ -84,6 +84,76 @@ describe('firstPass', () => {
   });
 });
 
+/** A tree whose shared names are all published in the core (as in Linux): nothing found late. */
+const CORE_ONLY: Record<string, string> = {
+  'kernel/pub.c': 'struct foo *core_ptr;\nvoid pub(struct foo *p) { smp_store_release(&core_ptr, p); }\nstruct foo *get(void) { return smp_load_acquire(&core_ptr); }\n',
+  'kernel/model.c': 'int k(u64 s) { if (!request_mem_region(s, 0x100, "k")) return -EBUSY; if (g()) return -EINVAL; return 0; }\n',
+  'drivers/model.c': 'int m(u64 s) { if (!request_mem_region(s, 0x100, "m")) return -EBUSY; if (g()) return -EINVAL; return 0; }\n',
+  'drivers/model_reader.c': 'int r(u64 s) { if (!request_mem_region(s, 0x100, "r")) return -EBUSY; core_ptr->x = 1; return 0; }\n',
+  'drivers/model_pub.c': 'static struct foo *own;\nint p(u64 s, struct foo *f) { if (!request_mem_region(s, 0x100, "p")) return -EBUSY; smp_store_release(&own, f); return 0; }\nint q(void) { return smp_load_acquire(&own)->x; }\n',
+  'drivers/quiet.c': 'int quiet(void) { return 0; }\n',
+};
+
+function makeTreeOf(tree: Record<string, string>): { root: string; files: string[] } {
+  const root = fs.mkdtempSync(path.join(os.tmpdir(), 'iomem-lens-first-'));
+  const files = Object.entries(tree).map(([rel, text]) => {
+    const f = path.join(root, rel);
+    fs.mkdirSync(path.dirname(f), { recursive: true });
+    fs.writeFileSync(f, text);
+    return f;
+  }).sort();
+  return { root, files };
+}
+
+describe('firstPass with check', () => {
+  /** What checkFile() finds in each file with the run's index: what the run reports. */
+  async function expected(fp: Awaited<ReturnType<typeof firstPass>>, root: string, files: string[]): Promise<Map<string, ReturnType<typeof checkFile>>> {
+    const parser = await CParser.load();
+    const { options } = resolveSettings({}, root);
+    options.publications = new PublishIndex();
+    options.publications.add(fp.index.toJSON());
+    return new Map(files.map((f) => [f, checkFile(f, parser, options)]));
+  }
+
+  it('checks, as it scans them, the files that name the model and that no publication can reach, with checkFile()\'s result', async () => {
+    const { root, files } = makeTreeOf(CORE_ONLY);
+    try {
+      const fp = await firstPass(files, [], { settings: {}, root, check: true }, 0, paired(files));
+      const rel = (s: Iterable<string>): string[] => [...s].map((f) => path.relative(root, f)).sort();
+      // A reader of a shared global and a publisher go to the check pass, with the index.
+      expect(rel(fp.candidates)).toEqual(['drivers/model_pub.c', 'drivers/model_reader.c', 'kernel/pub.c']);
+      // The core's model file is checked with the rest, once the core's names are known.
+      const want = await expected(fp, root, files);
+      for (const f of ['drivers/model.c', 'kernel/model.c']) {
+        const r = fp.settled.get(path.join(root, f));
+        expect(r?.parsed, f).toBe(true);
+        expect(r?.findings.map((x) => x.rule)).toEqual(['resource-leak']);
+      }
+      for (const [f, r] of fp.settled) expect(r, f).toEqual(want.get(f));
+      expect(want.get(path.join(root, 'drivers/model_reader.c'))?.findings.map((x) => x.rule)).toContain('publish-unpaired');
+    } finally {
+      fs.rmSync(root, { recursive: true, force: true });
+    }
+  });
+
+  it('leaves every file to the check pass when a shared name turns up outside the core: the files checked may name it', async () => {
+    const extra = { 'drivers/model_late.c': 'int ml(u64 s) { if (!request_mem_region(s, 0x100, "l")) return -EBUSY; late_ptr->y = 1; return 0; }\n' };
+    const { root, files } = makeTreeOf({ ...TREE, ...extra });
+    try {
+      const fp = await firstPass(files, [], { settings: {}, root, check: true }, 0, paired(files));
+      const rel = (s: Iterable<string>): string[] => [...s].map((f) => path.relative(root, f)).sort();
+      expect(rel(fp.candidates)).toContain('drivers/model_late.c');
+      expect(rel(fp.candidates)).toContain('drivers/model.c');
+      expect([...fp.settled.values()].every((r) => !r.parsed)).toBe(true);
+      const want = await expected(fp, root, files);
+      expect(want.get(path.join(root, 'drivers/model_late.c'))?.findings.map((x) => x.rule)).toContain('publish-unpaired');
+      for (const [f, r] of fp.settled) expect(r, f).toEqual(want.get(f));
+    } finally {
+      fs.rmSync(root, { recursive: true, force: true });
+    }
+  });
+});
+
 describe('scanFile', () => {
   it('hands a file whose text cannot be decoded (too long for a string) to the check pass instead of failing the run', () => {
     const { root } = makeTree();

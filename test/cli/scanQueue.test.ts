@@ -2,7 +2,7 @@
 
 import { describe, expect, it } from 'vitest';
 import type { FileResult } from '../../server/src/cli/checkFile';
-import { FileList, Queue, WorkerReply, workerPass } from '../../server/src/cli/scan';
+import { FileList, Queue, WorkerReply, workerPass } from '../../server/src/cli/pool';
 
 const result = (file: string): FileResult => ({ file, findings: [], parsed: false, notes: [] });
 

@@ -14,7 +14,8 @@ import { Publication, PublishIndex } from '../analysis/publish.js';
 import { FileResult } from './checkFile.js';
 import { ScanCache, sha1 } from './scanCache.js';
 import { FirstPass, firstPass } from './firstPass.js';
-import { ScanProgress, defaultJobs, scanFiles } from './scan.js';
+import { ScanProgress, checkPool, defaultJobs, scanFiles } from './scan.js';
+import type { WorkerPool } from './pool.js';
 
 export async function runCheck(args: CheckArgs): Promise<number> {
   const t0 = performance.now();
@@ -34,38 +35,15 @@ export async function runCheck(args: CheckArgs): Promise<number> {
       if (done === total || done % 50 === 0) process.stderr.write(`\r\x1b[Kiomem-lens: ${what} ${done}/${total} files${done === total ? '\n' : ''}`);
     }
     : undefined);
-  const jobs = args.jobs ?? defaultJobs();
   // Files unchanged since the last run of the same options keep their publications and results.
   const cache = args.cache ? ScanCache.open(args.paths, settings) : undefined;
-  // Seed 002 pairs accesses across files: index every publication of the tree first. That
-  // pass also tells which of the files it read the check pass need not read again.
-  let publications: Publication[] | undefined;
-  let first: FirstPass | undefined;
-  if (options.rules.has('publish-unpaired')) {
-    const todo = cache ? list.files.filter((f) => !cache.publications(f)) : list.files;
-    const fresh = new Set(todo);
-    const saved = cache ? list.files.flatMap((f) => (fresh.has(f) ? [] : cache.publications(f) ?? [])) : [];
-    first = await firstPass(todo, saved, { settings, root }, jobs, (pubs) => {
-      const index = new PublishIndex();
-      index.add(list.files.flatMap((f) => pubs.get(f) ?? cache?.publications(f) ?? []));
-      // Only names whose publication pairs with ordered readers can be judged.
-      return index.paired();
-    }, progressOf('scanned'));
-    for (const [f, pubs] of first.fresh) cache?.setPublications(f, pubs);
-    publications = first.index.toJSON();
+  const pool = checkPool(args.jobs ?? defaultJobs());
+  let results: FileResult[];
+  try {
+    results = await checkFiles(list.files, { args, settings, root, publishRule: options.rules.has('publish-unpaired'), cache, pool, progressOf });
+  } finally {
+    void pool?.close();
   }
-  const indexHash = sha1(JSON.stringify(publications ?? []));
-  const reused = new Map<string, FileResult>();
-  for (const f of list.files) {
-    const r = first?.settled.get(f) ?? cache?.result(f, indexHash);
-    if (r) reused.set(f, r);
-  }
-  const checked = await scanFiles(list.files.filter((f) => !reused.has(f)), { settings, root, mode: 'check', focus: args.focus, ...(publications ? { publications } : {}) }, jobs, progressOf('checked'));
-  for (const r of first?.settled.values() ?? []) cache?.setResult(r, indexHash);
-  for (const r of checked) cache?.setResult(r, indexHash);
-  cache?.save(list.files);
-  const byFile = new Map(checked.map((r) => [r.file, r]));
-  const results = list.files.map((f) => reused.get(f) ?? byFile.get(f)).filter((r): r is FileResult => r !== undefined);
   const findings: FileFinding[] = [];
   const skipped = [...list.missing, ...list.skipped];
   const notes = [...problems];
@@ -98,6 +76,46 @@ export async function runCheck(args: CheckArgs): Promise<number> {
   }
   if (list.missing.length) return 2;
   return findings.length ? 1 : 0;
+}
+
+/** The passes over `files`: their results in the order of `files` (the cache updated and saved). */
+async function checkFiles(files: readonly string[], run: {
+  args: CheckArgs; settings: Record<string, unknown>; root: string | undefined; publishRule: boolean;
+  cache: ScanCache | undefined; pool: WorkerPool | undefined; progressOf: (what: string) => ScanProgress | undefined;
+}): Promise<FileResult[]> {
+  const { args, settings, root, cache, pool, progressOf } = run;
+  const jobs = pool?.size ?? 0;
+  // Seed 002 pairs accesses across files: index every publication of the tree first. That
+  // pass also checks the files the index cannot matter to, and tells which of the others the
+  // check pass need not read again.
+  let publications: Publication[] | undefined;
+  let first: FirstPass | undefined;
+  if (run.publishRule) {
+    const todo = cache ? files.filter((f) => !cache.publications(f)) : files;
+    const fresh = new Set(todo);
+    const saved = cache ? files.flatMap((f) => (fresh.has(f) ? [] : cache.publications(f) ?? [])) : [];
+    first = await firstPass(todo, saved, { settings, root, focus: args.focus, check: true }, jobs, (pubs) => {
+      const index = new PublishIndex();
+      index.add(files.flatMap((f) => pubs.get(f) ?? cache?.publications(f) ?? []));
+      // Only names whose publication pairs with ordered readers can be judged.
+      return index.paired();
+    }, progressOf('scanned'), pool);
+    for (const [f, pubs] of first.fresh) cache?.setPublications(f, pubs);
+    publications = first.index.toJSON();
+  }
+  const indexHash = sha1(JSON.stringify(publications ?? []));
+  const reused = new Map<string, FileResult>();
+  for (const f of files) {
+    const r = first?.settled.get(f) ?? cache?.result(f, indexHash);
+    if (r) reused.set(f, r);
+  }
+  const todo = files.filter((f) => !reused.has(f));
+  const checked = await scanFiles(todo, { settings, root, mode: 'check', focus: args.focus, ...(publications ? { publications } : {}) }, jobs, progressOf('checked'), undefined, pool);
+  for (const r of first?.settled.values() ?? []) cache?.setResult(r, indexHash);
+  for (const r of checked) cache?.setResult(r, indexHash);
+  cache?.save(files);
+  const byFile = new Map(checked.map((r) => [r.file, r]));
+  return files.map((f) => reused.get(f) ?? byFile.get(f)).filter((r): r is FileResult => r !== undefined);
 }
 
 function withFingerprints(r: FileResult): { rule: string; fingerprint: string }[] {

@@ -30,6 +30,8 @@ export interface FileResult {
   pubs?: Publication[];
   /** First pass only: the check pass must look at the file (scanFile()). */
   candidate?: boolean;
+  /** First pass only: the file was checked as it was scanned (scanFile()); the result is final. */
+  checked?: boolean;
 }
 
 /**
@@ -76,8 +78,12 @@ function readSource(file: string, res: FileResult): Buffer | undefined {
  * names one of `known` (published globals the run has found so far). A file it does not mark
  * is one checkFile() would find nothing in, as long as `known` held every shared published
  * global of the run; firstPass.ts looks again for the ones found later.
+ *
+ * With `check`, a file that names a modeled API but publishes nothing and names none of
+ * `known` is checked here, from the bytes just read (`checked` in the result): no publication
+ * can pair with an access in it, so the run's index cannot change what checkFile() finds in it.
  */
-export function scanFile(file: string, scanner: WordScanner, known: ReadonlySet<string>): FileResult {
+export function scanFile(file: string, scanner: WordScanner, known: ReadonlySet<string>, check?: (res: FileResult, buf: Buffer) => void): FileResult {
   const res: FileResult = { file, findings: [], parsed: false, notes: [] };
   const buf = readSource(file, res);
   if (!buf) return res;
@@ -85,15 +91,23 @@ export function scanFile(file: string, scanner: WordScanner, known: ReadonlySet<
   if (!present.size) return res;
   let latin: string | undefined;
   const decoded = (): string => (latin ??= buf.toString('latin1'));
+  let names = false;
+  let model = false;
   try {
     if (PUBLISHING_CALLS.some((w) => present.has(w))) res.pubs = scanPublications(decoded(), file);
-    let names = false;
     for (const w of present) if (known.has(w)) names = true;
-    if (names || res.pubs?.length || mentionsModelGiven(present, decoded, () => buf)) res.candidate = true;
+    model = mentionsModelGiven(present, decoded, () => buf);
+    if (names || res.pubs?.length || model) res.candidate = true;
   } catch {
     // A text too long for a string (hundreds of MB): no publications, as indexFile() found
     // none; the check pass says what becomes of the file.
     res.candidate = true;
+    return res;
+  }
+  if (check && model && !names && !res.pubs?.length) {
+    latin = undefined; // the check decodes the text itself: let the scan's copy go
+    check(res, buf);
+    res.checked = true;
   }
   return res;
 }
@@ -142,17 +156,23 @@ function focused(text: string, file: string, opts: AnalysisOptions): Focused {
 export function checkFile(file: string, parser: CParser, opts: AnalysisOptions, cache?: FunctionCache, focus = true): FileResult {
   const res: FileResult = { file, findings: [], parsed: false, notes: [] };
   const buf = readSource(file, res);
-  if (!buf) return res;
+  if (buf) checkSource(res, buf, parser, opts, cache, focus);
+  return res;
+}
+
+/** checkFile() of the bytes `buf` read from `res.file`: fills in `res`. */
+export function checkSource(res: FileResult, buf: Buffer, parser: CParser, opts: AnalysisOptions, cache?: FunctionCache, focus = true): void {
+  const file = res.file;
   // The raw bytes are scanned; the text is decoded only for the tests that then need it.
   // Identifiers are ASCII: latin1 decoding is exact for those and much cheaper.
   const present = scannerFor(opts.publications, file).present(buf);
-  if (!present.size) return res;
+  if (!present.size) return;
   let latin: string | undefined;
   const decoded = (): string => (latin ??= buf.toString('latin1'));
-  if (!mentionsModelGiven(present, decoded, () => buf) && !opts.publications?.plainAccessGiven(present, decoded)) return res;
+  if (!mentionsModelGiven(present, decoded, () => buf) && !opts.publications?.plainAccessGiven(present, decoded)) return;
   if (buf.length > MAX_FILE_BYTES) {
     res.skipped = `too large (${(buf.length / (1 << 20)).toFixed(1)} MiB, limit ${MAX_FILE_BYTES >> 20} MiB)`;
-    return res;
+    return;
   }
   const text = buf.toString('utf8');
   // The same lines and columns as `text`; offsets are mapped back after the analysis.
@@ -161,7 +181,7 @@ export function checkFile(file: string, parser: CParser, opts: AnalysisOptions, 
   const tree = parser.parse(parsedText, undefined, { timeoutMs: PARSE_TIMEOUT_MS, ...(f?.ranges ? { ranges: f.ranges } : {}) });
   if (!tree) {
     res.skipped = `parse did not finish in ${PARSE_TIMEOUT_MS / 1000} s`;
-    return res;
+    return;
   }
   try {
     res.parsed = true;
@@ -181,5 +201,4 @@ export function checkFile(file: string, parser: CParser, opts: AnalysisOptions, 
   } finally {
     tree.delete();
   }
-  return res;
 }

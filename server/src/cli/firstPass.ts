@@ -11,11 +11,17 @@
 // Linux's shared published pointers live there (in 6.1 and 6.12 all of them are in kernel/,
 // mm/ and net/). A shared name found outside the core sends every file back to be scanned
 // for it, so the order only saves time: the result is the same.
+//
+// With `check`, the scan of the rest also checks the files that name a modeled API but
+// neither publish nor name a shared name (666 of the 715 files Linux 6.12 parses): the index
+// cannot change what checkFile() finds in them, so they are not read again. A shared name
+// found outside the core leaves them to the check pass after all (they may name it).
 
 import * as path from 'node:path';
 import { PREFILTER_WORDS } from '../analysis/facts.js';
 import { Publication, PublishIndex } from '../analysis/publish.js';
 import type { FileResult } from './checkFile.js';
+import type { WorkerPool } from './pool.js';
 import { ScanProgress, WorkerSetup, scanFiles } from './scan.js';
 
 /** Top-level directories of a kernel tree scanned first (their shared names are scanned for in the rest). */
@@ -28,7 +34,10 @@ export interface FirstPass {
   index: PublishIndex;
   /** Files the check pass must look at. */
   candidates: Set<string>;
-  /** The results of the other files scanned: nothing to find, or why they were skipped. */
+  /**
+   * The results of the other files scanned: nothing to find, why they were skipped, or (with
+   * `check`) the check of those the run's index could not change.
+   */
   settled: Map<string, FileResult>;
 }
 
@@ -62,46 +71,61 @@ function sharedCandidates(pubs: Iterable<Publication>, into: Set<string>): Set<s
  * others), then asks `buildIndex` for the run's paired index from what it found.
  */
 export async function firstPass(
-  files: readonly string[], saved: readonly Publication[], setup: Pick<WorkerSetup, 'settings' | 'root'>, jobs: number,
-  buildIndex: (fresh: Map<string, Publication[]>) => PublishIndex, progress?: ScanProgress,
+  files: readonly string[], saved: readonly Publication[], setup: Pick<WorkerSetup, 'settings' | 'root' | 'focus' | 'check'>, jobs: number,
+  buildIndex: (fresh: Map<string, Publication[]>) => PublishIndex, progress?: ScanProgress, pool?: WorkerPool,
 ): Promise<FirstPass> {
   const { core, rest } = coreFirst(files, setup.root);
   const results = new Map<string, FileResult>();
   const candidates = new Set<string>();
   const unmarked = (list: readonly string[]): string[] => list.filter((f) => !candidates.has(f) && results.get(f)?.skipped === undefined);
   /** Scans `list` for `known` besides the model's words; `at`: where its files count in the progress shown. */
-  const scan = async (list: string[], known: Set<string>, at?: { offset: number; total: number }): Promise<void> => {
+  const scan = async (list: string[], known: Set<string>, check: boolean, at?: { offset: number; total: number }): Promise<void> => {
     const done = progress && at && ((n: number): void => progress(at.offset + n, at.total));
-    for (const r of await scanFiles(list, { ...setup, mode: 'scan', known: [...known] }, jobs, done)) {
-      if (!results.has(r.file)) results.set(r.file, r);
+    for (const r of await scanFiles(list, { ...setup, mode: 'scan', known: [...known], check }, jobs, done, undefined, pool)) {
+      results.set(r.file, r);
       if (r.candidate) candidates.add(r.file);
     }
   };
   const knownCore = sharedCandidates(saved, new Set());
-  await scan(core, knownCore, { offset: 0, total: files.length });
+  // The core is not checked as it is scanned: it may name a shared global it publishes itself.
+  await scan(core, knownCore, false, { offset: 0, total: files.length });
   const knownRest = sharedCandidates([...results.values()].flatMap((r) => r.pubs ?? []), new Set(knownCore));
   // The core's files go again with the rest when the core published names they were not
-  // scanned for: the same read, without a pass of its own.
-  const again = knownRest.size > knownCore.size ? unmarked(core) : [];
-  await scan([...rest, ...again], knownRest, { offset: core.length, total: files.length + again.length });
+  // scanned for: the same read, without a pass of its own. So do its candidates, to be checked
+  // with the rest if no published global can reach them.
+  const again = [...(knownRest.size > knownCore.size ? unmarked(core) : []), ...core.filter((f) => candidates.has(f))];
+  await scan([...rest, ...again], knownRest, setup.check === true, { offset: core.length, total: files.length + again.length });
 
   const fresh = new Map<string, Publication[]>();
   for (const r of results.values()) fresh.set(r.file, r.pubs ?? []);
   const index = buildIndex(fresh);
+  /** The files checked as they were scanned go to the check pass after all. */
+  const uncheck = (): void => {
+    for (const r of results.values()) delete r.checked;
+  };
   if (index.names().some((n) => PREFILTER_WORDS.includes(n))) {
     // A modeled API's name is also a published global's: checkFile() tests every file naming
     // it for plain accesses (never so in Linux, but then the scan above did not decide).
     for (const f of unmarked(files)) candidates.add(f);
+    uncheck();
   } else {
     // Every file was scanned for the names in `knownRest`: only a shared name found outside
-    // the core can be one a file was not scanned for.
+    // the core can be one a file was not scanned for (the files checked may name it too).
     const late = index.sharedNames().filter((n) => !knownRest.has(n));
-    if (late.length) await scan(unmarked(files), new Set(late));
+    if (late.length) {
+      await scan(unmarked(files), new Set(late), false);
+      uncheck();
+    }
   }
   const settled = new Map<string, FileResult>();
   for (const r of results.values()) {
-    if (candidates.has(r.file)) continue;
-    settled.set(r.file, { file: r.file, findings: [], parsed: false, notes: [], ...(r.skipped !== undefined ? { skipped: r.skipped } : {}) });
+    if (r.checked) {
+      candidates.delete(r.file);
+      const { pubs: _pubs, candidate: _candidate, checked: _checked, ...result } = r;
+      settled.set(r.file, result);
+    } else if (!candidates.has(r.file)) {
+      settled.set(r.file, { file: r.file, findings: [], parsed: false, notes: [], ...(r.skipped !== undefined ? { skipped: r.skipped } : {}) });
+    }
   }
   return { fresh, index, candidates, settled };
 }

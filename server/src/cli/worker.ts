@@ -1,17 +1,15 @@
-// Worker thread of `check`: loads the parser once, then checks files it claims from the
-// pass's shared queue until none are left.
+// Worker thread of `check` and of the language server's index: works through each pass its
+// pool sends (pool.ts), claiming files from the pass's shared queue until none are left. The
+// parser is loaded once, at the first pass that parses.
 
-import { parentPort, workerData } from 'node:worker_threads';
-import { WorkerData, WorkerReply, fileWorker, workerPass } from './scan.js';
+import { parentPort } from 'node:worker_threads';
+import { PassMessage, WorkerReply, workerPass } from './pool.js';
+import { fileWorker } from './scan.js';
 
-async function main(): Promise<void> {
-  const port = parentPort;
-  if (!port) return;
-  const data = workerData as WorkerData;
-  const work = await fileWorker(data.setup);
-  workerPass(data, work, (reply) => port.postMessage(reply satisfies WorkerReply));
-}
-
-main().catch((e: unknown) => {
-  parentPort?.postMessage({ kind: 'fatal', message: e instanceof Error ? e.message : String(e) } satisfies WorkerReply);
+const port = parentPort;
+port?.on('message', (m: PassMessage) => {
+  const send = (reply: WorkerReply): void => port.postMessage(reply);
+  fileWorker(m.data.setup).then((work) => workerPass(m.data, work, send)).catch((e: unknown) => {
+    send({ kind: 'fatal', message: e instanceof Error ? e.message : String(e) });
+  });
 });
