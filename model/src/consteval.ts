@@ -39,9 +39,20 @@ export const builtinConstants: ConstEnv = (name) => {
   return sizeConstant(name);
 };
 
-/** Parses a C integer literal ("0x10ULL", "017", "0b101", "42u"); undefined if it is not one. */
+/**
+ * Parses a C integer literal ("0x10ULL", "017", "0b101", "42u"); undefined if it is not one.
+ * A sign written against the digits ("-22") counts: tree-sitter-c reads it as part of the
+ * literal, so `return -1;` holds one number literal, not a negation.
+ */
 export function parseIntLiteral(text: string): bigint | undefined {
-  const t = text.trim().replace(/[uUlL]+$/, '').replace(/'/g, '');
+  const signed = text.trim();
+  const sign = signed[0] === '-' || signed[0] === '+' ? signed[0] : '';
+  const v = unsignedLiteral(signed.slice(sign.length));
+  return v !== undefined && sign === '-' ? -v : v;
+}
+
+function unsignedLiteral(text: string): bigint | undefined {
+  const t = text.replace(/[uUlL]+$/, '').replace(/'/g, '');
   try {
     if (/^0[xX][0-9a-fA-F]+$/.test(t) || /^0[bB][01]+$/.test(t)) return BigInt(t);
     if (/^0[0-7]+$/.test(t)) return BigInt('0o' + t.slice(1));

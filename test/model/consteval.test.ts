@@ -4,6 +4,8 @@ import { definesEnv, evalConst, parseIntLiteral } from '../../model/src/index';
 describe('kernel constant expressions', () => {
   it.each([
     ['0x10ULL', 16n], ['017', 15n], ['0b101', 5n], ['42u', 42n],
+    // tree-sitter-c reads a sign written against the digits as part of the literal.
+    ['-22', -22n], ['-1', -1n], ['-0x10', -16n], ['+4', 4n], ['-017', -15n], ['-', undefined], ['--1', undefined],
   ])('literal %s', (t, v) => expect(parseIntLiteral(t)).toBe(v));
 
   it.each([
