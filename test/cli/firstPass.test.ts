@@ -26,8 +26,12 @@ const TREE: Record<string, string> = {
 };
 
 function makeTree(): { root: string; files: string[] } {
+  return makeTreeOf(TREE);
+}
+
+function makeTreeOf(tree: Record<string, string>): { root: string; files: string[] } {
   const root = fs.mkdtempSync(path.join(os.tmpdir(), 'iomem-lens-first-'));
-  const files = Object.entries(TREE).map(([rel, text]) => {
+  const files = Object.entries(tree).map(([rel, text]) => {
     const f = path.join(root, rel);
     fs.mkdirSync(path.dirname(f), { recursive: true });
     fs.writeFileSync(f, text);
@@ -93,17 +97,6 @@ const CORE_ONLY: Record<string, string> = {
   'drivers/model_pub.c': 'static struct foo *own;\nint p(u64 s, struct foo *f) { if (!request_mem_region(s, 0x100, "p")) return -EBUSY; smp_store_release(&own, f); return 0; }\nint q(void) { return smp_load_acquire(&own)->x; }\n',
   'drivers/quiet.c': 'int quiet(void) { return 0; }\n',
 };
-
-function makeTreeOf(tree: Record<string, string>): { root: string; files: string[] } {
-  const root = fs.mkdtempSync(path.join(os.tmpdir(), 'iomem-lens-first-'));
-  const files = Object.entries(tree).map(([rel, text]) => {
-    const f = path.join(root, rel);
-    fs.mkdirSync(path.dirname(f), { recursive: true });
-    fs.writeFileSync(f, text);
-    return f;
-  }).sort();
-  return { root, files };
-}
 
 describe('firstPass with check', () => {
   /** What checkFile() finds in each file with the run's index: what the run reports. */
