@@ -1,0 +1,90 @@
+// The worker pool `check` runs every pass on: the same threads take one pass after another, the
+// results come back in the order of the files, and a worker that fails or stops fails the pass
+// (and every later one) with a message instead of hanging the run.
+
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { WorkerPool } from '../../server/src/cli/pool';
+import type { WorkerSetup } from '../../server/src/cli/scan';
+
+/**
+ * A stand-in for worker.ts, in plain JavaScript: it claims files from the pass's shared queue
+ * one at a time and answers each with its thread id. A file named `exit` makes it stop, one named
+ * `fatal` makes it report a fatal error.
+ */
+const FAKE_WORKER = `
+const { parentPort, threadId } = require('node:worker_threads');
+parentPort.on('message', ({ data }) => {
+  const files = data.files.split('\\0');
+  const cells = new Int32Array(data.queue);
+  for (;;) {
+    if (Atomics.load(cells, 1)) break;
+    const i = Atomics.add(cells, 0, 1);
+    if (i >= files.length) break;
+    if (files[i] === 'exit') process.exit(3);
+    if (files[i] === 'fatal') return parentPort.postMessage({ kind: 'fatal', message: 'cannot load the parser' });
+    parentPort.postMessage({ kind: 'results', results: [{ file: files[i], findings: [], parsed: false, notes: [String(threadId)] }] });
+  }
+  parentPort.postMessage({ kind: 'end' });
+});
+`;
+
+const SETUP: WorkerSetup = { settings: {}, root: undefined, mode: 'scan' };
+let dir: string;
+let script: string;
+beforeAll(() => {
+  dir = fs.mkdtempSync(path.join(os.tmpdir(), 'iomem-lens-pool-'));
+  script = path.join(dir, 'worker.js');
+  fs.writeFileSync(script, FAKE_WORKER);
+});
+afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
+
+const files = (n: number, prefix: string): string[] => Array.from({ length: n }, (_, i) => `${prefix}${i}.c`);
+
+describe('WorkerPool', () => {
+  it('runs pass after pass on the same workers, each pass\'s results in the order of its files', async () => {
+    const pool = new WorkerPool(script, 2);
+    try {
+      expect(pool.started).toBe(false);
+      const first = await pool.run(files(200, 'a'), SETUP);
+      const second = await pool.run(files(150, 'b'), SETUP);
+      expect(first.map((r) => r.file)).toEqual(files(200, 'a'));
+      expect(second.map((r) => r.file)).toEqual(files(150, 'b'));
+      const threads = (rs: typeof first): string[] => [...new Set(rs.map((r) => r.notes[0] as string))].sort();
+      expect(threads(second)).toEqual(threads(first));
+      expect(pool.started).toBe(true);
+    } finally {
+      await pool.close();
+    }
+  });
+
+  it('fails the pass, and every pass after it, when a worker stops before its end', async () => {
+    const pool = new WorkerPool(script, 2);
+    try {
+      await expect(pool.run([...files(20, 'a'), 'exit', ...files(20, 'b')], SETUP)).rejects.toThrow(/a worker stopped \(exit code 3\) before the end of the run/);
+      await expect(pool.run(files(5, 'c'), SETUP)).rejects.toThrow(/a worker stopped/);
+    } finally {
+      await pool.close();
+    }
+  });
+
+  it('fails the pass with the message of a worker\'s fatal error', async () => {
+    const pool = new WorkerPool(script, 2);
+    try {
+      await expect(pool.run(['fatal', ...files(30, 'a')], SETUP)).rejects.toThrow('cannot load the parser');
+    } finally {
+      await pool.close();
+    }
+  });
+
+  it('refuses a pass once closed, and a second pass while one runs', async () => {
+    const pool = new WorkerPool(script, 1);
+    const running = pool.run(files(50, 'a'), SETUP);
+    await expect(pool.run(files(5, 'b'), SETUP)).rejects.toThrow('a pass is already running');
+    expect(await running).toHaveLength(50);
+    await pool.close();
+    await expect(pool.run(files(5, 'c'), SETUP)).rejects.toThrow('the worker pool is closed');
+  });
+});
