@@ -42,11 +42,13 @@ export const builtinConstants: ConstEnv = (name) => {
 /**
  * Parses a C integer literal ("0x10ULL", "017", "0b101", "42u"); undefined if it is not one.
  * A sign written against the digits ("-22") counts: tree-sitter-c reads it as part of the
- * literal, so `return -1;` holds one number literal, not a negation.
+ * literal, so `return -1;` holds one number literal, not a negation. A negated unsigned literal
+ * (`-1UL`, all ones in a width the profile decides) stays unknown, as it always was.
  */
 export function parseIntLiteral(text: string): bigint | undefined {
   const signed = text.trim();
   const sign = signed[0] === '-' || signed[0] === '+' ? signed[0] : '';
+  if (sign === '-' && /[uU][lL]*$|[uU]$/.test(signed)) return undefined;
   const v = unsignedLiteral(signed.slice(sign.length));
   return v !== undefined && sign === '-' ? -v : v;
 }

@@ -6,6 +6,7 @@ describe('kernel constant expressions', () => {
     ['0x10ULL', 16n], ['017', 15n], ['0b101', 5n], ['42u', 42n],
     // tree-sitter-c reads a sign written against the digits as part of the literal.
     ['-22', -22n], ['-1', -1n], ['-0x10', -16n], ['+4', 4n], ['-017', -15n], ['-', undefined], ['--1', undefined],
+    ['-1L', -1n], ['-1UL', undefined], ['-1ULL', undefined], ['-1u', undefined], ['-1lu', undefined],
   ])('literal %s', (t, v) => expect(parseIntLiteral(t)).toBe(v));
 
   it.each([
