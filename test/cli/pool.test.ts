@@ -67,6 +67,19 @@ describe('WorkerPool', () => {
     }
   });
 
+  it('starts only the workers a short pass keeps busy, and the rest when a longer pass comes', async () => {
+    const pool = new WorkerPool(script, 4);
+    try {
+      // A worker claims up to 32 files at once in a scan: 40 files keep two busy.
+      expect(await pool.run(files(40, 'a'), SETUP)).toHaveLength(40);
+      expect(pool.running).toBe(2);
+      expect(await pool.run(files(500, 'b'), SETUP)).toHaveLength(500);
+      expect(pool.running).toBe(4);
+    } finally {
+      await pool.close();
+    }
+  });
+
   it('fails the pass, and every pass after it, when a worker stops before its end', async () => {
     const pool = new WorkerPool(script, 2);
     try {

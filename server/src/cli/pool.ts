@@ -118,11 +118,17 @@ export class WorkerPool {
   private pass: { onReply: (m: WorkerReply) => void; fail: (e: Error) => void } | undefined;
   private closed = false;
 
+  /** `size`: the most workers the pool starts (fewer if its first pass is short). */
   constructor(private readonly script: string, readonly size: number) {}
 
-  /** Whether the workers have been started (by a first pass). */
+  /** Whether workers have been started (by a first pass). */
   get started(): boolean {
     return this.workers.length > 0;
+  }
+
+  /** How many workers have been started. */
+  get running(): number {
+    return this.workers.length;
   }
 
   /**
@@ -133,11 +139,14 @@ export class WorkerPool {
     if (this.pass) return Promise.reject(new Error('a pass is already running'));
     if (this.broken) return Promise.reject(this.broken);
     if (this.closed) return Promise.reject(new Error('the worker pool is closed'));
-    this.start();
+    // A pass of a few dozen files starts only as many workers as it can keep busy; a longer one
+    // later starts the rest.
+    this.start(Math.max(1, Math.min(this.size, Math.ceil(files.length / CLAIM[setup.mode]))));
+    const jobs = this.workers.length;
     return new Promise((resolve, reject) => {
       const results: FileResult[] = [];
       const queue = new Queue();
-      const data: WorkerData = { setup: { ...setup, jobs: this.size }, files: FileList.join(files), queue: queue.buffer };
+      const data: WorkerData = { setup: { ...setup, jobs }, files: FileList.join(files), queue: queue.buffer };
       // Cancelled before it started (the workspace walk was): the workers claim nothing.
       if (signal?.cancelled) queue.cancel();
       let ended = 0;
@@ -152,7 +161,7 @@ export class WorkerPool {
             // Cancelled: the workers claim no more files; the results so far are returned.
             if (signal?.cancelled) queue.cancel();
           } else if (m.kind === 'end') {
-            if (++ended < this.size) return;
+            if (++ended < jobs) return;
             finish();
             const order = new Map(files.map((f, idx) => [f, idx]));
             resolve(results.sort((a, b) => (order.get(a.file) ?? 0) - (order.get(b.file) ?? 0)));
@@ -176,9 +185,8 @@ export class WorkerPool {
     await Promise.all(this.workers.splice(0).map((w) => w.terminate()));
   }
 
-  private start(): void {
-    if (this.workers.length) return;
-    for (let i = 0; i < this.size; i++) {
+  private start(count: number): void {
+    for (let i = this.workers.length; i < count; i++) {
       const w = new Worker(this.script);
       w.on('message', (m: WorkerReply) => this.pass?.onReply(m));
       w.on('error', (e) => this.fail(e));

@@ -10,7 +10,7 @@ import { resolveSettings } from '../settings.js';
 import { CParser } from '../syntax/parser.js';
 import type { AnalysisOptions } from '../analysis/options.js';
 import { Publication, PublishIndex } from '../analysis/publish.js';
-import { CLAIM, WorkerPool } from './pool.js';
+import { WorkerPool } from './pool.js';
 import { FileResult, checkFile, checkSource, firstPassScanner, indexFile, scanFile } from './checkFile.js';
 
 /** What a worker needs to rebuild the analysis options itself (options hold class instances). */
@@ -99,7 +99,7 @@ export async function scanFiles(
   // A pool's workers, once started, are warm: a handful of files costs them less than this thread.
   if (pool && (pool.started || files.length > IN_PROCESS_MAX)) return pool.run(files, setup, progress, signal);
   if (files.length <= IN_PROCESS_MAX || jobs <= 0 || !workersAvailable()) return scanInProcess(files, setup, progress);
-  const own = new WorkerPool(workerPath(), Math.min(jobs, Math.ceil(files.length / CLAIM[setup.mode])));
+  const own = new WorkerPool(workerPath(), jobs);
   try {
     return await own.run(files, setup, progress, signal);
   } finally {
