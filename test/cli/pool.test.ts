@@ -107,4 +107,12 @@ describe('WorkerPool', () => {
     await pool.close();
     await expect(pool.run(files(5, 'c'), SETUP)).rejects.toThrow('the worker pool is closed');
   });
+
+  it('fails a pass still running when it is closed, instead of leaving it pending', async () => {
+    const pool = new WorkerPool(script, 2);
+    const running = pool.run(files(20_000, 'a'), SETUP);
+    const closed = pool.close();
+    await expect(running).rejects.toThrow('the worker pool was closed during a pass');
+    await closed;
+  });
 });

@@ -179,9 +179,10 @@ export class WorkerPool {
     });
   }
 
-  /** Stops every worker. */
+  /** Stops every worker; a pass still running fails. */
   async close(): Promise<void> {
     this.closed = true;
+    this.pass?.fail(new Error('the worker pool was closed during a pass'));
     await Promise.all(this.workers.splice(0).map((w) => w.terminate()));
   }
 
