@@ -132,7 +132,7 @@ export class WorkerPool {
   }
 
   /**
-   * Runs one pass over `files` on every worker of the pool (started at the first pass), and
+   * Runs one pass over `files` on every worker of the pool (started as passes need them), and
    * returns the results in the order of `files`. Passes run one at a time.
    */
   run(files: readonly string[], setup: WorkerSetup, progress?: PassProgress, signal?: { cancelled: boolean }): Promise<FileResult[]> {
