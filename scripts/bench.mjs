@@ -32,7 +32,6 @@ const tree = ensureTree('6.12');
 const out = [`# iomem-lens benchmark\n`, `Machine: ${machine()}. Linux 6.12 (Debian linux-source-6.12). Medians of ${runs} runs.\n`];
 
 if (want('tree')) {
-  if (argv.includes('--no-peer')) process.env.IOMEM_LENS_BENCH_NO_PEER = '1';
   const rows = await benchTree(tree, { runs, peer: !argv.includes('--no-peer') });
   const rg = rows.find((r) => r.floor === 'rg');
   const parse = rows.find((r) => r.floor === 'parse');
@@ -42,7 +41,10 @@ if (want('tree')) {
     const ratio = (base) => (base && r.tool !== undefined ? fmt(r.wall / base.wall, 2) : '');
     out.push(`| ${r.what} | ${fmt(r.wall)} | ${fmt(r.cpu)} | ${fmt(r.rssMb, 0)} | ${ratio(rg)} | ${ratio(parse)} | ${ratio(peer)} |`);
   }
-  out.push('');
+  const paired = [rows.paired.rg !== undefined ? `${fmt(rows.paired.rg, 2)}× ripgrep` : '', rows.paired.peer !== undefined ? `${fmt(rows.paired.peer, 2)}× Coccinelle` : ''].filter(Boolean);
+  const tools = [rg && 'ripgrep', 'the checks', peer && 'Coccinelle'].filter(Boolean);
+  const timedTools = tools.length > 1 ? `${tools.slice(0, -1).join(', ')} and ${tools[tools.length - 1]}` : tools[0];
+  out.push('', `${timedTools[0].toUpperCase()}${timedTools.slice(1)} ran in ${runs} round${runs === 1 ? '' : 's'}, each once per round.${paired.length ? ` Paired by round (the median of each round's own ratio), the 2-worker check took ${paired.join(' and ')}.` : ''}`, '');
 }
 
 if (want('editor')) {

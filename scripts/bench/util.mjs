@@ -26,8 +26,12 @@ export function timed(cmd, args, opts = {}) {
 
 /** The median of `runs` timed runs of a command (each field separately). */
 export function medianOf(runs, fn) {
-  const rs = Array.from({ length: runs }, fn);
-  return { wall: median(rs.map((r) => r.wall)), cpu: median(rs.map((r) => r.cpu)), rssMb: median(rs.map((r) => r.rssMb)), status: rs[0].status, runs };
+  return medianOfRuns(Array.from({ length: runs }, fn));
+}
+
+/** The median of timed runs (each field separately). */
+export function medianOfRuns(rs) {
+  return { wall: median(rs.map((r) => r.wall)), cpu: median(rs.map((r) => r.cpu)), rssMb: median(rs.map((r) => r.rssMb)), status: rs[0].status, runs: rs.length };
 }
 
 export function machine() {
