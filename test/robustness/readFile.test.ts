@@ -48,6 +48,17 @@ describe('readRegularFile', () => {
       }
     };
     expect(why(fifo)).toBe('not a regular file');
+    // A FIFO with bytes waiting in it (Linux opens a FIFO read-write without waiting).
+    const held = fs.openSync(fifo, fs.constants.O_RDWR);
+    try {
+      fs.writeSync(held, 'int x;\n');
+      expect(why(fifo)).toBe('not a regular file');
+    } finally {
+      fs.closeSync(held);
+    }
+    // Devices that give nothing, or never end.
+    expect(why('/dev/null')).toBe('not a regular file');
+    expect(why('/dev/zero')).toBe('not a regular file');
     expect(why(dir)).toBe('a directory');
     expect(why(path.join(dir, 'missing.c'))).toBe('ENOENT');
   });
