@@ -12,7 +12,8 @@ import type { WorkerSetup } from '../../server/src/cli/scan';
 /**
  * A stand-in for worker.ts, in plain JavaScript: it claims files from the pass's shared queue
  * one at a time and answers each with its thread id. A file named `exit` makes it stop, one named
- * `fatal` makes it report a fatal error.
+ * `fatal` makes it report a fatal error; one named `empty...` has nothing to say, and its result
+ * is left out of the reply as workerPass() leaves out empty results.
  */
 const FAKE_WORKER = `
 const { parentPort, threadId } = require('node:worker_threads');
@@ -25,7 +26,8 @@ parentPort.on('message', ({ data }) => {
     if (i >= files.length) break;
     if (files[i] === 'exit') process.exit(3);
     if (files[i] === 'fatal') return parentPort.postMessage({ kind: 'fatal', message: 'cannot load the parser' });
-    parentPort.postMessage({ kind: 'results', results: [{ file: files[i], findings: [], parsed: false, notes: [String(threadId)] }] });
+    const results = files[i].startsWith('empty') ? [] : [{ file: files[i], findings: [], parsed: false, notes: [String(threadId)] }];
+    parentPort.postMessage({ kind: 'results', results, done: [i, i + 1] });
   }
   parentPort.postMessage({ kind: 'end' });
 });
@@ -67,6 +69,21 @@ describe('WorkerPool', () => {
     }
   });
 
+  it('gives the files whose results the workers left out an empty result, in their place', async () => {
+    const pool = new WorkerPool(script, 2);
+    try {
+      const list = files(300, 'a').map((f, i) => (i % 3 ? `empty${f}` : f));
+      const got = await pool.run(list, SETUP);
+      expect(got.map((r) => r.file)).toEqual(list);
+      got.forEach((r, i) => {
+        if (i % 3) expect(r).toEqual({ file: list[i], findings: [], parsed: false, notes: [] });
+        else expect(r.notes).toHaveLength(1);
+      });
+    } finally {
+      await pool.close();
+    }
+  });
+
   it('starts only the workers a short pass keeps busy, and the rest when a longer pass comes', async () => {
     const pool = new WorkerPool(script, 4);
     try {
@@ -75,6 +92,18 @@ describe('WorkerPool', () => {
       expect(pool.running).toBe(2);
       expect(await pool.run(files(500, 'b'), SETUP)).toHaveLength(500);
       expect(pool.running).toBe(4);
+    } finally {
+      await pool.close();
+    }
+  });
+
+  it('starts every worker when warmed, before any pass', async () => {
+    const pool = new WorkerPool(script, 3);
+    try {
+      pool.warm();
+      expect(pool.running).toBe(3);
+      expect(await pool.run(files(10, 'a'), SETUP)).toHaveLength(10);
+      expect(pool.running).toBe(3);
     } finally {
       await pool.close();
     }

@@ -5,6 +5,8 @@ import type { FileResult } from '../../server/src/cli/checkFile';
 import { FileList, Queue, WorkerReply, workerPass } from '../../server/src/cli/pool';
 
 const result = (file: string): FileResult => ({ file, findings: [], parsed: false, notes: [] });
+/** A result worth sending: the file publishes something. */
+const published = (file: string): FileResult => ({ ...result(file), pubs: [] });
 
 describe('Queue', () => {
   it('hands out every index once, in shrinking claims towards the end', () => {
@@ -63,12 +65,32 @@ describe('workerPass', () => {
     const worked: string[] = [];
     const work = (f: string): FileResult => {
       worked.push(f);
-      return result(f);
+      return published(f);
     };
     for (const r of replies) workerPass({ setup: { settings: {}, root: undefined, mode: 'index', jobs: 2 }, files: FileList.join(files), queue: queue.buffer }, work, (m) => r.push(m));
     expect(worked).toEqual(files);
     for (const r of replies) expect(r[r.length - 1]).toEqual({ kind: 'end' });
     const returned = replies.flat().flatMap((m) => (m.kind === 'results' ? m.results.map((x) => x.file) : []));
     expect(returned).toEqual(files);
+  });
+
+  it('leaves out the results with nothing to say, and tells which files it worked through', () => {
+    const files = Array.from({ length: 300 }, (_, i) => `f${i}.c`);
+    const queue = new Queue();
+    const replies: WorkerReply[] = [];
+    // Every fifth file publishes, every seventh has a note; the rest have nothing to say.
+    const work = (f: string): FileResult => {
+      const i = Number(f.slice(1, -2));
+      return i % 5 === 0 ? published(f) : i % 7 === 0 ? { ...result(f), notes: ['a note'] } : result(f);
+    };
+    workerPass({ setup: { settings: {}, root: undefined, mode: 'scan', jobs: 1 }, files: FileList.join(files), queue: queue.buffer }, work, (m) => replies.push(m));
+    const sent = replies.flatMap((m) => (m.kind === 'results' ? m.results.map((x) => x.file) : []));
+    expect(sent).toEqual(files.filter((_, i) => i % 5 === 0 || i % 7 === 0));
+    const covered = new Array<number>(files.length).fill(0);
+    for (const m of replies) {
+      if (m.kind !== 'results') continue;
+      for (let k = 0; k < m.done.length; k += 2) for (let i = m.done[k] as number; i < (m.done[k + 1] as number); i++) covered[i] = (covered[i] as number) + 1;
+    }
+    expect(covered.every((n) => n === 1)).toBe(true);
   });
 });

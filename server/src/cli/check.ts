@@ -5,7 +5,7 @@ import * as path from 'node:path';
 import { loadLayout, resolveSettings, findKernelRoot } from '../settings.js';
 import { CheckArgs, UsageError, settingsFromArgs } from './args.js';
 import { BASELINE_FILE, Baseline, BaselineEntry, baselinePath, findBaseline, formatBaseline, loadBaseline } from '../analysis/baseline.js';
-import { listFiles } from './files.js';
+import { FileList, listFiles } from './files.js';
 import { formatJson } from './format/json.js';
 import { formatSarif } from './format/sarif.js';
 import { formatText } from './format/text.js';
@@ -29,17 +29,20 @@ export async function runCheck(args: CheckArgs): Promise<number> {
   const baseline = args.writeBaseline === undefined ? readBaseline(args) : undefined;
   const settings = settingsFromArgs(args);
   const { options, problems } = resolveSettings(settings, root);
-  const list = listFiles(args.paths);
   const progressOf = (what: string): ScanProgress | undefined => (!args.quiet && process.stderr.isTTY
     ? (done, total): void => {
       if (done === total || done % 50 === 0) process.stderr.write(`\r\x1b[Kiomem-lens: ${what} ${done}/${total} files${done === total ? '\n' : ''}`);
     }
     : undefined);
-  // Files unchanged since the last run of the same options keep their publications and results.
-  const cache = args.cache ? ScanCache.open(args.paths, settings) : undefined;
+  // A tree or a directory is many files: the workers start while it is listed.
   const pool = checkPool(args.jobs ?? defaultJobs());
+  if (pool && args.paths.some(isDirectory)) pool.warm();
+  let list: FileList;
   let results: FileResult[];
   try {
+    list = listFiles(args.paths);
+    // Files unchanged since the last run of the same options keep their publications and results.
+    const cache = args.cache ? ScanCache.open(args.paths, settings) : undefined;
     results = await checkFiles(list.files, { args, settings, root, publishRule: options.rules.has('publish-unpaired'), cache, pool, progressOf });
   } finally {
     void pool?.close();
@@ -116,6 +119,14 @@ async function checkFiles(files: readonly string[], run: {
   cache?.save(files);
   const byFile = new Map(checked.map((r) => [r.file, r]));
   return files.map((f) => reused.get(f) ?? byFile.get(f)).filter((r): r is FileResult => r !== undefined);
+}
+
+function isDirectory(p: string): boolean {
+  try {
+    return fs.statSync(p).isDirectory();
+  } catch {
+    return false; // listFiles() says what is wrong with it
+  }
 }
 
 function withFingerprints(r: FileResult): { rule: string; fingerprint: string }[] {

@@ -45,7 +45,13 @@ export class FileList {
   }
 }
 
-export type WorkerReply = { kind: 'results'; results: FileResult[] } | { kind: 'end' } | { kind: 'fatal'; message: string };
+/**
+ * `done`: the files worked through, as [from, to) index pairs; `results`: theirs, less the
+ * empty ones (emptyResult()). 59,000 of the 60,000 files of a kernel tree have nothing to say,
+ * and copying their results to the main thread and back into objects there was work the main
+ * thread did during the scan, and finished after it.
+ */
+export type WorkerReply = { kind: 'results'; results: FileResult[]; done: number[] } | { kind: 'end' } | { kind: 'fatal'; message: string };
 
 /**
  * Files a worker claims at once, at most. Claiming costs one atomic add, so claims are small
@@ -57,6 +63,18 @@ export const CLAIM: Record<WorkerSetup['mode'], number> = { index: 32, scan: 32,
 /** Results go back when this many are ready, or when the oldest has waited REPORT_MS (progress). */
 const REPORT_FILES = 128;
 const REPORT_MS = 100;
+
+/** The result of a file that has nothing to report: no finding, note, skip or publication. */
+export function emptyResult(file: string): FileResult {
+  return { file, findings: [], parsed: false, notes: [] };
+}
+
+function isEmptyResult(r: FileResult): boolean {
+  // Any other field (a publication, a skip, a count) makes it worth sending.
+  let keys = 0;
+  for (const _ in r) keys++;
+  return keys === 4 && !r.parsed && r.findings.length === 0 && r.notes.length === 0;
+}
 
 /** The queue every worker of a pass claims files from: an index into the file list, and a stop flag. */
 export class Queue {
@@ -87,16 +105,25 @@ export function workerPass(data: WorkerData, work: (file: string) => FileResult,
   const files = new FileList(data.files);
   const claim = (): ReturnType<Queue['claim']> => queue.claim(files.length, data.setup.jobs ?? 1, CLAIM[data.setup.mode]);
   let out: FileResult[] = [];
+  let done: number[] = [];
+  let count = 0;
   let since = performance.now();
   for (let c = claim(); c; c = claim()) {
-    for (let i = c.from; i < c.to; i++) out.push(work(files.at(i)));
-    if (out.length >= REPORT_FILES || performance.now() - since >= REPORT_MS) {
-      send({ kind: 'results', results: out });
+    for (let i = c.from; i < c.to; i++) {
+      const r = work(files.at(i));
+      if (!isEmptyResult(r)) out.push(r);
+    }
+    done.push(c.from, c.to);
+    count += c.to - c.from;
+    if (count >= REPORT_FILES || performance.now() - since >= REPORT_MS) {
+      send({ kind: 'results', results: out, done });
       out = [];
+      done = [];
+      count = 0;
       since = performance.now();
     }
   }
-  if (out.length) send({ kind: 'results', results: out });
+  if (count) send({ kind: 'results', results: out, done });
   send({ kind: 'end' });
 }
 
@@ -121,6 +148,15 @@ export class WorkerPool {
   /** `size`: the most workers the pool starts (fewer if its first pass is short). */
   constructor(private readonly script: string, readonly size: number) {}
 
+  /**
+   * Starts every worker now: a run over a tree calls this before it lists the tree, so that the
+   * workers start (60-70 ms) while the main thread lists. (Loading their parser then as well
+   * made the listing slower by more than it saved: the wasm compile takes both cores.)
+   */
+  warm(): void {
+    if (!this.closed && !this.broken) this.start(this.size);
+  }
+
   /** Whether workers have been started (by a first pass). */
   get started(): boolean {
     return this.workers.length > 0;
@@ -144,7 +180,9 @@ export class WorkerPool {
     this.start(Math.max(1, Math.min(this.size, Math.ceil(files.length / CLAIM[setup.mode]))));
     const jobs = this.workers.length;
     return new Promise((resolve, reject) => {
-      const results: FileResult[] = [];
+      const results = new Map<string, FileResult>();
+      const worked = new Uint8Array(files.length);
+      let done = 0;
       const queue = new Queue();
       const data: WorkerData = { setup: { ...setup, jobs }, files: FileList.join(files), queue: queue.buffer };
       // Cancelled before it started (the workspace walk was): the workers claim nothing.
@@ -156,15 +194,19 @@ export class WorkerPool {
       this.pass = {
         onReply: (m) => {
           if (m.kind === 'results') {
-            results.push(...m.results);
-            progress?.(results.length, files.length);
+            for (const r of m.results) results.set(r.file, r);
+            for (let i = 0; i + 1 < m.done.length; i += 2) {
+              worked.fill(1, m.done[i], m.done[i + 1]);
+              done += (m.done[i + 1] as number) - (m.done[i] as number);
+            }
+            progress?.(done, files.length);
             // Cancelled: the workers claim no more files; the results so far are returned.
             if (signal?.cancelled) queue.cancel();
           } else if (m.kind === 'end') {
             if (++ended < jobs) return;
             finish();
-            const order = new Map(files.map((f, idx) => [f, idx]));
-            resolve(results.sort((a, b) => (order.get(a.file) ?? 0) - (order.get(b.file) ?? 0)));
+            // Every file, unless the pass was cancelled: then those worked through.
+            resolve(files.flatMap((f, i) => (worked[i] ? [results.get(f) ?? emptyResult(f)] : [])));
           } else {
             this.fail(new Error(m.message));
           }
