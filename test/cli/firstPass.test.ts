@@ -172,4 +172,10 @@ describe('coreFirst', () => {
     expect(coreFirst(files, root)).toEqual({ core: [files[1], files[2], files[4]], rest: [files[0], files[3]] });
     expect(coreFirst(files, undefined)).toEqual({ core: [], rest: files });
   });
+
+  it('matches the directory right under the root only, also when the root is the current directory', () => {
+    const files = ['kernel/a.c', 'drivers/kernel/b.c', 'mm.c', 'kernel', 'net/c.c', path.resolve('lib/d.c')];
+    expect(coreFirst(files, process.cwd())).toEqual({ core: ['kernel/a.c', 'net/c.c', path.resolve('lib/d.c')], rest: ['drivers/kernel/b.c', 'mm.c', 'kernel'] });
+    expect(coreFirst(['/kernel/a.c', '/drivers/b.c'], '/')).toEqual({ core: ['/kernel/a.c'], rest: ['/drivers/b.c'] });
+  });
 });

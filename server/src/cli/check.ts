@@ -95,8 +95,7 @@ async function checkFiles(files: readonly string[], run: {
   let first: FirstPass | undefined;
   if (run.publishRule) {
     const todo = cache ? files.filter((f) => !cache.publications(f)) : files;
-    const fresh = new Set(todo);
-    const saved = cache ? files.flatMap((f) => (fresh.has(f) ? [] : cache.publications(f) ?? [])) : [];
+    const saved = cache ? files.flatMap((f) => cache.publications(f) ?? []) : [];
     first = await firstPass(todo, saved, { settings, root, focus: args.focus, check: true }, jobs, (pubs) => {
       const index = new PublishIndex();
       index.add(files.flatMap((f) => pubs.get(f) ?? cache?.publications(f) ?? []));

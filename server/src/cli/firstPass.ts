@@ -50,11 +50,21 @@ export function coreFirst(files: readonly string[], root: string | undefined): {
   if (root === undefined) return { core: [], rest: [...files] };
   const abs = path.resolve(root);
   const rel = path.relative(process.cwd(), abs);
-  const prefixes = CORE_DIRS.flatMap((d) => [path.join(abs, d) + path.sep, path.join(rel, d) + path.sep]);
+  // The root as the paths may start with it, and the core directory names: the name after the
+  // root is looked up, instead of testing every file against 22 prefixes.
+  const roots = [...new Set([abs, rel].map((r) => (r === '' || r.endsWith(path.sep) ? r : r + path.sep)))];
+  const names = new Set(CORE_DIRS);
   const core: string[] = [];
   const rest: string[] = [];
-  for (const f of files) (prefixes.some((p) => f.startsWith(p)) ? core : rest).push(f);
+  for (const f of files) (roots.some((r) => underCore(f, r, names)) ? core : rest).push(f);
   return { core, rest };
+}
+
+/** Whether `f` lies under `root` (ending in a separator, or empty), in a directory `names` holds. */
+function underCore(f: string, root: string, names: ReadonlySet<string>): boolean {
+  if (!f.startsWith(root)) return false;
+  const end = f.indexOf(path.sep, root.length);
+  return end > root.length && names.has(f.slice(root.length, end));
 }
 
 /**
@@ -124,7 +134,9 @@ export async function firstPass(
       const { pubs: _pubs, candidate: _candidate, checked: _checked, ...result } = r;
       settled.set(r.file, result);
     } else if (!candidates.has(r.file)) {
-      settled.set(r.file, { file: r.file, findings: [], parsed: false, notes: [], ...(r.skipped !== undefined ? { skipped: r.skipped } : {}) });
+      // Most are empty results already (pool.ts emptyResult()): kept as they are.
+      const plain = r.pubs === undefined && r.candidate === undefined && r.checked === undefined;
+      settled.set(r.file, plain ? r : { file: r.file, findings: [], parsed: false, notes: [], ...(r.skipped !== undefined ? { skipped: r.skipped } : {}) });
     }
   }
   return { fresh, index, candidates, settled };
