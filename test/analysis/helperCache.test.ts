@@ -79,3 +79,24 @@ describe('body copies across analyses (the editor re-walks a moved function when
     expect(reported).toBeGreaterThanOrEqual(versions.length);
   });
 });
+
+describe('a static helper that is also walked on its own', () => {
+  it('gives its callers the same walk whether it comes before them (its CFG is shared) or after (built for them)', async () => {
+    // What the helper does depends on its argument: only probe1() requests the region.
+    const helper = [
+      'static struct resource *grab(u64 start, u64 size, int busy)', '{', '\tif (!busy)', '\t\treturn NULL;',
+      '\treturn request_mem_region(start, size, "kmem");', '}', '',
+    ];
+    const caller = (name: string, busy: number): string[] => [
+      `int ${name}(int nid, u64 start, u64 size)`, '{', `\tstruct resource *res = grab(start, size, ${busy});`, '', '\tif (!res)', '\t\treturn -EBUSY;',
+      '\tres->flags = IORESOURCE_SYSTEM_RAM;', '\treturn add_memory_driver_managed(nid, start, size, "System RAM (kmem)", MHP_NONE);', '}', '',
+    ];
+    const callers = [...caller('probe0', 0), ...caller('probe1', 1)];
+    const byFunction = async (text: string): Promise<string[]> => (await analyzeSource(text)).findings
+      .filter((f) => f.function !== 'grab').map((f) => `${f.function}:${f.rule}:${f.message.replace(/line \d+/g, 'line N')}`).sort();
+    const before = await byFunction([...helper, ...callers].join('\n'));
+    const after = await byFunction(['static struct resource *grab(u64 start, u64 size, int busy);', '', ...callers, ...helper].join('\n'));
+    expect(before.filter((f) => f.includes(':resource-busy-window:')).map((f) => f.split(':')[0])).toEqual(['probe1']);
+    expect(after).toEqual(before);
+  });
+});

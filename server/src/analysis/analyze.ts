@@ -64,6 +64,8 @@ export function* analyzeSteps(tree: Tree, text: string, opts: AnalysisOptions, c
   const consts = definesEnv(facts.defines, builtinConstants);
   const source = { text };
   const helperCache = new Map<string, HelperBody | undefined>();
+  /** The CFGs of the static functions walked so far, for their callers (not of recovered definitions: see bodySnapshot()). */
+  const cfgs = new Map<FunctionInfo, Cfg>();
   const helpers = (name: string): HelperBody | undefined => {
     if (helperCache.has(name)) return helperCache.get(name);
     let body: HelperBody | undefined;
@@ -73,7 +75,10 @@ export function* analyzeSteps(tree: Tree, text: string, opts: AnalysisOptions, c
       body = text === undefined ? undefined : snippetBody(text, ['_T']);
     } else {
       const f = facts.functions.get(name);
-      body = f && f.isStatic ? helperBody(f, source) : undefined;
+      // A static function often is also walked on its own, before its callers: its CFG then
+      // serves them (480 of the 642 helpers walked in Linux 6.12's candidate files were).
+      const own = f && cfgs.get(f);
+      body = own && f ? { cfg: own, params: paramNames(f) } : f && f.isStatic ? helperBody(f, source) : undefined;
     }
     helperCache.set(name, body);
     return body;
@@ -89,7 +94,7 @@ export function* analyzeSteps(tree: Tree, text: string, opts: AnalysisOptions, c
     let result = cache && keyed && now ? reuse(cache, keyed.key, now) : undefined;
     if (!result) {
       try {
-        result = analyzeFunction(fn, facts, opts, consts, source, helpers, hooks);
+        result = analyzeFunction(fn, facts, opts, consts, source, helpers, hooks, fn.isStatic && !fn.recovered ? cfgs : undefined);
       } catch (err) {
         hooks.onError?.(fn.name, err);
         out.errors.push({ function: fn.name, reason: err instanceof Error ? err.message : String(err) });
@@ -243,11 +248,12 @@ function bodyOf(fn: FunctionInfo, source: { text: string }): SNode | undefined {
 
 function analyzeFunction(
   fn: FunctionInfo, facts: FileFacts, opts: AnalysisOptions, consts: EngineContext['consts'],
-  source: { text: string }, helpers: (name: string) => HelperBody | undefined, hooks: AnalyzeHooks,
+  source: { text: string }, helpers: (name: string) => HelperBody | undefined, hooks: AnalyzeHooks, cfgs?: Map<FunctionInfo, Cfg>,
 ): FunctionResult {
   const body = bodyOf(fn, source);
   if (!body) return { findings: [], calls: [], partial: false };
   const cfg = buildCfg(body);
+  cfgs?.set(fn, cfg);
   const locals = localNames(cfg);
   const ctx: EngineContext = {
     facts, consts, profile: opts.profile, layout: opts.layout, budget: { steps: opts.pathBound, exhausted: false },
