@@ -40,13 +40,39 @@ describe('collectFacts', () => {
     expect(plain).toEqual({ relevant: [], entries: [], releasers: [], creators: [] });
     const requests = await facts(file('return request_mem_region(s, 1, "x") ? 0 : -EBUSY;'));
     expect(requests).toEqual({ relevant: ['helper'], entries: ['caller', 'helper'], releasers: [], creators: ['helper'] });
+    // caller() passes the helper nothing the model knows, and the helper creates nothing: its
+    // walk would not walk the helper (valueSources.ts), so caller() is no entry.
     const releases = await facts(file('release_mem_region(s, 1); return 0;'));
-    expect(releases).toEqual({ relevant: ['helper'], entries: ['caller', 'helper'], releasers: ['helper'], creators: [] });
+    expect(releases).toEqual({ relevant: ['helper'], entries: ['helper'], releasers: ['helper'], creators: [] });
     // Back to the first text: the remembered answers are the first ones.
     expect(await facts(file('return s;'))).toEqual(plain);
     expect(await facts(file('return request_mem_region(s, 1, "x") ? 0 : -EBUSY;'))).toEqual(requests);
     // The same body with another set of relevant names around it: `other` calls none of them.
     expect((await facts(`${file('return request_mem_region(s, 1, "x") ? 0 : -EBUSY;')}\nint more(u64 s)\n{\n\treturn other(s);\n}\n`)).entries).toEqual(['caller', 'helper']);
+  });
+
+  it('makes a caller of a relevant function an entry only when its walk can hold a model value', async () => {
+    const releaser = (caller: string): string => `static int helper(struct resource *r)
+{
+\trelease_resource(r);
+\treturn 0;
+}
+
+${caller}
+`;
+    const entries = async (caller: string): Promise<string[]> => (await facts(releaser(caller))).entries;
+    expect(await entries('int caller(void *p)\n{\n\treturn helper(p);\n}')).toEqual(['helper']);
+    // A modeled API (kzalloc() is one, though it triggers nothing), ERR_PTR(), a devres action,
+    // a __free() variable: each can give the walk a model value to pass on.
+    expect(await entries('int caller(void)\n{\n\tstruct resource *r = kzalloc(sizeof(*r), GFP_KERNEL);\n\treturn helper(r);\n}')).toEqual(['caller', 'helper']);
+    expect(await entries('int caller(void)\n{\n\treturn helper(ERR_PTR(-EINVAL));\n}')).toEqual(['caller', 'helper']);
+    expect(await entries('int caller(struct device *d, void *p)\n{\n\thelper(p);\n\treturn devm_add_action_or_reset(d, undo, p);\n}')).toEqual(['caller', 'helper']);
+    expect(await entries('int caller(void)\n{\n\tstruct resource *r __free(kfree) = NULL;\n\treturn helper(r);\n}')).toEqual(['caller', 'helper']);
+    // A static helper that creates something is walked whatever it is passed.
+    const creator = `static struct resource *grab(u64 s)\n{\n\treturn request_mem_region(s, 1, "x");\n}\n\nint caller(u64 s)\n{\n\treturn grab(s) ? 0 : -EBUSY;\n}\n`;
+    expect((await facts(creator)).entries).toEqual(['caller', 'grab']);
+    // What initialState() gives: a hold of hotplug the comment documents.
+    expect(await entries('/* The caller must hold mem_hotplug_lock. */\nint caller(void *p)\n{\n\treturn helper(p);\n}')).toEqual(['caller', 'helper']);
   });
 
   it('gives the same answers without keeping bodies (a CLI run reads each text once)', async () => {
