@@ -141,11 +141,14 @@ export function mentionsModel(text: string): boolean {
 /**
  * Whether collectFacts() reads a function body for more than its relevance (mentionsModel()):
  * a body that releases a region makes its function a releaser, whose calls count as release
- * attempts. Bodies for which neither holds matter only through their names (see focus.ts).
+ * attempts; one that passes a RAM walker to walk_system_ram_range() or sets a release callback
+ * gives another function its facts; a `#define` in a body serves the functions after it.
+ * Bodies for which none holds matter only through their names (see focus.ts).
  */
 export function readByFacts(body: string): boolean {
-  return RELEASE_MENTION.test(body);
+  return RELEASE_MENTION.test(body) || BODY_FACTS.test(body);
 }
+const BODY_FACTS = /\bwalk_system_ram_range\b|(?:\.|->)release\s*=|^[ \t]*#[ \t]*define\b/m;
 
 /** The file's object-like `#define NAME body` lines, bodies without comments or continuations. */
 export function fileDefines(text: string): Map<string, string> {
@@ -216,7 +219,7 @@ export function collectFacts(text: string, functions: FunctionInfo[], memo = tru
     if (b.releaser) releasers.add(f.name);
     if (b.direct || b.flagsWrite) relevant.add(f.name);
   });
-  const ramWalkers = new Set([...text.matchAll(RAM_WALK)].map((m) => m[1] as string));
+  const ramWalkers = ramWalkersOf(text);
   const entries = new Set(direct);
   if (relevant.size) {
     const names = [...relevant];
@@ -228,8 +231,7 @@ export function collectFacts(text: string, functions: FunctionInfo[], memo = tru
     // starts with one. Otherwise every helper it calls is passed nothing the model knows, and is
     // not walked: 351 of the 730 such functions of Linux 6.12's candidate files, 8% of the
     // analysis, walked no modeled operation.
-    const staticCreators = [...creators].filter((n) => byName.get(n)?.isStatic);
-    let acts: RegExp | undefined;
+    const walked = walkedCallers(text, [...creators].filter((n) => byName.get(n)?.isStatic), ramWalkers);
     functions.forEach((f, i) => {
       if (entries.has(f.name)) return;
       const key = hashes && `${set}|${hashes[i] as string}`;
@@ -239,15 +241,35 @@ export function collectFacts(text: string, functions: FunctionInfo[], memo = tru
         if (key !== undefined) callsMemo.set(key, named);
       }
       if (!named) return;
-      const body = text.slice(f.bodyStart, f.bodyEnd);
-      if (everyCaller || (acts ??= wordsRegex([...VALUE_SOURCES, ...staticCreators])).test(body) || ramWalkers.has(f.name) || callerHoldsHotplug(text, f.start)) {
-        entries.add(f.name);
-      }
+      if (walked(text.slice(f.bodyStart, f.bodyEnd), [f.name], docComment(text, f.start))) entries.add(f.name);
     });
   }
   return { text, strings, defines, functions: byName, relevant, entries, creators, releasers, freeDefs: freeDefinitions(text),
     ramWalkers,
     releaseCallbacks: new Set([...text.matchAll(RELEASE_CALLBACK)].map((m) => m[1] as string).filter((f) => releasers.has(f))) };
+}
+
+/**
+ * Which callers of a relevant function of `text` the analysis walks (collectFacts()): those that
+ * name a source of a model value (valueSources.ts) or one of `creators` (the static helpers that
+ * create something: walked whatever they are passed), RAM walkers and functions whose comment
+ * says the caller holds hotplug off (initialState() gives both a value). focusText() asks it
+ * with every creator and the whole declaration before a body for the comment: more, never fewer.
+ */
+export function walkedCallers(text: string, creators: readonly string[], ramWalkers = ramWalkersOf(text)): (body: string, names: readonly string[], comment: string) => boolean {
+  let acts: RegExp | undefined;
+  return (body, names, comment) => everyCaller > 0 || (acts ??= wordsRegex([...VALUE_SOURCES, ...creators])).test(body) ||
+    names.some((n) => ramWalkers.has(n)) || documentsHotplugHeld(comment);
+}
+
+/** Functions passed to walk_system_ram_range() (initialState() gives their first parameter a physical value). */
+function ramWalkersOf(text: string): Set<string> {
+  return new Set([...text.matchAll(RAM_WALK)].map((m) => m[1] as string));
+}
+
+/** Whether `body` names a function that creates something (a request, an add, alloc_dax()). */
+export function mentionsCreator(body: string): boolean {
+  return CREATOR_MENTION.test(body);
 }
 
 /** The block comment right above a function, if any. */

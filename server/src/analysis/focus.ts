@@ -201,6 +201,14 @@ export interface BodyJudge {
   relevant(body: string): boolean;
   /** Some other analysis reads it (file facts, file-level rules). */
   read(body: string): boolean;
+  /**
+   * Which callers of relevant functions the analysis walks, given the names of the relevant
+   * functions that create something (`creator`): a test of a caller's body, names and the
+   * declaration before its body. Without it, every caller is kept.
+   */
+  callers?(creators: readonly string[]): (body: string, names: readonly string[], declaration: string) => boolean;
+  /** Whether a relevant body creates something (a request, an add): its callers may be walked for it. */
+  creator?(body: string): boolean;
 }
 
 /** `devm_add_action[_or_reset](dev, fn, data)`: the engine walks `fn` when the call fails. */
@@ -208,8 +216,8 @@ const DEVRES_ACTION = /\bdevm_add_action(?:_or_reset)?\s*\([^,;]*,\s*&?\s*([A-Za
 
 /**
  * `text` with the bodies no analysis reaches blanked. Kept: relevant bodies and those read
- * (`judge`), the bodies that name a relevant function (callers: the analysis walks them as
- * entries), and the devres actions kept bodies register (walked where registering fails).
+ * (`judge`), the bodies that name a relevant function and that the analysis walks as entries
+ * (`judge.callers`), and the devres actions kept bodies register (walked where registering fails).
  * Other functions the engine only sees as calls it does not model.
  */
 export function focusText(text: string, judge: BodyJudge): Focused {
@@ -226,18 +234,23 @@ export function focusText(text: string, judge: BodyJudge): Focused {
   });
   const body = (r: FunctionRegion): string => text.slice(r.open + 1, r.close);
   const relevantNames = new Set<string>();
+  const creators: string[] = [];
   regions.forEach((r, idx) => {
     const b = body(r);
     if (judge.relevant(b)) {
       keep[idx] = true;
       for (const name of r.names) relevantNames.add(name);
+      if (judge.creator?.(b)) creators.push(...r.names);
     } else if (judge.read(b)) keep[idx] = true;
   });
   if (!keep.includes(true)) return whole(text); // nothing to focus on: the file-level checks get it whole
   if (relevantNames.size) {
     const calls = new RegExp(`\\b(?:${[...relevantNames].join('|')})\\b`);
+    const walked = judge.callers?.(creators);
     regions.forEach((r, idx) => {
-      if (!keep[idx] && calls.test(body(r))) keep[idx] = true;
+      if (keep[idx]) return;
+      const b = body(r);
+      if (calls.test(b) && (!walked || walked(b, r.names, text.slice(r.declStart, r.open)))) keep[idx] = true;
     });
   }
   const queue = regions.map((_, idx) => idx).filter((idx) => keep[idx]);

@@ -3,7 +3,7 @@
 
 import { FunctionCache, analyzeTree } from '../analysis/analyze.js';
 import { fingerprints } from '../analysis/baseline.js';
-import { PREFILTER_WORDS, mentionsModel, mentionsModelGiven, readByFacts } from '../analysis/facts.js';
+import { PREFILTER_WORDS, mentionsCreator, mentionsModel, mentionsModelGiven, readByFacts, walkedCallers } from '../analysis/facts.js';
 import { Focused, focusText, withOriginalOffsets } from '../analysis/focus.js';
 import type { Finding } from '../analysis/finding.js';
 import type { AnalysisOptions } from '../analysis/options.js';
@@ -150,7 +150,10 @@ function publishedNames(index: PublishIndex | undefined, file: string, own: read
  */
 function focused(text: string, file: string, opts: AnalysisOptions): Focused {
   const pubs = publishedNames(opts.publications, file, scanPublications(text, file));
-  return focusText(text, { relevant: mentionsModel, read: (body) => readByFacts(body) || (pubs !== undefined && pubs.any(body)) });
+  return focusText(text, {
+    relevant: mentionsModel, read: (body) => readByFacts(body) || (pubs !== undefined && pubs.any(body)),
+    creator: mentionsCreator, callers: (creators) => walkedCallers(text, creators),
+  });
 }
 
 export function checkFile(file: string, parser: CParser, opts: AnalysisOptions, cache?: FunctionCache, focus = true): FileResult {
