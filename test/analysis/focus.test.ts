@@ -184,4 +184,35 @@ describe('checkFile with and without focus', () => {
     }
     expect(blanked).toBeGreaterThan(files.length);
   });
+
+  it('parses nothing of a file whose model words are all outside function bodies, and reports what the whole file does', () => {
+    // request_mem_region() in a comment, a macro and a prototype; an unused suppression comment.
+    const text = [
+      '/* Callers must not call request_mem_region() on this range. */',
+      '#define GRAB(s) request_mem_region((s), 1, "x")',
+      'struct resource *request_mem_region(u64 s, u64 n, const char *name);',
+      '',
+      'static int unrelated(int x)',
+      '{',
+      '\t/* iomem-lens-disable-next-line resource-leak: never leaks */',
+      '\treturn x + 1;',
+      '}',
+      '',
+    ].join('\n');
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'iomem-lens-focus-'));
+    try {
+      const file = path.join(dir, 'words.c');
+      fs.writeFileSync(file, text);
+      const opts = fixtureOptions(text);
+      const focused = checkFile(file, parser, opts, undefined, true);
+      const whole = checkFile(file, parser, opts, undefined, false);
+      expect(focusText(text, judge).nothing).toBe(true);
+      expect(focused.parsed).toBe(false);
+      expect(whole.parsed).toBe(true);
+      expect({ ...focused, parsed: true }).toEqual(whole);
+      expect(focused.notes.join('\n')).toMatch(/suppress|silence/i);
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
 });

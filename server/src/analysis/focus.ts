@@ -243,7 +243,9 @@ export function focusText(text: string, judge: BodyJudge): Focused {
       if (judge.creator?.(b)) creators.push(...r.names);
     } else if (judge.read(b)) keep[idx] = true;
   });
-  if (!keep.includes(true)) return whole(text); // nothing to focus on: the file-level checks get it whole
+  // No body that a walk or a file-level rule reads (publish-unpaired reads only bodies with a
+  // plain access, kept as read): nothing in the file for an analysis.
+  if (!keep.includes(true)) return { ...whole(text), nothing: true };
   if (relevantNames.size) {
     const calls = new RegExp(`\\b(?:${[...relevantNames].join('|')})\\b`);
     const walked = judge.callers?.(creators);
@@ -281,6 +283,8 @@ export interface Focused {
    * Undefined: parse it all.
    */
   ranges?: { start: number; end: number }[];
+  /** No function is kept: no analysis has anything to read in the file, which need not be parsed. */
+  nothing?: boolean;
   /** Function bodies kept and taken out. */
   kept: number;
   blanked: number;

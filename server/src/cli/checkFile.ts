@@ -5,7 +5,7 @@ import { FunctionCache, analyzeTree } from '../analysis/analyze.js';
 import { fingerprints } from '../analysis/baseline.js';
 import { PREFILTER_WORDS, mentionsCreator, mentionsModel, mentionsModelGiven, readByFacts, walkedCallers } from '../analysis/facts.js';
 import { Focused, focusText, withOriginalOffsets } from '../analysis/focus.js';
-import type { Finding } from '../analysis/finding.js';
+import { FileAnalysis, Finding, emptyAnalysis } from '../analysis/finding.js';
 import type { AnalysisOptions } from '../analysis/options.js';
 import { PUBLISHING_CALLS, Publication, PublishIndex, mayPublish, scanPublications } from '../analysis/publish.js';
 import { WordScanner } from '../analysis/wordScan.js';
@@ -180,6 +180,12 @@ export function checkSource(res: FileResult, buf: Buffer, parser: CParser, opts:
   const text = buf.toString('utf8');
   // The same lines and columns as `text`; offsets are mapped back after the analysis.
   const f = focus ? focused(text, file, opts) : undefined;
+  if (f?.nothing) {
+    // Its words were outside every function body (a comment, a macro, a declaration): nothing
+    // to parse. Its suppression comments are still checked (one that silences nothing is a note).
+    report(res, emptyAnalysis(), text, opts);
+    return;
+  }
   const parsedText = f?.text ?? text;
   const tree = parser.parse(parsedText, undefined, { timeoutMs: PARSE_TIMEOUT_MS, ...(f?.ranges ? { ranges: f.ranges } : {}) });
   if (!tree) {
@@ -194,14 +200,18 @@ export function checkSource(res: FileResult, buf: Buffer, parser: CParser, opts:
         ? `${file}: internal error in rule ${rule} on ${fn}(), its findings there are lost: ${err instanceof Error ? err.message : String(err)}`
         : `${file}: internal error analyzing ${fn}(), skipped: ${err instanceof Error ? err.message : String(err)}`),
     });
-    const a = f ? withOriginalOffsets(analyzed, f) : analyzed;
-    const quiet = applySuppressions(a, text, opts.rules);
-    res.findings = quiet.findings;
-    res.fingerprints = fingerprints(quiet.findings, text);
-    res.suppressed = quiet.silenced?.suppressed.length ?? 0;
-    for (const p of quiet.silenced?.problems ?? []) res.notes.push(`${file}:${p.line + 1}:${p.col + 1}: ${p.message}`);
-    for (const p of a.partial) res.notes.push(`${file}: ${p.function}(): ${p.reason}`);
+    report(res, f ? withOriginalOffsets(analyzed, f) : analyzed, text, opts);
   } finally {
     tree.delete();
   }
+}
+
+/** Fills in `res` from the analysis `a` of `text`: suppression comments applied, notes. */
+function report(res: FileResult, a: FileAnalysis, text: string, opts: AnalysisOptions): void {
+  const quiet = applySuppressions(a, text, opts.rules);
+  res.findings = quiet.findings;
+  res.fingerprints = fingerprints(quiet.findings, text);
+  res.suppressed = quiet.silenced?.suppressed.length ?? 0;
+  for (const p of quiet.silenced?.problems ?? []) res.notes.push(`${res.file}:${p.line + 1}:${p.col + 1}: ${p.message}`);
+  for (const p of a.partial) res.notes.push(`${res.file}: ${p.function}(): ${p.reason}`);
 }
