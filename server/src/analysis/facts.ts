@@ -141,12 +141,21 @@ export function mentionsModel(text: string): boolean {
 /**
  * Whether collectFacts() reads a function body for more than its relevance (mentionsModel()):
  * a body that releases a region makes its function a releaser, whose calls count as release
- * attempts; one that passes a RAM walker to walk_system_ram_range() or sets a release callback
- * gives another function its facts; a `#define` in a body serves the functions after it.
- * Bodies for which none holds matter only through their names (see focus.ts).
+ * attempts. Bodies for which neither holds matter only through their names (see focus.ts).
  */
 export function readByFacts(body: string): boolean {
-  return RELEASE_MENTION.test(body) || BODY_FACTS.test(body);
+  return RELEASE_MENTION.test(body);
+}
+
+/**
+ * Whether a body gives other functions their facts from its raw text: it passes a RAM walker
+ * to walk_system_ram_range(), sets a release callback, or `#define`s a macro later functions
+ * use. focusText() kept every caller of a relevant function; those the analysis does not walk
+ * are kept for these (the focus test caught the first on pos_ram_walker.c, whose caller it
+ * blanked).
+ */
+export function givesFacts(body: string): boolean {
+  return BODY_FACTS.test(body);
 }
 const BODY_FACTS = /\bwalk_system_ram_range\b|(?:\.|->)release\s*=|^[ \t]*#[ \t]*define\b/m;
 

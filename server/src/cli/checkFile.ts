@@ -3,7 +3,7 @@
 
 import { FunctionCache, analyzeTree } from '../analysis/analyze.js';
 import { fingerprints } from '../analysis/baseline.js';
-import { PREFILTER_WORDS, mentionsCreator, mentionsModel, mentionsModelGiven, readByFacts, walkedCallers } from '../analysis/facts.js';
+import { PREFILTER_WORDS, givesFacts, mentionsCreator, mentionsModel, mentionsModelGiven, readByFacts, walkedCallers } from '../analysis/facts.js';
 import { Focused, focusText, withOriginalOffsets } from '../analysis/focus.js';
 import { FileAnalysis, Finding, emptyAnalysis } from '../analysis/finding.js';
 import type { AnalysisOptions } from '../analysis/options.js';
@@ -152,7 +152,11 @@ function focused(text: string, file: string, opts: AnalysisOptions): Focused {
   const pubs = publishedNames(opts.publications, file, scanPublications(text, file));
   return focusText(text, {
     relevant: mentionsModel, read: (body) => readByFacts(body) || (pubs !== undefined && pubs.any(body)),
-    creator: mentionsCreator, callers: (creators) => walkedCallers(text, creators),
+    creator: mentionsCreator,
+    callers: (creators) => {
+      const walked = walkedCallers(text, creators);
+      return (body, names, declaration) => walked(body, names, declaration) || givesFacts(body);
+    },
   });
 }
 
