@@ -215,4 +215,51 @@ describe('checkFile with and without focus', () => {
       fs.rmSync(dir, { recursive: true, force: true });
     }
   });
+
+  it('parses nothing of a file with no function the analysis walks and no plain access to a published global', () => {
+    // A `->flags` write makes set_busy() relevant, but nothing walks it: its caller is passed
+    // nothing the model knows. The file also publishes a pointer, read only with acquire.
+    const text = [
+      '/* The region is taken with request_mem_region() elsewhere. */',
+      'static struct foo *ptr;',
+      'static void set_busy(struct resource *r)',
+      '{',
+      '\tr->flags |= IORESOURCE_BUSY;',
+      '}',
+      '',
+      'void caller(struct resource *r)',
+      '{',
+      '\tset_busy(r);',
+      '}',
+      '',
+      'void pub(struct foo *p)',
+      '{',
+      '\tsmp_store_release(&ptr, p);',
+      '}',
+      '',
+      'struct foo *get(void)',
+      '{',
+      '\treturn smp_load_acquire(&ptr);',
+      '}',
+      '',
+    ].join('\n');
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'iomem-lens-focus-'));
+    try {
+      const file = path.join(dir, 'flags.c');
+      fs.writeFileSync(file, text);
+      const opts = fixtureOptions(text);
+      const focused = checkFile(file, parser, opts, undefined, true);
+      const whole = checkFile(file, parser, opts, undefined, false);
+      expect(focused.parsed).toBe(false);
+      expect(whole.parsed).toBe(true);
+      expect({ ...focused, parsed: true }).toEqual(whole);
+      // A plain access to the published pointer is parsed (publish-unpaired may report it).
+      fs.writeFileSync(file, `${text}int plain(void)\n{\n\treturn ptr->x;\n}\n`);
+      const plain = checkFile(file, parser, opts, undefined, true);
+      expect(plain.parsed).toBe(true);
+      expect(plain).toEqual(checkFile(file, parser, opts, undefined, false));
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
 });

@@ -67,7 +67,9 @@ describe('firstPass', () => {
       options.publications = new PublishIndex();
       options.publications.add(fp.index.toJSON());
       for (const [f, r] of fp.settled) expect(checkFile(f, parser, options)).toEqual(r);
-      for (const f of fp.candidates) expect(checkFile(f, parser, options).parsed, f).toBe(true);
+      // The others it looks at: each is parsed, but the two that only publish and read with the
+      // ordered primitives (no walk, no plain access: nothing to parse for).
+      for (const f of fp.candidates) expect(checkFile(f, parser, options).parsed, f).toBe(!/kernel\/pub\.c$|drivers\/late\.c$/.test(f));
     } finally {
       fs.rmSync(root, { recursive: true, force: true });
     }

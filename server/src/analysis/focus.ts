@@ -201,6 +201,19 @@ export interface BodyJudge {
   relevant(body: string): boolean;
   /** Some other analysis reads it (file facts, file-level rules). */
   read(body: string): boolean;
+  /** A file-level rule reads it (publish-unpaired: the bodies that name a published global). */
+  fileRule?(body: string): boolean;
+  /**
+   * A file-level rule may report in it (publish-unpaired: a plain access to a paired global).
+   * When given, with `direct`, a file that has none of these and no function the analysis walks
+   * is not parsed at all: what the other bodies give (facts, helpers, publications) serves only
+   * walks and those reports.
+   */
+  fileRuleFinds?(body: string): boolean;
+  /** The analysis walks it on its own (it names the model itself, not only a `->flags` write). */
+  direct?(body: string): boolean;
+  /** A caller the analysis does not walk is kept if this holds (it gives other functions facts). */
+  givesFacts?(body: string): boolean;
   /**
    * Which callers of relevant functions the analysis walks, given the names of the relevant
    * functions that create something (`creator`): a test of a caller's body, names and the
@@ -235,26 +248,36 @@ export function focusText(text: string, judge: BodyJudge): Focused {
   const body = (r: FunctionRegion): string => text.slice(r.open + 1, r.close);
   const relevantNames = new Set<string>();
   const creators: string[] = [];
+  /** Some kept body is walked as an entry; some kept body is one a file-level rule may report in. */
+  let walks = false;
+  let ruleFinds = false;
   regions.forEach((r, idx) => {
     const b = body(r);
+    if (judge.fileRule?.(b)) {
+      keep[idx] = true;
+      ruleFinds ||= judge.fileRuleFinds?.(b) ?? true;
+    }
     if (judge.relevant(b)) {
       keep[idx] = true;
+      walks ||= judge.direct?.(b) ?? true;
       for (const name of r.names) relevantNames.add(name);
       if (judge.creator?.(b)) creators.push(...r.names);
     } else if (judge.read(b)) keep[idx] = true;
   });
-  // No body that a walk or a file-level rule reads (publish-unpaired reads only bodies with a
-  // plain access, kept as read): nothing in the file for an analysis.
-  if (!keep.includes(true)) return { ...whole(text), nothing: true };
   if (relevantNames.size) {
     const calls = new RegExp(`\\b(?:${[...relevantNames].join('|')})\\b`);
     const walked = judge.callers?.(creators);
     regions.forEach((r, idx) => {
       if (keep[idx]) return;
       const b = body(r);
-      if (calls.test(b) && (!walked || walked(b, r.names, text.slice(r.declStart, r.open)))) keep[idx] = true;
+      if (!calls.test(b)) return;
+      if (!walked || walked(b, r.names, text.slice(r.declStart, r.open))) keep[idx] = walks = true;
+      else if (judge.givesFacts?.(b)) keep[idx] = true;
     });
   }
+  // No body that a walk or a file-level rule reads (publish-unpaired reads only bodies with a
+  // plain access, kept as read): nothing in the file for an analysis.
+  if (!keep.includes(true) || (judge.fileRuleFinds && !walks && !ruleFinds)) return { ...whole(text), nothing: true };
   const queue = regions.map((_, idx) => idx).filter((idx) => keep[idx]);
   while (queue.length) {
     const r = regions[queue.pop() as number] as FunctionRegion;

@@ -3,11 +3,11 @@
 
 import { FunctionCache, analyzeTree } from '../analysis/analyze.js';
 import { fingerprints } from '../analysis/baseline.js';
-import { PREFILTER_WORDS, givesFacts, mentionsCreator, mentionsModel, mentionsModelGiven, readByFacts, walkedCallers } from '../analysis/facts.js';
+import { PREFILTER_WORDS, fileMentionsModel, givesFacts, mentionsCreator, mentionsModel, mentionsModelGiven, readByFacts, walkedCallers } from '../analysis/facts.js';
 import { Focused, focusText, withOriginalOffsets } from '../analysis/focus.js';
 import { FileAnalysis, Finding, emptyAnalysis } from '../analysis/finding.js';
 import type { AnalysisOptions } from '../analysis/options.js';
-import { PUBLISHING_CALLS, Publication, PublishIndex, mayPublish, scanPublications } from '../analysis/publish.js';
+import { PUBLISHING_CALLS, Publication, PublishIndex, mayPublish, scanPublications, viewWithFile } from '../analysis/publish.js';
 import { WordScanner } from '../analysis/wordScan.js';
 import { applySuppressions } from '../analysis/suppress.js';
 import type { CParser } from '../syntax/parser.js';
@@ -149,14 +149,14 @@ function publishedNames(index: PublishIndex | undefined, file: string, own: read
  * publish-unpaired, which reads every such function of the file.
  */
 function focused(text: string, file: string, opts: AnalysisOptions): Focused {
-  const pubs = publishedNames(opts.publications, file, scanPublications(text, file));
+  const own = scanPublications(text, file);
+  const pubs = publishedNames(opts.publications, file, own);
+  // What checkFileRules() asks of a body (of the focused text, whose publications are among these).
+  const view = viewWithFile(opts.publications, file, own);
   return focusText(text, {
-    relevant: mentionsModel, read: (body) => readByFacts(body) || (pubs !== undefined && pubs.any(body)),
-    creator: mentionsCreator,
-    callers: (creators) => {
-      const walked = walkedCallers(text, creators);
-      return (body, names, declaration) => walked(body, names, declaration) || givesFacts(body);
-    },
+    relevant: mentionsModel, read: readByFacts, fileRule: (body) => pubs !== undefined && pubs.any(body),
+    fileRuleFinds: (body) => view.plainAccessIn(body),
+    direct: fileMentionsModel, creator: mentionsCreator, callers: (creators) => walkedCallers(text, creators), givesFacts,
   });
 }
 
