@@ -185,6 +185,19 @@ describe('checkFile with and without focus', () => {
     expect(blanked).toBeGreaterThan(files.length);
   });
 
+  /** checkFile() of `text`, focused and whole (the text written to a file of a fresh directory). */
+  const checkBoth = (text: string): { focused: ReturnType<typeof checkFile>; whole: ReturnType<typeof checkFile> } => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'iomem-lens-focus-'));
+    try {
+      const file = path.join(dir, 'f.c');
+      fs.writeFileSync(file, text);
+      const opts = fixtureOptions(text);
+      return { focused: checkFile(file, parser, opts, undefined, true), whole: checkFile(file, parser, opts, undefined, false) };
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  };
+
   it('parses nothing of a file whose model words are all outside function bodies, and reports what the whole file does', () => {
     // request_mem_region() in a comment, a macro and a prototype; an unused suppression comment.
     const text = [
@@ -199,21 +212,12 @@ describe('checkFile with and without focus', () => {
       '}',
       '',
     ].join('\n');
-    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'iomem-lens-focus-'));
-    try {
-      const file = path.join(dir, 'words.c');
-      fs.writeFileSync(file, text);
-      const opts = fixtureOptions(text);
-      const focused = checkFile(file, parser, opts, undefined, true);
-      const whole = checkFile(file, parser, opts, undefined, false);
-      expect(focusText(text, judge).nothing).toBe(true);
-      expect(focused.parsed).toBe(false);
-      expect(whole.parsed).toBe(true);
-      expect({ ...focused, parsed: true }).toEqual(whole);
-      expect(focused.notes.join('\n')).toMatch(/suppress|silence/i);
-    } finally {
-      fs.rmSync(dir, { recursive: true, force: true });
-    }
+    const { focused, whole } = checkBoth(text);
+    expect(focusText(text, judge).nothing).toBe(true);
+    expect(focused.parsed).toBe(false);
+    expect(whole.parsed).toBe(true);
+    expect({ ...focused, parsed: true }).toEqual(whole);
+    expect(focused.notes.join('\n')).toMatch(/suppress|silence/i);
   });
 
   it('parses nothing of a file with no function the analysis walks and no plain access to a published global', () => {
@@ -243,23 +247,13 @@ describe('checkFile with and without focus', () => {
       '}',
       '',
     ].join('\n');
-    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'iomem-lens-focus-'));
-    try {
-      const file = path.join(dir, 'flags.c');
-      fs.writeFileSync(file, text);
-      const opts = fixtureOptions(text);
-      const focused = checkFile(file, parser, opts, undefined, true);
-      const whole = checkFile(file, parser, opts, undefined, false);
-      expect(focused.parsed).toBe(false);
-      expect(whole.parsed).toBe(true);
-      expect({ ...focused, parsed: true }).toEqual(whole);
-      // A plain access to the published pointer is parsed (publish-unpaired may report it).
-      fs.writeFileSync(file, `${text}int plain(void)\n{\n\treturn ptr->x;\n}\n`);
-      const plain = checkFile(file, parser, opts, undefined, true);
-      expect(plain.parsed).toBe(true);
-      expect(plain).toEqual(checkFile(file, parser, opts, undefined, false));
-    } finally {
-      fs.rmSync(dir, { recursive: true, force: true });
-    }
+    const { focused, whole } = checkBoth(text);
+    expect(focused.parsed).toBe(false);
+    expect(whole.parsed).toBe(true);
+    expect({ ...focused, parsed: true }).toEqual(whole);
+    // A plain access to the published pointer is parsed (publish-unpaired may report it).
+    const plain = checkBoth(`${text}int plain(void)\n{\n\treturn ptr->x;\n}\n`);
+    expect(plain.focused.parsed).toBe(true);
+    expect(plain.focused).toEqual(plain.whole);
   });
 });
