@@ -71,6 +71,10 @@ ${caller}
     // A static helper that creates something is walked whatever it is passed.
     const creator = `static struct resource *grab(u64 s)\n{\n\treturn request_mem_region(s, 1, "x");\n}\n\nint caller(u64 s)\n{\n\treturn grab(s) ? 0 : -EBUSY;\n}\n`;
     expect((await facts(creator)).entries).toEqual(['caller', 'grab']);
+    // A helper relevant only for its `->flags` write acts on a resource passed to it, which a
+    // caller naming no modeled API that creates one cannot hold: no entry, though it allocates.
+    const flags = `static void set_busy(struct resource *r)\n{\n\tr->flags |= IORESOURCE_BUSY;\n}\n\nint caller(void)\n{\n\tstruct resource *r = kzalloc(sizeof(*r), GFP_KERNEL);\n\tset_busy(r);\n\treturn 0;\n}\n`;
+    expect(await facts(flags)).toEqual({ relevant: ['set_busy'], entries: [], releasers: [], creators: [] });
     // What initialState() gives: a hold of hotplug the comment documents.
     expect(await entries('/* The caller must hold mem_hotplug_lock. */\nint caller(void *p)\n{\n\treturn helper(p);\n}')).toEqual(['caller', 'helper']);
   });

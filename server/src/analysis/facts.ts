@@ -194,7 +194,7 @@ function bodyFacts(body: string, hash: string | undefined): BodyFacts {
 /** How many withEveryCaller() calls are running. */
 let everyCaller = 0;
 
-/** Runs `fn` with every caller of a relevant function an entry, as before valueSources.ts (tests compare the two). */
+/** Runs `fn` with every caller of a relevant function an entry (a `->flags` writer's too), as before valueSources.ts (tests compare the two). */
 export function withEveryCaller<T>(fn: () => T): T {
   everyCaller++;
   try {
@@ -230,8 +230,14 @@ export function collectFacts(text: string, functions: FunctionInfo[], memo = tru
   });
   const ramWalkers = ramWalkersOf(text);
   const entries = new Set(direct);
-  if (relevant.size) {
-    const names = [...relevant];
+  // Callers of the functions that name the model. A function relevant only for its `->flags`
+  // write acts on a resource passed to it, and a caller holds one only from an API the model
+  // knows or a helper that creates one, both of which name the model: such a caller is a
+  // caller of those already. (Walking the others for the flags helper alone was 15% of the
+  // analysis of Linux 6.12's candidate files, for 81 functions and no finding.)
+  const called = everyCaller > 0 ? relevant : direct;
+  if (called.size) {
+    const names = [...called];
     const set = hashes && textHash(names.join(','));
     let calls: RegExp | undefined;
     // A function that calls a relevant one but names the model nowhere itself is worth walking

@@ -246,7 +246,8 @@ export function focusText(text: string, judge: BodyJudge): Focused {
     }
   });
   const body = (r: FunctionRegion): string => text.slice(r.open + 1, r.close);
-  const relevantNames = new Set<string>();
+  /** The names of the bodies walked on their own (`judge.direct`): their callers may be walked too. */
+  const calledNames = new Set<string>();
   const creators: string[] = [];
   /** Some kept body is walked as an entry; some kept body is one a file-level rule may report in. */
   let walks = false;
@@ -259,13 +260,14 @@ export function focusText(text: string, judge: BodyJudge): Focused {
     }
     if (judge.relevant(b)) {
       keep[idx] = true;
-      walks ||= judge.direct?.(b) ?? true;
-      for (const name of r.names) relevantNames.add(name);
+      const direct = judge.direct?.(b) ?? true;
+      walks ||= direct;
+      if (direct) for (const name of r.names) calledNames.add(name);
       if (judge.creator?.(b)) creators.push(...r.names);
     } else if (judge.read(b)) keep[idx] = true;
   });
-  if (relevantNames.size) {
-    const calls = new RegExp(`\\b(?:${[...relevantNames].join('|')})\\b`);
+  if (calledNames.size) {
+    const calls = new RegExp(`\\b(?:${[...calledNames].join('|')})\\b`);
     const walked = judge.callers?.(creators);
     regions.forEach((r, idx) => {
       if (keep[idx]) return;
