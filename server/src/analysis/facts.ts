@@ -240,7 +240,7 @@ export function collectFacts(text: string, functions: FunctionInfo[], memo = tru
     const names = [...called];
     const set = hashes && textHash(names.join(','));
     let calls: RegExp | undefined;
-    // A function that calls a relevant one but names the model nowhere itself is worth walking
+    // A function that calls one of them but names the model nowhere itself is worth walking
     // only if its walk can come to hold a model value (valueSources.ts): it names a source of
     // one, or calls a static helper that creates something (walked whatever it is passed), or
     // starts with one. Otherwise every helper it calls is passed nothing the model knows, and is

@@ -215,9 +215,9 @@ export interface BodyJudge {
   /** A caller the analysis does not walk is kept if this holds (it gives other functions facts). */
   givesFacts?(body: string): boolean;
   /**
-   * Which callers of relevant functions the analysis walks, given the names of the relevant
-   * functions that create something (`creator`): a test of a caller's body, names and the
-   * declaration before its body. Without it, every caller is kept.
+   * Which callers of the functions walked on their own the analysis walks too, given the names
+   * of the relevant functions that create something (`creator`): a test of a caller's body,
+   * names and the declaration before its body. Without it, every caller is kept.
    */
   callers?(creators: readonly string[]): (body: string, names: readonly string[], declaration: string) => boolean;
   /** Whether a relevant body creates something (a request, an add): its callers may be walked for it. */
@@ -229,8 +229,9 @@ const DEVRES_ACTION = /\bdevm_add_action(?:_or_reset)?\s*\([^,;]*,\s*&?\s*([A-Za
 
 /**
  * `text` with the bodies no analysis reaches blanked. Kept: relevant bodies and those read
- * (`judge`), the bodies that name a relevant function and that the analysis walks as entries
- * (`judge.callers`), and the devres actions kept bodies register (walked where registering fails).
+ * (`judge`), the bodies that call a function walked on its own and that the analysis walks as
+ * entries too (`judge.callers`), and the devres actions kept bodies register (walked where
+ * registering fails).
  * Other functions the engine only sees as calls it does not model.
  */
 export function focusText(text: string, judge: BodyJudge): Focused {
@@ -277,8 +278,8 @@ export function focusText(text: string, judge: BodyJudge): Focused {
       else if (judge.givesFacts?.(b)) keep[idx] = true;
     });
   }
-  // No body that a walk or a file-level rule reads (publish-unpaired reads only bodies with a
-  // plain access, kept as read): nothing in the file for an analysis.
+  // No function walked, and no body a file-level rule may report in (publish-unpaired reports
+  // only at plain accesses): nothing in the file for an analysis.
   if (!keep.includes(true) || (judge.fileRuleFinds && !walks && !ruleFinds)) return { ...whole(text), nothing: true };
   const queue = regions.map((_, idx) => idx).filter((idx) => keep[idx]);
   while (queue.length) {

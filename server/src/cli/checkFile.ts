@@ -185,8 +185,9 @@ export function checkSource(res: FileResult, buf: Buffer, parser: CParser, opts:
   // The same lines and columns as `text`; offsets are mapped back after the analysis.
   const f = focus ? focused(text, file, opts) : undefined;
   if (f?.nothing) {
-    // Its words were outside every function body (a comment, a macro, a declaration): nothing
-    // to parse. Its suppression comments are still checked (one that silences nothing is a note).
+    // No function to walk and no body publish-unpaired may report in (the model's words were
+    // outside every body, or name nothing a walk acts on): nothing to parse. Its suppression
+    // comments are still checked (one that silences nothing is a note).
     report(res, emptyAnalysis(), text, opts);
     return;
   }
