@@ -43,35 +43,38 @@ beforeAll(() => {
 });
 afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
 
+/** Runs `fn` with a pool of `size` workers, closed after it whatever happens. */
+async function withPool(size: number, fn: (pool: WorkerPool) => Promise<void>): Promise<void> {
+  const pool = new WorkerPool(script, size);
+  try {
+    await fn(pool);
+  } finally {
+    await pool.close();
+  }
+}
+
 const files = (n: number, prefix: string): string[] => Array.from({ length: n }, (_, i) => `${prefix}${i}.c`);
 
 describe('WorkerPool', () => {
   it('runs pass after pass on the same workers, each pass\'s results in the order of its files', async () => {
-    const pool = new WorkerPool(script, 2);
-    try {
+    await withPool(2, async (pool) => {
       expect(pool.started).toBe(false);
       const first = await pool.run(files(200, 'a'), SETUP);
       const second = await pool.run(files(150, 'b'), SETUP);
       expect(first.map((r) => r.file)).toEqual(files(200, 'a'));
       expect(second.map((r) => r.file)).toEqual(files(150, 'b'));
       expect(pool.started).toBe(true);
-    } finally {
-      await pool.close();
-    }
+    });
     // Thread ids are never reused in a process: a worker started anew would bring a new one.
-    const one = new WorkerPool(script, 1);
-    try {
+    await withPool(1, async (one) => {
       const a = await one.run(files(40, 'a'), SETUP);
       const b = await one.run(files(40, 'b'), SETUP);
       expect(new Set([...a, ...b].map((r) => r.notes[0])).size).toBe(1);
-    } finally {
-      await one.close();
-    }
+    });
   });
 
   it('gives the files whose results the workers left out an empty result, in their place', async () => {
-    const pool = new WorkerPool(script, 2);
-    try {
+    await withPool(2, async (pool) => {
       const list = files(300, 'a').map((f, i) => (i % 3 ? `empty${f}` : f));
       const got = await pool.run(list, SETUP);
       expect(got.map((r) => r.file)).toEqual(list);
@@ -79,53 +82,39 @@ describe('WorkerPool', () => {
         if (i % 3) expect(r).toEqual({ file: list[i], findings: [], parsed: false, notes: [] });
         else expect(r.notes).toHaveLength(1);
       });
-    } finally {
-      await pool.close();
-    }
+    });
   });
 
   it('starts only the workers a short pass keeps busy, and the rest when a longer pass comes', async () => {
-    const pool = new WorkerPool(script, 4);
-    try {
+    await withPool(4, async (pool) => {
       // A worker claims up to 32 files at once in a scan: 40 files keep two busy.
       expect(await pool.run(files(40, 'a'), SETUP)).toHaveLength(40);
       expect(pool.running).toBe(2);
       expect(await pool.run(files(500, 'b'), SETUP)).toHaveLength(500);
       expect(pool.running).toBe(4);
-    } finally {
-      await pool.close();
-    }
+    });
   });
 
   it('starts every worker when warmed, before any pass', async () => {
-    const pool = new WorkerPool(script, 3);
-    try {
+    await withPool(3, async (pool) => {
       pool.warm();
       expect(pool.running).toBe(3);
       expect(await pool.run(files(10, 'a'), SETUP)).toHaveLength(10);
       expect(pool.running).toBe(3);
-    } finally {
-      await pool.close();
-    }
+    });
   });
 
   it('fails the pass, and every pass after it, when a worker stops before its end', async () => {
-    const pool = new WorkerPool(script, 2);
-    try {
+    await withPool(2, async (pool) => {
       await expect(pool.run([...files(20, 'a'), 'exit', ...files(20, 'b')], SETUP)).rejects.toThrow(/a worker stopped \(exit code 3\) before the end of the run/);
       await expect(pool.run(files(5, 'c'), SETUP)).rejects.toThrow(/a worker stopped/);
-    } finally {
-      await pool.close();
-    }
+    });
   });
 
   it('fails the pass with the message of a worker\'s fatal error', async () => {
-    const pool = new WorkerPool(script, 2);
-    try {
+    await withPool(2, async (pool) => {
       await expect(pool.run(['fatal', ...files(30, 'a')], SETUP)).rejects.toThrow('cannot load the parser');
-    } finally {
-      await pool.close();
-    }
+    });
   });
 
   it('refuses a pass once closed, and a second pass while one runs', async () => {

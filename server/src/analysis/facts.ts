@@ -2,6 +2,7 @@
 // static helpers whose bodies touch the model (inlined one level at their call sites).
 
 import { PAIRED_TRIGGERS, TRIGGER_NAMES } from '../../../model/src/index.js';
+import { ModeSwitch } from '../modeSwitch.js';
 import { BoundedMemo, textHash } from '../textHash.js';
 import type { FunctionInfo } from '../syntax/functions.js';
 import { WordScanner } from './wordScan.js';
@@ -191,17 +192,12 @@ function bodyFacts(body: string, hash: string | undefined): BodyFacts {
   return b;
 }
 
-/** How many withEveryCaller() calls are running. */
-let everyCaller = 0;
+/** On in withEveryCaller(). */
+const everyCaller = new ModeSwitch();
 
 /** Runs `fn` with every caller of a relevant function an entry (a `->flags` writer's too), as before valueSources.ts (tests compare the two). */
 export function withEveryCaller<T>(fn: () => T): T {
-  everyCaller++;
-  try {
-    return fn();
-  } finally {
-    everyCaller--;
-  }
+  return everyCaller.during(fn);
 }
 
 /**
@@ -235,7 +231,7 @@ export function collectFacts(text: string, functions: FunctionInfo[], memo = tru
   // knows or a helper that creates one, both of which name the model: such a caller is a
   // caller of those already. (Walking the others for the flags helper alone was 15% of the
   // analysis of Linux 6.12's candidate files, for 81 functions and no finding.)
-  const called = everyCaller > 0 ? relevant : direct;
+  const called = everyCaller.on ? relevant : direct;
   if (called.size) {
     const names = [...called];
     const set = hashes && textHash(names.join(','));
@@ -275,7 +271,7 @@ export function walkedCallers(text: string, creators: readonly string[], ramWalk
   const created = new Set(creators);
   let walkers = ramWalkers;
   return (body, names, comment) => {
-    if (everyCaller > 0 || namesAny(body, SOURCES, created)) return true;
+    if (everyCaller.on || namesAny(body, SOURCES, created)) return true;
     walkers ??= ramWalkersOf(text);
     return names.some((n) => (walkers as ReadonlySet<string>).has(n)) || documentsHotplugHeld(comment);
   };

@@ -9,6 +9,7 @@ import { mentionsRelease } from '../analysis/facts.js';
 import type { EngineContext } from './context.js';
 import { BodyRunner, Evaluator, HelperRunner } from './eval.js';
 import { lvalueKey } from './lvalue.js';
+import { ModeSwitch } from '../modeSwitch.js';
 import { HelperLookup, inlineHelper, runBody } from './inline.js';
 import { PathState, siteOf } from './state.js';
 
@@ -202,21 +203,16 @@ interface Shortcuts {
 }
 
 const shortcutCache = new WeakMap<Cfg, Shortcuts>();
-/** How many withoutShortcuts() calls are running. */
-let plainWalks = 0;
+/** On in withoutShortcuts(). */
+const plainWalks = new ModeSwitch();
 
 /** Runs `fn` with walks that visit every node (tests compare the two). */
 export function withoutShortcuts<T>(fn: () => T): T {
-  plainWalks++;
-  try {
-    return fn();
-  } finally {
-    plainWalks--;
-  }
+  return plainWalks.during(fn);
 }
 
 export function shortcutsOf(cfg: Cfg): Shortcuts {
-  if (plainWalks) return identity(cfg.nodes.length);
+  if (plainWalks.on) return identity(cfg.nodes.length);
   let sc = shortcutCache.get(cfg);
   if (sc) return sc;
   const n = cfg.nodes.length;
