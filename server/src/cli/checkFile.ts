@@ -35,10 +35,14 @@ export interface FileResult {
 }
 
 /**
- * Where a scan reads each file (files up to 1 MiB; larger ones get a buffer of their own).
- * One per thread; a result never keeps a view of it.
+ * Where a scan reads each file (larger ones get a buffer of their own). One per thread; a
+ * result never keeps a view of it. Its pages are only backed once a file has reached them, so
+ * its size costs nothing until a large file comes: 102 generated headers of Linux 6.12
+ * (amdgpu's register masks, up to 24 MB) hold a third of the tree's bytes, and a fresh buffer
+ * for each, faulted in page by page and then collected, cost more than reading them (whole
+ * tree, 2 workers: system time 0.97 -> 0.83 s, wall 2 to 3% less, lower peak memory).
  */
-const scratch = Buffer.allocUnsafe(1 << 20);
+const scratch = Buffer.allocUnsafe(32 << 20);
 
 /** The index pass: a file's publications, from its raw bytes (no parse). */
 export function indexFile(file: string): FileResult {
