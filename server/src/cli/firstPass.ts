@@ -89,16 +89,16 @@ export async function firstPass(
   const candidates = new Set<string>();
   const unmarked = (list: readonly string[]): string[] => list.filter((f) => !candidates.has(f) && results.get(f)?.skipped === undefined);
   /** Scans `list` for `known` besides the model's words; `at`: where its files count in the progress shown. */
-  const scan = async (list: string[], known: Set<string>, check: boolean, at?: { offset: number; total: number }): Promise<void> => {
+  const scan = async (list: string[], known: Set<string>, check: boolean, at?: { offset: number; total: number }, prepare = false): Promise<void> => {
     const done = progress && at && ((n: number): void => progress(at.offset + n, at.total));
-    for (const r of await scanFiles(list, { ...setup, mode: 'scan', known: [...known], check }, jobs, done, undefined, pool)) {
+    for (const r of await scanFiles(list, { ...setup, mode: 'scan', known: [...known], check, ...(prepare ? { prepare } : {}) }, jobs, done, undefined, pool)) {
       results.set(r.file, r);
       if (r.candidate) candidates.add(r.file);
     }
   };
   const knownCore = sharedCandidates(saved, new Set());
   // The core is not checked as it is scanned: it may name a shared global it publishes itself.
-  await scan(core, knownCore, false, { offset: 0, total: files.length });
+  await scan(core, knownCore, false, { offset: 0, total: files.length }, setup.check === true);
   const knownRest = sharedCandidates([...results.values()].flatMap((r) => r.pubs ?? []), new Set(knownCore));
   // The core's files go again with the rest when the core published names they were not
   // scanned for: the same read, without a pass of its own. So do its candidates, to be checked
