@@ -5,7 +5,7 @@ import {
   DaxEffect, DaxWorld, MachineLayout, ModelOp, ResourceWorld, Value,
 } from '../../../model/src/index.js';
 import type { SNode } from '../syntax/snode.js';
-import { Bindings, CowMap, entryHashA, entryHashB, hashString, hashValue, mix } from './cowMap.js';
+import { Bindings, CowMap, copyMap, copySet, entryHashA, entryHashB, hashString, hashValue, mix } from './cowMap.js';
 
 /** A source range, 0-based lines and UTF-16 columns. */
 export interface Site {
@@ -108,7 +108,7 @@ export class PathState {
     this.bindings = from ? from.bindings.clone() : new Bindings();
     this.versions = from ? from.versions.clone() : new CowMap();
     this.placements = from ? from.placements.clone() : new CowMap();
-    this.loops = from ? new Map(from.loops) : new Map();
+    this.loops = from ? copyMap(from.loops) : new Map();
     this.ops = from ? from.ops.slice() : [];
     this.opsHashA = from ? from.opsHashA : 2166136261;
     this.opsHashB = from ? from.opsHashB : 374761393;
@@ -116,13 +116,13 @@ export class PathState {
     this.trace = from ? from.trace.slice() : [];
     this.returned = from?.returned;
     this.returnSite = from?.returnSite;
-    this.escaped = from ? new Set(from.escaped) : new Set();
+    this.escaped = from ? copySet(from.escaped) : new Set();
     this.releaseCalls = from ? from.releaseCalls.slice() : [];
     this.nonLocalWrites = from ? from.nonLocalWrites.slice() : [];
     this.dax = from ? from.dax.clone() : new DaxWorld();
-    this.mem = from ? new Map(from.mem) : new Map();
-    this.clobbered = from ? new Set(from.clobbered) : new Set();
-    this.remapped = from ? new Map(from.remapped) : new Map();
+    this.mem = from ? copyMap(from.mem) : new Map();
+    this.clobbered = from ? copySet(from.clobbered) : new Set();
+    this.remapped = from ? copyMap(from.remapped) : new Map();
     this.cleanups = from ? from.cleanups.slice() : [];
     this.writes = from?.writes;
     this.world_ = from?.world_;
