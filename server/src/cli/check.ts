@@ -98,7 +98,12 @@ async function checkFiles(files: readonly string[], run: {
     const saved = cache ? files.flatMap((f) => cache.publications(f) ?? []) : [];
     first = await firstPass(todo, saved, { settings, root, focus: args.focus, check: true }, jobs, (pubs) => {
       const index = new PublishIndex();
-      index.add(files.flatMap((f) => pubs.get(f) ?? cache?.publications(f) ?? []));
+      const all: Publication[] = [];
+      for (const f of files) {
+        const p = pubs.get(f) ?? cache?.publications(f);
+        if (p?.length) all.push(...p);
+      }
+      index.add(all);
       // Only names whose publication pairs with ordered readers can be judged.
       return index.paired();
     }, progressOf('scanned'), pool);

@@ -24,6 +24,9 @@ import type { FileResult } from './checkFile.js';
 import type { WorkerPool } from './pool.js';
 import { ScanProgress, WorkerSetup, scanFiles } from './scan.js';
 
+/** The publications of the many files that have none (one array for all of them). */
+const NONE: Publication[] = Object.freeze([]) as unknown as Publication[];
+
 /** Top-level directories of a kernel tree scanned first (their shared names are scanned for in the rest). */
 export const CORE_DIRS: readonly string[] = ['kernel', 'mm', 'net', 'lib', 'block', 'ipc', 'init', 'io_uring', 'security', 'virt', 'crypto'];
 
@@ -107,7 +110,7 @@ export async function firstPass(
   await scan([...rest, ...again], knownRest, setup.check === true, { offset: core.length, total: files.length + again.length });
 
   const fresh = new Map<string, Publication[]>();
-  for (const r of results.values()) fresh.set(r.file, r.pubs ?? []);
+  for (const r of results.values()) fresh.set(r.file, r.pubs ?? NONE);
   const index = buildIndex(fresh);
   /** The files checked as they were scanned go to the check pass after all. */
   const uncheck = (): void => {

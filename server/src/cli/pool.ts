@@ -206,7 +206,11 @@ export class WorkerPool {
             if (++ended < jobs) return;
             finish();
             // Every file, unless the pass was cancelled: then those worked through.
-            resolve(files.flatMap((f, i) => (worked[i] ? [results.get(f) ?? emptyResult(f)] : [])));
+            const out: FileResult[] = [];
+            files.forEach((f, i) => {
+              if (worked[i]) out.push(results.get(f) ?? emptyResult(f));
+            });
+            resolve(out);
           } else {
             this.fail(new Error(m.message));
           }
