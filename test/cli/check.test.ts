@@ -143,6 +143,21 @@ describe('check', () => {
     expect(new Set(two.findings.map((f: { file: string }) => path.basename(f.file)))).toEqual(new Set(names.filter((_, i) => i % 100 === 7)));
   });
 
+  it('checks a file larger than a megabyte on the workers, to its last line', () => {
+    // The workers read into a scratch buffer; a large file once got a buffer of its own. Either
+    // way the finding at its end is found, as one thread finds it.
+    const dir = tmpdir();
+    const filler = Array.from({ length: 60_000 }, (_, i) => `static int pad_${i};`).join('\n');
+    fs.writeFileSync(path.join(dir, 'big.c'), `${filler}\n${fs.readFileSync(path.join(ROOT, kmem), 'utf8')}`);
+    for (let i = 0; i < 40; i++) fs.writeFileSync(path.join(dir, `f${i}.c`), `int v${i};\n`);
+    expect(fs.statSync(path.join(dir, 'big.c')).size).toBeGreaterThan(1 << 20);
+    const two = JSON.parse(run('check', '--format', 'json', '-j', '2', '--no-cache', dir).stdout);
+    const one = JSON.parse(run('check', '--format', 'json', '-j', '0', '--no-cache', dir).stdout);
+    expect(two.findings.length).toBeGreaterThan(0);
+    expect(two.findings.every((f: { file: string; line: number }) => path.basename(f.file) === 'big.c' && f.line > 60_000)).toBe(true);
+    expect(two.findings).toEqual(one.findings);
+  });
+
   it('lists the rules and prints help and version', () => {
     expect(run('rules').stdout).toMatch(/^resource-busy-window\s+warning\s+/m);
     expect(run('--help').stdout).toMatch(/usage: iomem-lens/);

@@ -29,3 +29,32 @@ describe('PathState.lastWrite', () => {
     expect(fork.lastWrite('b')?.line).toBe(3);
   });
 });
+
+describe('PathState.fork', () => {
+  it('gives the fork its own loop counts, escaped and clobbered objects, memory and mappings, empty or not', () => {
+    const st = new PathState(defaultLayout());
+    // Empty in the parent (copied without reading them), then filled: neither side sees the other's.
+    const empty = st.fork();
+    empty.loops.set(1, 1);
+    empty.escaped.add(7);
+    empty.clobbered.add(7);
+    empty.mem.set(7, { freed: false } as never);
+    empty.remapped.set('&p->pgmap', { devm: true, op: 0 });
+    expect([st.loops.size, st.escaped.size, st.clobbered.size, st.mem.size, st.remapped.size]).toEqual([0, 0, 0, 0, 0]);
+    // Filled in the parent: the fork starts with the same entries and changes its own.
+    const full = empty.fork();
+    expect([...full.loops]).toEqual([[1, 1]]);
+    expect([...full.escaped]).toEqual([7]);
+    expect([...full.remapped.keys()]).toEqual(['&p->pgmap']);
+    full.loops.set(1, 2);
+    full.escaped.add(8);
+    full.clobbered.delete(7);
+    full.mem.delete(7);
+    full.remapped.delete('&p->pgmap');
+    expect([...empty.loops]).toEqual([[1, 1]]);
+    expect([...empty.escaped]).toEqual([7]);
+    expect([...empty.clobbered]).toEqual([7]);
+    expect([...empty.mem.keys()]).toEqual([7]);
+    expect([...empty.remapped.keys()]).toEqual(['&p->pgmap']);
+  });
+});
