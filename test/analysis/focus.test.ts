@@ -57,6 +57,12 @@ describe('functionRegions', () => {
     expect(r.map((x) => [x.kind, x.names])).toEqual([['function', ['f']], ['function', ['h']]]);
   });
 
+  it('takes no name out of a number before a parenthesis', () => {
+    // A comment between declarations is part of the next one's text: `0x84 (` is no call of `x84`.
+    const r = functionRegions('int a;\n/* register 0x84 (bit 7), see 64h(2) */\nstatic int probe(struct dev *d)\n{\n}\n') ?? [];
+    expect(r.map((x) => x.names)).toEqual([['probe']]);
+  });
+
   it('gives up when the braces do not balance', () => {
     expect(functionRegions('#ifdef A\nint f(void) {\n#else\nint f(int a) {\n#endif\n return 0;\n}\n')).toBeUndefined();
     expect(functionRegions('int f(void) { }\n}\n')).toBeUndefined();
