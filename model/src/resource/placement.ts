@@ -10,8 +10,20 @@ import { Resource } from './tree.js';
 export const DEFAULT_SYMBOLIC_SIZE = 1n << 30n;
 const SLOT = 4n << 30n;
 
-/** The container device ranges are placed in, descending through single non-BUSY children. */
+/**
+ * The container device ranges are placed in, descending through single non-BUSY children.
+ * Once per layout: a layout's tree is never changed (paths and schedules change clones of it),
+ * and the walk for it was made at every symbolic start a path placed.
+ */
 export function devicePool(layout: MachineLayout): { start: bigint; end: bigint } {
+  let pool = pools.get(layout);
+  if (!pool) pools.set(layout, (pool = Object.freeze(findDevicePool(layout))));
+  return pool;
+}
+
+const pools = new WeakMap<MachineLayout, { start: bigint; end: bigint }>();
+
+function findDevicePool(layout: MachineLayout): { start: bigint; end: bigint } {
   const tree = layout.tree;
   let pool: Resource | undefined;
   for (const { res } of tree.walk()) {
