@@ -143,6 +143,22 @@ describe('clone', () => {
     expect(c.isLinked(rc)).toBe(true);
     expect(names(c)).toEqual(names(t));
   });
+
+  it('copies every resource once, released ones unlinked, and shares no object with the original', () => {
+    const t = tree();
+    const outer = t.requestRegion(t.root, 0x1000n, 0x1000n, 'outer').res!;
+    const inner = t.requestRegion(outer, 0x1100n, 0x100n, 'inner').res!;
+    const gone = t.requestRegion(t.root, 0x4000n, 0x10n, 'gone').res!;
+    expect(t.releaseResource(gone)).toBe(0);
+    const c = t.clone();
+    const shape = (x: ReturnType<typeof tree>): unknown[] => [...x.walk()].map(({ res, depth }) => [res.id, res.name, res.start, res.end, res.flags, depth, res.parent?.id]);
+    expect(shape(c)).toEqual(shape(t));
+    const originals = new Set<unknown>([t.root, ...[...t.walk()].map((x) => x.res), gone]);
+    for (const { res } of c.walk()) expect(originals.has(res)).toBe(false);
+    expect(c.get(inner.id)!.parent).toBe(c.get(outer.id));
+    expect(c.get(gone.id)).not.toBe(gone);
+    expect(c.isLinked(c.get(gone.id)!)).toBe(false);
+  });
 });
 
 describe('ResourceWorld.apply reports re-parented resources', () => {
