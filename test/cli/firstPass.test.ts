@@ -8,7 +8,10 @@ import * as path from 'node:path';
 import { describe, expect, it, vi } from 'vitest';
 import { PublishIndex, Publication } from '../../server/src/analysis/publish';
 import { checkFile, firstPassScanner, scanFile } from '../../server/src/cli/checkFile';
-import { coreFirst, firstPass } from '../../server/src/cli/firstPass';
+import { coreFirst, firstPass, startCore } from '../../server/src/cli/firstPass';
+import { listFiles } from '../../server/src/cli/files';
+import { WorkerPool } from '../../server/src/cli/pool';
+import { ROOT } from '../helpers';
 import { resolveSettings } from '../../server/src/settings';
 import { CParser } from '../../server/src/syntax/parser';
 
@@ -145,6 +148,59 @@ describe('firstPass with check', () => {
       for (const [f, r] of fp.settled) expect(r, f).toEqual(want.get(f));
     } finally {
       fs.rmSync(root, { recursive: true, force: true });
+    }
+  });
+});
+
+describe('startCore', () => {
+  /** firstPass() on the workers of `pool` with the core started early, `before` run between the start and the listing. */
+  async function withEarlyCore(tree: Record<string, string>, saved: Publication[], before?: (root: string) => void) {
+    const { root } = makeTreeOf(tree);
+    const pool = new WorkerPool(path.join(ROOT, 'dist', 'worker.js'), 2);
+    try {
+      const setup = { settings: {}, root, check: true };
+      const early = startCore(root, setup, pool);
+      before?.(root);
+      const files = listFiles([root]).files;
+      const run = vi.spyOn(pool, 'run');
+      const fp = await firstPass(files, saved, setup, 2, paired(files), undefined, pool, early);
+      const reference = await firstPass(files, saved, setup, 0, paired(files));
+      return { root, files, early, fp, reference, runs: run.mock.calls.map(([list]) => list.length) };
+    } finally {
+      await pool.close();
+    }
+  }
+
+  const same = (a: Awaited<ReturnType<typeof firstPass>>, b: Awaited<ReturnType<typeof firstPass>>): void => {
+    expect([...a.candidates].sort()).toEqual([...b.candidates].sort());
+    expect(new Map([...a.settled].sort())).toEqual(new Map([...b.settled].sort()));
+    expect(a.index.toJSON()).toEqual(b.index.toJSON());
+  };
+
+  it('scans the core as the whole listing orders it, and the first pass adopts that scan', async () => {
+    const { root, files, early, fp, reference, runs } = await withEarlyCore(TREE, []);
+    try {
+      expect(early?.files).toEqual(coreFirst(files, root).core);
+      same(fp, reference);
+      // No pass of the core's own: the rest with the core again, then the late names.
+      expect(runs.every((n) => n !== early?.files.length)).toBe(true);
+    } finally {
+      fs.rmSync(root, { recursive: true, force: true });
+    }
+  });
+
+  it('scans the core again when it changed before the listing, or names are saved to scan it for', async () => {
+    const changed = await withEarlyCore(TREE, [], (root) => fs.writeFileSync(path.join(root, 'kernel', 'added.c'), 'void a(void) { shared_ptr->z = 3; }\n'));
+    const saved: Publication[] = [{ name: 'shared_ptr', kind: 'rcu', file: '/elsewhere/pub.c', line: 0, fileStatic: false, pointer: true }];
+    const named = await withEarlyCore(TREE, saved);
+    try {
+      for (const r of [changed, named]) {
+        same(r.fp, r.reference);
+        expect(r.runs[0]).toBe(coreFirst(r.files, r.root).core.length);
+      }
+      expect([...changed.fp.candidates].map((f) => path.relative(changed.root, f))).toContain('kernel/added.c');
+    } finally {
+      for (const r of [changed, named]) fs.rmSync(r.root, { recursive: true, force: true });
     }
   });
 });

@@ -13,7 +13,7 @@ import { CheckReport, FileFinding } from './report.js';
 import { Publication, PublishIndex } from '../analysis/publish.js';
 import { FileResult } from './checkFile.js';
 import { ScanCache, sha1 } from './scanCache.js';
-import { FirstPass, firstPass } from './firstPass.js';
+import { EarlyCore, FirstPass, firstPass, startCore } from './firstPass.js';
 import { ScanProgress, checkPool, defaultJobs, scanFiles } from './scan.js';
 import type { WorkerPool } from './pool.js';
 
@@ -40,10 +40,15 @@ export async function runCheck(args: CheckArgs): Promise<number> {
   let list: FileList;
   let results: FileResult[];
   try {
-    list = listFiles(args.paths);
     // Files unchanged since the last run of the same options keep their publications and results.
     const cache = args.cache ? ScanCache.open(args.paths, settings) : undefined;
-    results = await checkFiles(list.files, { args, settings, root, publishRule: options.rules.has('publish-unpaired'), cache, pool, progressOf });
+    const publishRule = options.rules.has('publish-unpaired');
+    // A whole kernel tree with nothing saved: its core is scanned while the rest is listed.
+    const operand = args.paths.length === 1 ? (args.paths[0] as string) : undefined;
+    const early = pool && publishRule && root !== undefined && operand !== undefined && (!cache || cache.empty) && isDirectory(operand) &&
+      path.resolve(operand) === path.resolve(root) ? startCore(operand, { settings, root, focus: args.focus, check: true }, pool) : undefined;
+    list = listFiles(args.paths);
+    results = await checkFiles(list.files, { args, settings, root, publishRule, cache, pool, progressOf, early });
   } finally {
     void pool?.close();
   }
@@ -85,6 +90,8 @@ export async function runCheck(args: CheckArgs): Promise<number> {
 async function checkFiles(files: readonly string[], run: {
   args: CheckArgs; settings: Record<string, unknown>; root: string | undefined; publishRule: boolean;
   cache: ScanCache | undefined; pool: WorkerPool | undefined; progressOf: (what: string) => ScanProgress | undefined;
+  /** The core's scan, started before the listing (firstPass.ts startCore()). */
+  early?: EarlyCore;
 }): Promise<FileResult[]> {
   const { args, settings, root, cache, pool, progressOf } = run;
   const jobs = pool?.size ?? 0;
@@ -106,7 +113,7 @@ async function checkFiles(files: readonly string[], run: {
       index.add(all);
       // Only names whose publication pairs with ordered readers can be judged.
       return index.paired();
-    }, progressOf('scanned'), pool);
+    }, progressOf('scanned'), pool, run.early);
     for (const [f, pubs] of first.fresh) cache?.setPublications(f, pubs);
     publications = first.index.toJSON();
   }

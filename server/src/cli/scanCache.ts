@@ -90,6 +90,11 @@ export class ScanCache {
     return new ScanCache(file, key, saved);
   }
 
+  /** Nothing was saved for these operands and settings (a first run): no file has anything to reuse. */
+  get empty(): boolean {
+    return this.paths.length === 0;
+  }
+
   /** The position of `f`, or -1. Runs list files in the order they were saved: that is tried first. */
   private find(f: string): number {
     const next = this.cursor + 1;
