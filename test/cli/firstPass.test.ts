@@ -5,6 +5,7 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import fc from 'fast-check';
 import { describe, expect, it, vi } from 'vitest';
 import { PublishIndex, Publication } from '../../server/src/analysis/publish';
 import { checkFile, firstPassScanner, scanFile } from '../../server/src/cli/checkFile';
@@ -235,5 +236,24 @@ describe('coreFirst', () => {
     const files = ['kernel/a.c', 'drivers/kernel/b.c', 'mm.c', 'kernel', 'net/c.c', path.resolve('lib/d.c')];
     expect(coreFirst(files, process.cwd())).toEqual({ core: ['kernel/a.c', 'net/c.c', path.resolve('lib/d.c')], rest: ['drivers/kernel/b.c', 'mm.c', 'kernel'] });
     expect(coreFirst(['/kernel/a.c', '/drivers/b.c'], '/')).toEqual({ core: ['/kernel/a.c'], rest: ['/drivers/b.c'] });
+  });
+
+  it('decides each file as if alone, whatever files come before it', () => {
+    // Each file on its own: under one of the root's spellings, the directory right under it is a core one.
+    const alone = (f: string, root: string): boolean => {
+      const abs = path.resolve(root);
+      return [abs, path.relative(process.cwd(), abs)].map((r) => (r === '' || r.endsWith(path.sep) ? r : r + path.sep)).some((r) => {
+        if (!f.startsWith(r)) return false;
+        const end = f.indexOf(path.sep, r.length);
+        return end > r.length && ['kernel', 'mm', 'net'].includes(f.slice(r.length, end));
+      });
+    };
+    const seg = fc.constantFrom('kernel', 'kernelx', 'mm', 'drivers', 'net', 'a.c', '..', '');
+    const file = fc.tuple(fc.constantFrom('', 'linux/', path.resolve('linux') + path.sep, path.sep, '../'), fc.array(seg, { minLength: 1, maxLength: 3 }))
+      .map(([start, parts]) => start + parts.join(path.sep));
+    fc.assert(fc.property(fc.array(file, { maxLength: 30 }), fc.constantFrom('linux', process.cwd(), path.sep), (files, root) => {
+      const want = { core: files.filter((f) => alone(f, root)), rest: files.filter((f) => !alone(f, root)) };
+      expect(coreFirst(files, root)).toEqual(want);
+    }), { numRuns: 500 });
   });
 });

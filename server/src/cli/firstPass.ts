@@ -61,8 +61,30 @@ export function coreFirst(files: readonly string[], root: string | undefined): {
   const names = new Set(CORE_DIRS);
   const core: string[] = [];
   const rest: string[] = [];
-  for (const f of files) (roots.some((r) => underCore(f, r, names)) ? core : rest).push(f);
+  // A listing gives each top-level directory's files in a row: the answer for one holds for
+  // every file after it under the same root and directory (`run`), which a prefix test finds.
+  let run: string | undefined;
+  let inCore = false;
+  for (const f of files) {
+    if (run === undefined || !f.startsWith(run)) {
+      inCore = roots.some((r) => underCore(f, r, names));
+      run = runOf(f, roots);
+    }
+    (inCore ? core : rest).push(f);
+  }
   return { core, rest };
+}
+
+/** The root and top-level directory `f` lies under, with the separator after it, if one root holds it alone. */
+function runOf(f: string, roots: readonly string[]): string | undefined {
+  let run: string | undefined;
+  for (const r of roots) {
+    if (!f.startsWith(r)) continue;
+    const end = f.indexOf(path.sep, r.length);
+    if (end <= r.length || run !== undefined) return undefined;
+    run = f.slice(0, end + 1);
+  }
+  return run;
 }
 
 /** Whether `f` lies under `root` (ending in a separator, or empty), in a directory `names` holds. */
