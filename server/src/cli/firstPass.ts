@@ -103,7 +103,7 @@ function sharedCandidates(pubs: Iterable<Publication>, into: Set<string>): Set<s
   return into;
 }
 
-type FirstPassSetup = Pick<WorkerSetup, 'settings' | 'root' | 'focus' | 'check'>;
+export type FirstPassSetup = Pick<WorkerSetup, 'settings' | 'root' | 'focus' | 'check'>;
 
 /** The setup of a first-pass scan for `known` (and, with `check`, checking what no publication reaches). */
 function scanSetup(setup: FirstPassSetup, known: ReadonlySet<string>, check: boolean, prepare: boolean): WorkerSetup {
