@@ -5,6 +5,8 @@ import { DAX_CONTRACTS, DAX_TRIGGERS } from './dax.js';
 import { MEMMAP_CONTRACTS, MEMMAP_TRIGGERS } from './memmap.js';
 import { MEMORY_CONTRACTS } from './memory.js';
 import { RESOURCE_CONTRACTS, RESOURCE_FIELD_CONTRACTS } from './resource.js';
+
+export { HELD_RESOURCE_ARGS } from './resource.js';
 import { Contract, FieldContract } from './types.js';
 import { table } from '../table.js';
 

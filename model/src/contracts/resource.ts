@@ -225,6 +225,29 @@ export const RESOURCE_CONTRACTS: Readonly<Record<string, Contract>> = {
   add_memory_driver_managed: addMemory(1, 3),
 };
 
+/**
+ * The contracts that act only on a resource the path holds: argument `arg` must point at one
+ * (`resourceHandle()`, parentArg()), or, with `iomem`, be written `&iomem_resource`. Called any
+ * other way they do nothing (the call is opaque), so a function whose walk cannot come to hold a
+ * resource need not be walked for them (facts.ts). The model tests probe each contract with
+ * every plain value to keep this table true.
+ */
+export const HELD_RESOURCE_ARGS: Readonly<Record<string, { arg: number; iomem?: true }>> = {
+  release_resource: { arg: 0 },
+  remove_resource: { arg: 0 },
+  adjust_resource: { arg: 0 },
+  request_resource: { arg: 0, iomem: true },
+  insert_resource: { arg: 0, iomem: true },
+  __request_region: { arg: 0, iomem: true },
+  __release_region: { arg: 0, iomem: true },
+  __devm_request_region: { arg: 1, iomem: true },
+  __region_intersects: { arg: 0, iomem: true },
+  __request_region_locked: { arg: 1, iomem: true },
+  request_free_mem_region: { arg: 0, iomem: true },
+  devm_request_free_mem_region: { arg: 1, iomem: true },
+  alloc_free_mem_region: { arg: 0, iomem: true },
+};
+
 /** Writes to `struct resource` fields. Only `flags` changes what the tree does. */
 export const RESOURCE_FIELD_CONTRACTS: Readonly<Record<string, FieldContract>> = {
   flags: (assign, value, handle, derived) => {

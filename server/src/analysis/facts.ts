@@ -1,7 +1,7 @@
 // File-level facts the engine consults: string constants, object-like #defines, and the
 // static helpers whose bodies touch the model (inlined one level at their call sites).
 
-import { PAIRED_TRIGGERS, TRIGGER_NAMES } from '../../../model/src/index.js';
+import { HELD_RESOURCE_ARGS, PAIRED_TRIGGERS, TRIGGER_NAMES } from '../../../model/src/index.js';
 import { ModeSwitch } from '../modeSwitch.js';
 import { BoundedMemo, textHash } from '../textHash.js';
 import type { FunctionInfo } from '../syntax/functions.js';
@@ -195,7 +195,10 @@ function bodyFacts(body: string, hash: string | undefined): BodyFacts {
 /** On in withEveryCaller(). */
 const everyCaller = new ModeSwitch();
 
-/** Runs `fn` with every caller of a relevant function an entry (a `->flags` writer's too), as before valueSources.ts (tests compare the two). */
+/**
+ * Runs `fn` with every function that names the model, and every caller of a relevant function
+ * (a `->flags` writer's too), an entry, as before valueSources.ts (tests compare the two).
+ */
 export function withEveryCaller<T>(fn: () => T): T {
   return everyCaller.during(fn);
 }
@@ -216,16 +219,28 @@ export function collectFacts(text: string, functions: FunctionInfo[], memo = tru
   const releasers = new Set<string>();
   // A body's facts by its function's hash (findFunctions() made it): the body is part of that text.
   const hashes = memo ? functions.map((f) => f.hash ?? textHash(text.slice(f.start, f.end))) : undefined;
+  /** Per function (not per name: an #ifdef may define one twice), whether it names the model itself. */
+  const namesModel: boolean[] = [];
   functions.forEach((f, i) => {
     if (!byName.has(f.name)) byName.set(f.name, f);
     const b = bodyFacts(text.slice(f.bodyStart, f.bodyEnd), hashes?.[i]);
+    namesModel.push(b.direct);
     if (b.direct) direct.add(f.name);
     if (b.creator) creators.add(f.name);
     if (b.releaser) releasers.add(f.name);
     if (b.direct || b.flagsWrite) relevant.add(f.name);
   });
   const ramWalkers = ramWalkersOf(text);
-  const entries = new Set(direct);
+  // Walked on its own: a function that names the model, if its walk can come to hold a model
+  // value (walkedCallers()). One that names only APIs acting on a resource the path holds
+  // (release_resource() and the like, model HELD_RESOURCE_ARGS) and nothing that gives one has
+  // nothing for them to act on: 93 functions of Linux 6.12's candidate files walked no modeled
+  // operation for that.
+  const walked = walkedCallers(text, [...creators].filter((n) => byName.get(n)?.isStatic), ramWalkers);
+  const entries = new Set<string>();
+  functions.forEach((f, i) => {
+    if (namesModel[i] && !entries.has(f.name) && walked(text.slice(f.bodyStart, f.bodyEnd), [f.name], docComment(text, f.start))) entries.add(f.name);
+  });
   // Callers of the functions that name the model. A function relevant only for its `->flags`
   // write acts on a resource passed to it, and a caller holds one only from an API the model
   // knows or a helper that creates one, both of which name the model: such a caller is a
@@ -242,9 +257,8 @@ export function collectFacts(text: string, functions: FunctionInfo[], memo = tru
     // starts with one. Otherwise every helper it calls is passed nothing the model knows, and is
     // not walked: 351 of the 730 such functions of Linux 6.12's candidate files, 8% of the
     // analysis, walked no modeled operation.
-    const walked = walkedCallers(text, [...creators].filter((n) => byName.get(n)?.isStatic), ramWalkers);
     functions.forEach((f, i) => {
-      if (entries.has(f.name)) return;
+      if (entries.has(f.name) || namesModel[i]) return;
       const key = hashes && `${set}|${hashes[i] as string}`;
       let named = key === undefined ? undefined : callsMemo.get(key);
       if (named === undefined) {
@@ -261,10 +275,12 @@ export function collectFacts(text: string, functions: FunctionInfo[], memo = tru
 }
 
 /**
- * Which callers of a relevant function of `text` the analysis walks (collectFacts()): those that
- * name a source of a model value (valueSources.ts) or one of `creators` (the static helpers that
- * create something: walked whatever they are passed), RAM walkers and functions whose comment
- * says the caller holds hotplug off (initialState() gives both a value). focusText() asks it
+ * Which functions of `text` the analysis walks (collectFacts()), of those that name the model and
+ * the callers of a relevant function: those that name a source of a model value (valueSources.ts;
+ * an API that acts only on a held resource counts only next to `&iomem_resource`) or one of
+ * `creators` (the static helpers that create something: walked whatever they are passed), RAM
+ * walkers and functions whose comment says the caller holds hotplug off (initialState() gives
+ * both a value). focusText() asks it
  * with every creator and the whole declaration before a body for the comment: more, never fewer.
  */
 export function walkedCallers(text: string, creators: readonly string[], ramWalkers?: ReadonlySet<string>): (body: string, names: readonly string[], comment: string) => boolean {
@@ -272,12 +288,18 @@ export function walkedCallers(text: string, creators: readonly string[], ramWalk
   let walkers = ramWalkers;
   return (body, names, comment) => {
     if (everyCaller.on || namesAny(body, SOURCES, created)) return true;
+    // An API that acts on a held resource also acts on `&iomem_resource` written as such.
+    if (body.includes('iomem_resource') && namesAny(body, HELD_IOMEM, NO_NAMES)) return true;
     walkers ??= ramWalkersOf(text);
     return names.some((n) => (walkers as ReadonlySet<string>).has(n)) || documentsHotplugHeld(comment);
   };
 }
 
-const SOURCES: ReadonlySet<string> = new Set(VALUE_SOURCES);
+/** The sources of a model value that act without one (not those that need a held resource). */
+const SOURCES: ReadonlySet<string> = new Set(VALUE_SOURCES.filter((n) => !(n in HELD_RESOURCE_ARGS)));
+/** The APIs that act on a held resource or on `&iomem_resource` written as such. */
+const HELD_IOMEM: ReadonlySet<string> = new Set(Object.entries(HELD_RESOURCE_ARGS).filter(([, a]) => a.iomem).map(([n]) => n));
+const NO_NAMES: ReadonlySet<string> = new Set();
 
 /**
  * Whether `text` names a word of `a` or `b` as a whole identifier. Identifiers looked up one by
