@@ -259,6 +259,8 @@ export function focusText(text: string, judge: BodyJudge): Focused {
   /** Some kept body is walked as an entry; some kept body is one a file-level rule may report in. */
   let walks = false;
   let ruleFinds = false;
+  /** The bodies that name the model (`judge.direct`): walked on their own if `judge.callers` says so too. */
+  const direct: number[] = [];
   regions.forEach((r, idx) => {
     const b = body(r);
     if (judge.fileRule?.(b)) {
@@ -267,15 +269,22 @@ export function focusText(text: string, judge: BodyJudge): Focused {
     }
     if (judge.relevant(b)) {
       keep[idx] = true;
-      const direct = judge.direct?.(b) ?? true;
-      walks ||= direct;
-      if (direct) for (const name of r.names) calledNames.add(name);
+      const names = judge.direct?.(b) ?? true;
+      if (names) {
+        direct.push(idx);
+        for (const name of r.names) calledNames.add(name);
+      }
       if (judge.creator?.(b)) creators.push(...r.names);
     } else if (judge.read(b)) keep[idx] = true;
   });
+  // Walked on its own only if its walk can come to hold a model value (collectFacts() entries).
+  const walked = calledNames.size ? judge.callers?.(creators) : undefined;
+  walks = direct.some((idx) => {
+    const r = regions[idx] as FunctionRegion;
+    return !walked || walked(body(r), r.names, text.slice(r.declStart, r.open));
+  });
   if (calledNames.size) {
     const calls = new RegExp(`\\b(?:${[...calledNames].join('|')})\\b`);
-    const walked = judge.callers?.(creators);
     regions.forEach((r, idx) => {
       if (keep[idx]) return;
       const b = body(r);
