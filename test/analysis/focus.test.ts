@@ -262,4 +262,27 @@ describe('checkFile with and without focus', () => {
     expect(plain.focused.parsed).toBe(true);
     expect(plain.focused).toEqual(plain.whole);
   });
+
+  it('parses nothing of a file whose model APIs act only on resources its functions cannot hold', () => {
+    const held = [
+      'static void drop(struct resource *r)',
+      '{',
+      '\trelease_resource(r);',
+      '\tput_device(r->dev);',
+      '}',
+      '',
+      'int put_back(struct resource *r)',
+      '{',
+      '\treturn request_resource(&ioport_resource, r);',
+      '}',
+      '',
+    ].join('\n');
+    const { focused, whole } = checkBoth(held);
+    expect(focused.parsed).toBe(false);
+    expect({ ...focused, parsed: true }).toEqual(whole);
+    // Written `&iomem_resource`, the request may act: the file is parsed and walked.
+    const iomem = checkBoth(held.replace('&ioport_resource', '&iomem_resource'));
+    expect(iomem.focused.parsed).toBe(true);
+    expect(iomem.focused).toEqual(iomem.whole);
+  });
 });
