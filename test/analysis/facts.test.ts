@@ -95,6 +95,11 @@ ${caller}
     expect(await entries('return insert_resource(&iomem_resource, r) ?: release_resource(r);')).toEqual(['f']);
     expect(await entries('struct resource *res = request_mem_region(0x1000, 0x100, "x");\n\trelease_resource(res);\n\treturn 0;')).toEqual(['f']);
     expect(await entries('release_resource(r);\n\treturn devm_add_action_or_reset(NULL, undo, r);')).toEqual(['f']);
+    // A static helper that creates something counts for its callers only if it can act alone.
+    const helper = (body: string): string => `static int link(struct resource *parent, struct resource *r)\n{\n\t${body}\n}\n\nint caller(struct resource *p, struct resource *r)\n{\n\treturn link(p, r);\n}\n`;
+    expect((await facts(helper('return request_resource(parent, r);'))).entries).toEqual([]);
+    expect((await facts(helper('return request_resource(&iomem_resource, r);'))).entries).toEqual(['caller', 'link']);
+    expect((await facts(helper('r = kzalloc(sizeof(*r), GFP_KERNEL);\n\treturn request_resource(parent, r);'))).entries).toEqual(['caller', 'link']);
     // The rule fixtures report the same with every such function walked (entries.test.ts).
     expect((await facts(fn('release_resource(r);\n\treturn 0;'), true, true)).entries).toEqual(['f']);
   });

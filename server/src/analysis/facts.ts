@@ -236,7 +236,13 @@ export function collectFacts(text: string, functions: FunctionInfo[], memo = tru
   // (release_resource() and the like, model HELD_RESOURCE_ARGS) and nothing that gives one has
   // nothing for them to act on: 93 functions of Linux 6.12's candidate files walked no modeled
   // operation for that.
-  const walked = walkedCallers(text, [...creators].filter((n) => byName.get(n)?.isStatic), ramWalkers);
+  // A static helper that creates something is walked wherever it is called, whatever it is
+  // passed: a call of one can give a walk a model value, if the helper can come to hold one.
+  const acting = [...creators].filter((n) => {
+    const f = byName.get(n);
+    return f?.isStatic === true && actsAlone(text.slice(f.bodyStart, f.bodyEnd));
+  });
+  const walked = walkedCallers(text, acting, ramWalkers);
   const entries = new Set<string>();
   functions.forEach((f, i) => {
     if (namesModel[i] && !entries.has(f.name) && walked(text.slice(f.bodyStart, f.bodyEnd), [f.name], docComment(text, f.start))) entries.add(f.name);
@@ -287,12 +293,19 @@ export function walkedCallers(text: string, creators: readonly string[], ramWalk
   const created = new Set(creators);
   let walkers = ramWalkers;
   return (body, names, comment) => {
-    if (everyCaller.on || namesAny(body, SOURCES, created)) return true;
-    // An API that acts on a held resource also acts on `&iomem_resource` written as such.
-    if (body.includes('iomem_resource') && namesAny(body, HELD_IOMEM, NO_NAMES)) return true;
+    if (everyCaller.on || namesAny(body, NO_NAMES, created) || actsAlone(body)) return true;
     walkers ??= ramWalkersOf(text);
     return names.some((n) => (walkers as ReadonlySet<string>).has(n)) || documentsHotplugHeld(comment);
   };
+}
+
+/**
+ * Whether a walk of `body` from a state holding no model value can come to hold one: it names a
+ * source of one that acts without one, or an API that acts on a held resource next to
+ * `&iomem_resource`, which it also acts on written as such.
+ */
+function actsAlone(body: string): boolean {
+  return namesAny(body, SOURCES, NO_NAMES) || (body.includes('iomem_resource') && namesAny(body, HELD_IOMEM, NO_NAMES));
 }
 
 /** The sources of a model value that act without one (not those that need a held resource). */
