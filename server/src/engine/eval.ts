@@ -39,6 +39,9 @@ export type HelperRunner = (name: string, args: Value[], st: PathState, call: SN
 /** Runs a function of the file unconditionally (devres actions, `__free()` cleanups). */
 export type BodyRunner = (name: string, args: Value[], argNodes: SNode[], st: PathState, call: SNode) => Result[] | undefined;
 
+/** symbol()'s key of a node whose identifiers no path has written (all versions 0). */
+const unwrittenKeys = new WeakMap<SNode, string>();
+
 export class Evaluator {
   constructor(private readonly ctx: EngineContext, private readonly runHelper: HelperRunner, private readonly runBody: BodyRunner) {}
 
@@ -184,9 +187,18 @@ export class Evaluator {
   symbol(st: PathState, n: SNode): Value {
     const text = n.compactText;
     const phys = physDerived(st, n);
-    let ids = '';
-    for (const id of identifiersIn(n)) ids += `${ids ? ',' : ''}${id}:${st.version(id)}`;
-    return { k: 'sym', key: `${text}@${ids}@${st.version(text)}`, text, ...(phys ? { phys } : {}) };
+    const names = identifiersIn(n);
+    let written = st.version(text) !== 0;
+    for (let i = 0; !written && i < names.length; i++) written = st.version(names[i] as string) !== 0;
+    // Two in five symbols read nothing the path wrote: their key is the node's own, made once.
+    let key = written ? undefined : unwrittenKeys.get(n);
+    if (key === undefined) {
+      let ids = '';
+      for (const id of names) ids += `${ids ? ',' : ''}${id}:${st.version(id)}`;
+      key = `${text}@${ids}@${st.version(text)}`;
+      if (!written) unwrittenKeys.set(n, key);
+    }
+    return phys ? { k: 'sym', key, text, phys } : { k: 'sym', key, text };
   }
 
   // ---- calls -----------------------------------------------------------------------------
