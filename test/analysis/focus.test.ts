@@ -204,6 +204,22 @@ describe('checkFile with and without focus', () => {
     }
   };
 
+  /** Focused, `text` is not parsed, and reports what the whole file does (parsed, as it always is). */
+  const unparsedAlike = (text: string): ReturnType<typeof checkFile> => {
+    const { focused, whole } = checkBoth(text);
+    expect(focused.parsed).toBe(false);
+    expect(whole.parsed).toBe(true);
+    expect({ ...focused, parsed: true }).toEqual(whole);
+    return focused;
+  };
+
+  /** Focused, `text` is parsed, and reports what the whole file does. */
+  const parsedAlike = (text: string): void => {
+    const { focused, whole } = checkBoth(text);
+    expect(focused.parsed).toBe(true);
+    expect(focused).toEqual(whole);
+  };
+
   it('parses nothing of a file whose model words are all outside function bodies, and reports what the whole file does', () => {
     // request_mem_region() in a comment, a macro and a prototype; an unused suppression comment.
     const text = [
@@ -218,12 +234,8 @@ describe('checkFile with and without focus', () => {
       '}',
       '',
     ].join('\n');
-    const { focused, whole } = checkBoth(text);
     expect(focusText(text, judge).nothing).toBe(true);
-    expect(focused.parsed).toBe(false);
-    expect(whole.parsed).toBe(true);
-    expect({ ...focused, parsed: true }).toEqual(whole);
-    expect(focused.notes.join('\n')).toMatch(/suppress|silence/i);
+    expect(unparsedAlike(text).notes.join('\n')).toMatch(/suppress|silence/i);
   });
 
   it('parses nothing of a file with no function the analysis walks and no plain access to a published global', () => {
@@ -253,14 +265,9 @@ describe('checkFile with and without focus', () => {
       '}',
       '',
     ].join('\n');
-    const { focused, whole } = checkBoth(text);
-    expect(focused.parsed).toBe(false);
-    expect(whole.parsed).toBe(true);
-    expect({ ...focused, parsed: true }).toEqual(whole);
+    unparsedAlike(text);
     // A plain access to the published pointer is parsed (publish-unpaired may report it).
-    const plain = checkBoth(`${text}int plain(void)\n{\n\treturn ptr->x;\n}\n`);
-    expect(plain.focused.parsed).toBe(true);
-    expect(plain.focused).toEqual(plain.whole);
+    parsedAlike(`${text}int plain(void)\n{\n\treturn ptr->x;\n}\n`);
   });
 
   it('parses nothing of a file whose model APIs act only on resources its functions cannot hold', () => {
@@ -277,12 +284,8 @@ describe('checkFile with and without focus', () => {
       '}',
       '',
     ].join('\n');
-    const { focused, whole } = checkBoth(held);
-    expect(focused.parsed).toBe(false);
-    expect({ ...focused, parsed: true }).toEqual(whole);
+    unparsedAlike(held);
     // Written `&iomem_resource`, the request may act: the file is parsed and walked.
-    const iomem = checkBoth(held.replace('&ioport_resource', '&iomem_resource'));
-    expect(iomem.focused.parsed).toBe(true);
-    expect(iomem.focused).toEqual(iomem.whole);
+    parsedAlike(held.replace('&ioport_resource', '&iomem_resource'));
   });
 });
