@@ -182,12 +182,23 @@ interface BodyFacts {
  */
 const bodyMemo = new BoundedMemo<BodyFacts>(8192);
 const callsMemo = new BoundedMemo<boolean>(8192);
+/** actsAlone() of a body, and whether it also names one of a set of creators, by the body's key (and the set's). */
+const actsMemo = new BoundedMemo<boolean>(8192);
+const holdsMemo = new BoundedMemo<boolean>(8192);
 
-function bodyFacts(body: string, hash: string | undefined): BodyFacts {
-  let b = hash === undefined ? undefined : bodyMemo.get(hash);
+/**
+ * A body's identity for the memo tables: its definition's hash and where the body sits in it
+ * (the same text delimits the same body, but the key says so rather than assume it).
+ */
+function bodyKey(f: FunctionInfo, hash: string | undefined): string | undefined {
+  return hash === undefined ? undefined : `${hash}|${f.bodyStart - f.start}|${f.bodyEnd - f.start}`;
+}
+
+function bodyFacts(body: string, key: string | undefined): BodyFacts {
+  let b = key === undefined ? undefined : bodyMemo.get(key);
   if (!b) {
     b = { direct: mentionsTrigger(body), creator: CREATOR_MENTION.test(body), releaser: RELEASE_MENTION.test(body), flagsWrite: FLAGS_WRITE.test(body) };
-    if (hash !== undefined) bodyMemo.set(hash, b);
+    if (key !== undefined) bodyMemo.set(key, b);
   }
   return b;
 }
@@ -218,7 +229,7 @@ export function collectFacts(text: string, functions: FunctionInfo[], memo = tru
   const creators = new Set<string>();
   const releasers = new Set<string>();
   // A body's facts by its function's hash (findFunctions() made it): the body is part of that text.
-  const hashes = memo ? functions.map((f) => f.hash ?? textHash(text.slice(f.start, f.end))) : undefined;
+  const hashes = memo ? functions.map((f) => bodyKey(f, f.hash ?? textHash(text.slice(f.start, f.end)))) : undefined;
   /** Per function (not per name: an #ifdef may define one twice), whether it names the model itself. */
   const namesModel: boolean[] = [];
   functions.forEach((f, i) => {
@@ -238,14 +249,15 @@ export function collectFacts(text: string, functions: FunctionInfo[], memo = tru
   // operation for that. A static helper that creates something is walked wherever it is called,
   // whatever it is passed, so a call of one can give a walk a model value, if the helper can
   // come to hold one itself (13 more functions were walked for helpers that cannot).
+  const keyOf = hashes && new Map(functions.map((f, i) => [f, hashes[i]]));
   const acting = [...creators].filter((n) => {
     const f = byName.get(n);
-    return f?.isStatic === true && actsAlone(text.slice(f.bodyStart, f.bodyEnd));
+    return f?.isStatic === true && actsAloneOf(text.slice(f.bodyStart, f.bodyEnd), keyOf?.get(f));
   });
   const walked = walkedCallers(text, acting, ramWalkers);
   const entries = new Set<string>();
   functions.forEach((f, i) => {
-    if (namesModel[i] && !entries.has(f.name) && walked(text.slice(f.bodyStart, f.bodyEnd), [f.name], docComment(text, f.start))) entries.add(f.name);
+    if (namesModel[i] && !entries.has(f.name) && walked(text.slice(f.bodyStart, f.bodyEnd), [f.name], docComment(text, f.start), hashes?.[i])) entries.add(f.name);
   });
   // Callers of the functions that name the model. A function relevant only for its `->flags`
   // write acts on a resource passed to it, and a caller holds one only from an API the model
@@ -272,7 +284,7 @@ export function collectFacts(text: string, functions: FunctionInfo[], memo = tru
         if (key !== undefined) callsMemo.set(key, named);
       }
       if (!named) return;
-      if (walked(text.slice(f.bodyStart, f.bodyEnd), [f.name], docComment(text, f.start))) entries.add(f.name);
+      if (walked(text.slice(f.bodyStart, f.bodyEnd), [f.name], docComment(text, f.start), hashes?.[i])) entries.add(f.name);
     });
   }
   return { text, strings, defines, functions: byName, relevant, entries, creators, releasers, freeDefs: freeDefinitions(text),
@@ -289,11 +301,21 @@ export function collectFacts(text: string, functions: FunctionInfo[], memo = tru
  * both a value). focusText() asks it
  * with every creator and the whole declaration before a body for the comment: more, never fewer.
  */
-export function walkedCallers(text: string, creators: readonly string[], ramWalkers?: ReadonlySet<string>): (body: string, names: readonly string[], comment: string) => boolean {
+export function walkedCallers(text: string, creators: readonly string[], ramWalkers?: ReadonlySet<string>):
+    (body: string, names: readonly string[], comment: string, key?: string) => boolean {
   const created = new Set(creators);
+  const createdKey = creators.join(',');
   let walkers = ramWalkers;
-  return (body, names, comment) => {
-    if (everyCaller.on || namesAny(body, NO_NAMES, created) || actsAlone(body)) return true;
+  /** What the body names decides (`key`: the body's, to keep the answer for the next version of the text). */
+  const holds = (body: string, key: string | undefined): boolean => {
+    if (key === undefined) return namesAny(body, NO_NAMES, created) || actsAlone(body);
+    const k = `${createdKey}|${key}`;
+    let h = holdsMemo.get(k);
+    if (h === undefined) holdsMemo.set(k, (h = (created.size > 0 && namesAny(body, NO_NAMES, created)) || actsAloneOf(body, key)));
+    return h;
+  };
+  return (body, names, comment, key) => {
+    if (everyCaller.on || holds(body, key)) return true;
     walkers ??= ramWalkersOf(text);
     return names.some((n) => (walkers as ReadonlySet<string>).has(n)) || documentsHotplugHeld(comment);
   };
@@ -306,6 +328,14 @@ export function walkedCallers(text: string, creators: readonly string[], ramWalk
  */
 function actsAlone(body: string): boolean {
   return namesAny(body, SOURCES, NO_NAMES) || (body.includes('iomem_resource') && namesAny(body, HELD_IOMEM, NO_NAMES));
+}
+
+/** actsAlone(), kept by the body's key when it has one (the editor's: see bodyFacts()). */
+function actsAloneOf(body: string, key: string | undefined): boolean {
+  if (key === undefined) return actsAlone(body);
+  let a = actsMemo.get(key);
+  if (a === undefined) actsMemo.set(key, (a = actsAlone(body)));
+  return a;
 }
 
 /** The sources of a model value that act without one (not those that need a held resource). */
