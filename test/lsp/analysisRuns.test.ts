@@ -32,6 +32,17 @@ describe('AnalysisRuns', () => {
     expect(runs.active).toBe(0);
   });
 
+  it('takes a run that ends within its first slice off the list (the status said one was still running)', async () => {
+    const runs = new AnalysisRuns();
+    const walked = { count: 0 };
+    expect((await runs.analysis('u', 'k', slow(2, 0, walked)))?.analyzed).toBe(2);
+    expect(runs.active).toBe(0);
+    // And a later run of the document is a run of its own.
+    expect((await runs.analysis('u', 'k2', slow(3, 0, walked)))?.analyzed).toBe(3);
+    expect(walked.count).toBe(5);
+    expect(runs.active).toBe(0);
+  });
+
   it('lets other work run between slices', async () => {
     const runs = new AnalysisRuns();
     const order: string[] = [];

@@ -62,6 +62,9 @@ export class AnalysisRuns {
 
   private start(uri: string, key: string, start: () => Generator<string, FileAnalysis, void>): Run {
     const run: Run = { key, waiters: 0, aborted: false, promise: Promise.resolve(undefined) };
+    // Listed before it starts: a run that ends within its first slice ends synchronously, and
+    // takes itself off the list then.
+    this.runs.set(uri, run);
     run.promise = (async () => {
       const steps = start();
       try {
@@ -79,7 +82,6 @@ export class AnalysisRuns {
         if (this.runs.get(uri) === run) this.runs.delete(uri);
       }
     })();
-    this.runs.set(uri, run);
     return run;
   }
 }
