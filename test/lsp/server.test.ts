@@ -43,6 +43,17 @@ describe('language server over stdio', () => {
     expect(await client.shutdown()).toBe(0);
   });
 
+  it('warms the engine up in the background once started, and answers meanwhile', async () => {
+    client = new TestClient();
+    await client.initialize({ pull: true });
+    // A document opened at once is analyzed at once: the warm-up waits for it.
+    await client.open(uri, kmem);
+    const items = ((await client.conn.sendRequest('textDocument/diagnostic', { textDocument: { uri } })) as { items: Diag[] }).items;
+    expect(items.map((d) => d.code)).toEqual(['resource-busy-window', 'resource-flags-clobber']);
+    expect(await client.logMatching(/iomem-lens: warmed up in \d+ ms/)).toBeTruthy();
+    expect(await client.shutdown()).toBe(0);
+  });
+
   it('answers diagnostic pulls and follows incremental edits', async () => {
     client = new TestClient();
     await client.initialize({ pull: true });

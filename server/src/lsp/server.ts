@@ -17,6 +17,7 @@ import { AnalysisRuns, cancelled } from './analysisRuns.js';
 import { DocumentStore, OpenDocument } from './documents.js';
 import type { PublishIndex } from '../analysis/publish.js';
 import { buildWorkspaceIndex } from './workspaceIndex.js';
+import { runWhenIdle, warmUpSteps } from './warmup.js';
 import { codeActions } from './features/codeActions.js';
 import { SERVER_COMMANDS, executeCommand, memoryMb } from './features/commands.js';
 import { diagnosticsFor } from './features/diagnostics.js';
@@ -35,6 +36,7 @@ interface Analyzed {
 
 export class IomemLensServer {
   private store: DocumentStore | undefined;
+  private parser: CParser | undefined;
   private readonly cache = new FunctionCache();
   private readonly results = new Map<string, Analyzed>();
   private readonly runs = new AnalysisRuns();
@@ -125,7 +127,8 @@ export class IomemLensServer {
     this.initSettings = init?.settings;
     this.settings = resolveSettings(init?.settings ?? {}, this.root);
     // The grammar is loaded before the first document arrives, so the first open is not slowed.
-    this.store = new DocumentStore(await CParser.load());
+    this.parser = await CParser.load();
+    this.store = new DocumentStore(this.parser);
     return {
       capabilities: {
         textDocumentSync: { openClose: true, change: TextDocumentSyncKind.Incremental },
@@ -140,12 +143,25 @@ export class IomemLensServer {
 
   private async initialized(): Promise<void> {
     void this.indexWorkspace();
+    void this.warmUp();
     if (!this.canPullConfiguration) return this.reportProblems();
     void this.conn.client.register(DidChangeConfigurationNotification.type, { section: 'iomemLens' }).catch(() => undefined);
     try {
       await this.configure(await this.conn.workspace.getConfiguration('iomemLens'));
     } catch (e) {
       this.conn.console.warn(`iomem-lens: could not read settings: ${String(e)}`);
+    }
+  }
+
+  /** Walks the warm-up source (warmup.ts) while no document is being analyzed. */
+  private async warmUp(): Promise<void> {
+    if (!this.parser) return;
+    const t0 = performance.now();
+    try {
+      const done = await runWhenIdle(warmUpSteps(this.parser, this.settings.options), () => this.runs.active > 0, () => this.shuttingDown);
+      if (done) this.conn.console.info(`iomem-lens: warmed up in ${Math.round(performance.now() - t0)} ms`);
+    } catch (e) {
+      this.conn.console.warn(`iomem-lens: warm-up failed: ${String(e)}`);
     }
   }
 
