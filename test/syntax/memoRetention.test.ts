@@ -6,6 +6,7 @@
 import * as v8 from 'node:v8';
 import * as vm from 'node:vm';
 import { describe, expect, it } from 'vitest';
+import { collectFacts } from '../../server/src/analysis/facts';
 import { findFunctions } from '../../server/src/syntax/functions';
 import { CParser } from '../../server/src/syntax/parser';
 
@@ -36,6 +37,25 @@ describe('memo tables and document versions', () => {
     }
     const grown = heapAfterGc() - before;
     // Keeping every version would be 40 MiB and more.
+    expect(grown).toBeLessThan(10 * (1 << 20));
+  });
+
+  it('collectFacts() remembers what bodies name without keeping the text (the names of the creators enter its keys)', async () => {
+    const parser = await CParser.load();
+    const filler = `/*${'x'.repeat(1 << 20)}*/\n`;
+    const versions = 40;
+    const before = heapAfterGc();
+    for (let i = 0; i < versions; i++) {
+      // The creator's definition is new at each version: its name is read out of this text.
+      const text = `${filler}static struct resource *request_the_test_region(u64 s)\n{\n\treturn request_mem_region(s, ${i}, "x");\n}\n\n` +
+        'int the_caller_of_the_helper(u64 s)\n{\n\treturn request_the_test_region(s) ? 0 : -EBUSY;\n}\n';
+      const tree = parser.parse(text);
+      if (!tree) throw new Error('no tree');
+      const facts = collectFacts(text, findFunctions(tree, text, { remember: true }), true);
+      tree.delete();
+      expect([...facts.entries].sort()).toEqual(['request_the_test_region', 'the_caller_of_the_helper']);
+    }
+    const grown = heapAfterGc() - before;
     expect(grown).toBeLessThan(10 * (1 << 20));
   });
 });
