@@ -293,9 +293,10 @@ export function* warmUpSteps(parser: CParser, options: AnalysisOptions, rounds =
 
 /**
  * Runs `steps` in slices of `sliceMs` while `busy()` is false, giving the event loop a turn
- * between slices (a request that arrives waits at most one slice, a walk of the warm-up source
- * being well under a millisecond). Stops, leaving the rest, when `stopped()`.
- * Resolves true when the steps ran to the end.
+ * between slices: a request that arrives waits for the slice under way, at most `sliceMs` and
+ * one step (a walk of one of the warm-up's functions: a few milliseconds while still cold, a
+ * tenth of one later). Stops, leaving the rest, when `stopped()`. Resolves true when the steps
+ * ran to the end.
  */
 export async function runWhenIdle(steps: Generator<void, void, void>, busy: () => boolean, stopped: () => boolean, sliceMs = 4): Promise<boolean> {
   try {
