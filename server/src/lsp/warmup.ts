@@ -15,6 +15,11 @@ import type { CParser } from '../syntax/parser.js';
  * one or two per rule, every contract family (regions, flags, memory add, free-region search,
  * region_intersects(), DAX lifecycle, memory map lookups, devres, static helpers inlined, goto
  * unwinding, a loop, a publication). A test checks that each family reports from it.
+ *
+ * Copied from those fixtures on purpose, not read from them: the server ships without the
+ * tests, and the two change for different reasons (a fixture pins one rule's verdict, with its
+ * `expect:` marks and profile; this source only has to make the engine run every family's
+ * code). Its test, not its likeness to the fixtures, keeps it doing that.
  */
 export const WARMUP_SOURCE = `
 static const char kmem_name[] = "System RAM (kmem)";
