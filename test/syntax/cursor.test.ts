@@ -38,6 +38,8 @@ describe('direct cursor walks', () => {
         // Subtrees too: a cursor bounded to one function body.
         const fn = tree.rootNode.namedChildren.find((c) => c?.type === 'function_definition')?.childForFieldName('body');
         if (fn) expect(walkRecord(fn)).toEqual(withApiCursors(() => walkRecord(fn)));
+        // Nodes made and error flags read between the moves (they use the buffer the walk's cursor is in).
+        expect(walkRecord(tree.rootNode, true)).toEqual(withApiCursors(() => walkRecord(tree.rootNode, true)));
         expect(shape(snapshot(tree.rootNode, { text }))).toEqual(withApiCursors(() => shape(snapshot(tree.rootNode, { text }))));
       } finally {
         tree.delete();

@@ -8,6 +8,7 @@ import { FunctionInfo, findFunctions } from '../../server/src/syntax/functions';
 import { maskKernelMacros } from '../../server/src/syntax/macros';
 import { CParser } from '../../server/src/syntax/parser';
 import { sampleFiles } from '../helpers';
+import { DocumentStore } from '../../server/src/lsp/documents';
 
 async function names(src: string): Promise<string[]> {
   const p = await CParser.load();
@@ -76,8 +77,13 @@ describe('function delimiting', () => {
   });
 });
 
+/** What a FunctionInfo says, its node as type and range (its hash apart: only remembering gives one). */
+const plain = (fns: FunctionInfo[]): unknown[] => fns.map((f) => ({
+  name: f.name, isStatic: f.isStatic, start: f.start, end: f.end, bodyStart: f.bodyStart, bodyEnd: f.bodyEnd, line: f.line, nameLine: f.nameLine,
+  nameCol: f.nameCol, recovered: f.recovered, returnsPointer: f.returnsPointer, node: [f.node.type, f.node.startIndex, f.node.endIndex],
+}));
+
 describe('remembered definitions (the editor delimits every function again at each edit)', () => {
-  const plain = (fns: FunctionInfo[]): unknown[] => fns.map(({ node, hash, ...rest }) => ({ ...rest, node: [node.type, node.startIndex, node.endIndex] }));
 
   it('give what reading the tree gives, as edits move, indent, rename and break functions', async () => {
     const p = await CParser.load();
@@ -100,6 +106,72 @@ describe('remembered definitions (the editor delimits every function again at ea
         }
       }
     }), { numRuns: 150 });
+  });
+});
+
+describe('definitions carried over from the tree before an edit (noteReparse())', () => {
+  const pos = (text: string, offset: number): { line: number; character: number } => {
+    const before = text.slice(0, offset).split('\n');
+    return { line: before.length - 1, character: (before[before.length - 1] as string).length };
+  };
+
+  it('give what reading the same tree gives, over a session of edits (one or several changes each)', async () => {
+    const p = await CParser.load();
+    const files = sampleFiles().filter((f) => /resource|hotplug|dax|pmem/.test(f)).slice(0, 4).map((f) => fs.readFileSync(f, 'utf8'));
+    files.push('static int\nFOO_ATTR helper(void)\n{\n\treturn 0;\n}\nint user(void)\n{\n\treturn helper();\n}\n');
+    const piece = fc.constantFrom(' ', '\n', 'x', 'static ', '{', '}', ';', '(', '/*', '*/', '\n\nint y(void) { return 0; }\n', '#if X\n', '#endif\n');
+    const change = fc.tuple(fc.nat(), fc.nat(40), piece);
+    fc.assert(fc.property(fc.nat(files.length - 1), fc.array(fc.array(change, { minLength: 1, maxLength: 3 }), { minLength: 1, maxLength: 8 }), (k, session) => {
+      const store = new DocumentStore(p);
+      const uri = 'file:///t.c';
+      let d = store.open(uri, 'c', 1, files[k] as string);
+      try {
+        findFunctions(d.tree!, d.doc.getText(), { remember: true });
+        session.forEach((changes, v) => {
+          const contentChanges = [];
+          let text = d.doc.getText();
+          for (const [at, len, s] of changes) {
+            const start = at % (text.length + 1);
+            const end = Math.min(text.length, start + (s === ' ' ? len % 3 : 0));
+            contentChanges.push({ range: { start: pos(text, start), end: pos(text, end) }, text: s });
+            text = text.slice(0, start) + s + text.slice(end);
+          }
+          d = store.change(uri, v + 2, contentChanges)!;
+          expect(d.doc.getText()).toBe(text);
+          // Not every version is delimited: the edits of those that are not are carried on.
+          if (v % 3 === 1) return;
+          const carried = findFunctions(d.tree!, text, { remember: true });
+          expect(plain(carried)).toEqual(plain(findFunctions(d.tree!, text)));
+          for (const f of carried) expect(f.hash).toBe(textHash(text.slice(f.start, f.end)));
+        });
+      } finally {
+        store.close(uri);
+      }
+    }), { numRuns: 100 });
+  });
+
+  it('carry over the definitions an edit did not touch, with their nodes found in the new tree', async () => {
+    const p = await CParser.load();
+    const store = new DocumentStore(p);
+    const uri = 'file:///c.c';
+    const text = 'int a(void)\n{\n\treturn 1;\n}\n\nint b(void)\n{\n\treturn 2;\n}\n\nint c(void)\n{\n\treturn 3;\n}\n';
+    let d = store.open(uri, 'c', 1, text);
+    try {
+      findFunctions(d.tree!, text, { remember: true });
+      d = store.change(uri, 2, [{ range: { start: { line: 7, character: 8 }, end: { line: 7, character: 9 } }, text: '22' }])!;
+      const after = findFunctions(d.tree!, d.doc.getText(), { remember: true });
+      // a() and c() were not read out of the tree: their nodes are found when asked for (white-box: the node not yet found).
+      expect(after.map((f) => (f as unknown as { found: unknown }).found === undefined)).toEqual([true, false, true]);
+      const now = d.doc.getText();
+      expect(after.map((f) => [f.name, f.start, f.line, f.node.type, f.node.startIndex, f.node.childForFieldName('body')?.text])).toEqual([
+        ['a', 0, 0, 'function_definition', 0, '{\n\treturn 1;\n}'],
+        ['b', now.indexOf('int b'), 5, 'function_definition', now.indexOf('int b'), '{\n\treturn 22;\n}'],
+        ['c', now.indexOf('int c'), 10, 'function_definition', now.indexOf('int c'), '{\n\treturn 3;\n}'],
+      ]);
+      expect(now.indexOf('int c')).toBe(text.indexOf('int c') + 1);
+    } finally {
+      store.close(uri);
+    }
   });
 });
 

@@ -5,6 +5,7 @@ import { TextDocument } from 'vscode-languageserver-textdocument';
 import type { Range, TextDocumentContentChangeEvent } from 'vscode-languageserver';
 import type { Edit } from '../syntax/parser.js';
 import { CParser, Tree, makeEdit } from '../syntax/parser.js';
+import { noteReparse } from '../syntax/functions.js';
 
 /** Larger documents are not parsed: a note says so, the editor keeps working. */
 export const MAX_DOCUMENT_CHARS = 8 << 20;
@@ -69,16 +70,24 @@ export class DocumentStore {
     const d = this.docs.get(uri);
     if (!d) return undefined;
     let incremental = d.tree !== undefined;
+    const edits: Edit[] = [];
     for (const c of changes) {
       if ('range' in c && c.range) {
-        if (incremental && d.tree) d.tree.edit(lineEdit(d.doc, c.range, c.text));
+        if (incremental && d.tree) {
+          const e = lineEdit(d.doc, c.range, c.text);
+          d.tree.edit(e);
+          edits.push(e);
+        }
       } else {
         incremental = false;
       }
       d.doc = TextDocument.update(d.doc, [c], version);
     }
     d.revision = ++this.revisions;
-    this.reparse(d, incremental ? d.tree : undefined);
+    const old = incremental ? d.tree : undefined;
+    this.reparse(d, old);
+    // The functions no edit touched are carried over to the new tree (functions.ts).
+    if (old && d.tree && d.tree !== old) noteReparse(d.tree, old, edits);
     return d;
   }
 

@@ -22,6 +22,10 @@ export interface Cursor {
   firstChild(): boolean;
   nextSibling(): boolean;
   parent(): boolean;
+  /** Whether the current node is or contains a syntax error (as Node.hasError). */
+  hasError(): boolean;
+  /** The current node as web-tree-sitter's Node (made only where a walk needs one). */
+  node(): TSNode;
 }
 
 type Export = (tree: number) => number;
@@ -29,7 +33,8 @@ type Export = (tree: number) => number;
 const EXPORTS = [
   '_ts_tree_cursor_current_node_type_id_wasm', '_ts_tree_cursor_current_field_id_wasm', '_ts_tree_cursor_start_index_wasm',
   '_ts_tree_cursor_end_index_wasm', '_ts_tree_cursor_current_node_is_missing_wasm', '_ts_tree_cursor_goto_first_child_wasm',
-  '_ts_tree_cursor_goto_next_sibling_wasm', '_ts_tree_cursor_goto_parent_wasm',
+  '_ts_tree_cursor_goto_next_sibling_wasm', '_ts_tree_cursor_goto_parent_wasm', '_ts_tree_cursor_current_node_wasm',
+  '_ts_node_has_error_wasm',
 ] as const;
 
 type Raw = Record<(typeof EXPORTS)[number], Export> & { HEAP32: Int32Array; _ts_init(): number };
@@ -60,14 +65,13 @@ function walkVia<T>(d: Direct | undefined, node: TSNode, walk: (c: Cursor) => T)
       tc.delete();
     }
   }
-  // HEAP32 is read again after the walk: the module's memory may grow during it.
-  let heap = d.exports.HEAP32;
+  const heap = d.exports.HEAP32;
   for (let k = 0; k < 4; k++) heap[d.transfer + k] = words[k as 0];
+  const cursor = rawCursor(d, words.tree[0], tc);
   try {
-    return walk(rawCursor(d.exports, words.tree[0]));
+    return walk(cursor);
   } finally {
-    heap = d.exports.HEAP32;
-    for (let k = 0; k < 4; k++) words[k as 0] = heap[d.transfer + k] as number;
+    cursor.finish();
     tc.delete();
   }
 }
@@ -82,32 +86,88 @@ function apiCursor(tc: ReturnType<TSNode['walk']>): Cursor {
     firstChild: () => tc.gotoFirstChild(),
     nextSibling: () => tc.gotoNextSibling(),
     parent: () => tc.gotoParent(),
+    hasError: () => tc.currentNode.hasError,
+    node: () => tc.currentNode,
   };
 }
 
-function rawCursor(r: Raw, tree: number): Cursor {
+/**
+ * The walk keeps its cursor in the transfer buffer, where every Node method and
+ * `_ts_tree_cursor_current_node_wasm` write too. Once a walk has made a node or asked for an
+ * error flag (`shared`), the cursor's words in `tc` are the true ones: each call puts them back
+ * in the buffer first, and each move takes them out again. Walks that never do (snapshots) pay
+ * one test per call.
+ */
+function rawCursor(d: Direct, tree: number, tc: ReturnType<TSNode['walk']>): Cursor & { finish(): void } {
+  const r = d.exports;
+  const words = tc as unknown as CursorWords;
+  let shared = false;
+  const toHeap = (): void => {
+    const heap = r.HEAP32;
+    for (let k = 0; k < 4; k++) heap[d.transfer + k] = words[k as 0];
+  };
+  const fromHeap = (): void => {
+    const heap = r.HEAP32;
+    for (let k = 0; k < 4; k++) words[k as 0] = heap[d.transfer + k] as number;
+  };
+  const read = (f: Export): number => {
+    if (shared) toHeap();
+    return f(tree);
+  };
+  const move = (f: Export): boolean => {
+    if (shared) toHeap();
+    const ok = f(tree) === 1;
+    if (shared) fromHeap();
+    return ok;
+  };
+  const share = (): void => {
+    if (!shared) fromHeap();
+    shared = true;
+  };
   return {
-    typeId: () => r._ts_tree_cursor_current_node_type_id_wasm(tree),
-    fieldId: () => r._ts_tree_cursor_current_field_id_wasm(tree),
-    start: () => r._ts_tree_cursor_start_index_wasm(tree),
-    end: () => r._ts_tree_cursor_end_index_wasm(tree),
-    missing: () => r._ts_tree_cursor_current_node_is_missing_wasm(tree) === 1,
-    firstChild: () => r._ts_tree_cursor_goto_first_child_wasm(tree) === 1,
-    nextSibling: () => r._ts_tree_cursor_goto_next_sibling_wasm(tree) === 1,
-    parent: () => r._ts_tree_cursor_goto_parent_wasm(tree) === 1,
+    typeId: () => read(r._ts_tree_cursor_current_node_type_id_wasm),
+    fieldId: () => read(r._ts_tree_cursor_current_field_id_wasm),
+    start: () => read(r._ts_tree_cursor_start_index_wasm),
+    end: () => read(r._ts_tree_cursor_end_index_wasm),
+    missing: () => read(r._ts_tree_cursor_current_node_is_missing_wasm) === 1,
+    firstChild: () => move(r._ts_tree_cursor_goto_first_child_wasm),
+    nextSibling: () => move(r._ts_tree_cursor_goto_next_sibling_wasm),
+    parent: () => move(r._ts_tree_cursor_goto_parent_wasm),
+    hasError: () => {
+      share();
+      toHeap();
+      // The node replaces the cursor in the buffer; has_error reads it from there.
+      r._ts_tree_cursor_current_node_wasm(tree);
+      return r._ts_node_has_error_wasm(tree) === 1;
+    },
+    node: () => {
+      share();
+      return tc.currentNode;
+    },
+    finish: () => {
+      if (!shared) fromHeap();
+    },
   };
 }
 
-/** Every step of a depth-first walk, as text (the self-test's record). */
-export function walkRecord(node: TSNode): string[] {
-  return recordVia(direct, node);
+/**
+ * Every step of a depth-first walk, as text (the self-test's record). `nodes`: also each node's
+ * error flag and its Node, read between the moves as findFunctions() does.
+ */
+export function walkRecord(node: TSNode, nodes = false): string[] {
+  return recordVia(direct, node, nodes);
 }
 
-function recordVia(d: Direct | undefined, node: TSNode): string[] {
+function recordVia(d: Direct | undefined, node: TSNode, nodes: boolean): string[] {
   return walkVia(d, node, (c) => {
     const out: string[] = [];
     const note = (): void => {
-      out.push(`${c.typeId()}:${c.fieldId()}:${c.start()}-${c.end()}:${c.end() === c.start() && c.missing() ? 'M' : ''}`);
+      let step = `${c.typeId()}:${c.fieldId()}:${c.start()}-${c.end()}:${c.end() === c.start() && c.missing() ? 'M' : ''}`;
+      if (nodes) {
+        const n = c.node();
+        step += `:${c.hasError() ? 'E' : ''}:${n.typeId}@${n.startIndex}-${n.endIndex}:${n.hasError ? 'E' : ''}`;
+      }
+      out.push(step);
     };
     note();
     let depth = 0;
@@ -147,9 +207,12 @@ export function directWalksWork(module: object, sample: TSNode): Direct | undefi
   if (!shaped) return undefined;
   try {
     const d = { exports, transfer: exports._ts_init() >> 2 };
-    const viaApi = recordVia(undefined, sample);
-    const viaModule = recordVia(d, sample);
-    return viaModule.length === viaApi.length && viaModule.every((step, i) => step === viaApi[i]) ? d : undefined;
+    const same = (nodes: boolean): boolean => {
+      const viaApi = recordVia(undefined, sample, nodes);
+      const viaModule = recordVia(d, sample, nodes);
+      return viaModule.length === viaApi.length && viaModule.every((step, i) => step === viaApi[i]);
+    };
+    return same(false) && same(true) ? d : undefined;
   } catch {
     // Internals other than expected: the public API it is.
     return undefined;
