@@ -73,7 +73,9 @@ const SEPARATORS = new Set('(){}[];,'.split(''));
  * `t` as the parser tokenizes it: comments out, and blanks only where they keep two tokens
  * apart (`a b`, `- -`); line breaks stay (they end preprocessor lines). String and character
  * literals, and preprocessor lines (`#define A (x)` is not `#define A(x)`), are copied as
- * they are. Two texts with the same tokenText() parse to the same tree.
+ * they are. Two texts with the same tokenText() parse to the same tree, outside the regions the
+ * parser recovers from an error in: its recovery weighs the bytes it skips, so there a blank
+ * can move it.
  */
 export function tokenText(t: string): string {
   let out = '';
@@ -131,6 +133,8 @@ function endsWithNumber(out: string): boolean {
 }
 
 function needsBlank(before: number, after: number): boolean {
+  // The grammar reads a sign glued to a number as part of it: `-1` is one literal, `- 1` two tokens.
+  if ((before === 45 || before === 43) && ((after >= 48 && after <= 57) || after === 46)) return true;
   if (SEPARATORS.has(String.fromCharCode(before)) || SEPARATORS.has(String.fromCharCode(after))) return false;
   return wordish(before) === wordish(after);
 }
