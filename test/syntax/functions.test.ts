@@ -109,7 +109,7 @@ describe('remembered definitions (the editor delimits every function again at ea
   });
 });
 
-describe('definitions carried over from the tree before an edit (noteReparse())', () => {
+describe('definitions carried over from the tree before an edit (noteReparse()), and the masked text kept by lines', () => {
   const pos = (text: string, offset: number): { line: number; character: number } => {
     const before = text.slice(0, offset).split('\n');
     return { line: before.length - 1, character: (before[before.length - 1] as string).length };
@@ -119,7 +119,7 @@ describe('definitions carried over from the tree before an edit (noteReparse())'
     const p = await CParser.load();
     const files = sampleFiles().filter((f) => /resource|hotplug|dax|pmem/.test(f)).slice(0, 4).map((f) => fs.readFileSync(f, 'utf8'));
     files.push('static int\nFOO_ATTR helper(void)\n{\n\treturn 0;\n}\nint user(void)\n{\n\treturn helper();\n}\n');
-    const piece = fc.constantFrom(' ', '\n', 'x', 'static ', '{', '}', ';', '(', '/*', '*/', '\n\nint y(void) { return 0; }\n', '#if X\n', '#endif\n');
+    const piece = fc.constantFrom(' ', '\n', 'x', 'static ', '{', '}', ';', '(', '/*', '*/', '\n\nint y(void) { return 0; }\n', '#if X\n', '#endif\n', '__iomem ', '__must_hold(&l)', '__must_hold', '(&l)');
     const change = fc.tuple(fc.nat(), fc.nat(40), piece);
     fc.assert(fc.property(fc.nat(files.length - 1), fc.array(fc.array(change, { minLength: 1, maxLength: 3 }), { minLength: 1, maxLength: 8 }), (k, session) => {
       const store = new DocumentStore(p);
@@ -138,6 +138,8 @@ describe('definitions carried over from the tree before an edit (noteReparse())'
           }
           d = store.change(uri, v + 2, contentChanges)!;
           expect(d.doc.getText()).toBe(text);
+          // Masked again line by line, as masking the whole text would.
+          expect(d.masked).toBe(maskKernelMacros(text));
           // Not every version is delimited: the edits of those that are not are carried on.
           if (v % 3 === 1) return;
           const carried = findFunctions(d.tree!, text, { remember: true });
@@ -182,6 +184,19 @@ describe('macro masking', () => {
     expect(m.length).toBe(src.length);
     const blank = (w: string): string => ' '.repeat(w.length);
     expect(m).toBe(`static int ${blank('__init')} f(void ${blank('__iomem')} *p) ${blank('__must_hold(&lock)')}\n{\n}\n`);
+  });
+
+  it('masks nothing across lines, so that an edit is masked again by its lines alone', async () => {
+    const store = new DocumentStore(await CParser.load());
+    const text = 'static void f(void) __must_hold\n(&lock)\n{\n}\n';
+    const d = store.open('file:///m.c', 'c', 1, text);
+    try {
+      expect(d.masked).toBe(text);
+      store.change('file:///m.c', 2, [{ range: { start: { line: 1, character: 0 }, end: { line: 1, character: 0 } }, text: ' ' }]);
+      expect(d.masked).toBe(maskKernelMacros(d.doc.getText()));
+    } finally {
+      store.close('file:///m.c');
+    }
   });
 
   it('does not mask __free(), which the analysis reads', () => {

@@ -6,6 +6,7 @@ import type { Range, TextDocumentContentChangeEvent } from 'vscode-languageserve
 import type { Edit } from '../syntax/parser.js';
 import { CParser, Tree, makeEdit } from '../syntax/parser.js';
 import { noteReparse } from '../syntax/functions.js';
+import { maskKernelMacros, remask } from '../syntax/macros.js';
 
 /** Larger documents are not parsed: a note says so, the editor keeps working. */
 export const MAX_DOCUMENT_CHARS = 8 << 20;
@@ -15,6 +16,8 @@ export interface OpenDocument {
   uri: string;
   doc: TextDocument;
   tree: Tree | undefined;
+  /** The text with kernel annotation macros masked (macros.ts), what the tree was parsed from. */
+  masked: string;
   /**
    * Bumped on every open and change. Results are keyed by it, not by the client's version: a
    * client that sends a stale or repeated version number must not get the analysis of other text.
@@ -28,7 +31,7 @@ export interface OpenDocument {
  * The tree edit for one change, widened to whole lines: macro masking (macros.ts) works per
  * line, so the masked text can differ from the old one anywhere on the touched lines.
  */
-function lineEdit(doc: TextDocument, range: Range, inserted: string): Edit {
+function lineEdit(doc: TextDocument, range: Range, inserted: string): { edit: Edit; lines: string } {
   // offsetAt clamps out-of-range positions; points are rebuilt from the clamped offsets.
   const start = doc.offsetAt(range.start);
   const end = doc.offsetAt(range.end);
@@ -40,7 +43,7 @@ function lineEdit(doc: TextDocument, range: Range, inserted: string): Edit {
   const sp = doc.positionAt(lineStart);
   const ep = doc.positionAt(lineEnd);
   const widened = text.slice(lineStart, start) + inserted + text.slice(end, lineEnd);
-  return makeEdit(lineStart, lineEnd, { row: sp.line, column: sp.character }, { row: ep.line, column: ep.character }, widened);
+  return { edit: makeEdit(lineStart, lineEnd, { row: sp.line, column: sp.character }, { row: ep.line, column: ep.character }, widened), lines: widened };
 }
 
 export class DocumentStore {
@@ -59,7 +62,7 @@ export class DocumentStore {
 
   open(uri: string, languageId: string, version: number, text: string): OpenDocument {
     this.close(uri);
-    const d: OpenDocument = { uri, doc: TextDocument.create(uri, languageId, version, text), tree: undefined, revision: ++this.revisions };
+    const d: OpenDocument = { uri, doc: TextDocument.create(uri, languageId, version, text), tree: undefined, masked: maskKernelMacros(text), revision: ++this.revisions };
     this.reparse(d, undefined);
     this.docs.set(uri, d);
     return d;
@@ -73,15 +76,19 @@ export class DocumentStore {
     const edits: Edit[] = [];
     for (const c of changes) {
       if ('range' in c && c.range) {
+        // Only the lines a change touches are masked again.
+        const { edit, lines } = lineEdit(d.doc, c.range, c.text);
+        d.masked = remask(d.masked, edit.startIndex, edit.oldEndIndex, lines);
         if (incremental && d.tree) {
-          const e = lineEdit(d.doc, c.range, c.text);
-          d.tree.edit(e);
-          edits.push(e);
+          d.tree.edit(edit);
+          edits.push(edit);
         }
+        d.doc = TextDocument.update(d.doc, [c], version);
       } else {
         incremental = false;
+        d.doc = TextDocument.update(d.doc, [c], version);
+        d.masked = maskKernelMacros(d.doc.getText());
       }
-      d.doc = TextDocument.update(d.doc, [c], version);
     }
     d.revision = ++this.revisions;
     const old = incremental ? d.tree : undefined;
@@ -105,7 +112,7 @@ export class DocumentStore {
       d.tree = undefined;
       d.unparsed = `not analyzed: ${(text.length / (1 << 20)).toFixed(1)} MiB is over the ${MAX_DOCUMENT_CHARS >> 20} MiB limit`;
     } else {
-      d.tree = this.parser.parse(text, old, { timeoutMs: PARSE_TIMEOUT_MS });
+      d.tree = this.parser.parseMasked(d.masked, old, { timeoutMs: PARSE_TIMEOUT_MS });
       if (!d.tree) d.unparsed = `not analyzed: parsing took longer than ${PARSE_TIMEOUT_MS / 1000} s`;
     }
     if (previous && previous !== d.tree) previous.delete();

@@ -1,8 +1,8 @@
 // Kernel annotation macros tree-sitter cannot know (`__init`, `__iomem`, `__must_hold(x)`...)
 // are masked with spaces of the same length before parsing. Offsets and positions do not
 // move, the analysis still reads the real text, and the parse loses half of its ERROR nodes
-// on kernel files. Every masked form fits on one line, so an edit only changes the masking
-// of the lines it touches.
+// on kernel files. Every masked form fits on one line (`__must_hold` and its parenthesis
+// too), so an edit only changes the masking of the lines it touches: remask().
 
 const WORDS = [
   '__init', '__exit', '__initdata', '__initconst', '__exitdata', '__devinit', '__devexit', '__ref', '__refdata',
@@ -17,8 +17,16 @@ const WORDS = [
 const CALLS = ['__must_hold', '__acquires', '__releases', '__printf', '__aligned', '__section', '__counted_by', '__nonstring'];
 
 const MASK = new RegExp(
-  `\\b(?:${CALLS.join('|')})\\s*\\([^()\\n]*\\)|\\b(?:${[...WORDS].sort((a, b) => b.length - a.length).join('|')})\\b`, 'g');
+  `\\b(?:${CALLS.join('|')})[ \\t]*\\([^()\\n]*\\)|\\b(?:${[...WORDS].sort((a, b) => b.length - a.length).join('|')})\\b`, 'g');
 
 export function maskKernelMacros(text: string): string {
   return text.replace(MASK, (m) => ' '.repeat(m.length));
+}
+
+/**
+ * The masked text after `[start, end)` of the text was replaced by `lines`, given the masked text
+ * before: the edit must cover whole lines (start at a line start, end at a newline or the end).
+ */
+export function remask(masked: string, start: number, end: number, lines: string): string {
+  return masked.slice(0, start) + maskKernelMacros(lines) + masked.slice(end);
 }

@@ -85,12 +85,17 @@ export class CParser {
    * Tree-sitter never fails on bad input: it returns ERROR nodes.
    */
   parse(text: string, old?: Tree, limits: ParseLimits = {}): Tree | undefined {
+    return this.parseMasked(maskKernelMacros(text), old, limits);
+  }
+
+  /** parse() of a text whose macros are already masked (the editor keeps its documents' masked text up to date). */
+  parseMasked(masked: string, old?: Tree, limits: ParseLimits = {}): Tree | undefined {
     const deadline = limits.timeoutMs ? performance.now() + limits.timeoutMs : undefined;
     // Returning true from the progress callback cancels the parse.
     const options: ParseOptions = {};
     if (deadline !== undefined) options.progressCallback = () => performance.now() > deadline;
-    if (limits.ranges?.length) options.includedRanges = includedRanges(text, limits.ranges);
-    const tree = this.parser.parse(maskKernelMacros(text), old ?? null, options);
+    if (limits.ranges?.length) options.includedRanges = includedRanges(masked, limits.ranges);
+    const tree = this.parser.parse(masked, old ?? null, options);
     if (!tree) this.parser.reset();
     return tree ?? undefined;
   }
