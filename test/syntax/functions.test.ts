@@ -9,6 +9,7 @@ import { maskKernelMacros } from '../../server/src/syntax/macros';
 import { CParser } from '../../server/src/syntax/parser';
 import { sampleFiles } from '../helpers';
 import { DocumentStore } from '../../server/src/lsp/documents';
+import { withApiCursors } from '../../server/src/syntax/cursor';
 
 async function names(src: string): Promise<string[]> {
   const p = await CParser.load();
@@ -106,6 +107,30 @@ describe('remembered definitions (the editor delimits every function again at ea
         }
       }
     }), { numRuns: 150 });
+  });
+});
+
+describe('the walk that finds them', () => {
+  /** findFunctions() through the direct cursor and through the public API, which must agree. */
+  const bothWays = async (text: string): Promise<FunctionInfo[]> => {
+    const tree = (await CParser.load()).parse(text)!;
+    try {
+      const found = findFunctions(tree, text);
+      expect(plain(withApiCursors(() => findFunctions(tree, text)))).toEqual(plain(found));
+      return found;
+    } finally {
+      tree.delete();
+    }
+  };
+
+  it('finds the same through the public cursor API as through the direct one, on every sample file', async () => {
+    for (const file of sampleFiles()) await bothWays(fs.readFileSync(file, 'utf8'));
+  });
+
+  it('reads a faulty declaration and an orphan body mid-walk either way', async () => {
+    // A name recovered from the type takes `static` from the faulty declaration before it.
+    expect((await bothWays('static int\nFOO_ATTR helper(void)\n{\n\treturn 0;\n}\n')).map((f) => [f.name, f.isStatic, f.recovered])).toEqual([['helper', true, true]]);
+    expect((await bothWays('SYSCALL_DEFINE2(foo, int, a, int, b)\n{\n\treturn a + b;\n}\n')).map((f) => [f.name, f.recovered])).toEqual([['foo', true]]);
   });
 });
 
