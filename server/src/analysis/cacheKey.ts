@@ -3,6 +3,7 @@
 
 import { createHash } from 'node:crypto';
 import type { FunctionInfo } from '../syntax/functions.js';
+import { formHash } from '../syntax/form.js';
 import { FileFacts, callerHoldsHotplug } from './facts.js';
 import { BoundedMemo, textHash } from '../textHash.js';
 import { hashString } from '../engine/cowMap.js';
@@ -164,6 +165,21 @@ export function devresActions(t: string): string[] {
 }
 
 /**
+ * What of a function's text enters a key: its tokens (tokenText()), or, for a function the
+ * parser recovered from an error in, the form of its subtree (syntax/form.ts): tree-sitter's
+ * recovery weighs the bytes it skips, so there a blank alone can give another tree. Kept by the
+ * exact text's hash, as the tokens are.
+ */
+const recoveredForms = new BoundedMemo<string>(2048);
+
+function formOf(f: FunctionInfo, t: string, exact: string, text: string): string {
+  if (!f.recovered) return tokenHash(t, exact);
+  let h = recoveredForms.get(exact);
+  if (h === undefined) recoveredForms.set(exact, (h = `~${formHash(f.node, text)}`));
+  return h;
+}
+
+/**
  * The function's text and everything its walk can read besides: the relevant static helpers it
  * inlines, the static functions it hands to devres (their bodies run when the call fails), the
  * DEFINE_FREE() bodies its `__free()` variables run, which named functions release (a call of
@@ -171,7 +187,8 @@ export function devresActions(t: string): string[] {
  * name (a define's own body too, to a fixpoint). The function's start column enters the key
  * (results keep absolute columns; lines and offsets are stored relative to the function and
  * rebased); of the comment above it, only whether it says the caller holds memory hotplug.
- * The other functions enter as their tokens (tokenText()): where they sit relative to it and
+ * The other functions enter as their tokens (tokenText(); their exact text if the parser
+ * recovered from an error in them, formOf()): where they sit relative to it and
  * their exact text are the `layout`, apart from the key. Only findings can point into them (a
  * trace step inside a helper), so a result without findings holds wherever they moved and
  * whatever their comments and spacing became, and one with findings only where nothing did.
@@ -181,7 +198,7 @@ export function functionCacheKey(fn: FunctionInfo, facts: FileFacts, optionsKey:
   const body = text.slice(fn.start, fn.end);
   const col = (offset: number): number => offset - (text.lastIndexOf('\n', offset - 1) + 1);
   const exact = fn.hash ?? textHash(body);
-  const parts = [optionsKey, String(callerHoldsHotplug(text, fn.start)), `${col(fn.start)}`, tokenHash(body, exact), String(facts.ramWalkers.has(fn.name)), [...facts.releaseCallbacks].join(',')];
+  const parts = [optionsKey, String(callerHoldsHotplug(text, fn.start)), `${col(fn.start)}`, formOf(fn, body, exact, text), String(facts.ramWalkers.has(fn.name)), [...facts.releaseCallbacks].join(',')];
   // Texts the walk reads, and the functions among them (each enters once).
   const read = [body];
   const words = [wordsOf(body, exact)];
@@ -193,7 +210,7 @@ export function functionCacheKey(fn: FunctionInfo, facts: FileFacts, optionsKey:
     taken.add(h);
     const t = text.slice(h.start, h.end);
     const exact = h.hash ?? textHash(t);
-    parts.push(tokenHash(t, exact));
+    parts.push(formOf(h, t, exact, text));
     layout.push(`${h.start - fn.start}:${h.line - fn.line}:${col(h.start)}:${exact}`);
     read.push(t);
     words.push(wordsOf(t, exact));
