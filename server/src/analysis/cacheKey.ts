@@ -187,7 +187,7 @@ function formOf(f: FunctionInfo, t: string, exact: string, text: string): string
  * name (a define's own body too, to a fixpoint). The function's start column enters the key
  * (results keep absolute columns; lines and offsets are stored relative to the function and
  * rebased); of the comment above it, only whether it says the caller holds memory hotplug.
- * The other functions enter as their tokens (tokenText(); their exact text if the parser
+ * The other functions enter as their tokens (tokenText(); the form of their tree if the parser
  * recovered from an error in them, formOf()): where they sit relative to it and
  * their exact text are the `layout`, apart from the key. Only findings can point into them (a
  * trace step inside a helper), so a result without findings holds wherever they moved and
