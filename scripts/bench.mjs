@@ -10,7 +10,7 @@ import { execFileSync, spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { benchEditor, benchServerMemory } from './bench/editor.mjs';
+import { SERVER_NODE_ARGS, benchEditor, benchServerMemory } from './bench/editor.mjs';
 import { benchSoak, secondHalfSlope } from './bench/soak.mjs';
 import { benchTree } from './bench/tree.mjs';
 import { fmt, machine } from './bench/util.mjs';
@@ -50,6 +50,7 @@ if (want('tree')) {
 if (want('editor')) {
   const rows = await benchEditor(tree, EDITOR_FILES, { edits: 200 });
   out.push('## Editor latency through the server over stdio (200 one-character edits per file)\n',
+    `The server runs as editors start it: \`node ${[...SERVER_NODE_ARGS, 'dist/cli.js', 'lsp', '--stdio'].join(' ')}\`.\n`,
     '| file | KiB | first open ms | diagnostics p50 / p95 ms | incremental reparse p50 / p95 ms (floor) | p95 × floor | hover p50 / p95 ms |', '|---|---|---|---|---|---|---|');
   for (const r of rows) {
     out.push(`| ${r.file} | ${fmt(r.kib, 0)} | ${fmt(r.open, 0)} | ${fmt(r.diagP50)} / ${fmt(r.diagP95)} | ${fmt(r.floorP50)} / ${fmt(r.floorP95)} | ${fmt(r.diagP95 / r.floorP95, 2)} | ${fmt(r.hoverP50, 2)} / ${fmt(r.hoverP95, 2)} |`);

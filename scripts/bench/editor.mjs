@@ -11,8 +11,11 @@ import { percentile } from './util.mjs';
 
 const root = path.resolve(path.dirname(new URL(import.meta.url).pathname), '..', '..');
 
+/** The Node options editors start the server with (package.json's iomemLens.serverNodeArgs, as the VS Code extension does). */
+export const SERVER_NODE_ARGS = JSON.parse(fs.readFileSync(path.join(root, 'package.json'), 'utf8')).iomemLens?.serverNodeArgs ?? [];
+
 export async function startServer(rootUri) {
-  const child = spawn(process.execPath, [path.join(root, 'dist', 'cli.js'), 'lsp', '--stdio'], { stdio: ['pipe', 'pipe', 'inherit'] });
+  const child = spawn(process.execPath, [...SERVER_NODE_ARGS, path.join(root, 'dist', 'cli.js'), 'lsp', '--stdio'], { stdio: ['pipe', 'pipe', 'inherit'] });
   const conn = rpc.createMessageConnection(new rpc.StreamMessageReader(child.stdout), new rpc.StreamMessageWriter(child.stdin));
   conn.onRequest('workspace/configuration', (p) => p.items.map(() => null));
   conn.onRequest('client/registerCapability', () => null);

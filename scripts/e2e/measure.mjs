@@ -103,6 +103,8 @@ async function main() {
     const indexed = await until('the workspace index', () => logLine(profile, /iomem-lens\.log$/, /iomem-lens: indexed \d+ files/), { timeout: 300_000, interval: 250 });
     const [, indexedFiles, indexMs] = /indexed (\d+) files for publications in (\d+) ms/.exec(indexed.line) ?? [];
     say(`index: ${indexed.line.replace(/^.*?iomem-lens: /, '')}`);
+    // The Node options the extension started it with (package.json's iomemLens.serverNodeArgs).
+    say(`server: ${server.cmd.replace(/\S*\/(dist\/server\.js)/, '$1')}`);
     // Settled: no CPU time used for 2 s (the re-analysis after the index included).
     let last = cpuTicks(server.pid);
     let quietSince = Date.now();

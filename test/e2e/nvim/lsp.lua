@@ -25,7 +25,8 @@ vim.bo[buf].filetype = 'c'
 
 local client_id = vim.lsp.start_client({
   name = 'iomem-lens',
-  cmd = { 'node', server, 'lsp', '--stdio' },
+  -- As the README's configuration: one thread for V8's background work (package.json's iomemLens.serverNodeArgs).
+  cmd = { 'node', '--v8-pool-size=1', server, 'lsp', '--stdio' },
   root_dir = root,
   init_options = { settings = { kernel = { version = 'auto' } } },
 })
