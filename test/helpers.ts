@@ -10,24 +10,29 @@ import { resolveSettings } from '../server/src/settings';
 import { buildCfg } from '../server/src/cfg/build';
 import type { Cfg } from '../server/src/cfg/types';
 import { findFunctions } from '../server/src/syntax/functions';
-import { CParser } from '../server/src/syntax/parser';
+import { CParser, Tree } from '../server/src/syntax/parser';
 import { snapshot } from '../server/src/syntax/snode';
 
 export const ROOT = path.resolve(__dirname, '..');
 
-/** The CFG of the first function of `src`. */
-export async function cfgOf(src: string): Promise<Cfg> {
-  const p = await CParser.load();
-  const tree = p.parse(src);
+/** `use` of the tree of `text`, deleted afterwards (also when `use` throws). */
+export async function withTree<T>(text: string, use: (tree: Tree) => T): Promise<T> {
+  const tree = (await CParser.load()).parse(text);
   if (!tree) throw new Error('parse timed out');
   try {
-    const f = findFunctions(tree, src)[0];
-    const body = f?.node.childForFieldName('body');
-    if (!body) throw new Error('no function body');
-    return buildCfg(snapshot(body, { text: src }));
+    return use(tree);
   } finally {
     tree.delete();
   }
+}
+
+/** The CFG of the first function of `src`. */
+export async function cfgOf(src: string): Promise<Cfg> {
+  return withTree(src, (tree) => {
+    const body = findFunctions(tree, src)[0]?.node.childForFieldName('body');
+    if (!body) throw new Error('no function body');
+    return buildCfg(snapshot(body, { text: src }));
+  });
 }
 
 export function options(raw: Record<string, unknown> = {}): AnalysisOptions {
@@ -37,14 +42,7 @@ export function options(raw: Record<string, unknown> = {}): AnalysisOptions {
 }
 
 export async function analyzeSource(text: string, opts: AnalysisOptions = options(), file?: string): Promise<FileAnalysis> {
-  const parser = await CParser.load();
-  const tree = parser.parse(text);
-  if (!tree) throw new Error('parse timed out');
-  try {
-    return analyzeTree(tree, text, opts, undefined, { onError: (fn, e) => { throw new Error(`${fn}: ${String(e)}`); }, ...(file ? { file } : {}) });
-  } finally {
-    tree.delete();
-  }
+  return withTree(text, (tree) => analyzeTree(tree, text, opts, undefined, { onError: (fn, e) => { throw new Error(`${fn}: ${String(e)}`); }, ...(file ? { file } : {}) }));
 }
 
 /** The path a fixture says it lives at (`iomem-lens-test: file=arch/sparc/mm/tlb.c`). */

@@ -4,23 +4,17 @@
 import { describe, expect, it } from 'vitest';
 import { builtinConstants, definesEnv } from '../../model/src/consteval';
 import { constantOf, containsCall } from '../../server/src/engine/nodeFacts';
-import { CParser } from '../../server/src/syntax/parser';
 import { SNode, snapshot } from '../../server/src/syntax/snode';
+import { withTree } from '../helpers';
 
 async function expressionOf(src: string): Promise<SNode> {
-  const p = await CParser.load();
   const text = `int f(void) { return ${src}; }`;
-  const tree = p.parse(text);
-  if (!tree) throw new Error('parse timed out');
-  try {
-    const root = snapshot(tree.rootNode, { text });
-    const ret = root.find((n) => n.type === 'return_statement');
+  return withTree(text, (tree) => {
+    const ret = snapshot(tree.rootNode, { text }).find((n) => n.type === 'return_statement');
     const e = ret?.namedChildren[0];
     if (!e) throw new Error('no expression');
     return e;
-  } finally {
-    tree.delete();
-  }
+  });
 }
 
 describe('constantOf', () => {

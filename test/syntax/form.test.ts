@@ -3,17 +3,15 @@
 import { describe, expect, it } from 'vitest';
 import { withApiCursors } from '../../server/src/syntax/cursor';
 import { formHash } from '../../server/src/syntax/form';
-import { CParser } from '../../server/src/syntax/parser';
+import { withTree } from '../helpers';
 
-async function form(text: string): Promise<string> {
-  const tree = (await CParser.load()).parse(text)!;
-  try {
+/** formHash() of `text`'s tree, which the public cursor API must give too. */
+function form(text: string): Promise<string> {
+  return withTree(text, (tree) => {
     const direct = formHash(tree.rootNode, text);
     expect(withApiCursors(() => formHash(tree.rootNode, text))).toBe(direct);
     return direct;
-  } finally {
-    tree.delete();
-  }
+  });
 }
 
 describe('formHash', () => {

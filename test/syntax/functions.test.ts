@@ -7,7 +7,7 @@ import { textHash } from '../../server/src/textHash';
 import { FunctionInfo, findFunctions } from '../../server/src/syntax/functions';
 import { maskKernelMacros } from '../../server/src/syntax/macros';
 import { CParser } from '../../server/src/syntax/parser';
-import { sampleFiles } from '../helpers';
+import { sampleFiles, withTree } from '../helpers';
 import { DocumentStore } from '../../server/src/lsp/documents';
 import { withApiCursors } from '../../server/src/syntax/cursor';
 
@@ -112,16 +112,11 @@ describe('remembered definitions (the editor delimits every function again at ea
 
 describe('the walk that finds them', () => {
   /** findFunctions() through the direct cursor and through the public API, which must agree. */
-  const bothWays = async (text: string): Promise<FunctionInfo[]> => {
-    const tree = (await CParser.load()).parse(text)!;
-    try {
-      const found = findFunctions(tree, text);
-      expect(plain(withApiCursors(() => findFunctions(tree, text)))).toEqual(plain(found));
-      return found;
-    } finally {
-      tree.delete();
-    }
-  };
+  const bothWays = (text: string): Promise<FunctionInfo[]> => withTree(text, (tree) => {
+    const found = findFunctions(tree, text);
+    expect(plain(withApiCursors(() => findFunctions(tree, text)))).toEqual(plain(found));
+    return found;
+  });
 
   it('finds the same through the public cursor API as through the direct one, on every sample file', async () => {
     for (const file of sampleFiles()) await bothWays(fs.readFileSync(file, 'utf8'));
