@@ -63,3 +63,22 @@ describe('Bindings.mayHaveFieldsOf', () => {
     expect(b.mayHaveFieldsOf('tb')).toBe(false);
   });
 });
+
+describe('Bindings.holdsModelValue', () => {
+  it('counts the entries holding a value the model produced, through overwrites, deletes and clones', () => {
+    const b = new Bindings();
+    b.set('x', { k: 'int', v: 1n } as never);
+    expect(b.holdsModelValue()).toBe(false);
+    b.set('res', ptr(1));
+    b.set('rc', { k: 'status', ok: false, code: -16 } as never);
+    const c = b.clone();
+    b.set('res', { k: 'null' } as never);
+    expect(b.holdsModelValue()).toBe(true);
+    b.delete('rc');
+    expect(b.holdsModelValue()).toBe(false);
+    expect(c.holdsModelValue()).toBe(true);
+    c.set('rc', { k: 'int', v: 0n } as never);
+    c.delete('res');
+    expect(c.holdsModelValue()).toBe(false);
+  });
+});

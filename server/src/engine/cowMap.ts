@@ -97,6 +97,8 @@ export class CowMap<K, V> implements Iterable<[K, V]> {
 export class Bindings extends CowMap<string, Value> {
   private a = 0;
   private b = 0;
+  /** How many entries hold a model value (the hashes above sum over them). */
+  private models = 0;
   /**
    * The entries that point at modeled objects, kept apart: a call the model does not know may
    * take ownership of any of them, and looking for them among hundreds of plain bindings at
@@ -158,6 +160,11 @@ export class Bindings extends CowMap<string, Value> {
     return this.ptrs.entries();
   }
 
+  /** Whether some entry holds a value the model produced (isModelValue()). */
+  holdsModelValue(): boolean {
+    return this.models > 0;
+  }
+
   /** Two independent 32-bit sums over the model-valued entries (order-free). */
   modelHash(): [number, number] {
     return [this.a, this.b];
@@ -168,6 +175,7 @@ export class Bindings extends CowMap<string, Value> {
     const hv = hashValue(v);
     this.a = (this.a + sign * entryHashA(hk, hv)) | 0;
     this.b = (this.b + sign * entryHashB(hk, hv)) | 0;
+    this.models += sign;
   }
 }
 

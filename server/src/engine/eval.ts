@@ -11,7 +11,7 @@ import { RELEASE_NAMES } from '../analysis/facts.js';
 import type { EngineContext } from './context.js';
 import { builtin, keepsOwnership, readsOnly } from './builtins.js';
 import { applyOutcomes } from './outcomes.js';
-import { ownershipCall } from './ownership.js';
+import { REFCOUNT_PUTS, ownershipCall } from './ownership.js';
 import { makeView } from './view.js';
 import { binop, compound } from './operators.js';
 import { identifiersIn, isFieldOf, isLocalKey, lvalueKey, objectKey, objectOfKey, rootOf } from './lvalue.js';
@@ -23,9 +23,6 @@ import { PathState, siteOf } from './state.js';
 
 
 const RELEASES = new Set(RELEASE_NAMES);
-
-/** Calls that drop a reference and, at the last one, run the object's `.release` callback. */
-const REFCOUNT_PUTS = new Set(['put_device', 'device_unregister', 'kobject_put', 'platform_device_put', 'platform_device_unregister']);
 
 
 export interface Result {

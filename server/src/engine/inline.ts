@@ -11,6 +11,7 @@ import type { EngineContext } from './context.js';
 import type { Result } from './eval.js';
 import { lvalueKey } from './lvalue.js';
 import { Bindings } from './cowMap.js';
+import { DEVRES_ACTIONS, REFCOUNT_PUTS } from './ownership.js';
 import { PathState, Site, rootOf, siteOf } from './state.js';
 
 export interface HelperBody {
@@ -49,7 +50,60 @@ export function inlineHelper(
   const body = helpers(name);
   if (!body) return undefined;
   const argNodes = call.child('arguments')?.namedChildren ?? [];
+  if (ownWalkSuffices(name, body, st, call, argNodes, outer)) return undefined;
   return runBody(body, name, args, argNodes, st, siteOf(call), outer, helpers, explore, { onlyIfCarries: !outer.facts.creators.has(name) });
+}
+
+/**
+ * Whether walking the helper here would only repeat its own walk: the call is the function's
+ * return value (`return helper(...);`), the path holds nothing of the model yet, and the helper
+ * is walked on its own (an entry). The path's end is then the helper's end, from a state that
+ * gives it nothing, with the parameters bound to what the caller passed: its paths are paths of
+ * the helper's own walk (which binds nothing, and walks the helper's helpers too), and what
+ * they hold at the end is the helper's to answer for, where its own walk reports it. So the
+ * call stays opaque (its findings were reported a second time there, at the caller's return).
+ * `nd_pmem_probe()` ends in two such calls of `pmem_attach_disk()`, and the three free-region
+ * APIs of kernel/resource.c in one of `get_free_mem_region()`.
+ *
+ * A parameter given the caller's own storage (`&f`, or a local) counts as the helper's local
+ * in a walk at the call, and as memory that outlives it in its own walk: a resource the helper
+ * leaves there is lost when the caller returns, which only the walk at the call sees. So the
+ * call is walked where the helper writes to such a parameter, or through it, or hands it to a
+ * function it runs.
+ */
+function ownWalkSuffices(name: string, body: HelperBody, st: PathState, call: SNode, argNodes: SNode[], outer: EngineContext): boolean {
+  if (call.parent?.type !== 'return_statement' || !outer.facts.entries.has(name) || !st.holdsNothing()) return false;
+  const written = paramsWritten(body);
+  return argNodes.every((a, i) => !outer.locals.has(rootOf(lvalueKey(a))) || !written.has(body.params[i] ?? ''));
+}
+
+/** Calls that run a function of the file on their arguments (devres actions, release callbacks). */
+const RUNS_A_BODY: ReadonlySet<string> = new Set([...DEVRES_ACTIONS, ...REFCOUNT_PUTS, 'kref_put']);
+
+/** Per helper body: the roots of what it assigns to, and of what it hands to a call that runs a function. */
+const writtenRoots = new WeakMap<Cfg, ReadonlySet<string>>();
+
+function paramsWritten(body: HelperBody): ReadonlySet<string> {
+  let roots = writtenRoots.get(body.cfg);
+  if (roots) return roots;
+  const out = new Set<string>();
+  const visit = (n: SNode): void => n.walk((c) => {
+    if (c.type === 'assignment_expression') {
+      const left = c.child('left');
+      if (left) out.add(rootOf(lvalueKey(left)));
+    } else if (c.type === 'update_expression') {
+      const arg = c.child('argument');
+      if (arg) out.add(rootOf(lvalueKey(arg)));
+    } else if (c.type === 'call_expression' && RUNS_A_BODY.has(c.child('function')?.text ?? '')) {
+      for (const a of c.child('arguments')?.namedChildren ?? []) out.add(rootOf(lvalueKey(a)));
+    }
+  });
+  for (const n of body.cfg.nodes) {
+    const e = n.kind === 'eval' ? n.expr : n.kind === 'branch' ? n.cond : n.kind === 'switch' ? n.disc : n.kind === 'return' ? n.expr : n.kind === 'decl' ? n.init : undefined;
+    if (e) visit(e);
+  }
+  writtenRoots.set(body.cfg, (roots = out));
+  return roots;
 }
 
 /**

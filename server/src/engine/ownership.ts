@@ -7,6 +7,12 @@ import type { BodyRunner, Result } from './eval.js';
 import { lvalueKey } from './lvalue.js';
 import { PathState, siteOf } from './state.js';
 
+/** devres action registrations: `fn(data)` runs when the driver detaches (at once when the `_or_reset` form fails). */
+export const DEVRES_ACTIONS: ReadonlySet<string> = new Set(['devm_add_action', 'devm_add_action_or_reset']);
+
+/** Calls that drop a reference and, at the last one, run the object's `.release` callback. */
+export const REFCOUNT_PUTS: ReadonlySet<string> = new Set(['put_device', 'device_unregister', 'kobject_put', 'platform_device_put', 'platform_device_unregister']);
+
 /**
  * Calls that move ownership: `no_free_ptr(x)`/`return_ptr(x)` take the value out of a
  * `__free()` variable (which becomes NULL); `devm_add_action[_or_reset](dev, fn, data)` hands
@@ -21,7 +27,7 @@ callee: string, vals: Value[], argNodes: SNode[], st: PathState, n: SNode, ev: {
     st.bindings.set(lvalueKey(argNodes[0]), { k: 'null' });
     return [{ st, v }];
   }
-  if (callee !== 'devm_add_action_or_reset' && callee !== 'devm_add_action') return undefined;
+  if (!DEVRES_ACTIONS.has(callee)) return undefined;
   const data = vals[2] ?? UNKNOWN;
   const fn = argNodes[1]?.text.trim() ?? '';
   const ok = st.fork();

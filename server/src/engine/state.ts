@@ -134,6 +134,17 @@ export class PathState {
     return new PathState(this.layout, this);
   }
 
+  /**
+   * Whether the path holds nothing of the model yet: no operation logged (so the tree is the
+   * layout's), no memory, DAX device, pagemap or escape, no value the model produced, no
+   * release attempted and no `__free()` cleanup pending.
+   */
+  holdsNothing(): boolean {
+    return this.ops.length === 0 && this.mem.size === 0 && this.dax.devices.size === 0 && this.remapped.size === 0 &&
+      this.escaped.size === 0 && this.clobbered.size === 0 && this.releaseCalls.length === 0 && this.cleanups.length === 0 &&
+      !this.bindings.holdsModelValue();
+  }
+
   /** The tree as this path left it (created from the layout on first use). */
   get world(): ResourceWorld {
     this.world_ ??= new ResourceWorld(this.layout.tree.clone());
