@@ -150,6 +150,55 @@ int probe(resource_size_t start)
     expect((await opsAtEnds(src, 'probe')).some((ops) => ops.includes('request_mem_region'))).toBe(true);
   });
 
+  it('is walked where its own walk starts with the hotplug hold its comment says its caller takes', async () => {
+    const src = `
+/*
+ * Must be called with mem_hotplug_lock held.
+ */
+static int grab_online(resource_size_t start, unsigned long pfn)
+{
+	struct resource *res = request_mem_region(start, 0x1000, "bar");
+
+	if (!res)
+		return -EBUSY;
+	if (!pfn_to_online_page(pfn))
+		return -ENODEV;
+	return 0;
+}
+
+int lookup(resource_size_t start, unsigned long pfn)
+{
+	return grab_online(start, pfn);
+}
+`;
+    // Walked at the call, the helper runs without the hold the caller was to take.
+    expect((await opsAtEnds(src, 'lookup')).some((ops) => ops.length > 0 && !ops.includes('(caller)'))).toBe(true);
+  });
+
+  it('is walked where its own walk starts with the PFN a RAM walker is given', async () => {
+    const src = `
+static int grab_ram(unsigned long start_pfn, unsigned long nr_pages, void *arg)
+{
+	struct resource *res = request_mem_region(PFN_PHYS(start_pfn), 0x1000, "bar");
+
+	if (!res)
+		return -EBUSY;
+	return 0;
+}
+
+int setup(void *arg)
+{
+	return walk_system_ram_range(0, 100, arg, grab_ram);
+}
+
+int scan(void *arg)
+{
+	return grab_ram(0, 1, arg);
+}
+`;
+    expect((await opsAtEnds(src, 'scan')).some((ops) => ops.includes('request_mem_region'))).toBe(true);
+  });
+
   it("is walked where it hands the caller's storage to a function it runs", async () => {
     const src = `
 struct foo {

@@ -4,6 +4,7 @@
 // `vm->res` is the helper's `p->res` when `vm` is passed as `p`.
 
 import { UNKNOWN, Value } from '../../../model/src/index.js';
+import { callerHoldsHotplug } from '../analysis/facts.js';
 import { localNames } from '../cfg/locals.js';
 import type { Cfg } from '../cfg/types.js';
 import type { SNode } from '../syntax/snode.js';
@@ -73,6 +74,11 @@ export function inlineHelper(
  */
 function ownWalkSuffices(name: string, body: HelperBody, st: PathState, call: SNode, argNodes: SNode[], outer: EngineContext): boolean {
   if (call.parent?.type !== 'return_statement' || !outer.facts.entries.has(name) || !st.holdsNothing()) return false;
+  // The helper's own walk starts from nothing too: not with a hold its comment says its caller
+  // takes, which a caller that holds nothing does not (analyze.ts initialState()), nor with
+  // the PFN of a RAM walker's callback.
+  const own = outer.facts.functions.get(name);
+  if (!own || callerHoldsHotplug(outer.facts.text, own.start) || outer.facts.ramWalkers.has(name)) return false;
   const written = paramsWritten(body);
   return argNodes.every((a, i) => !outer.locals.has(rootOf(lvalueKey(a))) || !written.has(body.params[i] ?? ''));
 }
