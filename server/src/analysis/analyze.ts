@@ -21,7 +21,7 @@ import { collectCallFacts } from './callFacts.js';
 import { functionCacheKey } from './cacheKey.js';
 import { FunctionCache, FunctionResult, reuse, toStore } from './functionCache.js';
 import { FileFacts, HEADER_FREE_DEFS, callerHoldsHotplug, collectFacts, fileMentionsModel } from './facts.js';
-import { Publications, scanPublications, viewWithFile } from './publish.js';
+import { FileView, scanPublications, viewWithFile } from './publish.js';
 import { FileAnalysis, Finding, Skipped, emptyAnalysis } from './finding.js';
 import { AnalysisOptions, optionsKey } from './options.js';
 
@@ -116,10 +116,10 @@ export function* analyzeSteps(tree: Tree, text: string, opts: AnalysisOptions, c
 
 /** Rules that judge a whole file against the publication index. */
 function checkFileRules(
-  functions: FunctionInfo[], text: string, file: string, pubs: Publications & { mentionedIn(t: string): boolean; plainAccessIn(t: string): boolean },
+  functions: FunctionInfo[], text: string, file: string, pubs: FileView,
   opts: AnalysisOptions, source: { text: string }, hooks: AnalyzeHooks, errors: Skipped[],
 ): Finding[] {
-  const bodies = functions.filter((f) => pubs.plainAccessIn(text.slice(f.bodyStart, f.bodyEnd))).flatMap((f) => {
+  const bodies = functions.filter((f) => accessesPlainly(f, text, pubs)).flatMap((f) => {
     const body = bodyOf(f, source);
     return body ? [{ name: f.name, body, text: text.slice(f.start, f.end), params: paramNames(f), info: f }] : [];
   });
@@ -142,6 +142,23 @@ function checkFileRules(
     }
   }
   return out;
+}
+
+/**
+ * Whether a function's body accesses a published global plainly, by its text's hash where
+ * findFunctions() made one (the editor's): an edit changes one body, and testing every body of
+ * the file against every paired global's name was a tenth of an edit's analysis.
+ */
+const plainAccesses = new BoundedMemo<boolean>(4096);
+
+function accessesPlainly(f: FunctionInfo, text: string, pubs: FileView): boolean {
+  const key = f.hash === undefined ? undefined : `${pubs.namesKey}|${f.hash}`;
+  let plain = key === undefined ? undefined : plainAccesses.get(key);
+  if (plain === undefined) {
+    plain = pubs.plainAccessIn(text.slice(f.bodyStart, f.bodyEnd));
+    if (key !== undefined) plainAccesses.set(key, plain);
+  }
+  return plain;
 }
 
 function paramNames(f: FunctionInfo): string[] {

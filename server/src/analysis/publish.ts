@@ -5,6 +5,7 @@
 
 import { LineStarts, lineOf, lineStarts } from '../syntax/lines.js';
 import { WordScanner } from './wordScan.js';
+import { textHash } from '../textHash.js';
 
 /** Publishers (release, rcu, once) and ordered readers (acquire, read_once, rcu_deref). */
 export type PublishKind = 'release' | 'rcu' | 'once' | 'acquire' | 'read_once' | 'rcu_deref';
@@ -229,6 +230,14 @@ export class PublishIndex implements Publications {
     return this.pattern.re;
   }
 
+  private namesHash: { size: number; key: string } | undefined;
+
+  /** The indexed names as one hash (what plainAccessIn() looks for; rebuilt when the index grows). */
+  namesKey(): string {
+    if (!this.namesHash || this.namesHash.size !== this.byName.size) this.namesHash = { size: this.byName.size, key: textHash([...this.byName.keys()].join(',')) };
+    return this.namesHash.key;
+  }
+
   /** Whether `text` names any indexed global (a cheap prefilter). */
   mentionedIn(text: string): boolean {
     return this.byName.size > 0 && this.namesRe().test(text);
@@ -301,7 +310,7 @@ function plainAccessAt(text: string, at: number, len: number): boolean {
 }
 
 /** The workspace index seen from one file, with that file's own publications as they are now. */
-export function viewWithFile(index: PublishIndex | undefined, file: string, own: readonly Publication[]): Publications & { mentionedIn(text: string): boolean; plainAccessIn(text: string): boolean } {
+export function viewWithFile(index: PublishIndex | undefined, file: string, own: readonly Publication[]): FileView {
   const all = new PublishIndex();
   all.add(own);
   const local = all.paired();
@@ -309,5 +318,14 @@ export function viewWithFile(index: PublishIndex | undefined, file: string, own:
     lookup: (name, f) => [...(index?.lookup(name, f) ?? []).filter((p) => p.file !== file), ...local.lookup(name, f)],
     mentionedIn: (text) => local.mentionedIn(text) || (index?.mentionedIn(text) ?? false),
     plainAccessIn: (text) => local.plainAccessIn(text) || (index?.plainAccessIn(text) ?? false),
+    namesKey: `${local.namesKey()}|${index?.namesKey() ?? ''}`,
   };
+}
+
+/** The publications an access in one file can pair with (viewWithFile()). */
+export interface FileView extends Publications {
+  mentionedIn(text: string): boolean;
+  plainAccessIn(text: string): boolean;
+  /** What plainAccessIn() answers depends on: the names it looks for, as hashes. */
+  namesKey: string;
 }
