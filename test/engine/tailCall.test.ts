@@ -199,6 +199,26 @@ int scan(void *arg)
     expect((await opsAtEnds(src, 'scan')).some((ops) => ops.includes('request_mem_region'))).toBe(true);
   });
 
+  it("is walked where it hands the caller's storage to a modeled API, which may link it", async () => {
+    const src = `
+static int link(struct resource *r)
+{
+	return request_resource(&iomem_resource, r);
+}
+
+int probe(void)
+{
+	struct resource res;
+
+	res.start = 0x1000;
+	res.end = 0x1fff;
+	res.flags = IORESOURCE_MEM;
+	return link(&res);
+}
+`;
+    expect((await opsAtEnds(src, 'probe')).some((ops) => ops.includes('request_resource'))).toBe(true);
+  });
+
   it("is walked where it hands the caller's storage to a function it runs", async () => {
     const src = `
 struct foo {

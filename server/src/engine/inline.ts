@@ -3,7 +3,7 @@
 // called. Fields reached through pointer arguments are shared both ways: the caller's
 // `vm->res` is the helper's `p->res` when `vm` is passed as `p`.
 
-import { UNKNOWN, Value } from '../../../model/src/index.js';
+import { CONTRACTS, UNKNOWN, Value } from '../../../model/src/index.js';
 import { callerHoldsHotplug } from '../analysis/facts.js';
 import { localNames } from '../cfg/locals.js';
 import type { Cfg } from '../cfg/types.js';
@@ -70,7 +70,7 @@ export function inlineHelper(
  * in a walk at the call, and as memory that outlives it in its own walk: a resource the helper
  * leaves there is lost when the caller returns, which only the walk at the call sees. So the
  * call is walked where the helper writes to such a parameter, or through it, or hands it to a
- * function it runs.
+ * call that may store into it (a modeled API) or to a function it runs.
  */
 function ownWalkSuffices(name: string, body: HelperBody, st: PathState, call: SNode, argNodes: SNode[], outer: EngineContext): boolean {
   if (call.parent?.type !== 'return_statement' || !outer.facts.entries.has(name) || !st.holdsNothing()) return false;
@@ -79,18 +79,23 @@ function ownWalkSuffices(name: string, body: HelperBody, st: PathState, call: SN
   // the PFN of a RAM walker's callback.
   const own = outer.facts.functions.get(name);
   if (!own || callerHoldsHotplug(outer.facts.text, own.start) || outer.facts.ramWalkers.has(name)) return false;
-  const written = paramsWritten(body);
-  return argNodes.every((a, i) => !outer.locals.has(rootOf(lvalueKey(a))) || !written.has(body.params[i] ?? ''));
+  const stored = storedRoots(body);
+  return argNodes.every((a, i) => !outer.locals.has(rootOf(lvalueKey(a))) || !stored.has(body.params[i] ?? ''));
 }
 
-/** Calls that run a function of the file on their arguments (devres actions, release callbacks). */
-const RUNS_A_BODY: ReadonlySet<string> = new Set([...DEVRES_ACTIONS, ...REFCOUNT_PUTS, 'kref_put']);
+/**
+ * Calls that may store into or through an argument, or run a function of the file on one: the
+ * modeled APIs (a request or an insert binds the resource it links to its argument), devres
+ * actions and release callbacks, and the `__free()` hand-overs. An opaque call only forgets what
+ * it is given by address, the same in either walk.
+ */
+const STORES_ARGS: ReadonlySet<string> = new Set([...DEVRES_ACTIONS, ...REFCOUNT_PUTS, 'kref_put', 'no_free_ptr', 'return_ptr']);
 
-/** Per helper body: the roots of what it assigns to, and of what it hands to a call that runs a function. */
-const writtenRoots = new WeakMap<Cfg, ReadonlySet<string>>();
+/** Per helper body: the roots of what it assigns to, and of what it hands to a call that may store into it. */
+const storedRootsOf = new WeakMap<Cfg, ReadonlySet<string>>();
 
-function paramsWritten(body: HelperBody): ReadonlySet<string> {
-  let roots = writtenRoots.get(body.cfg);
+function storedRoots(body: HelperBody): ReadonlySet<string> {
+  let roots = storedRootsOf.get(body.cfg);
   if (roots) return roots;
   const out = new Set<string>();
   const visit = (n: SNode): void => n.walk((c) => {
@@ -100,15 +105,16 @@ function paramsWritten(body: HelperBody): ReadonlySet<string> {
     } else if (c.type === 'update_expression') {
       const arg = c.child('argument');
       if (arg) out.add(rootOf(lvalueKey(arg)));
-    } else if (c.type === 'call_expression' && RUNS_A_BODY.has(c.child('function')?.text ?? '')) {
-      for (const a of c.child('arguments')?.namedChildren ?? []) out.add(rootOf(lvalueKey(a)));
+    } else if (c.type === 'call_expression') {
+      const callee = c.child('function')?.text ?? '';
+      if (STORES_ARGS.has(callee) || CONTRACTS[callee]) for (const a of c.child('arguments')?.namedChildren ?? []) out.add(rootOf(lvalueKey(a)));
     }
   });
   for (const n of body.cfg.nodes) {
     const e = n.kind === 'eval' ? n.expr : n.kind === 'branch' ? n.cond : n.kind === 'switch' ? n.disc : n.kind === 'return' ? n.expr : n.kind === 'decl' ? n.init : undefined;
     if (e) visit(e);
   }
-  writtenRoots.set(body.cfg, (roots = out));
+  storedRootsOf.set(body.cfg, (roots = out));
   return roots;
 }
 
