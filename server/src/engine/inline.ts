@@ -11,7 +11,7 @@ import type { SNode } from '../syntax/snode.js';
 import type { EngineContext } from './context.js';
 import type { Result } from './eval.js';
 import { lvalueKey } from './lvalue.js';
-import { Bindings } from './cowMap.js';
+import { Bindings, copyMap } from './cowMap.js';
 import { DEVRES_ACTIONS, REFCOUNT_PUTS } from './ownership.js';
 import { PathState, Site, rootOf, siteOf } from './state.js';
 
@@ -129,6 +129,8 @@ export function runBody(
   const callee = st.fork();
   callee.bindings = new Bindings([...st.bindings].filter(([k]) => k.startsWith('@')));
   callee.returned = undefined;
+  // Loops are numbered per CFG: the helper's would read the caller's counts (and leave its own).
+  callee.loops = new Map();
   const aliases: { param: string; caller: string }[] = [];
   let carries = args.some(carriesModel);
   body.params.forEach((p, i) => {
@@ -166,6 +168,7 @@ export function runBody(
     const back = end.fork();
     back.bindings = st.bindings.clone();
     back.versions = st.versions.clone();
+    back.loops = copyMap(st.loops);
     back.returned = st.returned;
     back.returnSite = st.returnSite;
     // Fields of modeled objects are keyed by object, not by name: they come back as they are.
