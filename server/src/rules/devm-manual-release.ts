@@ -1,7 +1,7 @@
 // devm-manual-release (seed 004): a resource obtained through devres is released by the
 // driver core on probe failure and on detach; releasing it by hand releases it twice.
 
-import { runSchedule } from '../../../model/src/index.js';
+import { ModelOp, runSchedule } from '../../../model/src/index.js';
 import type { LoggedStep } from '../engine/state.js';
 import { isDirect } from './ownership.js';
 import { FixEdit, RawFinding, createRule } from './rule.js';
@@ -18,6 +18,9 @@ export default createRule({
     if (!logged.some((o) => 'devm' in o.op && o.op.devm)) return;
     checkMemory(ctx.st.ops, ctx.report);
     if (!logged.some((o) => o.op.kind === 'request_region' || o.op.kind === 'free_region')) return;
+    // Only a release by hand frees a region (ResourceWorld.apply()): without one the replay
+    // below finds nothing, and it copies the layout's tree for every end of the function.
+    if (!logged.some((o) => releasesByHand(o.op))) return;
     const solo = runSchedule(ctx.layout.tree, logged.map((o) => ({ op: o.op, expectOk: o.expectOk })), [], logged.map(() => 'owner' as const));
     const madeBy = new Map<number, LoggedStep>();
     for (const s of solo.steps) {
@@ -43,6 +46,10 @@ export default createRule({
     }
   },
 });
+
+function releasesByHand(op: ModelOp): boolean {
+  return op.kind === 'release_resource' || op.kind === 'remove_resource' || (op.kind === 'release_region' && !op.devm);
+}
 
 /** devm_kzalloc() memory freed with kfree(), a devm_memremap_pages() mapping torn down by hand. */
 function checkMemory(logged: LoggedStep[], report: (f: Omit<RawFinding, 'rule'>) => void): void {
