@@ -2,6 +2,7 @@
 
 import { describe, expect, it } from 'vitest';
 import { FunctionCache, analyzeTree } from '../../server/src/analysis/analyze';
+import { findFunctions } from '../../server/src/syntax/functions';
 import { CParser } from '../../server/src/syntax/parser';
 import { analyzeSource, options } from '../helpers';
 
@@ -95,6 +96,35 @@ describe('a static helper that is also walked on its own', () => {
     const byFunction = async (text: string): Promise<string[]> => (await analyzeSource(text)).findings
       .filter((f) => f.function !== 'grab').map((f) => `${f.function}:${f.rule}:${f.message.replace(/line \d+/g, 'line N')}`).sort();
     const before = await byFunction([...helper, ...callers].join('\n'));
+    const after = await byFunction(['static struct resource *grab(u64 start, u64 size, int busy);', '', ...callers, ...helper].join('\n'));
+    expect(before.filter((f) => f.includes(':resource-busy-window:')).map((f) => f.split(':')[0])).toEqual(['probe1']);
+    expect(after).toEqual(before);
+  });
+
+  it('shares the CFG of a definition with a syntax error (recovered) the same way', async () => {
+    // A keystroke in the middle of an identifier breaks the helper: the editor walks it, then
+    // its callers, which read its CFG.
+    const helper = [
+      'static struct resource *grab(u64 start, u64 size, int busy)', '{', '	if (!busy)', '		return NULL;',
+      '	pr_debug("grab %llx\n", sta rt);', '	return request_mem_region(start, size, "kmem");', '}', '',
+    ];
+    const caller = (name: string, busy: number): string[] => [
+      `int ${name}(int nid, u64 start, u64 size)`, '{', `	struct resource *res = grab(start, size, ${busy});`, '', '	if (!res)', '		return -EBUSY;',
+      '	res->flags = IORESOURCE_SYSTEM_RAM;', '	return add_memory_driver_managed(nid, start, size, "System RAM (kmem)", MHP_NONE);', '}', '',
+    ];
+    const callers = [...caller('probe0', 0), ...caller('probe1', 1)];
+    const parser = await CParser.load();
+    const text = [...helper, ...callers].join('\n');
+    const tree = parser.parse(text);
+    if (!tree) throw new Error('no tree');
+    try {
+      expect(findFunctions(tree, text).find((f) => f.name === 'grab')?.recovered).toBe(true);
+    } finally {
+      tree.delete();
+    }
+    const byFunction = async (src: string): Promise<string[]> => (await analyzeSource(src)).findings
+      .filter((f) => f.function !== 'grab').map((f) => `${f.function}:${f.rule}:${f.message.replace(/line \d+/g, 'line N')}`).sort();
+    const before = await byFunction(text);
     const after = await byFunction(['static struct resource *grab(u64 start, u64 size, int busy);', '', ...callers, ...helper].join('\n'));
     expect(before.filter((f) => f.includes(':resource-busy-window:')).map((f) => f.split(':')[0])).toEqual(['probe1']);
     expect(after).toEqual(before);

@@ -64,7 +64,11 @@ export function* analyzeSteps(tree: Tree, text: string, opts: AnalysisOptions, c
   const consts = definesEnv(facts.defines, builtinConstants);
   const source = { text };
   const helperCache = new Map<string, HelperBody | undefined>();
-  /** The CFGs of the static functions walked so far, for their callers (not of recovered definitions: see bodySnapshot()). */
+  /**
+   * The CFGs of the static functions walked so far, for their callers. Recovered definitions
+   * too (an edit that breaks a function makes it one): helperBody() reads the same body of the
+   * same tree, as bodySnapshot() reads any recovered definition.
+   */
   const cfgs = new Map<FunctionInfo, Cfg>();
   const helpers = (name: string): HelperBody | undefined => {
     if (helperCache.has(name)) return helperCache.get(name);
@@ -94,7 +98,7 @@ export function* analyzeSteps(tree: Tree, text: string, opts: AnalysisOptions, c
     let result = cache && keyed && now ? reuse(cache, keyed.key, now) : undefined;
     if (!result) {
       try {
-        result = analyzeFunction(fn, facts, opts, consts, source, helpers, hooks, fn.isStatic && !fn.recovered ? cfgs : undefined);
+        result = analyzeFunction(fn, facts, opts, consts, source, helpers, hooks, fn.isStatic ? cfgs : undefined);
       } catch (err) {
         hooks.onError?.(fn.name, err);
         out.errors.push({ function: fn.name, reason: err instanceof Error ? err.message : String(err) });

@@ -48,10 +48,12 @@ export function inlineHelper(
   name: string, args: Value[], st: PathState, call: SNode, outer: EngineContext, helpers: HelperLookup, explore: Explore,
 ): Result[] | undefined {
   if (outer.inlineDepth > (outer.inlineLimit ?? 0) || !outer.facts.relevant.has(name)) return undefined;
+  const argNodes = call.child('arguments')?.namedChildren ?? [];
+  // Asked before the body is made: at an edit, the helper is often the function just edited,
+  // whose body is new (a definition the edit broke is not walked from its own CFG).
+  if (ownWalkSuffices(name, helpers, st, call, argNodes, outer)) return undefined;
   const body = helpers(name);
   if (!body) return undefined;
-  const argNodes = call.child('arguments')?.namedChildren ?? [];
-  if (ownWalkSuffices(name, body, st, call, argNodes, outer)) return undefined;
   return runBody(body, name, args, argNodes, st, siteOf(call), outer, helpers, explore, { onlyIfCarries: !outer.facts.creators.has(name) });
 }
 
@@ -72,15 +74,20 @@ export function inlineHelper(
  * call is walked where the helper writes to such a parameter, or through it, or hands it to a
  * call that may store into it (a modeled API) or to a function it runs.
  */
-function ownWalkSuffices(name: string, body: HelperBody, st: PathState, call: SNode, argNodes: SNode[], outer: EngineContext): boolean {
+function ownWalkSuffices(name: string, helpers: HelperLookup, st: PathState, call: SNode, argNodes: SNode[], outer: EngineContext): boolean {
   if (call.parent?.type !== 'return_statement' || !outer.facts.entries.has(name) || !st.holdsNothing()) return false;
   // The helper's own walk starts from nothing too: not with a hold its comment says its caller
   // takes, which a caller that holds nothing does not (analyze.ts initialState()), nor with
   // the PFN of a RAM walker's callback.
   const own = outer.facts.functions.get(name);
   if (!own || callerHoldsHotplug(outer.facts.text, own.start) || outer.facts.ramWalkers.has(name)) return false;
+  const local = argNodes.map((a) => outer.locals.has(rootOf(lvalueKey(a))));
+  if (!local.includes(true)) return true;
+  // Without a body the call is opaque either way.
+  const body = helpers(name);
+  if (!body) return true;
   const stored = storedRoots(body);
-  return argNodes.every((a, i) => !outer.locals.has(rootOf(lvalueKey(a))) || !stored.has(body.params[i] ?? ''));
+  return argNodes.every((_, i) => !local[i] || !stored.has(body.params[i] ?? ''));
 }
 
 /**
