@@ -38,6 +38,34 @@ describe('warm-up', () => {
     }
   });
 
+  it('walks paths the rule fixtures seldom reach: a node past its state cap, a call whose argument forks the path', async () => {
+    // A walk that first meets such code after the warm-up ran the engine's hottest function
+    // without feedback for it: V8 threw its optimized code away and compiled it again, and
+    // the first pmem.c edits of a session walked two to three times slower meanwhile.
+    const parser = await CParser.load();
+    const { options } = resolveSettings({}, undefined);
+    const tree = parser.parse(WARMUP_SOURCE);
+    if (!tree) throw new Error('parse timed out');
+    const dropped = new Map<string, number>();
+    const requestsPerEnd = new Map<string, number[]>();
+    try {
+      analyzeTree(tree, WARMUP_SOURCE, options, undefined, {
+        onPaths: (fn, ends, walk) => {
+          dropped.set(fn, walk.dropped);
+          requestsPerEnd.set(fn, ends.map((st) => st.ops.filter((o) => o.op.kind === 'request_region').length));
+        },
+      });
+    } finally {
+      tree.delete();
+    }
+    expect(dropped.get('w_many_paths')).toBeGreaterThan(0);
+    // The paths that made the first request fill the cap of the nodes after the flags; those
+    // that did not are let through anyway (a model history not seen there yet), and each of
+    // them requests again as an argument of w_check() (the call's arguments fork the path).
+    const requests = new Set(requestsPerEnd.get('w_many_paths'));
+    expect(requests.has(3) && requests.has(2)).toBe(true);
+  });
+
   it('analyzes the source the given number of rounds, a step per function walked', async () => {
     const parser = await CParser.load();
     const { options } = resolveSettings({}, undefined);

@@ -33,7 +33,7 @@ export interface AnalyzeHooks {
   /** Called when a function's analysis, or one rule on it (`rule`), throws: the others still report. */
   onError?: (fn: string, err: unknown, rule?: string) => void;
   /** Sees every end-of-path state of every function walked (simulations, debugging). */
-  onPaths?: (fn: string, ends: readonly PathState[], walk: { cfg: Cfg; locals: ReadonlySet<string>; returnsPointer: boolean }) => void;
+  onPaths?: (fn: string, ends: readonly PathState[], walk: { cfg: Cfg; locals: ReadonlySet<string>; returnsPointer: boolean; dropped: number }) => void;
 }
 
 /** Analyzes a parsed file. `tree` must match `text`. */
@@ -280,8 +280,8 @@ function analyzeFunction(
     facts, consts, profile: opts.profile, layout: opts.layout, budget: { steps: opts.pathBound, exhausted: false },
     inlineDepth: 0, functionName: fn.name, locals,
   };
-  const { ends, partial } = explore(cfg, initialState(fn, facts, opts), ctx, helpers);
-  hooks.onPaths?.(fn.name, ends, { cfg, locals, returnsPointer: fn.returnsPointer });
+  const { ends, partial, dropped } = explore(cfg, initialState(fn, facts, opts), ctx, helpers);
+  hooks.onPaths?.(fn.name, ends, { cfg, locals, returnsPointer: fn.returnsPointer, dropped });
   const byKey = new Map<string, Finding>();
   const failed = new Map<string, string>();
   for (const st of ends) {
