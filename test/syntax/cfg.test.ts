@@ -129,3 +129,34 @@ out:
     expect(() => evalOf(cfg, 'b()')).not.toThrow();
   });
 });
+
+describe('CFG object shapes', () => {
+  it('gives every node the same fields in the same order, and every edge too (the walk reads them at each visit)', async () => {
+    const cfg = await cfgOf(`static int probe(struct device *dev, int n)
+{
+	struct foo *p __free(kfree) = kzalloc(sizeof(*p), GFP_KERNEL);
+	int i, rc = 0;
+
+	if (!p)
+		return -ENOMEM;
+	for (i = 0; i < n; i++) {
+		switch (i) {
+		case 0:
+			rc = setup(dev);
+			break;
+		default:
+			goto out;
+		}
+	}
+out:
+	return rc;
+}`);
+    const kinds = new Set(cfg.nodes.map((n) => n.kind));
+    for (const k of ['entry', 'exit', 'decl', 'branch', 'switch', 'return', 'label', 'eval', 'join']) expect(kinds.has(k as CfgNode['kind']), k).toBe(true);
+    const nodeKeys = new Set(cfg.nodes.map((n) => Object.keys(n).join(',')));
+    expect(nodeKeys.size).toBe(1);
+    const edges = cfg.succ.flat();
+    expect(edges.some((e) => e.back !== undefined) && edges.some((e) => e.caseValue !== undefined) && edges.some((e) => e.cond !== undefined)).toBe(true);
+    expect(new Set(edges.map((e) => Object.keys(e).join(','))).size).toBe(1);
+  });
+});
