@@ -58,3 +58,36 @@ describe('PathState.fork', () => {
     expect([...empty.remapped.keys()]).toEqual(['&p->pgmap']);
   });
 });
+
+describe('PathState.modelKey', () => {
+  const site = { start: 0, end: 1, line: 0, col: 0, endLine: 0, endCol: 1 };
+  const requested = (): PathState => {
+    const st = new PathState(defaultLayout());
+    st.ops.push({ op: { kind: 'request_region', parent: { kind: 'iomem' }, start: 0x1000n, size: 0x1000n, name: 'x', flags: 0 }, expectOk: true, site, at: site, callee: 'request_mem_region', trace: 0 });
+    return st;
+  };
+
+  it('tells apart paths that resource-leak judges apart: a write to outliving memory, or a release attempt, after an op', () => {
+    // Past a node's state cap only a new model history gets through: a path that leaks a
+    // region and one that left the caller a cue (a field it wrote) after requesting it must
+    // not be one history (a corpus leak was lost that way once loops ran as documented).
+    const plain = requested();
+    const wrote = requested();
+    wrote.nonLocalWrites.push(1);
+    const released = requested();
+    released.releaseCalls.push(1);
+    expect(new Set([plain.modelKey(), wrote.modelKey(), released.modelKey()]).size).toBe(3);
+    // The same writes after the same ops: one history.
+    const wroteToo = requested();
+    wroteToo.nonLocalWrites.push(0, 1);
+    expect(wroteToo.modelKey()).toBe(wrote.modelKey());
+  });
+
+  it('leaves them out before any op (nothing for a leak to hold yet)', () => {
+    const a = new PathState(defaultLayout());
+    const b = new PathState(defaultLayout());
+    b.nonLocalWrites.push(0);
+    b.releaseCalls.push(0);
+    expect(b.modelKey()).toBe(a.modelKey());
+  });
+});

@@ -236,6 +236,16 @@ export class PathState {
     this.opsKeyed = this.ops.length;
     let a = mix(this.opsHashA ^ this.ops.length);
     let b = this.opsHashB;
+    // After which op the path last tried a release the model may not resolve, and last wrote
+    // to memory that outlives the call: resource-leak tells a held region apart by them.
+    if (this.ops.length) {
+      const w = this.nonLocalWrites.length ? (this.nonLocalWrites[this.nonLocalWrites.length - 1] as number) + 1 : 0;
+      const r = this.releaseCalls.length ? (this.releaseCalls[this.releaseCalls.length - 1] as number) + 1 : 0;
+      if (w || r) {
+        a = mix(a ^ Math.imul(w, 0x9e3779b1) ^ Math.imul(r, 0x85ebca77));
+        b = mix(b ^ Math.imul(r, 0xc2b2ae3d) ^ Math.imul(w, 0x27d4eb2f));
+      }
+    }
     // Sets and maps enter order-free; the cleanups in scope in order.
     for (const h of this.escaped) {
       a = (a + mix(0x51ed27 ^ h)) | 0;
