@@ -83,6 +83,17 @@ describe('PathState.modelKey', () => {
     expect(wroteToo.modelKey()).toBe(wrote.modelKey());
   });
 
+  it('leaves them out when no region the path holds comes before them', () => {
+    const devm = (): PathState => {
+      const st = new PathState(defaultLayout());
+      st.ops.push({ op: { kind: 'request_region', parent: { kind: 'iomem' }, start: 0x1000n, size: 0x1000n, name: 'x', flags: 0, devm: true }, expectOk: true, site, at: site, callee: 'devm_request_mem_region', trace: 0 });
+      return st;
+    };
+    const wrote = devm();
+    wrote.nonLocalWrites.push(1);
+    expect(wrote.modelKey()).toBe(devm().modelKey());
+  });
+
   it('leaves them out before any op (nothing for a leak to hold yet)', () => {
     const a = new PathState(defaultLayout());
     const b = new PathState(defaultLayout());

@@ -59,6 +59,12 @@ export interface ScopedCleanup {
 
 export { rootOf } from './lvalue.js';
 
+/** A region the path requested, inserted or searched for and got, not through devres: its own to release. */
+export function isHeldRequest(l: LoggedStep): boolean {
+  const op = l.op;
+  return l.expectOk && (op.kind === 'request_region' || op.kind === 'link_resource' || op.kind === 'free_region') && !('devm' in op && op.devm);
+}
+
 export class PathState {
   // Fields are set in the constructor, fresh or from the state forked: a fork that first made
   // every empty map and set of a fresh state, then replaced them, allocated twice per branch.
@@ -220,6 +226,14 @@ export class PathState {
     return combine(mix(a ^ modelKeyHigh(modelKey)), mix(b ^ modelKeyLow(modelKey)));
   }
 
+  /** How many ops before op `at` are regions the path itself holds (isHeldRequest()). */
+  private requestsBefore(at: number | undefined): number {
+    let n = 0;
+    if (at === undefined) return 0;
+    for (let i = 0; i < at && i < this.ops.length; i++) if (isHeldRequest(this.ops[i] as LoggedStep)) n++;
+    return n;
+  }
+
   /** What the path did to the model (its ops and objects), without the data it computed (a 53-bit hash). */
   modelKey(): number {
     // The op log only grows (forks copy it): extend the hash of the ops already keyed. Two
@@ -236,14 +250,15 @@ export class PathState {
     this.opsKeyed = this.ops.length;
     let a = mix(this.opsHashA ^ this.ops.length);
     let b = this.opsHashB;
-    // After which op the path last tried a release the model may not resolve, and last wrote
-    // to memory that outlives the call: resource-leak tells a held region apart by them.
-    if (this.ops.length) {
-      const w = this.nonLocalWrites.length ? (this.nonLocalWrites[this.nonLocalWrites.length - 1] as number) + 1 : 0;
-      const r = this.releaseCalls.length ? (this.releaseCalls[this.releaseCalls.length - 1] as number) + 1 : 0;
+    // How many of the regions the path requested it later wrote memory that outlives the call
+    // after (the caller's cue to clean up), and later tried a release the model may not resolve
+    // after: resource-leak tells a held region apart by them, and nothing else reads them.
+    if (this.ops.length && (this.nonLocalWrites.length || this.releaseCalls.length)) {
+      const w = this.requestsBefore(this.nonLocalWrites[this.nonLocalWrites.length - 1]);
+      const r = this.requestsBefore(this.releaseCalls[this.releaseCalls.length - 1]);
       if (w || r) {
-        a = mix(a ^ Math.imul(w, 0x9e3779b1) ^ Math.imul(r, 0x85ebca77));
-        b = mix(b ^ Math.imul(r, 0xc2b2ae3d) ^ Math.imul(w, 0x27d4eb2f));
+        a = mix(a ^ Math.imul(w + 1, 0x9e3779b1) ^ Math.imul(r + 1, 0x85ebca77));
+        b = mix(b ^ Math.imul(r + 1, 0xc2b2ae3d) ^ Math.imul(w + 1, 0x27d4eb2f));
       }
     }
     // Sets and maps enter order-free; the cleanups in scope in order.

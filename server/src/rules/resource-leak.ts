@@ -2,10 +2,10 @@
 // still in the tree when the function returns an error, and was not handed to anything that
 // outlives the call.
 
+import { isHeldRequest } from '../engine/state.js';
 import { handedOver, isErrorReturn } from './ownership.js';
 import { createRule } from './rule.js';
 
-const CREATES = new Set(['request_region', 'link_resource', 'free_region']);
 
 export default createRule({
   meta: {
@@ -18,8 +18,7 @@ export default createRule({
     const st = ctx.st;
     if (!isErrorReturn(st.returned, ctx.returnsPointer)) return;
     st.ops.forEach((l, h) => {
-      const op = l.op;
-      if (!l.expectOk || !CREATES.has(op.kind) || ('devm' in op && op.devm)) return;
+      if (!isHeldRequest(l)) return;
       const res = st.world.resolve('owner', h);
       if (!res || !st.world.tree.isLinked(res)) return;
       if (handedOver(st, h, ctx.locals)) return;
