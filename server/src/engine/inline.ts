@@ -49,8 +49,8 @@ export function inlineHelper(
 ): Result[] | undefined {
   if (outer.inlineDepth > (outer.inlineLimit ?? 0) || !outer.facts.relevant.has(name)) return undefined;
   const argNodes = call.child('arguments')?.namedChildren ?? [];
-  // Asked before the body is made: at an edit, the helper is often the function just edited,
-  // whose body is new (a definition the edit broke is not walked from its own CFG).
+  // Asked before the body is made, which most such calls do not need (their arguments are
+  // not the caller's storage): a helper not walked yet in this analysis is made for its caller.
   if (ownWalkSuffices(name, helpers, st, call, argNodes, outer)) return undefined;
   const body = helpers(name);
   if (!body) return undefined;

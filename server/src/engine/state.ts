@@ -250,9 +250,9 @@ export class PathState {
     this.opsKeyed = this.ops.length;
     let a = mix(this.opsHashA ^ this.ops.length);
     let b = this.opsHashB;
-    // How many of the regions the path requested it later wrote memory that outlives the call
-    // after (the caller's cue to clean up), and later tried a release the model may not resolve
-    // after: resource-leak tells a held region apart by them, and nothing else reads them.
+    // Of the regions the path holds, how many came before its last write to memory that
+    // outlives the call (the caller's cue to clean up) and before its last release attempt the
+    // model may not resolve: resource-leak judges a held region by them; nothing else reads them.
     if (this.ops.length && (this.nonLocalWrites.length || this.releaseCalls.length)) {
       const w = this.requestsBefore(this.nonLocalWrites[this.nonLocalWrites.length - 1]);
       const r = this.requestsBefore(this.releaseCalls[this.releaseCalls.length - 1]);

@@ -6,7 +6,6 @@ import { isHeldRequest } from '../engine/state.js';
 import { handedOver, isErrorReturn } from './ownership.js';
 import { createRule } from './rule.js';
 
-
 export default createRule({
   meta: {
     id: 'resource-leak',
