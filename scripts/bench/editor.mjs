@@ -103,6 +103,9 @@ export async function benchEditor(tree, files, { edits }) {
         text = next;
       }
       local.delete();
+      // The server's own part of those edits (from the change to the answer, inside it).
+      const status = await conn.sendRequest('workspace/executeCommand', { command: 'iomem-lens.server.status', arguments: [] });
+      const inside = status?.editLatencyMs?.[rel] ?? Object.values(status?.editLatencyMs ?? {})[0];
       // Hovers on identifiers spread over the file.
       const hovers = [];
       const ids = [...text.matchAll(/\b(?:request_mem_region|release_resource|res|pfn_valid|SZ_\w+|add_memory\w*|[a-z_]{4,})\b/g)];
@@ -117,6 +120,7 @@ export async function benchEditor(tree, files, { edits }) {
         file: rel, kib: fs.statSync(file).size / 1024, open,
         diagP50: percentile(diag, 50), diagP95: percentile(diag, 95), floorP50: percentile(floor, 50), floorP95: percentile(floor, 95),
         hoverP50: percentile(hovers, 50), hoverP95: percentile(hovers, 95),
+        serverP50: inside?.p50 ?? NaN, serverP95: inside?.p95 ?? NaN,
       });
     }
     return rows;

@@ -304,4 +304,31 @@ static int foo(unsigned long pfn, struct foo *f)
     expect(status.cachedFunctions).toBeGreaterThan(0);
     expect(status.memoryMb.rss).toBeGreaterThan(status.memoryMb.heapUsed);
   });
+
+  it('reports, per open document, its own time from an edit to the diagnostics answering it', async () => {
+    client = new TestClient();
+    await client.initialize({ pull: true });
+    await client.open(uri, kmem);
+    // Answered without an edit before it (the open): not an edit's latency.
+    await client.conn.sendRequest('textDocument/diagnostic', { textDocument: { uri } });
+    let text = kmem;
+    for (let v = 2; v <= 4; v++) {
+      text = ` ${text}`;
+      await client.conn.sendNotification('textDocument/didChange', { textDocument: { uri, version: v }, contentChanges: [{ text }] });
+      await client.conn.sendRequest('textDocument/diagnostic', { textDocument: { uri } });
+    }
+    // A second pull of the same text answers no new edit.
+    await client.conn.sendRequest('textDocument/diagnostic', { textDocument: { uri } });
+    type Latency = { edits: number; p50: number; p95: number; max: number };
+    const status = async (): Promise<Record<string, Latency>> =>
+      ((await client!.conn.sendRequest('workspace/executeCommand', { command: 'iomem-lens.server.status', arguments: [] })) as { editLatencyMs: Record<string, Latency> }).editLatencyMs;
+    const [name, latency] = Object.entries(await status())[0] ?? [];
+    expect(name).toMatch(/kmem|\.c$|file:/);
+    expect(latency?.edits).toBe(3);
+    expect(latency!.p50).toBeGreaterThan(0);
+    expect(latency!.p50).toBeLessThanOrEqual(latency!.p95);
+    expect(latency!.p95).toBeLessThanOrEqual(latency!.max);
+    await client.conn.sendNotification('textDocument/didClose', { textDocument: { uri } });
+    expect(await status()).toEqual({});
+  });
 });

@@ -15,6 +15,7 @@ import { CParser } from '../syntax/parser.js';
 import { TOOL_NAME, toolVersion } from '../version.js';
 import { AnalysisRuns, cancelled } from './analysisRuns.js';
 import { DocumentStore, OpenDocument } from './documents.js';
+import { EditLatency } from './editLatency.js';
 import type { PublishIndex } from '../analysis/publish.js';
 import { buildWorkspaceIndex } from './workspaceIndex.js';
 import { runWhenIdle, warmUpSteps } from './warmup.js';
@@ -40,6 +41,8 @@ export class IomemLensServer {
   private readonly cache = new FunctionCache();
   private readonly results = new Map<string, Analyzed>();
   private readonly runs = new AnalysisRuns();
+  /** Edit-to-answer times inside the server, for the status command. */
+  private readonly latency = new EditLatency();
   private shuttingDown = false;
   private readonly timers = new Map<string, NodeJS.Timeout>();
   private settings: ResolvedSettings = resolveSettings({});
@@ -70,12 +73,14 @@ export class IomemLensServer {
     }));
     conn.onDidChangeTextDocument((p) => this.guard('didChange', () => {
       // A run on the old text stops at its next pause: its syntax tree is deleted by the reparse.
+      this.latency.changed(p.textDocument.uri, performance.now());
       this.runs.abort(p.textDocument.uri);
       this.store?.change(p.textDocument.uri, p.textDocument.version ?? 0, p.contentChanges);
       this.schedule(p.textDocument.uri);
     }));
     conn.onDidCloseTextDocument((p) => this.guard('didClose', () => {
       this.runs.abort(p.textDocument.uri);
+      this.latency.forget(p.textDocument.uri);
       this.store?.close(p.textDocument.uri);
       this.results.delete(p.textDocument.uri);
       clearTimeout(this.timers.get(p.textDocument.uri));
@@ -85,7 +90,9 @@ export class IomemLensServer {
     conn.languages.diagnostics.on(async (p, token) => {
       const uri = p.textDocument.uri;
       const a = await this.guardAsync('diagnostic', () => this.analysisFor(uri, token));
-      return { kind: DocumentDiagnosticReportKind.Full, items: a ? diagnosticsFor(a, uri) : [] };
+      const items = a ? diagnosticsFor(a, uri) : [];
+      if (a) this.latency.answered(uri, performance.now());
+      return { kind: DocumentDiagnosticReportKind.Full, items };
     });
     conn.onHover((p) => this.guard('hover', () => {
       const d = this.store?.get(p.textDocument.uri);
@@ -100,7 +107,10 @@ export class IomemLensServer {
       settings: this.settings, documents: { get: (uri) => this.store?.get(uri) }, fileName: (uri) => this.fileName(uri),
       root: this.root,
       openText: (file) => this.store?.get(pathToFileURL(file).href)?.doc.getText(),
-      status: () => ({ openDocuments: this.store?.all().length ?? 0, cachedFunctions: this.cache.size, analysesRunning: this.runs.active, memoryMb: memoryMb() }),
+      status: () => ({
+        openDocuments: this.store?.all().length ?? 0, cachedFunctions: this.cache.size, analysesRunning: this.runs.active, memoryMb: memoryMb(),
+        editLatencyMs: Object.fromEntries([...this.latency.summary()].map(([uri, s]) => [this.fileName(uri), s])),
+      }),
     })));
     conn.onShutdown(() => {
       // Analyses under way stop at their next pause; the answer does not wait for them.
@@ -262,6 +272,7 @@ export class IomemLensServer {
       // A newer version has its own publish scheduled.
       if (!a || !d || this.results.get(uri)?.analysis !== a) return;
       void this.conn.sendDiagnostics({ uri, version: d.doc.version, diagnostics: diagnosticsFor(a, uri) });
+      this.latency.answered(uri, performance.now());
     }), PUSH_DEBOUNCE_MS));
   }
 

@@ -4,6 +4,7 @@
 
 import { describeFlags, formatVersion, renderIomem } from '../../../../model/src/index.js';
 import type { ResolvedSettings } from '../../settings.js';
+import type { LatencySummary } from '../editLatency.js';
 import type { OpenDocument } from '../documents.js';
 import { isReviewArgs, reviewText } from './review.js';
 import { isSimulateArgs, simulateAt } from './simulate.js';
@@ -29,6 +30,12 @@ export interface ServerStatus {
   analysesRunning: number;
   /** process.memoryUsage() in MB: rss, heapUsed, heapTotal, external (the grammar's WebAssembly memory is counted here). */
   memoryMb: Record<string, number>;
+  /**
+   * Per open document (by its name in findings), the server's own time from an edit to the
+   * diagnostics answering it, in ms over its latest edits (`editLatency.ts`): what a client
+   * measures beyond it is the transport and the scheduling of the two processes.
+   */
+  editLatencyMs: Record<string, LatencySummary>;
 }
 
 export function memoryMb(): Record<string, number> {
