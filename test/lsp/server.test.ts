@@ -331,4 +331,18 @@ static int foo(unsigned long pfn, struct foo *f)
     await client.conn.sendNotification('textDocument/didClose', { textDocument: { uri } });
     expect(await status()).toEqual({});
   });
+
+  it('times an edit to the diagnostics it pushes when the client does not pull', async () => {
+    client = new TestClient();
+    await client.initialize({ pull: false });
+    const opened = client.nextDiagnostics(uri);
+    await client.open(uri, kmem);
+    await opened;
+    const pushed = client.nextDiagnostics(uri, (p) => p.version === 2);
+    await client.conn.sendNotification('textDocument/didChange', { textDocument: { uri, version: 2 }, contentChanges: [{ text: ` ${kmem}` }] });
+    await pushed;
+    const status = (await client.conn.sendRequest('workspace/executeCommand', { command: 'iomem-lens.server.status', arguments: [] })) as
+      { editLatencyMs: Record<string, { edits: number }> };
+    expect(Object.values(status.editLatencyMs).map((l) => l.edits)).toEqual([1]);
+  });
 });
