@@ -35,3 +35,31 @@ describe('plain accesses of a body, kept by its text', () => {
     expect(await found(['X'])).toEqual(['x:publish-unpaired']);
   });
 });
+
+describe('the file-level rules in a file that names the model', () => {
+  it('find in the editor (bodies judged one by one, kept by text) what a check run finds (the whole text read first)', async () => {
+    const index = new PublishIndex();
+    index.add(scanPublications(publisher(['X', 'H']), 'pub.c'));
+    const opts = { ...options(), publications: index.paired() };
+    // Names a modeled API, so the editor does not read the whole text for the paired names first.
+    const model = 'int claim(u64 s)\n{\n\treturn request_mem_region(s, 16, "c") ? 0 : -EBUSY;\n}\n\n';
+    const texts = [
+      `${model}${reader}`,
+      // Only ordered accesses: nothing to report, in either.
+      `${model}int y(void)\n{\n\treturn READ_ONCE(X)->x;\n}\n`,
+      // The global's own file-level declaration alone is no body's access.
+      `${model}struct foo *H;\n`,
+    ];
+    for (const text of texts) {
+      const run = (cache?: FunctionCache): Promise<string[]> => withTree(text, (tree) => analyzeTree(tree, text, opts, cache, { file: 'h.c' })
+        .findings.map((f) => `${f.function}:${f.rule}`).sort());
+      const cache = new FunctionCache();
+      expect(await run(cache)).toEqual(await run());
+      // And again from the kept answers.
+      expect(await run(cache)).toEqual(await run());
+    }
+    const first = texts[0] as string;
+    expect(await withTree(first, (tree) => analyzeTree(tree, first, opts, new FunctionCache(), { file: 'h.c' }).findings.map((f) => `${f.function}:${f.rule}`).sort()))
+      .toEqual(['h:publish-unpaired', 'x:publish-unpaired']);
+  });
+});
