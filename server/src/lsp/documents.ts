@@ -7,6 +7,7 @@ import type { Edit } from '../syntax/parser.js';
 import { CParser, Tree, makeEdit } from '../syntax/parser.js';
 import { noteReparse } from '../syntax/functions.js';
 import { maskKernelMacros, remask } from '../syntax/macros.js';
+import { editLineStarts, lineStarts, rememberLineStarts } from '../syntax/lines.js';
 
 /** Larger documents are not parsed: a note says so, the editor keeps working. */
 export const MAX_DOCUMENT_CHARS = 8 << 20;
@@ -25,6 +26,8 @@ export interface OpenDocument {
   revision: number;
   /** Why there is no tree (too large, parse timed out). */
   unparsed?: string;
+  /** Where the text's lines start, kept edit by edit (lines.ts): the analysis asks at every edit. */
+  lines: Uint32Array;
 }
 
 /**
@@ -62,7 +65,7 @@ export class DocumentStore {
 
   open(uri: string, languageId: string, version: number, text: string): OpenDocument {
     this.close(uri);
-    const d: OpenDocument = { uri, doc: TextDocument.create(uri, languageId, version, text), tree: undefined, masked: maskKernelMacros(text), revision: ++this.revisions };
+    const d: OpenDocument = { uri, doc: TextDocument.create(uri, languageId, version, text), tree: undefined, masked: maskKernelMacros(text), revision: ++this.revisions, lines: lineStarts(text) };
     this.reparse(d, undefined);
     this.docs.set(uri, d);
     return d;
@@ -83,13 +86,18 @@ export class DocumentStore {
           d.tree.edit(edit);
           edits.push(edit);
         }
+        // As TextDocument.update() reads the range: clamped, and its ends in order.
+        const [a, b] = [d.doc.offsetAt(c.range.start), d.doc.offsetAt(c.range.end)];
+        d.lines = editLineStarts(d.lines, Math.min(a, b), Math.max(a, b), c.text);
         d.doc = TextDocument.update(d.doc, [c], version);
       } else {
         incremental = false;
         d.doc = TextDocument.update(d.doc, [c], version);
         d.masked = maskKernelMacros(d.doc.getText());
+        d.lines = lineStarts(d.doc.getText());
       }
     }
+    rememberLineStarts(d.doc.getText(), d.lines);
     d.revision = ++this.revisions;
     const old = incremental ? d.tree : undefined;
     this.reparse(d, old);
