@@ -12,6 +12,7 @@ import { moveCalls } from '../../server/src/analysis/functionCache';
 import type { CallFact } from '../../server/src/analysis/callFacts';
 import type { FileAnalysis } from '../../server/src/analysis/finding';
 import { CParser } from '../../server/src/syntax/parser';
+import { findFunctions } from '../../server/src/syntax/functions';
 import { ROOT, options } from '../helpers';
 
 /** The analysis of `text` with `cache`, and the functions it had to walk (not reused). */
@@ -310,6 +311,33 @@ ${indent}release_mem_region(start, size);
     const moved = await run(src('  ', '\t  '), cache);
     expect(moved.walked).toEqual(['probe']);
     expect(shown(moved.a)).toEqual(shown((await run(src('  ', '\t  '))).a));
+  });
+
+  it('keeps the results of functions below an `#if` an edit leaves open (they sit in an error region, themselves without error)', async () => {
+    // Reduced from drivers/nvdimm/pmem.c with the `#endif` in dax_visible() split: an `#if`
+    // left open, and a declaration not finished at the end, put everything in one ERROR node.
+    const src = (endif: string): string => `${file(`#ifndef CONFIG_FOO
+${endif}`, '')}static int foo_remove(struct device *dev)
+`;
+    const parser = await CParser.load();
+    const broken = src('#en dif');
+    const tree = parser.parse(broken);
+    if (!tree) throw new Error('parse timed out');
+    try {
+      // The premise: both functions are found by recovery, and neither has an error of its own.
+      const found = findFunctions(tree, broken).map((f) => `${f.name}:${f.recovered}:${f.node.hasError}`);
+      expect(found).toEqual(['grab:true:false', 'probe:true:false']);
+    } finally {
+      tree.delete();
+    }
+    const cache = new FunctionCache();
+    const before = await run(src('#endif'), cache);
+    expect(before.walked).toEqual(['grab', 'probe']);
+    const after = await run(broken, cache);
+    expect(after.walked).toEqual([]);
+    expect(after.a.findings.length).toBeGreaterThan(0);
+    expect(shown(after.a)).toEqual(shown((await run(broken)).a));
+    expect(shown(after.a)).toEqual(shown(before.a).map((s) => s.replace(/^(\d+:\d+:)(\d+)/, (_, a: string, o: string) => `${a}${Number(o) + 1}`)));
   });
 
   it('moves positions around one changed stretch, and gives up on one inside it', () => {
