@@ -1,0 +1,139 @@
+// The editor's result cache against no cache (fast-check): random edits to a file of the rule
+// catalogue's examples (static helpers above and below their callers, goto unwinding, DAX) and
+// a body with an `#if`, kept as the server keeps it (incremental reparse, functions carried
+// over, one cache for the whole sequence). After every edit the cached analysis says what an
+// analysis of a fresh parse of the same text, with no cache, says. Edits include typing into
+// preprocessor directives, which can put every function below inside an ERROR node, and
+// whole lines out or statements in. It finds a key without the helpers, and a reuse that
+// ignores the function's line or its helpers' places (each tried); a blank that moves the
+// parser's recovery inside a broken function is pinned in functionCache.test.ts.
+
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { FunctionCache, analyzeSteps } from '../../server/src/analysis/analyze';
+import type { FileAnalysis } from '../../server/src/analysis/finding';
+import { DocumentStore } from '../../server/src/lsp/documents';
+import { CParser, Tree } from '../../server/src/syntax/parser';
+import { ROOT, options } from '../helpers';
+
+const fixture = (rule: string, name: string): string => fs.readFileSync(path.join(ROOT, 'test', 'fixtures', 'rules', rule, name), 'utf8');
+
+const SOURCE = [
+  `static umode_t foo_visible(struct kobject *kobj, struct attribute *a, int n)
+{
+#ifndef CONFIG_ARCH_HAS_PMEM_API
+\tif (a == &dev_attr_write_cache.attr)
+\t\treturn 0;
+#endif
+\treturn a->mode;
+}
+`,
+  fixture('resource-busy-window', 'pos_helper_clears.c'),
+  // A helper below its caller: an edit between them moves only the helper, where a trace points.
+  `static void clear_busy(struct resource *r);
+
+static int plug_below(u64 base, u64 len)
+{
+\tstruct resource *res;
+
+\tres = request_mem_region(base, len, "plug");
+\tif (!res)
+\t\treturn -EBUSY;
+\tclear_busy(res);
+\treturn add_memory_driver_managed(0, base, len, "System RAM (plug)", MHP_NONE);
+}
+
+static void clear_busy(struct resource *r)
+{
+\tr->flags &= ~IORESOURCE_BUSY;
+}
+`,
+  fixture('resource-unwind-foreign', 'pos_container_helpers.c'),
+  fixture('dax-unwind-unassigned', 'pos_pmem_6_1.c'),
+].join('\n');
+
+const opts = options();
+
+function analysis(tree: Tree, text: string, cache?: FunctionCache): FileAnalysis {
+  const steps = analyzeSteps(tree, text, opts, cache, { file: 'fuzz.c' });
+  for (;;) {
+    const r = steps.next();
+    if (r.done) return r.value;
+  }
+}
+
+const shown = (a: FileAnalysis): string[] => [
+  ...a.findings.map((f) => `${f.line}:${f.col}:${f.start}-${f.end}:${f.rule}: ${f.message} | ${f.trace.map((t) => `${t.line}:${t.col} ${t.message}`).join(' / ')}`),
+  ...a.errors.map((e) => `error ${e.function}: ${e.reason}`),
+  ...a.partial.map((p) => `partial ${p.function}`),
+];
+
+function position(text: string, offset: number): { line: number; character: number } {
+  const before = text.slice(0, offset);
+  const line = before.split('\n').length - 1;
+  return { line, character: before.length - (before.lastIndexOf('\n') + 1) };
+}
+
+const snippets = [' ', '\n', '{', '}', ';', '(', ')', 'x', '#endif\n', '#if X\n', '#else\n', 'goto out;', 'release_resource(res);', '/*', '*/'];
+const edit = fc.oneof(
+  // Anywhere: a few characters out, a snippet in.
+  fc.record({ kind: fc.constant('at' as const), at: fc.double({ min: 0, max: 1, noNaN: true }), del: fc.nat({ max: 3 }), ins: fc.constantFrom(...snippets) }),
+  // Into a preprocessor directive: one of the file's `#` lines, split or cut.
+  fc.record({ kind: fc.constant('directive' as const), which: fc.nat(), into: fc.integer({ min: 1, max: 5 }), del: fc.nat({ max: 1 }), ins: fc.constantFrom(' ', '', 'x') }),
+  // A whole line out, or a statement in after one: what changes findings (a helper that no
+  // longer releases, an unwind that returns early).
+  fc.record({ kind: fc.constant('line' as const), which: fc.nat(), del: fc.boolean(), ins: fc.constantFrom('', '\treturn 0;\n', '\trelease_resource(res);\n', '\tres->flags = 0;\n', '\tgoto out;\n', '\tkfree(res);\n') }),
+);
+
+describe('function cache against no cache', () => {
+  it('gives the findings of a fresh analysis after every edit of a random sequence', async () => {
+    const parser = await CParser.load();
+    let run = 0;
+    fc.assert(fc.property(fc.array(edit, { minLength: 1, maxLength: 8 }), (edits) => {
+      const store = new DocumentStore(parser);
+      const cache = new FunctionCache();
+      const uri = `file:///tmp/iomem-lens-cache-fuzz-${++run}.c`;
+      let text = SOURCE;
+      let version = 1;
+      store.open(uri, 'c', version, text);
+      analysis(store.get(uri)?.tree as Tree, text, cache);
+      try {
+        for (const e of edits) {
+          let at: number;
+          let end: number;
+          if (e.kind === 'at') {
+            at = Math.floor(e.at * text.length);
+            end = Math.min(text.length, at + e.del);
+          } else if (e.kind === 'line') {
+            const starts = [0, ...[...text.matchAll(/\n/g)].map((m) => m.index + 1)].filter((i) => i < text.length);
+            at = starts[e.which % starts.length] as number;
+            const next = text.indexOf('\n', at);
+            end = e.del ? (next < 0 ? text.length : next + 1) : at;
+          } else {
+            const starts = [...text.matchAll(/^#/gm)].map((m) => m.index);
+            if (!starts.length) continue;
+            at = Math.min(text.length, (starts[e.which % starts.length] as number) + e.into);
+            end = Math.min(text.length, at + e.del);
+          }
+          const ins = e.ins;
+          store.change(uri, ++version, [{ range: { start: position(text, at), end: position(text, end) }, text: ins }]);
+          text = text.slice(0, at) + ins + text.slice(end);
+          const doc = store.get(uri);
+          expect(doc?.doc.getText()).toBe(text);
+          const cached = shown(analysis(doc?.tree as Tree, text, cache));
+          const tree = parser.parse(text);
+          if (!tree) throw new Error('parse timed out');
+          try {
+            expect(cached).toEqual(shown(analysis(tree, text)));
+          } finally {
+            tree.delete();
+          }
+        }
+      } finally {
+        store.close(uri);
+      }
+    }), { numRuns: 150, seed: 20261201 });
+  }, 120_000);
+});
