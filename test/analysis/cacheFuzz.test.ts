@@ -4,9 +4,10 @@
 // over, one cache for the whole sequence). After every edit the cached analysis says what an
 // analysis of a fresh parse of the same text, with no cache, says. Edits include typing into
 // preprocessor directives, which can put every function below inside an ERROR node, and
-// whole lines out or statements in. It finds a key without the helpers, and a reuse that
-// ignores the function's line or its helpers' places (each tried); a blank that moves the
-// parser's recovery inside a broken function is pinned in functionCache.test.ts.
+// whole lines out or statements in, and returns flipped between success and failure. It
+// finds a key without the helpers' tokens, and a reuse that ignores the function's line or its
+// helpers' places (each tried); a blank that moves the parser's recovery inside a broken
+// function, and a helper's comment, are pinned in functionCache.test.ts.
 
 import * as fs from 'node:fs';
 import * as path from 'node:path';
@@ -51,6 +52,29 @@ static void clear_busy(struct resource *r)
 }
 `,
   fixture('resource-unwind-foreign', 'pos_container_helpers.c'),
+  // A caller with no finding and its helper: an edit of the helper alone can give it one.
+  `static int grab_region(u64 start, u64 size)
+{
+\tif (!request_mem_region(start, size, "grab"))
+\t\treturn -EBUSY;
+\treturn 0;
+}
+
+static int use_region(u64 start, u64 size)
+{
+\tvoid *p;
+\tint rc = grab_region(start, size);
+
+\tif (rc)
+\t\treturn rc;
+\tp = ioremap(start, size);
+\tif (!p) {
+\t\trelease_mem_region(start, size);
+\t\treturn -ENOMEM;
+\t}
+\treturn 0;
+}
+`,
   fixture('dax-unwind-unassigned', 'pos_pmem_6_1.c'),
 ].join('\n');
 
@@ -82,6 +106,8 @@ const edit = fc.oneof(
   fc.record({ kind: fc.constant('at' as const), at: fc.double({ min: 0, max: 1, noNaN: true }), del: fc.nat({ max: 3 }), ins: fc.constantFrom(...snippets) }),
   // Into a preprocessor directive: one of the file's `#` lines, split or cut.
   fc.record({ kind: fc.constant('directive' as const), which: fc.nat(), into: fc.integer({ min: 1, max: 5 }), del: fc.nat({ max: 1 }), ins: fc.constantFrom(' ', '', 'x') }),
+  // A success return made a failure, or the other way round.
+  fc.record({ kind: fc.constant('return' as const), which: fc.nat() }),
   // A whole line out, or a statement in after one: what changes findings (a helper that no
   // longer releases, an unwind that returns early).
   fc.record({ kind: fc.constant('line' as const), which: fc.nat(), del: fc.boolean(), ins: fc.constantFrom('', '\treturn 0;\n', '\trelease_resource(res);\n', '\tres->flags = 0;\n', '\tgoto out;\n', '\tkfree(res);\n') }),
@@ -106,6 +132,12 @@ describe('function cache against no cache', () => {
           if (e.kind === 'at') {
             at = Math.floor(e.at * text.length);
             end = Math.min(text.length, at + e.del);
+          } else if (e.kind === 'return') {
+            const returns = [...text.matchAll(/return (?:0|1|-ENOMEM);/g)];
+            const r = returns[e.which % Math.max(1, returns.length)];
+            if (!r) continue;
+            at = r.index + 'return '.length;
+            end = at + (r[0].length - 'return ;'.length);
           } else if (e.kind === 'line') {
             const starts = [0, ...[...text.matchAll(/\n/g)].map((m) => m.index + 1)].filter((i) => i < text.length);
             at = starts[e.which % starts.length] as number;
@@ -117,7 +149,7 @@ describe('function cache against no cache', () => {
             at = Math.min(text.length, (starts[e.which % starts.length] as number) + e.into);
             end = Math.min(text.length, at + e.del);
           }
-          const ins = e.ins;
+          const ins = e.kind === 'return' ? (text.slice(at, end) === '0' ? '1' : '0') : e.ins;
           store.change(uri, ++version, [{ range: { start: position(text, at), end: position(text, end) }, text: ins }]);
           text = text.slice(0, at) + ins + text.slice(end);
           const doc = store.get(uri);

@@ -313,6 +313,39 @@ ${indent}release_mem_region(start, size);
     expect(shown(moved.a)).toEqual(shown((await run(src('  ', '\t  '))).a));
   });
 
+  it('walks a function again when what its walk asks about a helper by name changes with the helper\'s comment alone', async () => {
+    // probe() leaves `return setup(...)` to setup()'s own walk unless the comment above setup()
+    // says its caller holds hotplug (inline.ts ownWalkSuffices()): the tokens of both stay.
+    const src = (comment: string): string => `static int setup(u64 start, u64 size);
+
+int probe(u64 start, u64 size, int mode)
+{
+\tif (mode)
+\t\treturn 0;
+\treturn setup(start, size);
+}
+${comment}
+static int setup(u64 start, u64 size)
+{
+\tvoid *p;
+
+\tif (!request_mem_region(start, size, "x"))
+\t\treturn -EBUSY;
+\tp = ioremap(start, size);
+\tif (!p)
+\t\treturn -ENOMEM;
+\treturn 0;
+}
+`;
+    for (const [from, to] of [['/* nothing to say here, really. */', '/* Caller must hold mem_hotplug_lock. */'], ['/* Caller must hold mem_hotplug_lock. */', '/* nothing to say here, really. */']] as const) {
+      const cache = new FunctionCache();
+      await run(src(from), cache);
+      const after = await run(src(to), cache);
+      expect(after.walked).toContain('probe');
+      expect(shown(after.a)).toEqual(shown((await run(src(to))).a));
+    }
+  });
+
   it('keeps the results of functions below an `#if` an edit leaves open (they sit in an error region, themselves without error)', async () => {
     // Reduced from drivers/nvdimm/pmem.c with the `#endif` in dax_visible() split: an `#if`
     // left open, and a declaration not finished at the end, put everything in one ERROR node.

@@ -171,7 +171,7 @@ export function devresActions(t: string): string[] {
  * exact text's hash, as the tokens are.
  *
  * A definition with no error of its own is keyed by its tokens even inside an error region:
- * its tree is the one its tokens give alone. A character typed into an `#endif` leaves its
+ * the same tokens give it the same subtree there as at the top level. A character typed into an `#endif` leaves its
  * `#if` open to the end of the file, which can put every function below it inside an ERROR node: they
  * were all walked again (eight in drivers/nvdimm/pmem.c), their texts unchanged. Checked on
  * every eighth .c file of Linux 6.12 (4,332) with its first `#endif` split: each of the 4,089
@@ -196,11 +196,13 @@ function cleanDefinition(f: FunctionInfo): boolean {
  * inlines, the static functions it hands to devres (their bodies run when the call fails), the
  * DEFINE_FREE() bodies its `__free()` variables run, which named functions release (a call of
  * one counts as a release attempt), and the `#define`s and string constants any of those texts
- * name (a define's own body too, to a fixpoint). The function's start column enters the key
- * (results keep absolute columns; lines and offsets are stored relative to the function and
- * rebased); of the comment above it, only whether it says the caller holds memory hotplug.
- * The other functions enter as their tokens (tokenText(); the form of their tree if the parser
- * recovered from an error in them, formOf()): where they sit relative to it and
+ * name (a define's own body too, to a fixpoint), and what the walk asks about each helper by
+ * name that its tokens do not say (whether it is walked on its own, creates something, is a
+ * RAM walker's callback, and whether the comment above it says its caller holds hotplug). The
+ * function's start column enters the key (results keep absolute columns; lines and offsets are
+ * stored relative to the function and rebased); of the comment above it, only whether it says
+ * the caller holds memory hotplug. The other functions enter as their tokens (tokenText(); the
+ * form of their tree if it has an error of its own, formOf()): where they sit relative to it and
  * their exact text are the `layout`, apart from the key. Only findings can point into them (a
  * trace step inside a helper), so a result without findings holds wherever they moved and
  * whatever their comments and spacing became, and one with findings only where nothing did.
@@ -223,6 +225,12 @@ export function functionCacheKey(fn: FunctionInfo, facts: FileFacts, optionsKey:
     const t = text.slice(h.start, h.end);
     const exact = h.hash ?? textHash(t);
     parts.push(formOf(h, t, exact, text));
+    // What the walk asks about the helper by name (inline.ts): whether it is walked on its own,
+    // creates something, is a RAM walker's callback, and whether the comment above it says its
+    // caller holds hotplug. Comments and the rest of the file decide these, not its tokens.
+    // (The comment matters only for an entry, the only kind ownWalkSuffices() reads it of.)
+    const entry = facts.entries.has(h.name);
+    parts.push(`${entry}${facts.creators.has(h.name)}${facts.ramWalkers.has(h.name)}${entry && callerHoldsHotplug(text, h.start)}`);
     layout.push(`${h.start - fn.start}:${h.line - fn.line}:${col(h.start)}:${exact}`);
     read.push(t);
     words.push(wordsOf(t, exact));
