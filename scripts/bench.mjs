@@ -10,7 +10,7 @@ import { execFileSync, spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { SERVER_NODE_ARGS, benchEditor, benchServerMemory } from './bench/editor.mjs';
+import { GOAL_X_FLOOR, SERVER_NODE_ARGS, benchEditor, benchServerMemory } from './bench/editor.mjs';
 import { benchSoak, secondHalfSlope } from './bench/soak.mjs';
 import { benchTree } from './bench/tree.mjs';
 import { fmt, machine, median } from './bench/util.mjs';
@@ -54,13 +54,15 @@ if (want('editor')) {
   const rows = editorMedians(sessions);
   out.push(`## Editor latency through the server over stdio (200 one-character edits per file, medians of ${runs} session${runs === 1 ? '' : 's'})\n`,
     `The server runs as editors start it: \`node ${[...SERVER_NODE_ARGS, 'dist/cli.js', 'lsp', '--stdio'].join(' ')}\`.\n`,
-    '| file | KiB | first open ms | diagnostics p50 / p95 ms | incremental reparse p50 / p95 ms (floor) | p95 × floor | of which inside the server p50 / p95 ms | hover p50 / p95 ms |', '|---|---|---|---|---|---|---|---|');
+    `| file | KiB | first open ms | diagnostics p50 / p95 ms | incremental reparse p50 / p95 ms (floor) | p95 × floor | edits over ${GOAL_X_FLOOR} × the floor's p95 | of which inside the server p50 / p95 ms | hover p50 / p95 ms |`, '|---|---|---|---|---|---|---|---|---|');
   for (const r of rows) {
     const range = r.ratios.length > 1 ? ` (${fmt(Math.min(...r.ratios), 2)} to ${fmt(Math.max(...r.ratios), 2)})` : '';
-    out.push(`| ${r.file} | ${fmt(r.kib, 0)} | ${fmt(r.open, 0)} | ${fmt(r.diagP50)} / ${fmt(r.diagP95)} | ${fmt(r.floorP50)} / ${fmt(r.floorP95)} | ${fmt(r.ratio, 2)}${range} | ${fmt(r.serverP50)} / ${fmt(r.serverP95)} | ${fmt(r.hoverP50, 2)} / ${fmt(r.hoverP95, 2)} |`);
+    const over = r.overs.length > 1 ? `${fmt(r.over, 0)} (${Math.min(...r.overs)} to ${Math.max(...r.overs)})` : fmt(r.over, 0);
+    out.push(`| ${r.file} | ${fmt(r.kib, 0)} | ${fmt(r.open, 0)} | ${fmt(r.diagP50)} / ${fmt(r.diagP95)} | ${fmt(r.floorP50)} / ${fmt(r.floorP95)} | ${fmt(r.ratio, 2)}${range} | ${over} | ${fmt(r.serverP50)} / ${fmt(r.serverP95)} | ${fmt(r.hoverP50, 2)} / ${fmt(r.hoverP95, 2)} |`);
   }
   const built = sessions.map((s) => s.index).filter(Boolean);
-  out.push('', runs > 1 ? 'Each column is the median over the sessions; the p95 × floor column is the median of each session\'s own ratio, with their range.\n' : '',
+  out.push('', runs > 1 ? 'Each column is the median over the sessions; the p95 × floor column is the median of each session\'s own ratio, with their range, and so is the count of edits over the goal.\n' : '',
+    `Edits over the goal: of each session's 200, those whose diagnostics took longer than ${GOAL_X_FLOOR} × that session's floor p95. The p95 is the 191st fastest of 200, so a session meets the goal while at most 9 are.\n`,
     'Inside the server: from the change notification (before the reparse) to the answer of the pull, as the server itself times it (its status command); the rest of the diagnostics time is the two pipe hops and the scheduling of the two processes.\n',
     built.length === sessions.length
       ? `The server indexed the tree's ${built[0].files} files for published globals in ${fmt(median(built.map((b) => b.ms)) / 1000)} s on a worker thread after it started (median); the edits above were timed after that.\n`
@@ -73,9 +75,10 @@ function editorMedians(sessions) {
     const same = sessions.map((rows) => rows.find((r) => r.file === first.file)).filter(Boolean);
     const med = (k) => median(same.map((r) => r[k]));
     const ratios = same.map((r) => r.diagP95 / r.floorP95);
+    const overs = same.map((r) => r.overGoal);
     return {
       file: first.file, kib: first.kib, open: med('open'), diagP50: med('diagP50'), diagP95: med('diagP95'), floorP50: med('floorP50'),
-      floorP95: med('floorP95'), hoverP50: med('hoverP50'), hoverP95: med('hoverP95'), serverP50: med('serverP50'), serverP95: med('serverP95'), ratio: median(ratios), ratios,
+      floorP95: med('floorP95'), hoverP50: med('hoverP50'), hoverP95: med('hoverP95'), serverP50: med('serverP50'), serverP95: med('serverP95'), ratio: median(ratios), ratios, over: median(overs), overs,
     };
   });
 }
