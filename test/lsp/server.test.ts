@@ -77,6 +77,36 @@ describe('language server over stdio', () => {
     expect(client.published).toEqual([]);
   });
 
+  it('gives each pulled report a result id, and says unchanged to a client whose last report still holds', async () => {
+    client = new TestClient();
+    await client.initialize({ pull: true });
+    await client.open(uri, kmem);
+    type Report = { kind: string; resultId?: string; items?: Diag[] };
+    const pull = async (previousResultId?: string): Promise<Report> =>
+      (await client!.conn.sendRequest('textDocument/diagnostic', { textDocument: { uri }, ...(previousResultId ? { previousResultId } : {}) })) as Report;
+    const first = await pull();
+    expect(first.kind).toBe('full');
+    expect(first.items?.map((d) => d.code)).toEqual(['resource-busy-window', 'resource-flags-clobber']);
+    expect(first.resultId).toEqual(expect.any(String));
+    // Nothing changed: the client keeps what it has.
+    expect(await pull(first.resultId)).toEqual({ kind: 'unchanged', resultId: first.resultId });
+    // A blank at the end of the file moves no finding: still unchanged.
+    const lines = kmem.split('\n');
+    const end = { line: lines.length - 1, character: (lines[lines.length - 1] as string).length };
+    await client.conn.sendNotification('textDocument/didChange', { textDocument: { uri, version: 2 }, contentChanges: [{ range: { start: end, end }, text: '\n' }] });
+    expect(await pull(first.resultId)).toEqual({ kind: 'unchanged', resultId: first.resultId });
+    // An edit that closes the window: a full report with a new id.
+    const at = positionOf(kmem, WRITE, 'res->flags '.length);
+    await client.conn.sendNotification('textDocument/didChange', { textDocument: { uri, version: 3 }, contentChanges: [{ range: { start: at, end: at }, text: '|' }] });
+    const fixed = await pull(first.resultId);
+    expect(fixed).toMatchObject({ kind: 'full', items: [] });
+    expect(fixed.resultId).not.toBe(first.resultId);
+    // An id the server did not give last, or none: full.
+    expect(await pull('no-such-id')).toMatchObject({ kind: 'full', items: [] });
+    expect(await pull()).toMatchObject({ kind: 'full', items: [] });
+    expect(await client.shutdown()).toBe(0);
+  });
+
   it('hovers the finding and the modeled API', async () => {
     client = new TestClient();
     await client.initialize({ pull: true });

@@ -3,7 +3,7 @@
 import * as path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import {
-  CancellationToken, Connection, DidChangeConfigurationNotification, DocumentDiagnosticReportKind, InitializeParams, InitializeResult,
+  CancellationToken, Connection, DidChangeConfigurationNotification, InitializeParams, InitializeResult,
   ProposedFeatures, ResponseError, TextDocumentSyncKind, createConnection,
 } from 'vscode-languageserver/node';
 import { FunctionCache, analyzeSteps } from '../analysis/analyze.js';
@@ -15,6 +15,7 @@ import { CParser } from '../syntax/parser.js';
 import { TOOL_NAME, toolVersion } from '../version.js';
 import { AnalysisRuns, cancelled } from './analysisRuns.js';
 import { DocumentStore, OpenDocument } from './documents.js';
+import { DiagnosticReports } from './diagnosticReports.js';
 import { EditLatency } from './editLatency.js';
 import type { PublishIndex } from '../analysis/publish.js';
 import { buildWorkspaceIndex } from './workspaceIndex.js';
@@ -43,6 +44,8 @@ export class IomemLensServer {
   private readonly runs = new AnalysisRuns();
   /** Edit-to-answer times inside the server, for the status command. */
   private readonly latency = new EditLatency();
+  /** Result ids of pulled diagnostics. */
+  private readonly reports = new DiagnosticReports();
   private shuttingDown = false;
   private readonly timers = new Map<string, NodeJS.Timeout>();
   private settings: ResolvedSettings = resolveSettings({});
@@ -81,6 +84,7 @@ export class IomemLensServer {
     conn.onDidCloseTextDocument((p) => this.guard('didClose', () => {
       this.runs.abort(p.textDocument.uri);
       this.latency.forget(p.textDocument.uri);
+      this.reports.forget(p.textDocument.uri);
       this.store?.close(p.textDocument.uri);
       this.results.delete(p.textDocument.uri);
       clearTimeout(this.timers.get(p.textDocument.uri));
@@ -92,7 +96,7 @@ export class IomemLensServer {
       const a = await this.guardAsync('diagnostic', () => this.analysisFor(uri, token));
       const items = a ? diagnosticsFor(a, uri) : [];
       if (a) this.latency.answered(uri, performance.now());
-      return { kind: DocumentDiagnosticReportKind.Full, items };
+      return this.reports.report(uri, items, p.previousResultId);
     });
     conn.onHover((p) => this.guard('hover', () => {
       const d = this.store?.get(p.textDocument.uri);
