@@ -4,10 +4,12 @@
 // over, one cache for the whole sequence). After every edit the cached analysis says what an
 // analysis of a fresh parse of the same text, with no cache, says. Edits include typing into
 // preprocessor directives, which can put every function below inside an ERROR node, and
-// whole lines out or statements in, and returns flipped between success and failure. It
-// finds a key without the helpers' tokens, and a reuse that ignores the function's line or its
-// helpers' places (each tried); a blank that moves the parser's recovery inside a broken
-// function, and a helper's comment, are pinned in functionCache.test.ts.
+// whole lines out or statements in, returns flipped between success and failure, and blanks. It
+// compares findings with their traces and quick fixes, and the call facts hovers read. It finds
+// a key without the helpers' tokens, a reuse that ignores the function's line or its helpers'
+// places, and call facts not moved across a spacing edit (each tried); a blank that moves the
+// parser's recovery inside a broken function, and a helper's comment, are pinned in
+// functionCache.test.ts.
 
 import * as fs from 'node:fs';
 import * as path from 'node:path';
@@ -88,8 +90,11 @@ function analysis(tree: Tree, text: string, cache?: FunctionCache): FileAnalysis
   }
 }
 
+// Everything a result carries: findings with their traces and quick fixes (edits at offsets), and
+// the call facts hovers read (offsets too).
 const shown = (a: FileAnalysis): string[] => [
-  ...a.findings.map((f) => `${f.line}:${f.col}:${f.start}-${f.end}:${f.rule}: ${f.message} | ${f.trace.map((t) => `${t.line}:${t.col} ${t.message}`).join(' / ')}`),
+  ...a.findings.map((f) => `${f.line}:${f.col}:${f.start}-${f.end}:${f.rule}: ${f.message} | ${f.trace.map((t) => `${t.line}:${t.col} ${t.message}`).join(' / ')}${f.fix ? ` | fix ${f.fix.title}: ${JSON.stringify(f.fix.edits)}` : ''}`),
+  ...a.calls.map((c) => `call ${JSON.stringify(c)}`),
   ...a.errors.map((e) => `error ${e.function}: ${e.reason}`),
   ...a.partial.map((p) => `partial ${p.function}`),
 ];
@@ -100,17 +105,26 @@ function position(text: string, offset: number): { line: number; character: numb
   return { line, character: before.length - (before.lastIndexOf('\n') + 1) };
 }
 
+/**
+ * Where in the file (or which of its lines, returns, directives), in [0, 1). Not fc.double(),
+ * whose values spread over their bit patterns (nearly all below 1e-10: every edit at the start
+ * of the file); the integers are mostly uniform, with fast-check's usual share at the bounds.
+ */
+const place = fc.integer({ min: 0, max: 999_999 }).map((n) => n / 1_000_000);
+
 const snippets = [' ', '\n', '{', '}', ';', '(', ')', 'x', '#endif\n', '#if X\n', '#else\n', 'goto out;', 'release_resource(res);', '/*', '*/'];
 const edit = fc.oneof(
   // Anywhere: a few characters out, a snippet in.
-  fc.record({ kind: fc.constant('at' as const), at: fc.double({ min: 0, max: 1, noNaN: true }), del: fc.nat({ max: 3 }), ins: fc.constantFrom(...snippets) }),
+  fc.record({ kind: fc.constant('at' as const), at: place, del: fc.nat({ max: 3 }), ins: fc.constantFrom(...snippets) }),
   // Into a preprocessor directive: one of the file's `#` lines, split or cut.
-  fc.record({ kind: fc.constant('directive' as const), which: fc.nat(), into: fc.integer({ min: 1, max: 5 }), del: fc.nat({ max: 1 }), ins: fc.constantFrom(' ', '', 'x') }),
+  fc.record({ kind: fc.constant('directive' as const), which: place, into: fc.integer({ min: 1, max: 5 }), del: fc.nat({ max: 1 }), ins: fc.constantFrom(' ', '', 'x') }),
+  // Spacing only: the edit a result is reused across, its positions moved.
+  fc.record({ kind: fc.constant('at' as const), at: place, del: fc.constant(0), ins: fc.constantFrom(' ', '\t', '\n', '\n\n') }),
   // A success return made a failure, or the other way round.
-  fc.record({ kind: fc.constant('return' as const), which: fc.nat() }),
+  fc.record({ kind: fc.constant('return' as const), which: place }),
   // A whole line out, or a statement in after one: what changes findings (a helper that no
   // longer releases, an unwind that returns early).
-  fc.record({ kind: fc.constant('line' as const), which: fc.nat(), del: fc.boolean(), ins: fc.constantFrom('', '\treturn 0;\n', '\trelease_resource(res);\n', '\tres->flags = 0;\n', '\tgoto out;\n', '\tkfree(res);\n') }),
+  fc.record({ kind: fc.constant('line' as const), which: place, del: fc.boolean(), ins: fc.constantFrom('', '\treturn 0;\n', '\trelease_resource(res);\n', '\tres->flags = 0;\n', '\tgoto out;\n', '\tkfree(res);\n') }),
 );
 
 describe('function cache against no cache', () => {
@@ -134,19 +148,19 @@ describe('function cache against no cache', () => {
             end = Math.min(text.length, at + e.del);
           } else if (e.kind === 'return') {
             const returns = [...text.matchAll(/return (?:0|1|-ENOMEM);/g)];
-            const r = returns[e.which % Math.max(1, returns.length)];
+            const r = returns[Math.floor(e.which * returns.length)];
             if (!r) continue;
             at = r.index + 'return '.length;
             end = at + (r[0].length - 'return ;'.length);
           } else if (e.kind === 'line') {
             const starts = [0, ...[...text.matchAll(/\n/g)].map((m) => m.index + 1)].filter((i) => i < text.length);
-            at = starts[e.which % starts.length] as number;
+            at = starts[Math.floor(e.which * starts.length)] as number;
             const next = text.indexOf('\n', at);
             end = e.del ? (next < 0 ? text.length : next + 1) : at;
           } else {
             const starts = [...text.matchAll(/^#/gm)].map((m) => m.index);
             if (!starts.length) continue;
-            at = Math.min(text.length, (starts[e.which % starts.length] as number) + e.into);
+            at = Math.min(text.length, (starts[Math.floor(e.which * starts.length)] as number) + e.into);
             end = Math.min(text.length, at + e.del);
           }
           const ins = e.kind === 'return' ? (text.slice(at, end) === '0' ? '1' : '0') : e.ins;
@@ -166,6 +180,6 @@ describe('function cache against no cache', () => {
       } finally {
         store.close(uri);
       }
-    }), { numRuns: 150, seed: 20261201 });
+    }), { numRuns: 300, seed: 20261201 });
   }, 120_000);
 });
