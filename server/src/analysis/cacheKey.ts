@@ -165,17 +165,18 @@ export function devresActions(t: string): string[] {
 }
 
 /**
- * What of a function's text enters a key: its tokens (tokenText()), or, for a function the
- * parser recovered from an error in, the form of its subtree (syntax/form.ts): tree-sitter's
- * recovery weighs the bytes it skips, so there a blank alone can give another tree. Kept by the
- * exact text's hash, as the tokens are.
+ * What of a function's text enters a key: its tokens (tokenText()), or, for a function with a
+ * syntax error of its own (or one rebuilt from a brace block), the form of its subtree
+ * (syntax/form.ts): tree-sitter's recovery weighs the bytes it skips, so there a blank alone can
+ * give another tree. Kept by the exact text's hash, as the tokens are.
  *
- * A definition with no error of its own is keyed by its tokens even inside an error region:
- * the same tokens give it the same subtree there as at the top level. A character typed into an `#endif` leaves its
- * `#if` open to the end of the file, which can put every function below it inside an ERROR node: they
- * were all walked again (eight in drivers/nvdimm/pmem.c), their texts unchanged. Checked on
- * every eighth .c file of Linux 6.12 (4,332) with its first `#endif` split: each of the 4,089
- * such definitions has the form its text has parsed alone (and each of 569 found as they are).
+ * A definition with no error of its own is keyed by its tokens even inside an error region: the
+ * same tokens give it the same subtree there as at the top level. A character typed into an
+ * `#endif` leaves its `#if` open to the end of the file, which can put every function below it
+ * inside an ERROR node: they were all walked again (eight in drivers/nvdimm/pmem.c), their texts
+ * unchanged. Checked on every eighth .c file of Linux 6.12 (4,332) with its first `#endif`
+ * split: each of the 4,089 such definitions has the form its text has parsed alone (and each of
+ * 569 found as they are).
  */
 const recoveredForms = new BoundedMemo<string>(2048);
 
