@@ -125,6 +125,10 @@ const edit = fc.oneof(
   // A whole line out, or a statement in after one: what changes findings (a helper that no
   // longer releases, an unwind that returns early).
   fc.record({ kind: fc.constant('line' as const), which: place, del: fc.boolean(), ins: fc.constantFrom('', '\treturn 0;\n', '\trelease_resource(res);\n', '\tres->flags = 0;\n', '\tgoto out;\n', '\tkfree(res);\n') }),
+  // A number's last digit changed: a `#define`d size, a range's start, a flag (what the model computes with).
+  fc.record({ kind: fc.constant('number' as const), which: place, digit: fc.constantFrom('0', '1', '3', '8') }),
+  // A file-scope `static` taken away or given (a helper that is inlined, or a global that pairs only in its file).
+  fc.record({ kind: fc.constant('static' as const), which: place }),
 );
 
 describe('function cache against no cache', () => {
@@ -152,6 +156,18 @@ describe('function cache against no cache', () => {
             if (!r) continue;
             at = r.index + 'return '.length;
             end = at + (r[0].length - 'return ;'.length);
+          } else if (e.kind === 'number') {
+            const numbers = [...text.matchAll(/\b(?:0x[0-9a-fA-F]+|\d+)\b/g)];
+            const n = numbers[Math.floor(e.which * numbers.length)];
+            if (!n) continue;
+            at = n.index + n[0].length - 1;
+            end = at + 1;
+          } else if (e.kind === 'static') {
+            const lines = [...text.matchAll(/^(?:static |(?=(?:int|void|bool|u64|struct \w+) ))/gm)];
+            const l = lines[Math.floor(e.which * lines.length)];
+            if (!l) continue;
+            at = l.index;
+            end = at + l[0].length;
           } else if (e.kind === 'line') {
             const starts = [0, ...[...text.matchAll(/\n/g)].map((m) => m.index + 1)].filter((i) => i < text.length);
             at = starts[Math.floor(e.which * starts.length)] as number;
@@ -163,7 +179,10 @@ describe('function cache against no cache', () => {
             at = Math.min(text.length, (starts[Math.floor(e.which * starts.length)] as number) + e.into);
             end = Math.min(text.length, at + e.del);
           }
-          const ins = e.kind === 'return' ? (text.slice(at, end) === '0' ? '1' : '0') : e.ins;
+          const ins = e.kind === 'return' ? (text.slice(at, end) === '0' ? '1' : '0')
+            : e.kind === 'number' ? e.digit
+            : e.kind === 'static' ? (end > at ? '' : 'static ')
+            : e.ins;
           store.change(uri, ++version, [{ range: { start: position(text, at), end: position(text, end) }, text: ins }]);
           text = text.slice(0, at) + ins + text.slice(end);
           const doc = store.get(uri);

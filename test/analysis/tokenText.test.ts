@@ -4,7 +4,7 @@
 import * as fs from 'node:fs';
 import fc from 'fast-check';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { tokenText } from '../../server/src/analysis/cacheKey';
+import { tokenText } from '../../server/src/syntax/tokens';
 import { CParser } from '../../server/src/syntax/parser';
 import { sampleFiles } from '../helpers';
 
@@ -68,5 +68,21 @@ describe('tokenText', () => {
       // Most blanks typed into code change nothing the parser sees: the property was exercised.
       expect(same).toBeGreaterThan(100);
     });
+  });
+});
+
+describe('tokenText(t, { lines: false }): a piece of an expression as its tokens read', () => {
+  it('drops blanks, line breaks and comments between tokens, keeping literals and the blanks that part two words', () => {
+    expect(tokenText('dev_name( dev )', { lines: false })).toBe('dev_name(dev)');
+    expect(tokenText('res ->\n\tstart + /* base */ off', { lines: false })).toBe('res->start+off');
+    expect(tokenText('sizeof(struct  resource)', { lines: false })).toBe('sizeof(struct resource)');
+    expect(tokenText('"System RAM  (kmem)"', { lines: false })).toBe('"System RAM  (kmem)"');
+  });
+
+  it('ends a literal a line break cuts short before the break: the parser reads the same tokens however many breaks follow', () => {
+    expect(tokenText('"\n\ngrab"', { lines: false })).toBe(tokenText('"\ngrab"', { lines: false }));
+    expect(tokenText('"\ngrab"', { lines: false })).not.toContain('\n');
+    // With lines kept (a function's key) the break stays part of what is compared.
+    expect(tokenText('"\n\ngrab"')).not.toBe(tokenText('"\ngrab"'));
   });
 });

@@ -7,6 +7,7 @@ import { formHash } from '../syntax/form.js';
 import { FileFacts, callerHoldsHotplug } from './facts.js';
 import { BoundedMemo, textHash } from '../textHash.js';
 import { hashString } from '../engine/cowMap.js';
+import { isWordChar, tokenText } from '../syntax/tokens.js';
 
 /** Calls whose second argument is a function the walk runs (a devres action, at once when the call fails). */
 const RUNS_A_FUNCTION = 'devm_add_action';
@@ -47,10 +48,6 @@ export function hasWord(words: ReadonlySet<number>, word: string): boolean {
   return word !== '' && words.has(hashString(word));
 }
 
-function isWordChar(c: number): boolean {
-  return (c >= 48 && c <= 57) || (c >= 65 && c <= 90) || (c >= 97 && c <= 122) || c === 95;
-}
-
 /**
  * tokenText()'s hash, by the exact text's hash: an edit re-keys every function, and most
  * helpers are the texts they were (bounded; entries hold hashes, never a file's text).
@@ -61,88 +58,6 @@ function tokenHash(t: string, exact: string): string {
   let h = tokenHashes.get(exact);
   if (h === undefined) tokenHashes.set(exact, (h = textHash(tokenText(t))));
   return h;
-}
-
-/** What ends a run of token characters: blanks, a possible comment, a literal's quote. */
-const BREAKS_RUN: boolean[] = [];
-for (const ch of ' \t\r\f\v\n/"\'') BREAKS_RUN[ch.charCodeAt(0)] = true;
-
-/** Characters that never join a neighbour into another token: blanks around them say nothing. */
-const SEPARATORS = new Set('(){}[];,'.split(''));
-
-/**
- * `t` as the parser tokenizes it: comments out, and blanks only where they keep two tokens
- * apart (`a b`, `- -`); line breaks stay (they end preprocessor lines). String and character
- * literals, and preprocessor lines (`#define A (x)` is not `#define A(x)`), are copied as
- * they are. Two texts with the same tokenText() parse to the same tree, outside the regions the
- * parser recovers from an error in: its recovery weighs the bytes it skips, so there a blank
- * can move it.
- */
-export function tokenText(t: string): string {
-  let out = '';
-  let i = 0;
-  const n = t.length;
-  let gap = false;
-  const emit = (piece: string): void => {
-    if (gap && out.length && (needsBlank(out.charCodeAt(out.length - 1), piece.charCodeAt(0)) || endsWithNumber(out))) out += ' ';
-    gap = false;
-    out += piece;
-  };
-  while (i < n) {
-    const c = t[i] as string;
-    if (c === '#' && (out.length === 0 || out.charCodeAt(out.length - 1) === 10)) {
-      let j = i;
-      while (j < n && t[j] !== '\n') j += t[j] === '\\' ? 2 : 1;
-      out += t.slice(i, j);
-      gap = false;
-      i = j;
-    } else if (c === '\n') {
-      out += '\n';
-      gap = false;
-      i++;
-    } else if (c === ' ' || c === '\t' || c === '\r' || c === '\f' || c === '\v') {
-      gap = true;
-      i++;
-    } else if (c === '/' && t[i + 1] === '*') {
-      const end = t.indexOf('*/', i + 2);
-      gap = true;
-      i = end < 0 ? n : end + 2;
-    } else if (c === '/' && t[i + 1] === '/') {
-      while (i < n && t[i] !== '\n') i += t[i] === '\\' ? 2 : 1;
-      gap = true;
-    } else if (c === '"' || c === "'") {
-      let j = i + 1;
-      while (j < n && t[j] !== c && t[j] !== '\n') j += t[j] === '\\' ? 2 : 1;
-      emit(t.slice(i, j + 1));
-      i = j + 1;
-    } else {
-      let j = i + 1;
-      while (j < n && !BREAKS_RUN[t.charCodeAt(j)]) j++;
-      emit(t.slice(i, j));
-      i = j;
-    }
-  }
-  return out;
-}
-
-/** A blank after a number is kept: `1 .5` and `1e +5` are not `1.5` and `1e+5`. */
-function endsWithNumber(out: string): boolean {
-  let k = out.length - 1;
-  while (k >= 0 && (isWordChar(out.charCodeAt(k)) || out.charCodeAt(k) === 46)) k--;
-  const first = out.charCodeAt(k + 1);
-  return first >= 48 && first <= 57;
-}
-
-function needsBlank(before: number, after: number): boolean {
-  // The grammar reads a sign glued to a number as part of it: `-1` is one literal, `- 1` two tokens.
-  if ((before === 45 || before === 43) && ((after >= 48 && after <= 57) || after === 46)) return true;
-  if (SEPARATORS.has(String.fromCharCode(before)) || SEPARATORS.has(String.fromCharCode(after))) return false;
-  return wordish(before) === wordish(after);
-}
-
-/** Quotes count as word characters: `L "x"` is not `L"x"`. */
-function wordish(c: number): boolean {
-  return isWordChar(c) || c === 34 || c === 39;
 }
 
 /** The second arguments of the devm_add_action*() calls in `t` (raw text, parentheses balanced). */

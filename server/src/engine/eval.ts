@@ -19,6 +19,7 @@ import { physDerived } from './provenance.js';
 import { evalArgs } from './args.js';
 import { constantOf, containsCall } from './nodeFacts.js';
 import { PathState, siteOf } from './state.js';
+import { tokenText } from '../syntax/tokens.js';
 
 
 
@@ -234,8 +235,10 @@ export class Evaluator {
         continue;
       }
       const contract = CONTRACTS[callee];
-      const site: CallSite = { callee, args: vals, argText: argNodes.map((a) => a.text) };
-      const outcomes = contract?.(site, makeView(s, site, argNodes, this.ctx));
+      // An argument as its tokens read (a region's name, a target quoted in a note): what the
+      // function's cache key holds of it, whatever blanks and comments it has.
+      const site: CallSite | undefined = contract && { callee, args: vals, argText: argNodes.map((a) => tokenText(a.text, { lines: false })) };
+      const outcomes = contract && site ? contract(site, makeView(s, site, argNodes, this.ctx)) : undefined;
       if (outcomes) {
         out.push(...applyOutcomes(s, outcomes, callee, n, this.ctx, argNodes));
         continue;

@@ -6,6 +6,7 @@ import type { SNode } from '../syntax/snode.js';
 import type { BodyRunner, Result } from './eval.js';
 import { lvalueKey } from './lvalue.js';
 import { PathState, siteOf } from './state.js';
+import { tokenText } from '../syntax/tokens.js';
 
 /** devres action registrations: `fn(data)` runs when the driver detaches (at once when the `_or_reset` form fails). */
 export const DEVRES_ACTIONS: ReadonlySet<string> = new Set(['devm_add_action', 'devm_add_action_or_reset']);
@@ -29,14 +30,15 @@ callee: string, vals: Value[], argNodes: SNode[], st: PathState, n: SNode, ev: {
   }
   if (!DEVRES_ACTIONS.has(callee)) return undefined;
   const data = vals[2] ?? UNKNOWN;
-  const fn = argNodes[1]?.text.trim() ?? '';
+  const fn = argNodes[1] ? tokenText(argNodes[1].text, { lines: false }) : '';
+  const dataText = argNodes[2] && tokenText(argNodes[2].text, { lines: false });
   const ok = st.fork();
   if (data.k === 'ptr') ok.escaped.add(data.obj.h);
-  ok.trace.push({ site: siteOf(n), message: `${callee}() hands ${argNodes[2]?.text ?? 'the data'} to devres: ${fn}() runs when the driver detaches` });
+  ok.trace.push({ site: siteOf(n), message: `${callee}() hands ${dataText ?? 'the data'} to devres: ${fn}() runs when the driver detaches` });
   const out: Result[] = [{ st: ok, v: { k: 'status', ok: true } }];
   const failed = st;
   failed.trace.push({ site: siteOf(n), message: callee === 'devm_add_action_or_reset'
-    ? `${callee}() fails and runs ${fn}(${argNodes[2]?.text ?? ''}) at once` : `${callee}() fails; nothing is registered` });
+    ? `${callee}() fails and runs ${fn}(${dataText ?? ''}) at once` : `${callee}() fails; nothing is registered` });
   const ran = callee === 'devm_add_action_or_reset' && /^\w+$/.test(fn)
     ? runBody(fn, [data], argNodes.slice(2), failed, n) : undefined;
   for (const r of ran ?? [{ st: failed, v: UNKNOWN }]) out.push({ st: r.st, v: { k: 'status', ok: false, code: -12 } });
