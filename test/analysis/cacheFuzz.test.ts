@@ -78,6 +78,8 @@ static int use_region(u64 start, u64 size)
 }
 `,
   fixture('dax-unwind-unassigned', 'pos_pmem_6_1.c'),
+  // A page looked up, then a sleep: a comment above saying the caller holds hotplug clears it.
+  fixture('memmap-online-stale', 'pos_sleep_after_lookup.c'),
 ].join('\n');
 
 const opts = options();
@@ -129,6 +131,8 @@ const edit = fc.oneof(
   fc.record({ kind: fc.constant('number' as const), which: place, digit: fc.constantFrom('0', '1', '3', '8') }),
   // A file-scope `static` taken away or given (a helper that is inlined, or a global that pairs only in its file).
   fc.record({ kind: fc.constant('static' as const), which: place }),
+  // A comment put above a function: one that says its caller holds memory hotplug changes its walk.
+  fc.record({ kind: fc.constant('comment' as const), which: place, note: fc.constantFrom('/* The caller holds mem_hotplug_lock. */\n', '/* Nothing to say. */\n') }),
 );
 
 describe('function cache against no cache', () => {
@@ -168,6 +172,12 @@ describe('function cache against no cache', () => {
             if (!l) continue;
             at = l.index;
             end = at + l[0].length;
+          } else if (e.kind === 'comment') {
+            const defs = [...text.matchAll(/^(?:static )?\w[\w\s*]*\(/gm)];
+            const d = defs[Math.floor(e.which * defs.length)];
+            if (!d) continue;
+            at = d.index;
+            end = at;
           } else if (e.kind === 'line') {
             const starts = [0, ...[...text.matchAll(/\n/g)].map((m) => m.index + 1)].filter((i) => i < text.length);
             at = starts[Math.floor(e.which * starts.length)] as number;
@@ -182,6 +192,7 @@ describe('function cache against no cache', () => {
           const ins = e.kind === 'return' ? (text.slice(at, end) === '0' ? '1' : '0')
             : e.kind === 'number' ? e.digit
             : e.kind === 'static' ? (end > at ? '' : 'static ')
+            : e.kind === 'comment' ? e.note
             : e.ins;
           store.change(uri, ++version, [{ range: { start: position(text, at), end: position(text, end) }, text: ins }]);
           text = text.slice(0, at) + ins + text.slice(end);
