@@ -324,36 +324,12 @@ export function walkedCallers(text: string, creators: readonly string[], ramWalk
 }
 
 /**
- * Whether a walk of `body` from a state holding no model value can come to hold one that an API
- * it names acts on: it names a source of one that acts without one, or an API that acts on a
- * held resource next to `&iomem_resource`, which it also acts on written as such.
- *
- * A body whose only modeled APIs act on a resource the path holds (release_resource(),
- * adjust_resource(), ... : the model's HELD_RESOURCE_ARGS) can judge nothing with a value of
- * another kind: kzalloc() memory or a page gives none of them a resource. Such a body holds one
- * only next to `&iomem_resource`, through a static helper that creates one (walkedCallers()) or
- * from a caller that inlines it. In Linux 6.12's candidate files, 79 functions were walked for
- * another kind of value alone, a tenth of the analysis (mvpp2_probe() a seventh of it), for no
- * finding.
+ * Whether a walk of `body` from a state holding no model value can come to hold one: it names a
+ * source of one that acts without one, or an API that acts on a held resource next to
+ * `&iomem_resource`, which it also acts on written as such.
  */
 function actsAlone(body: string): boolean {
-  const iomem = body.includes('iomem_resource') && namesAny(body, HELD_IOMEM, NO_NAMES);
-  if (iomem) return true;
-  let source = false;
-  let trigger = false;
-  let heldOnly = true;
-  const word = /\w+/g;
-  for (let m = word.exec(body); m; m = word.exec(body)) {
-    const w = m[0];
-    if (SOURCES.has(w)) source = true;
-    if (TRIGGERS.has(w)) {
-      trigger = true;
-      if (!(w in HELD_RESOURCE_ARGS)) heldOnly = false;
-    }
-  }
-  if (!source) return false;
-  // A paired trigger (devm memory freed by hand, PageReserved() on pfn_to_page()) names more of the model.
-  return !(trigger && heldOnly) || PAIRED_TRIGGERS.some((p) => p.test(body));
+  return namesAny(body, SOURCES, NO_NAMES) || (body.includes('iomem_resource') && namesAny(body, HELD_IOMEM, NO_NAMES));
 }
 
 /** actsAlone(), kept by the body's key when it has one (the editor's: see bodyFacts()). */
@@ -369,7 +345,6 @@ const SOURCES: ReadonlySet<string> = new Set(VALUE_SOURCES.filter((n) => !(n in 
 /** The APIs that act on a held resource or on `&iomem_resource` written as such. */
 const HELD_IOMEM: ReadonlySet<string> = new Set(Object.entries(HELD_RESOURCE_ARGS).filter(([, a]) => a.iomem).map(([n]) => n));
 const NO_NAMES: ReadonlySet<string> = new Set();
-const TRIGGERS: ReadonlySet<string> = new Set(TRIGGER_NAMES);
 
 /**
  * Whether `text` names a word of `a` or `b` as a whole identifier. Identifiers looked up one by
