@@ -77,6 +77,10 @@ describe('tokenText(t, { lines: false }): a piece of an expression as its tokens
     expect(tokenText('res ->\n\tstart + /* base */ off', { lines: false })).toBe('res->start+off');
     expect(tokenText('sizeof(struct  resource)', { lines: false })).toBe('sizeof(struct resource)');
     expect(tokenText('"System RAM  (kmem)"', { lines: false })).toBe('"System RAM  (kmem)"');
+    // Blanks a tree's form does not hold either (found in review): after a number, before a signed one.
+    expect(tokenText('names[1 ]', { lines: false })).toBe(tokenText('names[1]', { lines: false }));
+    expect(tokenText('names[i - 1]', { lines: false })).toBe(tokenText('names[i -1]', { lines: false }));
+    expect(tokenText('unsigned  long', { lines: false })).toBe('unsigned long');
   });
 
   it('ends a literal a line break cuts short before the break: the parser reads the same tokens however many breaks follow', () => {

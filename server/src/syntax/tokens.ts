@@ -22,9 +22,10 @@ export function isWordChar(c: number): boolean {
  * parser recovers from an error in: its recovery weighs the bytes it skips, so there a blank
  * can move it.
  *
- * With `lines: false`, for a piece of an expression: a line break is a blank like any other,
- * and a literal a line break cuts short (a quote typed into a line) ends before it. Then only
- * the parser's tokens are read, as the form of a tree with an error (syntax/form.ts) reads them.
+ * With `lines: false`, for a piece of an expression: a line break is a blank like any other, a
+ * literal a line break cuts short (a quote typed into a line) ends before it, and a blank stays
+ * only between two word characters. Then only the parser's tokens are read, as the form of a
+ * tree with an error (syntax/form.ts) reads them: texts of one form read alike.
  */
 export function tokenText(t: string, opts: { lines?: boolean } = {}): string {
   const lines = opts.lines !== false;
@@ -33,7 +34,12 @@ export function tokenText(t: string, opts: { lines?: boolean } = {}): string {
   const n = t.length;
   let gap = false;
   const emit = (piece: string): void => {
-    if (gap && out.length && (needsBlank(out.charCodeAt(out.length - 1), piece.charCodeAt(0)) || endsWithNumber(out))) out += ' ';
+    const before = out.charCodeAt(out.length - 1);
+    const after = piece.charCodeAt(0);
+    // Without lines, for a tree with an error (keyed by its form, which holds no blank at all),
+    // only the blank two words need to stay two: any two leaves of a tree whose ends are word
+    // characters had one between them, or the lexer would have made them one token.
+    if (gap && out.length && (lines ? needsBlank(before, after) || endsWithNumber(out) : isWordChar(before) && isWordChar(after))) out += ' ';
     gap = false;
     out += piece;
   };
