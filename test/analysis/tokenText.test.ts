@@ -4,7 +4,7 @@
 import * as fs from 'node:fs';
 import fc from 'fast-check';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { tokenText } from '../../server/src/syntax/tokens';
+import { tokenText, withoutComments } from '../../server/src/syntax/tokens';
 import { CParser } from '../../server/src/syntax/parser';
 import { sampleFiles } from '../helpers';
 
@@ -88,5 +88,15 @@ describe('tokenText(t, { lines: false }): a piece of an expression as its tokens
     expect(tokenText('"\ngrab"', { lines: false })).not.toContain('\n');
     // With lines kept (a function's key) the break stays part of what is compared.
     expect(tokenText('"\n\ngrab"')).not.toBe(tokenText('"\ngrab"'));
+  });
+});
+
+describe('withoutComments', () => {
+  it('leaves each comment as a blank and literals as they are', () => {
+    expect(withoutComments('h./* the device */dax')).toBe('h. dax');
+    expect(withoutComments('a // note\n+ b')).toBe('a  \n+ b');
+    expect(withoutComments('"a /* not */ b" /* c */')).toBe('"a /* not */ b"  ');
+    expect(withoutComments("c == '/' /* d")).toBe("c == '/'  ");
+    expect(withoutComments('x / y')).toBe('x / y');
   });
 });

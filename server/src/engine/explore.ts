@@ -12,6 +12,7 @@ import { lvalueKey } from './lvalue.js';
 import { ModeSwitch } from '../modeSwitch.js';
 import { HelperLookup, inlineHelper, runBody } from './inline.js';
 import { PathState, siteOf } from './state.js';
+import { withoutComments } from '../syntax/tokens.js';
 
 /** Times a loop's back edge may be taken on one path: the body runs at most twice. */
 const MAX_BACK_EDGES = 1;
@@ -249,7 +250,9 @@ function skipsRelease(arms: { then?: SNode; else?: SNode } | undefined, taken: b
   if (!other) return false;
   const releasers = ctx.facts.releasers;
   let memo = releaseArms.get(other);
-  if (memo?.releasers !== releasers) releaseArms.set(other, (memo = { releasers, mentions: mentionsRelease(other.text, releasers) }));
+  // Its code, not its comments (`/* the caller calls release_mem_region() */` is no attempt): what
+  // the cache key holds of the arm.
+  if (memo?.releasers !== releasers) releaseArms.set(other, (memo = { releasers, mentions: mentionsRelease(withoutComments(other.text), releasers) }));
   return memo.mentions;
 }
 

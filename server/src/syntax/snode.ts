@@ -4,6 +4,7 @@
 
 import { LineStarts, lineOf, lineStarts } from './lines.js';
 import { walkWith } from './cursor.js';
+import { withoutComments } from './tokens.js';
 import type { TSNode } from './parser.js';
 
 export interface Pos {
@@ -44,10 +45,13 @@ export class SNode {
     return this.source.text.slice(this.start, this.end);
   }
 
-  /** The text without whitespace, kept: the engine names the same nodes by it at every visit. */
+  /**
+   * The text without whitespace or comments, kept: the engine names the same nodes by it at
+   * every visit (`h./* the device *\/dax` is `h.dax`, as the cache key reads it).
+   */
   get compactText(): string {
     if (this.compact === undefined) {
-      const t = this.text;
+      const t = withoutComments(this.text);
       this.compact = /\s/.test(t) ? t.replace(/\s+/g, '') : t;
     }
     return this.compact;

@@ -100,3 +100,35 @@ function needsBlank(before: number, after: number): boolean {
 function wordish(c: number): boolean {
   return isWordChar(c) || c === 34 || c === 39;
 }
+
+/**
+ * `t` without its comments, each left as one blank (string and character literals kept as they
+ * are, a comment's marks inside them included): a lvalue written with a comment inside names
+ * what it names without one, as the cache key (tokenText()) reads it.
+ */
+export function withoutComments(t: string): string {
+  if (!t.includes('/')) return t;
+  let out = '';
+  let from = 0;
+  for (let i = 0; i < t.length; i++) {
+    const c = t[i];
+    if (c === '"' || c === "'") {
+      let j = i + 1;
+      while (j < t.length && t[j] !== c && t[j] !== '\n') j += t[j] === '\\' ? 2 : 1;
+      i = j;
+    } else if (c === '/' && (t[i + 1] === '*' || t[i + 1] === '/')) {
+      let end: number;
+      if (t[i + 1] === '*') {
+        const close = t.indexOf('*/', i + 2);
+        end = close < 0 ? t.length : close + 2;
+      } else {
+        end = i;
+        while (end < t.length && t[end] !== '\n') end += t[end] === '\\' ? 2 : 1;
+      }
+      out += `${t.slice(from, i)} `;
+      from = end;
+      i = end - 1;
+    }
+  }
+  return out + t.slice(from);
+}
