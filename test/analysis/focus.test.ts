@@ -97,6 +97,13 @@ describe('focusText', () => {
     expect(f.text).not.toContain('return 3');
   });
 
+  it('keeps a devres action however the call is written: a comment before its name, commas in the first argument (found in review)', () => {
+    for (const call of ['devm_add_action_or_reset(d, /* on failure */ act, NULL)', 'devm_add_action_or_reset(dev_of(d, 0), act, NULL)']) {
+      const f = focusText(text.replace('devm_add_action_or_reset(d, act, NULL)', call), judge);
+      expect(f.text).toContain('kfree(p);');
+    }
+  });
+
   it('gives the kept functions, declarations included, as the ranges to parse', () => {
     const f = focusText(text, judge);
     const parsed = (f.ranges ?? []).map((r) => f.text.slice(r.start, r.end).trim());

@@ -197,6 +197,8 @@ int probe(void)
   it('finds the function each devm_add_action*() call hands to devres, whatever its first argument', () => {
     expect(devresActions('a = devm_add_action_or_reset(&pdev->dev, drop, p); devm_add_action(dev_of(x, y), undo_it,\n\t\tq);')).toEqual(['drop', 'undo_it']);
     expect(devresActions('devm_add_action_or_reset(dev, (void (*)(void *))fn, p); devm_add_action')).toEqual([]);
+    // A comment before the name (found in review): the walk runs the function all the same.
+    expect(devresActions('devm_add_action_or_reset(dev, /* on failure */ undo, p); devm_add_action(dev, // x\n drop, q);')).toEqual(['undo', 'drop']);
   });
 
   it('does not take a function whose name is only part of an identifier for a helper', async () => {

@@ -8,9 +8,9 @@ import { FileFacts, callerHoldsHotplug } from './facts.js';
 import { BoundedMemo, textHash } from '../textHash.js';
 import { hashString } from '../engine/cowMap.js';
 import { isWordChar, tokenText } from '../syntax/tokens.js';
+import { devresActions } from './devresActions.js';
 
-/** Calls whose second argument is a function the walk runs (a devres action, at once when the call fails). */
-const RUNS_A_FUNCTION = 'devm_add_action';
+export { devresActions };
 
 /**
  * The identifiers a text names (its maximal runs of identifier characters), as hashString()s,
@@ -60,24 +60,6 @@ function tokenHash(t: string, exact: string): string {
   return h;
 }
 
-/** The second arguments of the devm_add_action*() calls in `t` (raw text, parentheses balanced). */
-export function devresActions(t: string): string[] {
-  const out: string[] = [];
-  for (let i = t.indexOf(RUNS_A_FUNCTION); i !== -1; i = t.indexOf(RUNS_A_FUNCTION, i + 1)) {
-    let j = t.indexOf('(', i);
-    if (j === -1) break;
-    // Past the first argument: the comma at depth one.
-    for (let depth = 0; j < t.length; j++) {
-      const c = t[j];
-      if (c === '(') depth++;
-      else if (c === ')' && --depth === 0) break;
-      else if (c === ',' && depth === 1) break;
-    }
-    const m = /^,\s*([A-Za-z_]\w*)/.exec(t.slice(j, j + 200));
-    if (m) out.push(m[1] as string);
-  }
-  return out;
-}
 
 /**
  * What of a function's text enters a key: its tokens (tokenText()), or, for a function with a

@@ -15,6 +15,7 @@
 // #ifdef that opens two bodies and closes one), the text is returned whole.
 
 import type { FileAnalysis } from './finding.js';
+import { devresActions } from './devresActions.js';
 
 export interface FunctionRegion {
   /**
@@ -231,7 +232,6 @@ export interface BodyJudge {
 }
 
 /** `devm_add_action[_or_reset](dev, fn, data)`: the engine walks `fn` when the call fails. */
-const DEVRES_ACTION = /\bdevm_add_action(?:_or_reset)?\s*\([^,;]*,\s*&?\s*([A-Za-z_]\w*)\s*,/g;
 
 /**
  * `text` with the bodies no analysis reaches blanked. Kept: relevant bodies and those read
@@ -301,8 +301,9 @@ export function focusText(text: string, judge: BodyJudge): Focused {
     const r = regions[queue.pop() as number] as FunctionRegion;
     const b = body(r);
     if (!b.includes('devm_add_action')) continue;
-    for (const m of b.matchAll(DEVRES_ACTION)) {
-      for (const idx of byName.get(m[1] as string) ?? []) {
+    // As the cache key finds them (a first argument with commas inside, a comment before the name).
+    for (const name of devresActions(b)) {
+      for (const idx of byName.get(name) ?? []) {
         if (!keep[idx]) {
           keep[idx] = true;
           queue.push(idx);
