@@ -4,6 +4,7 @@
 
 import type { SNode } from '../syntax/snode.js';
 import { Cfg, CfgEdge, CfgNode } from './types.js';
+import { withoutComments } from '../syntax/tokens.js';
 
 type NodeInit = CfgNode extends infer N ? N extends CfgNode ? Omit<N, 'id'> : never : never;
 
@@ -105,7 +106,7 @@ class Builder {
   }
 
   private cleanupDecl(decl: SNode, assign: SNode, from: number | undefined, declared: string[]): number | undefined {
-    const m = CLEANUP_DECL.exec(decl.text + ' ' + assign.text);
+    const m = CLEANUP_DECL.exec(withoutComments(`${decl.text} ${assign.text}`));
     const nameNode = lastIdentifier(decl);
     const right = assign.namedChildren[0]?.child('right');
     const name = m?.[1] ?? nameNode ?? '?';
@@ -249,7 +250,7 @@ class Builder {
   private declaration(s: SNode, from: number | undefined, declared: string[]): number | undefined {
     const tText = typeText(s);
     let cur = from;
-    const cleanup = CLEANUP_DECL.exec(s.text);
+    const cleanup = CLEANUP_DECL.exec(withoutComments(s.text));
     for (const d of s.childrenOf('declarator')) {
       const init = d.type === 'init_declarator' ? d.child('value') : undefined;
       const target = d.type === 'init_declarator' ? d.child('declarator') : d;

@@ -360,7 +360,7 @@ export class Evaluator {
   private update(st: PathState, n: SNode): Result[] {
     const arg = n.child('argument');
     if (!arg) return [{ st, v: UNKNOWN }];
-    const delta = n.text.includes('++') ? 1n : -1n;
+    const delta = n.compactText.includes('++') ? 1n : -1n; // its operator, not a comment's `++`
     const prefix = n.children[0]?.type === '++' || n.children[0]?.type === '--';
     return this.eval(st, arg).flatMap(({ st: s, v }) => {
       const nv: Value = v.k === 'int' ? { k: 'int', v: v.v + delta } : UNKNOWN;

@@ -4,6 +4,7 @@
 import { evalConst } from '../../../model/src/index.js';
 import type { SNode } from '../syntax/snode.js';
 import type { EngineContext } from './context.js';
+import { withoutComments } from '../syntax/tokens.js';
 
 /**
  * An expression's constant value under `env`, once per node: a walk evaluates the same
@@ -14,7 +15,8 @@ export function constantOf(n: SNode, env: EngineContext['consts']): bigint | und
   let memo = constants.get(env);
   if (!memo) constants.set(env, (memo = new WeakMap()));
   let v = memo.get(n);
-  if (v === undefined) memo.set(n, (v = evalConst(n.text, env) ?? null));
+  // Its code, not its comments: `-1UL /* c */ + 1` is the constant `-1UL + 1` is.
+  if (v === undefined) memo.set(n, (v = evalConst(withoutComments(n.text), env) ?? null));
   return v ?? undefined;
 }
 

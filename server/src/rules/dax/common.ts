@@ -5,10 +5,12 @@ import type { Cfg } from '../../cfg/types.js';
 import { lvalueKey, normalize } from '../../engine/lvalue.js';
 import type { LoggedStep, Site } from '../../engine/state.js';
 import { siteOf } from '../../engine/state.js';
+import { tokenText } from '../../syntax/tokens.js';
 
 /** The text of argument `i` of the call a logged step was made by. */
 export function argText(source: string, l: LoggedStep, i: number): string | undefined {
-  const call = source.slice(l.site.start, l.site.end);
+  // Its tokens, as the function's cache key holds them: `kill_dax(/* p->dax */ dax)` names `dax`.
+  const call = tokenText(source.slice(l.site.start, l.site.end), { lines: false });
   const open = call.indexOf('(');
   if (open < 0) return undefined;
   const args: string[] = [];
