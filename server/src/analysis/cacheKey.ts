@@ -80,7 +80,10 @@ const recoveredForms = new BoundedMemo<string>(2048);
 function formOf(f: FunctionInfo, t: string, exact: string, text: string): string {
   if (!f.recovered || cleanDefinition(f)) return tokenHash(t, exact);
   let h = recoveredForms.get(exact);
-  if (h === undefined) recoveredForms.set(exact, (h = `~${formHash(f.node, text)}`));
+  // With the tokens of what stands before the body: a function rebuilt from a brace block has a
+  // node of the block alone, and its head says what it returns (a `*` makes `return 0` an error
+  // return; found in review).
+  if (h === undefined) recoveredForms.set(exact, (h = `~${formHash(f.node, text)}~${textHash(tokenText(text.slice(f.start, f.bodyStart)))}`));
   return h;
 }
 
@@ -134,19 +137,25 @@ export function functionCacheKey(fn: FunctionInfo, facts: FileFacts, optionsKey:
     words.push(wordsOf(t, exact));
   };
   for (const name of facts.relevant) if (hasWord(words[0] as ReadonlySet<number>, name)) take(facts.functions.get(name));
-  // Helpers run devres actions and cleanups too: look at every text taken so far.
-  for (let i = 0; i < read.length; i++) {
-    const t = read[i] as string;
-    for (const name of devresActions(t)) take(facts.functions.get(name));
-  }
-  if (read.some((t) => t.includes('__free'))) {
-    for (const [name, def] of facts.freeDefs) {
-      if (named(name)) {
-        parts.push(`~${name}=${def}`);
-        read.push(def);
-        words.push(wordsOf(def));
+  // Helpers run devres actions and cleanups too, and a cleanup can hand a function to devres
+  // (found in review: `DEFINE_FREE(put, T, devm_add_action_or_reset(NULL, act, _T))`): every
+  // text taken, until none is new.
+  const freeTaken = new Set<string>();
+  for (let i = 0; ;) {
+    for (; i < read.length; i++) for (const name of devresActions(read[i] as string)) take(facts.functions.get(name));
+    let more = false;
+    if (read.some((t) => t.includes('__free'))) {
+      for (const [name, def] of facts.freeDefs) {
+        if (!freeTaken.has(name) && named(name)) {
+          freeTaken.add(name);
+          parts.push(`~${name}=${def}`);
+          read.push(def);
+          words.push(wordsOf(def));
+          more = true;
+        }
       }
     }
+    if (!more) break;
   }
   for (const name of facts.releasers) if (named(name)) parts.push(`R${name}`);
   for (const [k, v] of facts.strings) if (named(k)) parts.push(`${k}=${v}`);

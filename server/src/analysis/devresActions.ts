@@ -21,6 +21,11 @@ export function devresActions(text: string): string[] {
     // Past the first argument: the comma at depth one.
     for (let depth = 0; j < t.length; j++) {
       const c = t[j];
+      // A literal's parentheses and commas are not the call's: `dev_of(")")`.
+      if (c === '"' || c === "'") {
+        for (j++; j < t.length && t[j] !== c && t[j] !== '\n'; j += t[j] === '\\' ? 2 : 1);
+        continue;
+      }
       if (c === '(') depth++;
       else if (c === ')' && --depth === 0) break;
       else if (c === ',' && depth === 1) break;
