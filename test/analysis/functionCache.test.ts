@@ -414,6 +414,9 @@ ${endif}`, '')}static int foo_remove(struct device *dev)
     expect(moveCalls([call(4, 8)], before, 'a = f(x /* y */);\n\tg();')).toEqual([call(4, 16)]);
     // A position inside the changed stretch cannot be placed.
     expect(moveCalls([call(4, 8)], before, 'a = F(x);\n\tg();')).toBeUndefined();
+    // Nor one the prefix and suffix would put into a comment that copies the call (found in review).
+    // (The common suffix takes the call's text and the comment's end for the copy.)
+    expect(moveCalls([call(5, 9)], '\tr = f(x); /* y */', '\t r = f(x); /* r = f(x); /* y */')).toBeUndefined();
   });
 
   it('never serves a function of one arch directory the result of the same text in another', async () => {

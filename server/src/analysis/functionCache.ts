@@ -5,6 +5,7 @@
 import type { CallFact } from './callFacts.js';
 import type { Finding } from './finding.js';
 import { detached } from '../textHash.js';
+import { commentRanges } from '../syntax/tokens.js';
 
 /** Findings of one function with positions relative to the function's start. */
 export interface FunctionResult {
@@ -122,11 +123,15 @@ export function moveCalls(calls: readonly CallFact[], before: string, after: str
   // A start is the offset of a character of the call, an end the offset past one.
   const start = (s: number): number | undefined => (s < p ? s : s >= tail ? s + delta : undefined);
   const end = (e: number): number | undefined => (e <= p ? e : e - 1 >= tail ? e + delta : undefined);
+  // The stretch is only blanks and comments (the tokens are the same), and where it repeats the
+  // text around it the prefix and suffix can take a copy a comment holds for the call (found in
+  // review): a call may hold a comment, but never starts in one.
+  const comments = calls.length ? commentRanges(after) : [];
   const out: CallFact[] = [];
   for (const c of calls) {
     const s = start(c.start);
     const e = end(c.end);
-    if (s === undefined || e === undefined) return undefined;
+    if (s === undefined || e === undefined || comments.some(([cs, ce]) => cs <= s && s < ce)) return undefined;
     out.push({ ...c, start: s, end: e });
   }
   return out;

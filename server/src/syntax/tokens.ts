@@ -107,9 +107,19 @@ function wordish(c: number): boolean {
  * what it names without one, as the cache key (tokenText()) reads it.
  */
 export function withoutComments(t: string): string {
-  if (!t.includes('/')) return t;
   let out = '';
   let from = 0;
+  for (const [start, end] of commentRanges(t)) {
+    out += `${t.slice(from, start)} `;
+    from = end;
+  }
+  return out + t.slice(from);
+}
+
+/** Where `t`'s comments are, [start, end) in order (string and character literals skipped). */
+export function commentRanges(t: string): [number, number][] {
+  const out: [number, number][] = [];
+  if (!t.includes('/')) return out;
   for (let i = 0; i < t.length; i++) {
     const c = t[i];
     if (c === '"' || c === "'") {
@@ -125,10 +135,9 @@ export function withoutComments(t: string): string {
         end = i;
         while (end < t.length && t[end] !== '\n') end += t[end] === '\\' ? 2 : 1;
       }
-      out += `${t.slice(from, i)} `;
-      from = end;
+      out.push([i, end]);
       i = end - 1;
     }
   }
-  return out + t.slice(from);
+  return out;
 }
