@@ -15,7 +15,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { FunctionCache, analyzeSteps } from '../../server/src/analysis/analyze';
+import { FunctionCache, analyzeTree } from '../../server/src/analysis/analyze';
 import type { FileAnalysis } from '../../server/src/analysis/finding';
 import { DocumentStore } from '../../server/src/lsp/documents';
 import { CParser, Tree } from '../../server/src/syntax/parser';
@@ -84,13 +84,7 @@ static int use_region(u64 start, u64 size)
 
 const opts = options();
 
-function analysis(tree: Tree, text: string, cache?: FunctionCache): FileAnalysis {
-  const steps = analyzeSteps(tree, text, opts, cache, { file: 'fuzz.c' });
-  for (;;) {
-    const r = steps.next();
-    if (r.done) return r.value;
-  }
-}
+const analysis = (tree: Tree, text: string, cache?: FunctionCache): FileAnalysis => analyzeTree(tree, text, opts, cache, { file: 'fuzz.c' });
 
 // Everything a result carries: findings with their traces and quick fixes (edits at offsets), and
 // the call facts hovers read (offsets too).

@@ -6,7 +6,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { FunctionCache, analyzeSteps } from '../../server/src/analysis/analyze';
+import { FunctionCache, analyzeTree } from '../../server/src/analysis/analyze';
 import type { FileAnalysis } from '../../server/src/analysis/finding';
 import { DocumentStore } from '../../server/src/lsp/documents';
 import { CParser, Tree } from '../../server/src/syntax/parser';
@@ -22,13 +22,7 @@ interface Edit {
   ins: string;
 }
 
-function analysis(tree: Tree, text: string, cache?: FunctionCache): FileAnalysis {
-  const steps = analyzeSteps(tree, text, opts, cache, { file: 'drivers/x.c' });
-  for (;;) {
-    const r = steps.next();
-    if (r.done) return r.value;
-  }
-}
+const analysis = (tree: Tree, text: string, cache?: FunctionCache): FileAnalysis => analyzeTree(tree, text, opts, cache, { file: 'drivers/x.c' });
 
 /** Findings with traces and quick fixes, and the call facts hovers read. */
 const shown = (a: FileAnalysis): string[] => [
