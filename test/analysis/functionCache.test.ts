@@ -14,6 +14,8 @@ import type { FileAnalysis } from '../../server/src/analysis/finding';
 import { CParser } from '../../server/src/syntax/parser';
 import { findFunctions } from '../../server/src/syntax/functions';
 import { ROOT, options } from '../helpers';
+import { optionsKey } from '../../server/src/analysis/options';
+import { DEFAULT_IOMEM, layoutFromDump } from '../../model/src/index';
 
 /** The analysis of `text` with `cache`, and the functions it had to walk (not reused). */
 async function run(text: string, cache?: FunctionCache, opts = options()): Promise<{ a: FileAnalysis; walked: string[] }> {
@@ -459,5 +461,18 @@ ${endif}`, '')}static int foo_remove(struct device *dev)
     // a's text was let go: a spacing edit walks it; c's was kept: it is moved.
     expect((await run(src('a', '  '), cache)).walked).toEqual(['a']);
     expect((await run(src('c', '  '), cache)).walked).toEqual([]);
+  });
+});
+
+describe('optionsKey', () => {
+  it('tells two layouts of one name apart by what they hold (found in review: a dump edited in place kept its results)', () => {
+    const base = options();
+    const dump = DEFAULT_IOMEM;
+    // The persistent memory's namespace split in two halves.
+    const moved = dump.replace(/^(\s*)4080000000-4fffffffff : namespace0\.0$/m, '$14080000000-47ffffffff : namespace0.0\n$14800000000-4fffffffff : namespace0.1');
+    expect(moved).not.toBe(dump);
+    const key = (text: string): string => optionsKey({ ...base, layout: layoutFromDump(text, 'iomem') });
+    expect(key(dump)).toBe(key(dump));
+    expect(key(moved)).not.toBe(key(dump));
   });
 });

@@ -1,6 +1,7 @@
 // What one analysis run assumes: kernel profile, machine layout, which rules and how loud.
 
-import type { KernelProfile, MachineLayout } from '../../../model/src/index.js';
+import { KernelProfile, MachineLayout, renderIomem } from '../../../model/src/index.js';
+import { textHash } from '../textHash.js';
 import type { Severity } from '../rules/rule.js';
 import type { PublishIndex } from './publish.js';
 
@@ -26,10 +27,26 @@ export interface AnalysisOptions {
 export function optionsKey(o: AnalysisOptions): string {
   return [
     `${o.profile.version.major}.${o.profile.version.minor}/${o.profile.arch}/${[...(o.profile.config ?? [])].filter(([k]) => /DAX|MEMORY_HOTPLUG|ZONE_DEVICE/.test(k)).map(([k, v]) => `${k}=${v}`).join(',')}`,
-    o.layout.name,
+    layoutKey(o.layout),
     [...o.rules].sort().join(','),
     [...o.severity].map(([k, v]) => `${k}=${v}`).sort().join(','),
     o.pathBound,
     o.callFacts === false ? 'nocalls' : 'calls',
   ].join('|');
+}
+
+const layoutKeys = new WeakMap<MachineLayout, string>();
+
+/**
+ * What a layout holds, as a hash: its resource tree (flags included) and hotplug windows. Not
+ * its name, a dump's file name: two dumps of one name, or one edited in place, are other
+ * machines (found in review: the editor kept a result made on the layout before).
+ */
+function layoutKey(layout: MachineLayout): string {
+  let k = layoutKeys.get(layout);
+  if (k === undefined) {
+    const windows = layout.hotplugWindows.map((w) => `${w.start.toString(16)}-${w.end.toString(16)}`).join(',');
+    layoutKeys.set(layout, (k = textHash(`${renderIomem(layout.tree, { showFlags: (r) => `${r.flags}/${r.desc}` })}\n${windows}`)));
+  }
+  return k;
 }
