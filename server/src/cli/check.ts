@@ -16,6 +16,7 @@ import { ScanCache, sha1 } from './scanCache.js';
 import { EarlyCore, FirstPass, firstPass, startCore } from './firstPass.js';
 import { ScanProgress, checkPool, defaultJobs, scanFiles } from './scan.js';
 import type { WorkerPool } from './pool.js';
+import { optionsKey } from '../analysis/options.js';
 
 export async function runCheck(args: CheckArgs): Promise<number> {
   const t0 = performance.now();
@@ -41,7 +42,7 @@ export async function runCheck(args: CheckArgs): Promise<number> {
   let results: FileResult[];
   try {
     // Files unchanged since the last run of the same options keep their publications and results.
-    const cache = args.cache ? ScanCache.open(args.paths, settings) : undefined;
+    const cache = args.cache ? ScanCache.open(args.paths, settings, optionsKey(options)) : undefined;
     const publishRule = options.rules.has('publish-unpaired');
     // A whole kernel tree with nothing saved: its core is scanned while the rest is listed.
     const operand = args.paths.length === 1 ? (args.paths[0] as string) : undefined;

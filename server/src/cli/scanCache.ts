@@ -1,5 +1,5 @@
-// The saved scan index of a tree: per file, its size and mtime, the publications it holds and the
-// result of checking it. A re-scan reads and analyzes only the files whose size or mtime changed;
+// The saved scan index of a tree: per file, its size and change stamp, the publications it holds
+// and the result of checking it. A re-scan reads and analyzes only the files whose size or stamp changed;
 // check results are reused only while the tree's publication index (which pairs accesses across
 // files) is the same. The cache lives in $XDG_CACHE_HOME/iomem-lens/scan/, one file per set of
 // operands and options, keyed by the bundle that wrote it: another build starts afresh.
@@ -11,13 +11,14 @@ import * as path from 'node:path';
 import type { Publication } from '../analysis/publish.js';
 import type { FileResult } from './checkFile.js';
 
-const FORMAT = 4;
+const FORMAT = 5;
 
 /**
- * Per file (by the path as the run names it): size, mtime, its publications (0: none) and its
- * check result (0: nothing to report, the common case; kept compact: a tree has 60,000 files).
+ * Per file (by the path as the run names it): size, change stamp (stat()), its publications (0:
+ * none) and its check result (0: nothing to report, the common case; kept compact: a tree has
+ * 60,000 files).
  */
-type Entry = [size: number, mtimeMs: number, pubs?: Publication[] | 0 | null, result?: Omit<FileResult, 'file' | 'pubs'> | 0 | null];
+type Entry = [size: number, stamp: number, pubs?: Publication[] | 0 | null, result?: Omit<FileResult, 'file' | 'pubs'> | 0 | null];
 
 interface Saved {
   format: number;
@@ -76,9 +77,14 @@ export class ScanCache {
     this.indexHash = ok ? saved.indexHash : '';
   }
 
-  /** The cache for these operands, settings and working directory (empty when none was saved or it is unreadable). */
-  static open(operands: readonly string[], settings: unknown): ScanCache {
-    const key = sha1(JSON.stringify({ bundle: bundleHash(), cwd: process.cwd(), operands: operands.map((o) => path.resolve(o)).sort(), settings }));
+  /**
+   * The cache for these operands, settings and working directory (empty when none was saved or
+   * it is unreadable). `resolved`: what the settings resolved to (optionsKey(): the profile a
+   * tree's Makefile and .config give, a layout dump's contents), which the settings alone do not
+   * say (found in review: a .config or dump changed on disk kept the results made before).
+   */
+  static open(operands: readonly string[], settings: unknown, resolved = ''): ScanCache {
+    const key = sha1(JSON.stringify({ bundle: bundleHash(), cwd: process.cwd(), operands: operands.map((o) => path.resolve(o)).sort(), settings, resolved }));
     const dir = path.join(process.env.XDG_CACHE_HOME || path.join(os.homedir(), '.cache'), 'iomem-lens', 'scan');
     const file = path.join(dir, `${key}.json`);
     let saved: Saved | undefined;
@@ -111,10 +117,15 @@ export class ScanCache {
     return at;
   }
 
-  private static stat(f: string): { size: number; mtimeMs: number } | undefined {
+  /**
+   * Size and change stamp: the later of mtime and ctime. An edit that keeps the size and sets
+   * the mtime back (`touch -d`, a checkout of an older version) still moves the ctime, which
+   * no user can set (found in review: the cache kept a finding the file no longer had).
+   */
+  private static stat(f: string): { size: number; stamp: number } | undefined {
     try {
       const st = fs.statSync(f, { throwIfNoEntry: false });
-      return st ? { size: st.size, mtimeMs: st.mtimeMs } : undefined;
+      return st ? { size: st.size, stamp: Math.max(st.mtimeMs, st.ctimeMs) } : undefined;
     } catch {
       return undefined;
     }
@@ -128,7 +139,7 @@ export class ScanCache {
     if (ok === undefined) {
       const e = this.entries[at] as Entry;
       const st = ScanCache.stat(f);
-      ok = st !== undefined && e[0] === st.size && e[1] === st.mtimeMs;
+      ok = st !== undefined && e[0] === st.size && e[1] === st.stamp;
       this.freshness[at] = ok;
     }
     return ok ? this.entries[at] : undefined;
@@ -152,7 +163,7 @@ export class ScanCache {
     if (fresh) return fresh;
     const st = ScanCache.stat(f);
     if (!st) return undefined;
-    const e: Entry = [st.size, st.mtimeMs, null, null];
+    const e: Entry = [st.size, st.stamp, null, null];
     let at = this.find(f);
     if (at < 0) {
       at = this.paths.push(f) - 1;
