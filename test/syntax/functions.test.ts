@@ -135,6 +135,22 @@ describe('definitions carried over from the tree before an edit (noteReparse()),
     return { line: before.length - 1, character: (before[before.length - 1] as string).length };
   };
 
+  it('take a range given end first as the same range (found in review: the masked text kept the deleted line)', async () => {
+    const store = new DocumentStore(await CParser.load());
+    const uri = 'file:///reversed.c';
+    const text = 'int x;\nstatic int f(void)\n{\n\treturn 0;\n}\n';
+    store.open(uri, 'c', 1, text);
+    try {
+      const d = store.change(uri, 2, [{ range: { start: { line: 1, character: 0 }, end: { line: 0, character: 0 } }, text: '' }]);
+      const after = text.slice(text.indexOf('\n') + 1);
+      expect(d?.doc.getText()).toBe(after);
+      expect(d?.masked).toBe(maskKernelMacros(after));
+      expect(d?.tree?.rootNode.text).toBe(after);
+    } finally {
+      store.close(uri);
+    }
+  });
+
   it('give what reading the same tree gives, over a session of edits (one or several changes each)', async () => {
     const p = await CParser.load();
     const files = sampleFiles().filter((f) => /resource|hotplug|dax|pmem/.test(f)).slice(0, 4).map((f) => fs.readFileSync(f, 'utf8'));

@@ -35,9 +35,13 @@ export interface OpenDocument {
  * line, so the masked text can differ from the old one anywhere on the touched lines.
  */
 function lineEdit(doc: TextDocument, range: Range, inserted: string): { edit: Edit; lines: string } {
-  // offsetAt clamps out-of-range positions; points are rebuilt from the clamped offsets.
-  const start = doc.offsetAt(range.start);
-  const end = doc.offsetAt(range.end);
+  // offsetAt clamps out-of-range positions; points are rebuilt from the clamped offsets. A range
+  // given end first is the same range (TextDocument.update() orders it too; found in review:
+  // the masked text kept the deleted line).
+  const a = doc.offsetAt(range.start);
+  const b = doc.offsetAt(range.end);
+  const start = Math.min(a, b);
+  const end = Math.max(a, b);
   const text = doc.getText();
   // (lastIndexOf with -1 would look at index 0 again: a newline there is not before `start`.)
   const lineStart = start === 0 ? 0 : text.lastIndexOf('\n', start - 1) + 1;
