@@ -118,6 +118,17 @@ describe('language server over stdio', () => {
     expect(onApi.contents.value).toMatch(/BUSY/);
     const nothing = await client.conn.sendRequest('textDocument/hover', { textDocument: { uri }, position: positionOf(kmem, 'struct example_data', 2) });
     expect(nothing).toBeNull();
+    // A long comment typed at the top, no pull since (found in review): the finding is where the
+    // text now puts it, and not at the offsets it had before.
+    const added = `/* ${'x'.repeat(300)} */`;
+    await client.conn.sendNotification('textDocument/didChange', { textDocument: { uri, version: 2 }, contentChanges: [{ range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } }, text: added }] });
+    const moved = added + kmem;
+    const onMoved = (await client.conn.sendRequest('textDocument/hover', { textDocument: { uri }, position: positionOf(moved, WRITE, 3) })) as { contents: { value: string } };
+    expect(onMoved.contents.value).toMatch(/\*\*resource-busy-window\*\*/);
+    // Where the finding's offsets were: 300 characters before it now.
+    const was = moved.slice(0, kmem.indexOf(WRITE) + 3);
+    const atOld = (await client.conn.sendRequest('textDocument/hover', { textDocument: { uri }, position: { line: was.split('\n').length - 1, character: was.length - (was.lastIndexOf('\n') + 1) } })) as { contents: { value: string } } | null;
+    expect(atOld?.contents.value ?? '').not.toMatch(/\*\*resource-busy-window\*\*/);
   });
 
   it('hovers resource calls and variables with the simulated tree, and DAX calls with the device state per path', async () => {

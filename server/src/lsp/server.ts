@@ -98,10 +98,17 @@ export class IomemLensServer {
       if (a) this.latency.answered(uri, performance.now());
       return this.reports.report(uri, items, p.previousResultId);
     });
-    conn.onHover((p) => this.guard('hover', () => {
-      const d = this.store?.get(p.textDocument.uri);
-      return d ? hover(d, this.results.get(d.uri)?.analysis, p.position, this.settings.options) : null;
-    }) ?? null);
+    // On the analysis of the text as it is: after an edit not pulled yet, the last one stored
+    // placed its findings where the text has moved (found in review). It is current after a
+    // pull, as when the client hovers after its diagnostics: then nothing is walked here.
+    conn.onHover(async (p, token) => {
+      const a = await this.guardAsync('hover', () => this.analysisFor(p.textDocument.uri, token));
+      return this.guard('hover', () => {
+        const d = this.store?.get(p.textDocument.uri);
+        const current = a && this.results.get(p.textDocument.uri)?.analysis === a ? a : undefined;
+        return d ? hover(d, current, p.position, this.settings.options) : null;
+      }) ?? null;
+    });
     conn.onCodeAction(async (p, token) => {
       const a = await this.guardAsync('codeAction', () => this.analysisFor(p.textDocument.uri, token));
       const d = this.store?.get(p.textDocument.uri);
