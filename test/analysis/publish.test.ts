@@ -6,7 +6,7 @@
 import * as fs from 'node:fs';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { Publication, PublishKind, scanPublications } from '../../server/src/analysis/publish';
+import { Publication, PublishIndex, PublishKind, scanPublications } from '../../server/src/analysis/publish';
 import { lineOf, lineStarts } from '../../server/src/syntax/lines';
 import { sampleFiles } from '../helpers';
 
@@ -60,5 +60,17 @@ describe('scanPublications', () => {
   it('finds a declaration that starts lines before the name, and the first of two', () => {
     const text = 'static struct\nfoo\n*\nG;\nstruct foo *G;\nvoid f(void) { smp_store_release(&G, p); }\n';
     expect(scanPublications(text, 'f.c')).toEqual([{ name: 'G', kind: 'release', file: 'f.c', line: 5, fileStatic: true, pointer: true }]);
+  });
+});
+
+describe('PublishIndex', () => {
+  it('gives the names of a file replaced by as many others, not the ones before (found in review)', () => {
+    const pub = (name: string, file: string): Publication => ({ name, kind: 'release', file, line: 0, fileStatic: false, pointer: true });
+    const index = new PublishIndex();
+    index.add([pub('alpha', 'a.c')]);
+    const before = index.namesKey();
+    index.replaceFile('a.c', [pub('beta', 'a.c')]);
+    expect(index.names()).toEqual(['beta']);
+    expect(index.namesKey()).not.toBe(before);
   });
 });

@@ -328,6 +328,15 @@ static int foo(unsigned long pfn, struct foo *f)
     const items = ((await client.conn.sendRequest('textDocument/diagnostic', { textDocument: { uri: readerUri } })) as { items: Diag[] }).items;
     expect(items.map((d) => d.code)).toEqual(['publish-unpaired']);
     expect(items[0]!.message).toMatch(/shared_inode is published with smp_store_release\(\) \(publish\.c:4\)/);
+    // The publisher made plain and saved (found in review): the reader's finding goes.
+    const publishUri = pathToFileURL(path.join(ws, 'publish.c')).href;
+    const plain = fs.readFileSync(path.join(ws, 'publish.c'), 'utf8').replace('smp_store_release(&shared_inode, i)', 'shared_inode = i').replace('smp_load_acquire(&shared_inode)', 'shared_inode');
+    await client.open(publishUri, fs.readFileSync(path.join(ws, 'publish.c'), 'utf8'));
+    await client.conn.sendNotification('textDocument/didChange', { textDocument: { uri: publishUri, version: 2 }, contentChanges: [{ text: plain }] });
+    fs.writeFileSync(path.join(ws, 'publish.c'), plain);
+    await client.conn.sendNotification('textDocument/didSave', { textDocument: { uri: publishUri } });
+    const after = ((await client.conn.sendRequest('textDocument/diagnostic', { textDocument: { uri: readerUri } })) as { items: Diag[] }).items;
+    expect(after).toEqual([]);
   });
 
   it('executes the layout, profile and status commands', async () => {

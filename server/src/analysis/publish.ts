@@ -130,8 +130,12 @@ export interface Publications {
 export class PublishIndex implements Publications {
   private readonly byName = new Map<string, Publication[]>();
 
+  /** Bumped by every add() and replaceFile(): the memos below are of one version. */
+  private version = 0;
+
   add(pubs: readonly Publication[]): void {
     this.visible = undefined;
+    this.version++;
     for (const p of pubs) {
       const list = this.byName.get(p.name) ?? [];
       if (!list.some((q) => q.file === p.file && q.line === p.line && q.kind === p.kind)) list.push(p);
@@ -220,21 +224,24 @@ export class PublishIndex implements Publications {
     return this.visibility().staticIn.get(file) ?? [];
   }
 
-  private pattern: { size: number; re: RegExp } | undefined;
+  private pattern: { version: number; re: RegExp } | undefined;
 
-  /** A regular expression for any indexed name (rebuilt when the index grows). */
+  /**
+   * A regular expression for any indexed name (rebuilt when the index changes: by its version,
+   * not its size, which a file replaced can keep while its names change; found in review).
+   */
   private namesRe(): RegExp {
-    if (!this.pattern || this.pattern.size !== this.byName.size) {
-      this.pattern = { size: this.byName.size, re: new RegExp(`\\b(?:${[...this.byName.keys()].join('|')})\\b`) };
+    if (!this.pattern || this.pattern.version !== this.version) {
+      this.pattern = { version: this.version, re: new RegExp(`\\b(?:${[...this.byName.keys()].join('|')})\\b`) };
     }
     return this.pattern.re;
   }
 
-  private namesHash: { size: number; key: string } | undefined;
+  private namesHash: { version: number; key: string } | undefined;
 
-  /** The indexed names as one hash (what plainAccessIn() looks for; rebuilt when the index grows). */
+  /** The indexed names as one hash (what plainAccessIn() looks for; rebuilt when the index changes). */
   namesKey(): string {
-    if (!this.namesHash || this.namesHash.size !== this.byName.size) this.namesHash = { size: this.byName.size, key: textHash([...this.byName.keys()].join(',')) };
+    if (!this.namesHash || this.namesHash.version !== this.version) this.namesHash = { version: this.version, key: textHash([...this.byName.keys()].join(',')) };
     return this.namesHash.key;
   }
 

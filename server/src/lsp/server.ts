@@ -17,13 +17,14 @@ import { AnalysisRuns, cancelled } from './analysisRuns.js';
 import { DocumentStore, OpenDocument } from './documents.js';
 import { DiagnosticReports } from './diagnosticReports.js';
 import { EditLatency } from './editLatency.js';
-import type { PublishIndex } from '../analysis/publish.js';
+import { PublishIndex, scanPublications } from '../analysis/publish.js';
 import { buildWorkspaceIndex } from './workspaceIndex.js';
 import { runWhenIdle, warmUpSteps } from './warmup.js';
 import { codeActions } from './features/codeActions.js';
 import { SERVER_COMMANDS, executeCommand, memoryMb } from './features/commands.js';
 import { diagnosticsFor } from './features/diagnostics.js';
 import { hover } from './features/hover.js';
+import { readRegularFile } from '../readFile.js';
 
 const PUSH_DEBOUNCE_MS = 150;
 const C_LANGUAGES = new Set(['c', 'cpp', 'objective-c']);
@@ -62,6 +63,8 @@ export class IomemLensServer {
   private generation = 0;
   /** The workspace's publication index (seed 002), once the background scan is done. */
   private publications: PublishIndex | undefined;
+  /** Every publication of the workspace, paired or not: what a saved file's replace (reindex()). */
+  private allPublications: PublishIndex | undefined;
   private readonly indexing = { cancelled: false };
   /** The workspace root's `.iomem-lens-baseline.json`: its findings are not shown. */
   private baseline: Baseline | undefined;
@@ -90,6 +93,7 @@ export class IomemLensServer {
       clearTimeout(this.timers.get(p.textDocument.uri));
       if (this.pushDiagnostics) void conn.sendDiagnostics({ uri: p.textDocument.uri, diagnostics: [] });
     }));
+    conn.onDidSaveTextDocument((p) => this.guard('didSave', () => this.reindex(p.textDocument.uri)));
     conn.onDidChangeConfiguration((p) => void this.configure((p.settings as Record<string, unknown> | undefined)?.iomemLens));
     conn.languages.diagnostics.on(async (p, token) => {
       const uri = p.textDocument.uri;
@@ -152,7 +156,7 @@ export class IomemLensServer {
     this.store = new DocumentStore(this.parser);
     return {
       capabilities: {
-        textDocumentSync: { openClose: true, change: TextDocumentSyncKind.Incremental },
+        textDocumentSync: { openClose: true, change: TextDocumentSyncKind.Incremental, save: { includeText: false } },
         hoverProvider: true,
         codeActionProvider: { codeActionKinds: ['quickfix'] },
         executeCommandProvider: { commands: [...SERVER_COMMANDS] },
@@ -190,8 +194,9 @@ export class IomemLensServer {
   private async indexWorkspace(): Promise<void> {
     if (!this.root) return;
     try {
-      const { index, progress } = await buildWorkspaceIndex(this.root, this.indexing);
+      const { index, all, progress } = await buildWorkspaceIndex(this.root, this.indexing);
       if (this.indexing.cancelled) return;
+      this.allPublications = all;
       this.publications = index;
       this.settings.options.publications = index;
       this.conn.console.info(`iomem-lens: indexed ${progress.files} files for publications in ${Math.round(progress.ms)} ms (${index.size} paired globals)`);
@@ -201,6 +206,32 @@ export class IomemLensServer {
     } catch (e) {
       this.conn.console.warn(`iomem-lens: workspace index failed: ${String(e)}`);
     }
+  }
+
+  /**
+   * A file saved: its publications replace what the workspace index held of it, and every open
+   * document is checked again against the index paired anew (found in review: a publisher made
+   * plain kept its readers' findings until the server restarted).
+   */
+  private reindex(uri: string): void {
+    const all = this.allPublications;
+    if (!all || !this.root || !uri.startsWith('file:')) return;
+    const file = fileURLToPath(uri);
+    const rel = path.relative(this.root, file);
+    if (rel.startsWith('..') || path.isAbsolute(rel)) return;
+    const d = this.store?.get(uri);
+    let text: string;
+    try {
+      text = d ? d.doc.getText() : readRegularFile(file).toString('utf8');
+    } catch {
+      return; // gone or unreadable: the index keeps what it had
+    }
+    all.replaceFile(rel, scanPublications(text, rel));
+    this.publications = all.paired();
+    this.settings.options.publications = this.publications;
+    this.generation++;
+    for (const o of this.store?.all() ?? []) this.schedule(o.uri);
+    if (!this.pushDiagnostics) void this.conn.languages.diagnostics.refresh().catch(() => undefined);
   }
 
   private async configure(raw: unknown): Promise<void> {

@@ -18,7 +18,12 @@ export interface IndexProgress {
 }
 
 /** Walks `root` without following links and indexes every .c/.h file; never throws. */
-export async function buildWorkspaceIndex(root: string, signal: { cancelled: boolean }): Promise<{ index: PublishIndex; progress: IndexProgress }> {
+/**
+ * `index`: the publications that pair (what the analysis looks up); `all`: every publication,
+ * by file relative to `root`, which a saved file's replace and pair again (a publisher made
+ * plain leaves its readers' findings; a reader that pairs only now gains them).
+ */
+export async function buildWorkspaceIndex(root: string, signal: { cancelled: boolean }): Promise<{ index: PublishIndex; all: PublishIndex; progress: IndexProgress }> {
   const t0 = performance.now();
   const index = new PublishIndex();
   const queue: string[] = [root];
@@ -44,7 +49,7 @@ export async function buildWorkspaceIndex(root: string, signal: { cancelled: boo
   } else {
     await indexHere(files, root, index, signal);
   }
-  return { index: index.paired(), progress: { files: files.length, ms: performance.now() - t0 } };
+  return { index: index.paired(), all: index, progress: { files: files.length, ms: performance.now() - t0 } };
 }
 
 /** Without a worker script (tests on the sources): read and scan here, a file at a time between awaits. */
