@@ -7,7 +7,7 @@ import type { Edit } from '../syntax/parser.js';
 import { CParser, Tree, makeEdit } from '../syntax/parser.js';
 import { noteReparse } from '../syntax/functions.js';
 import { maskKernelMacros, remask } from '../syntax/macros.js';
-import { editLineStarts, lineStarts, rememberLineStarts } from '../syntax/lines.js';
+import { editLineStarts, lineOf, lineStarts, rememberLineStarts } from '../syntax/lines.js';
 
 /** Larger documents are not parsed: a note says so, the editor keeps working. */
 export const MAX_DOCUMENT_CHARS = 8 << 20;
@@ -34,7 +34,7 @@ export interface OpenDocument {
  * The tree edit for one change, widened to whole lines: macro masking (macros.ts) works per
  * line, so the masked text can differ from the old one anywhere on the touched lines.
  */
-function lineEdit(doc: TextDocument, range: Range, inserted: string): { edit: Edit; lines: string } {
+function lineEdit(doc: TextDocument, starts: Uint32Array, range: Range, inserted: string): { edit: Edit; lines: string } {
   // offsetAt clamps out-of-range positions; points are rebuilt from the clamped offsets. A range
   // given end first is the same range (TextDocument.update() orders it too; found in review:
   // the masked text kept the deleted line).
@@ -47,10 +47,15 @@ function lineEdit(doc: TextDocument, range: Range, inserted: string): { edit: Ed
   const lineStart = start === 0 ? 0 : text.lastIndexOf('\n', start - 1) + 1;
   let lineEnd = text.indexOf('\n', end);
   if (lineEnd === -1) lineEnd = text.length;
-  const sp = doc.positionAt(lineStart);
-  const ep = doc.positionAt(lineEnd);
+  // The tree's points count lines as tree-sitter does, by `\n` alone (`starts`, the text's line
+  // starts as lines.ts keeps them), not as the protocol's positions do: a lone `\r` ends an LSP
+  // line, and a point counted so put carried functions on the wrong line (found in review).
+  const point = (o: number): { row: number; column: number } => {
+    const row = lineOf(starts, o);
+    return { row, column: o - (starts[row] as number) };
+  };
   const widened = text.slice(lineStart, start) + inserted + text.slice(end, lineEnd);
-  return { edit: makeEdit(lineStart, lineEnd, { row: sp.line, column: sp.character }, { row: ep.line, column: ep.character }, widened), lines: widened };
+  return { edit: makeEdit(lineStart, lineEnd, point(lineStart), point(lineEnd), widened), lines: widened };
 }
 
 export class DocumentStore {
@@ -84,7 +89,7 @@ export class DocumentStore {
     for (const c of changes) {
       if ('range' in c && c.range) {
         // Only the lines a change touches are masked again.
-        const { edit, lines } = lineEdit(d.doc, c.range, c.text);
+        const { edit, lines } = lineEdit(d.doc, d.lines, c.range, c.text);
         d.masked = remask(d.masked, edit.startIndex, edit.oldEndIndex, lines);
         if (incremental && d.tree) {
           d.tree.edit(edit);
