@@ -1,6 +1,6 @@
 // What one analysis run assumes: kernel profile, machine layout, which rules and how loud.
 
-import { KernelProfile, MachineLayout, renderIomem } from '../../../model/src/index.js';
+import { type KernelProfile, type MachineLayout, renderIomem } from '../../../model/src/index.js';
 import { textHash } from '../textHash.js';
 import type { Severity } from '../rules/rule.js';
 import type { PublishIndex } from './publish.js';

@@ -1,6 +1,6 @@
 // The saved scan index of a tree: per file, its size and change stamp, the publications it holds
-// and the result of checking it. A re-scan reads and analyzes only the files whose size or stamp changed;
-// check results are reused only while the tree's publication index (which pairs accesses across
+// and the result of checking it. A re-scan reads and analyzes only the files whose size or stamp
+// changed; check results are reused only while the tree's publication index (which pairs accesses across
 // files) is the same. The cache lives in $XDG_CACHE_HOME/iomem-lens/scan/, one file per set of
 // operands and options, keyed by the bundle that wrote it: another build starts afresh.
 

@@ -17,7 +17,7 @@ import { AnalysisRuns, cancelled } from './analysisRuns.js';
 import { DocumentStore, OpenDocument } from './documents.js';
 import { DiagnosticReports } from './diagnosticReports.js';
 import { EditLatency } from './editLatency.js';
-import { PublishIndex, scanPublications } from '../analysis/publish.js';
+import { type PublishIndex, scanPublications } from '../analysis/publish.js';
 import { buildWorkspaceIndex } from './workspaceIndex.js';
 import { runWhenIdle, warmUpSteps } from './warmup.js';
 import { codeActions } from './features/codeActions.js';

@@ -33,13 +33,13 @@ export function tokenText(t: string, opts: { lines?: boolean } = {}): string {
   let i = 0;
   const n = t.length;
   let gap = false;
+  // Without lines, for a tree with an error (keyed by its form, which holds no blank at all),
+  // only the blank two words need to stay two: any two leaves of a tree whose ends are word
+  // characters had one between them, or the lexer would have made them one token.
+  const blank = (before: number, after: number): boolean =>
+    lines ? needsBlank(before, after) || endsWithNumber(out) : isWordChar(before) && isWordChar(after);
   const emit = (piece: string): void => {
-    const before = out.charCodeAt(out.length - 1);
-    const after = piece.charCodeAt(0);
-    // Without lines, for a tree with an error (keyed by its form, which holds no blank at all),
-    // only the blank two words need to stay two: any two leaves of a tree whose ends are word
-    // characters had one between them, or the lexer would have made them one token.
-    if (gap && out.length && (lines ? needsBlank(before, after) || endsWithNumber(out) : isWordChar(before) && isWordChar(after))) out += ' ';
+    if (gap && out.length && blank(out.charCodeAt(out.length - 1), piece.charCodeAt(0))) out += ' ';
     gap = false;
     out += piece;
   };
