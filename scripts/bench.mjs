@@ -15,6 +15,7 @@ import { benchSoak, secondHalfSlope } from './bench/soak.mjs';
 import { benchTree } from './bench/tree.mjs';
 import { fmt, machine, median } from './bench/util.mjs';
 import { ensureTree } from './lib/trees.mjs';
+import { ensureAptPackages, which } from './e2e/tools.mjs';
 
 const root = path.dirname(path.dirname(fileURLToPath(import.meta.url)));
 const argv = process.argv.slice(2);
@@ -32,7 +33,18 @@ const tree = ensureTree('6.12');
 const out = [`# iomem-lens benchmark\n`, `Machine: ${machine()}. Linux 6.12 (Debian linux-source-6.12). Medians of ${runs} runs.\n`];
 
 if (want('tree')) {
-  const rows = await benchTree(tree, { runs, peer: !argv.includes('--no-peer') });
+  const wantPeer = !argv.includes('--no-peer');
+  // The floor and the peer are Debian's ripgrep and Coccinelle: installed on a machine that
+  // lacks them, and a row left out says why (a table without them reads as if they were slower).
+  const aptTools = [{ pkg: 'ripgrep', bin: 'rg', row: 'the ripgrep floor' }, ...(wantPeer ? [{ pkg: 'coccinelle', bin: 'spatch', row: 'the Coccinelle peer' }] : [])];
+  let installNote = '';
+  try {
+    ensureAptPackages(aptTools);
+  } catch (e) {
+    installNote = ` (apt-get: ${e instanceof Error ? e.message.split('\n')[0] : String(e)})`;
+  }
+  const missing = aptTools.filter((t) => !which(t.bin));
+  const rows = await benchTree(tree, { runs, peer: wantPeer });
   const rg = rows.find((r) => r.floor === 'rg');
   const parse = rows.find((r) => r.floor === 'parse');
   const peer = rows.find((r) => r.peer);
@@ -44,6 +56,7 @@ if (want('tree')) {
   const paired = [rows.paired.rg !== undefined ? `${fmt(rows.paired.rg, 2)}× ripgrep` : '', rows.paired.peer !== undefined ? `${fmt(rows.paired.peer, 2)}× Coccinelle` : ''].filter(Boolean);
   const tools = [rg && 'ripgrep', 'the checks', peer && 'Coccinelle'].filter(Boolean);
   const timedTools = tools.length > 1 ? `${tools.slice(0, -1).join(', ')} and ${tools[tools.length - 1]}` : tools[0];
+  if (missing.length) out.push('', `Not measured: ${missing.map((t) => `${t.row} (\`${t.bin}\` is not installed: Debian's ${t.pkg})`).join(', ')}${installNote}.`);
   out.push('', `${timedTools[0].toUpperCase()}${timedTools.slice(1)} ran in ${runs} round${runs === 1 ? '' : 's'}, each once per round.${paired.length ? ` Paired by round (the median of each round's own ratio), the 2-worker check took ${paired.join(' and ')}.` : ''}`, '');
 }
 
