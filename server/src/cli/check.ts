@@ -35,14 +35,17 @@ export async function runCheck(args: CheckArgs): Promise<number> {
       if (done === total || done % 50 === 0) process.stderr.write(`\r\x1b[Kiomem-lens: ${what} ${done}/${total} files${done === total ? '\n' : ''}`);
     }
     : undefined);
-  // A tree or a directory is many files: the workers start while it is listed.
   const pool = checkPool(args.jobs ?? defaultJobs());
-  if (pool && args.paths.some(isDirectory)) pool.warm();
   let list: FileList;
   let results: FileResult[];
   try {
     // Files unchanged since the last run of the same options keep their publications and results.
     const cache = args.cache ? ScanCache.open(args.paths, settings, optionsKey(options)) : undefined;
+    // A tree or a directory is many files: the workers start while it is listed. Not with a saved
+    // index: a re-scan reads only what changed, often nothing, and two workers loading the
+    // bundle competed with the listing and the stat() of every file for the two cores (a
+    // re-scan of Linux 6.12 with nothing changed: 1.1 s, of which the workers' start 0.3 s of CPU).
+    if (pool && (!cache || cache.empty) && args.paths.some(isDirectory)) pool.warm();
     const publishRule = options.rules.has('publish-unpaired');
     // A whole kernel tree with nothing saved: its core is scanned while the rest is listed.
     const operand = args.paths.length === 1 ? (args.paths[0] as string) : undefined;
