@@ -24,6 +24,9 @@ afterEach(() => {
   fs.rmSync(tmp, { recursive: true, force: true });
 });
 
+/** A cache opened by a run that begins once the files the test has just written are settled. */
+const open = (operands: string[], settings: unknown): ScanCache => ScanCache.open(operands, settings, '', Date.now() + 60_000);
+
 function tree(): { dir: string; a: string; b: string } {
   const dir = path.join(tmp, 'src', 'drivers');
   fs.mkdirSync(dir, { recursive: true });
@@ -37,12 +40,12 @@ function tree(): { dir: string; a: string; b: string } {
 describe('ScanCache', () => {
   it('gives back publications and results of unchanged files after a save', () => {
     const { dir, a, b } = tree();
-    const first = ScanCache.open([dir], {});
+    const first = open([dir], {});
     first.setPublications(a, []);
     first.setResult({ file: a, findings: [], parsed: true, notes: ['n'] }, 'idx');
     first.setResult({ file: b, findings: [], parsed: false, notes: [] }, 'idx');
     first.save([a, b]);
-    const again = ScanCache.open([dir], {});
+    const again = open([dir], {});
     expect(again.publications(a)).toEqual([]);
     expect(again.publications(b)).toBeUndefined(); // never indexed
     expect(again.result(a, 'idx')).toEqual({ file: a, findings: [], parsed: true, notes: ['n'] });
@@ -52,32 +55,48 @@ describe('ScanCache', () => {
 
   it('scans a file again when its size or mtime changed', () => {
     const { dir, a, b } = tree();
-    const first = ScanCache.open([dir], {});
+    const first = open([dir], {});
     for (const f of [a, b]) first.setResult({ file: f, findings: [], parsed: true, notes: [] }, 'idx');
     first.save([a, b]);
     fs.appendFileSync(a, '/* more */\n');
     const t = new Date(Date.now() - 60_000);
     fs.utimesSync(b, t, t);
-    const again = ScanCache.open([dir], {});
+    const again = open([dir], {});
     expect(again.result(a, 'idx')).toBeUndefined();
     expect(again.result(b, 'idx')).toBeUndefined();
   });
 
+  it('reads a file again when it may have changed after the run read it (found in review)', () => {
+    const { dir, a, b } = tree();
+    // A run that began now: the files were written just before, and a may be saved again
+    // after the scan read it and before its entry is stamped, with the same size.
+    const during = ScanCache.open([dir], {});
+    for (const f of [a, b]) during.setResult({ file: f, findings: [], parsed: true, notes: [] }, 'idx');
+    during.save([a, b]);
+    const again = open([dir], {});
+    expect(again.result(a, 'idx')).toBeUndefined();
+    expect(again.result(b, 'idx')).toBeUndefined();
+    // Recorded again by a run that began once they were settled, they are reused.
+    for (const f of [a, b]) again.setResult({ file: f, findings: [], parsed: true, notes: [] }, 'idx');
+    again.save([a, b]);
+    expect(open([dir], {}).result(a, 'idx')).toEqual({ file: a, findings: [], parsed: true, notes: [] });
+  });
+
   it('starts afresh for other settings or a damaged file', () => {
     const { dir, a } = tree();
-    const first = ScanCache.open([dir], { rules: ['x'] });
+    const first = open([dir], { rules: ['x'] });
     first.setResult({ file: a, findings: [], parsed: true, notes: [] }, 'idx');
     first.save([a]);
-    expect(ScanCache.open([dir], {}).result(a, 'idx')).toBeUndefined();
+    expect(open([dir], {}).result(a, 'idx')).toBeUndefined();
     const saved = fs.readdirSync(path.join(tmp, 'cache', 'iomem-lens', 'scan'));
     expect(saved).toHaveLength(1);
     fs.writeFileSync(path.join(tmp, 'cache', 'iomem-lens', 'scan', saved[0] as string), '{"format": 3, "files": {');
-    expect(ScanCache.open([dir], { rules: ['x'] }).result(a, 'idx')).toBeUndefined();
+    expect(open([dir], { rules: ['x'] }).result(a, 'idx')).toBeUndefined();
   });
 
   it('stores paths relative to the directory the files share', () => {
     const { dir, a, b } = tree();
-    const c = ScanCache.open([dir], {});
+    const c = open([dir], {});
     for (const f of [a, b]) c.setResult({ file: f, findings: [], parsed: false, notes: [] }, 'idx');
     c.save([a, b]);
     const dirOfCache = path.join(tmp, 'cache', 'iomem-lens', 'scan');
@@ -92,14 +111,14 @@ describe('ScanCache lookups', () => {
     const { dir, a, b } = tree();
     const c1 = path.join(dir, 'c.c');
     fs.writeFileSync(c1, 'int c;\n');
-    const first = ScanCache.open([dir], {});
+    const first = open([dir], {});
     for (const f of [a, b, c1]) first.setResult({ file: f, findings: [], parsed: true, notes: [f] }, 'idx');
     first.save([a, b, c1]);
-    const again = ScanCache.open([dir], {});
+    const again = open([dir], {});
     for (const f of [c1, a, b, a]) expect(again.result(f, 'idx')?.notes).toEqual([f]);
     expect(again.result(path.join(dir, 'new.c'), 'idx')).toBeUndefined();
     again.save([b, c1]);
-    const third = ScanCache.open([dir], {});
+    const third = open([dir], {});
     expect(third.result(a, 'idx')).toBeUndefined();
     expect(third.result(c1, 'idx')?.notes).toEqual([c1]);
   });
@@ -168,11 +187,11 @@ describe('the cache directory', () => {
       fs.writeFileSync(f, '{}');
       fs.utimesSync(f, old, old);
     }
-    const c = ScanCache.open([dir], {});
+    const c = open([dir], {});
     c.setResult({ file: a, findings: [], parsed: false, notes: [] }, 'idx');
     c.save([a]);
     const left = fs.readdirSync(scan);
     expect(left).toHaveLength(MAX_SAVED_INDEXES);
-    expect(ScanCache.open([dir], {}).result(a, 'idx')).toBeDefined();
+    expect(open([dir], {}).result(a, 'idx')).toBeDefined();
   });
 });

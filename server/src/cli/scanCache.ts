@@ -14,6 +14,12 @@ import type { FileResult } from './checkFile.js';
 const FORMAT = 5;
 
 /**
+ * How long before a run began a change stamp may still be of a change made during the run: the
+ * coarsest file system clocks (FAT's mtime) count in 2 s steps.
+ */
+const UNSETTLED_MS = 3000;
+
+/**
  * Per file (by the path as the run names it): size, change stamp (stat()), its publications (0:
  * none) and its check result (0: nothing to report, the common case; kept compact: a tree has
  * 60,000 files).
@@ -65,7 +71,9 @@ export class ScanCache {
   private indexHash: string;
   private dirty = false;
 
-  private constructor(private readonly file: string, private readonly key: string, saved: Saved | undefined) {
+  private constructor(private readonly file: string, private readonly key: string, saved: Saved | undefined,
+    /** Change stamps from this time on may be of a change made after the run read the file. */
+    private readonly unsettledFrom: number) {
     const ok = saved && saved.format === FORMAT && saved.key === key && Array.isArray(saved.paths) && Array.isArray(saved.entries) &&
       saved.paths.length === saved.entries.length;
     if (ok) {
@@ -82,8 +90,10 @@ export class ScanCache {
    * it is unreadable). `resolved`: what the settings resolved to (optionsKey(): the profile a
    * tree's Makefile and .config give, a layout dump's contents), which the settings alone do not
    * say (found in review: a .config or dump changed on disk kept the results made before).
+   * `startedAt`: when the run began, before it read a file (tests give a later time, so that the
+   * files they have just written count as settled).
    */
-  static open(operands: readonly string[], settings: unknown, resolved = ''): ScanCache {
+  static open(operands: readonly string[], settings: unknown, resolved = '', startedAt = Date.now()): ScanCache {
     const key = sha1(JSON.stringify({ bundle: bundleHash(), cwd: process.cwd(), operands: operands.map((o) => path.resolve(o)).sort(), settings, resolved }));
     const dir = path.join(process.env.XDG_CACHE_HOME || path.join(os.homedir(), '.cache'), 'iomem-lens', 'scan');
     const file = path.join(dir, `${key}.json`);
@@ -93,7 +103,7 @@ export class ScanCache {
     } catch {
       saved = undefined; // none yet, or damaged: start afresh
     }
-    return new ScanCache(file, key, saved);
+    return new ScanCache(file, key, saved, startedAt - UNSETTLED_MS);
   }
 
   /** Nothing was saved for these operands and settings (a first run): no file has anything to reuse. */
@@ -163,7 +173,11 @@ export class ScanCache {
     if (fresh) return fresh;
     const st = ScanCache.stat(f);
     if (!st) return undefined;
-    const e: Entry = [st.size, st.stamp, null, null];
+    // The stamp is taken after the file was read: a file changed while the run went (an editor
+    // saving it) has the new stamp and the old text's results. Such a stamp, from a second or
+    // two before the run began on (file system clocks are coarse), never matches: the file is read
+    // again next time (found in review: a save during a run was never checked).
+    const e: Entry = [st.size, st.stamp >= this.unsettledFrom ? -1 : st.stamp, null, null];
     let at = this.find(f);
     if (at < 0) {
       at = this.paths.push(f) - 1;
