@@ -2,7 +2,7 @@
 
 import { describe, expect, it } from 'vitest';
 import { defaultLayout } from '../../model/src/index';
-import { PathState } from '../../server/src/engine/state';
+import { PathState, logStep } from '../../server/src/engine/state';
 import { CParser } from '../../server/src/syntax/parser';
 import { snapshot } from '../../server/src/syntax/snode';
 
@@ -63,7 +63,7 @@ describe('PathState.modelKey', () => {
   const site = { start: 0, end: 1, line: 0, col: 0, endLine: 0, endCol: 1 };
   const requested = (): PathState => {
     const st = new PathState(defaultLayout());
-    st.ops.push({ op: { kind: 'request_region', parent: { kind: 'iomem' }, start: 0x1000n, size: 0x1000n, name: 'x', flags: 0 }, expectOk: true, site, at: site, callee: 'request_mem_region', trace: 0 });
+    st.ops.push(logStep({ kind: 'request_region', parent: { kind: 'iomem' }, start: 0x1000n, size: 0x1000n, name: 'x', flags: 0 }, true, site, site, 'request_mem_region', 0));
     return st;
   };
 
@@ -86,7 +86,7 @@ describe('PathState.modelKey', () => {
   it('leaves them out when no region the path holds comes before them', () => {
     const devm = (): PathState => {
       const st = new PathState(defaultLayout());
-      st.ops.push({ op: { kind: 'request_region', parent: { kind: 'iomem' }, start: 0x1000n, size: 0x1000n, name: 'x', flags: 0, devm: true }, expectOk: true, site, at: site, callee: 'devm_request_mem_region', trace: 0 });
+      st.ops.push(logStep({ kind: 'request_region', parent: { kind: 'iomem' }, start: 0x1000n, size: 0x1000n, name: 'x', flags: 0, devm: true }, true, site, site, 'devm_request_mem_region', 0));
       return st;
     };
     const wrote = devm();

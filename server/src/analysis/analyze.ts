@@ -10,7 +10,7 @@ import { localNames } from '../cfg/locals.js';
 import type { Cfg } from '../cfg/types.js';
 import type { EngineContext } from '../engine/context.js';
 import { HelperBody, explore } from '../engine/explore.js';
-import { PathState } from '../engine/state.js';
+import { PathState, logStep } from '../engine/state.js';
 import { RULES } from '../rules/index.js';
 import type { RawFinding } from '../rules/rule.js';
 import { FunctionInfo, findFunctions } from '../syntax/functions.js';
@@ -328,7 +328,7 @@ function initialState(fn: FunctionInfo, facts: FileFacts, opts: AnalysisOptions)
   if (callerHoldsHotplug(facts.text, fn.start)) {
     // The caller holds hotplug off, as the function's comment says: a hold from the entry on.
     const site = { start: fn.start, end: fn.start, line: fn.line, col: 0, endLine: fn.line, endCol: 0 };
-    st.ops.push({ op: { kind: 'hotplug_hold', what: 'the caller (the comment above the function says so)' }, expectOk: true, site, at: site, callee: '(caller)', trace: 0 });
+    st.ops.push(logStep({ kind: 'hotplug_hold', what: 'the caller (the comment above the function says so)' }, true, site, site, '(caller)', 0));
   }
   if (!facts.ramWalkers.has(fn.name)) return st;
   const [startPfn] = paramNames(fn);

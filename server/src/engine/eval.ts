@@ -18,7 +18,7 @@ import { identifiersIn, isFieldOf, isLocalKey, lvalueKey, objectKey, objectOfKey
 import { physDerived } from './provenance.js';
 import { evalArgs } from './args.js';
 import { constantOf, containsCall } from './nodeFacts.js';
-import { PathState, siteOf } from './state.js';
+import { PathState, logStep, siteOf } from './state.js';
 import { tokenText } from '../syntax/tokens.js';
 
 
@@ -160,7 +160,7 @@ export class Evaluator {
   /** `page->flags`, `page->mapping`: a read of the struct page, as PageLRU() and friends are. */
   private pageFieldRead(st: PathState, h: number, field: string, n: SNode): void {
     const site = this.ctx.snippet && this.ctx.callSite ? this.ctx.callSite : siteOf(n);
-    st.ops.push({ op: { kind: 'page_read', target: h, what: `page->${field}` }, expectOk: true, site, at: this.ctx.callSite ?? site, callee: `->${field}`, trace: st.trace.length });
+    st.ops.push(logStep({ kind: 'page_read', target: h, what: `page->${field}` }, true, site, this.ctx.callSite ?? site, `->${field}`, st.trace.length));
   }
 
   /**

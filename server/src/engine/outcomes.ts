@@ -6,7 +6,7 @@ import type { EngineContext } from './context.js';
 import type { Result } from './eval.js';
 import { lvalueKey } from './lvalue.js';
 import { applyOtherOp } from './models.js';
-import { PathState, siteOf } from './state.js';
+import { PathState, logStep, siteOf } from './state.js';
 
 /**
  * Applies a contract's outcomes to the path: each outcome that the model allows forks the
@@ -30,12 +30,12 @@ export function applyOutcomes(st: PathState, outcomes: Outcome[], callee: string
           created = handle;
           createdKind = r.created;
         }
-        s.ops.push({ op, expectOk: true, site, at, callee, trace: s.trace.length, ...(r.dax ? { dax: r.dax } : {}) });
+        s.ops.push(logStep(op, true, site, at, callee, s.trace.length, r.dax));
         continue;
       }
       if (createsResource(op) && !o.requireOk) {
         // A request on its failure outcome leaves the tree as it was.
-        s.ops.push({ op, expectOk: false, site, at, callee, trace: s.trace.length });
+        s.ops.push(logStep(op, false, site, at, callee, s.trace.length));
         continue;
       }
       const effect = s.mutableWorld().apply('owner', handle, op);
@@ -45,7 +45,7 @@ export function applyOutcomes(st: PathState, outcomes: Outcome[], callee: string
       }
       if (effect.created) created = handle;
       if (effect.warning) msgs.push(effect.warning);
-      s.ops.push({ op, expectOk: effect.ok, site, at, callee, trace: s.trace.length });
+      s.ops.push(logStep(op, effect.ok, site, at, callee, s.trace.length));
     }
     if (!feasible) continue;
     s.trace.push({ site, message: `${o.note}${msgs.length ? ` (${msgs.join('; ')})` : ''}` });

@@ -38,7 +38,22 @@ export interface LoggedStep {
   /** Index of the trace step that describes it. */
   trace: number;
   /** For DAX ops: what the call did (a misuse, a no-op on NULL). */
-  dax?: DaxEffect;
+  dax: DaxEffect | undefined;
+  /** isHeldRequest(), decided once when the op is logged. */
+  held: boolean;
+  /** What modelKey() hashes of the op. */
+  keyText: string;
+}
+
+/**
+ * A logged step, always of one object shape. The merge key reads every step of a path at
+ * every visit; with a shape per op kind (and a `dax` field on some steps only), those reads
+ * met a new shape per kind and threw their optimized code away, each time a worker met one.
+ */
+export function logStep(op: ModelOp, expectOk: boolean, site: Site, at: Site, callee: string, trace: number, dax?: DaxEffect): LoggedStep {
+  const held = expectOk && (op.kind === 'request_region' || op.kind === 'link_resource' || op.kind === 'free_region') && !('devm' in op && op.devm);
+  const keyText = `${callee}@${site.start}:${expectOk ? 1 : 0}${'result' in op ? `=${String(op.result)}` : ''},`;
+  return { op, expectOk, site, at, callee, trace, dax, held, keyText };
 }
 
 /** Memory the path allocated (kzalloc() and friends). */
@@ -61,8 +76,7 @@ export { rootOf } from './lvalue.js';
 
 /** A region the path requested, inserted or searched for and got, not through devres: its own to release. */
 export function isHeldRequest(l: LoggedStep): boolean {
-  const op = l.op;
-  return l.expectOk && (op.kind === 'request_region' || op.kind === 'link_resource' || op.kind === 'free_region') && !('devm' in op && op.devm);
+  return l.held;
 }
 
 export class PathState {
@@ -239,8 +253,7 @@ export class PathState {
     // The op log only grows (forks copy it): extend the hash of the ops already keyed. Two
     // independent 32-bit FNV-1a hashes.
     for (let i = this.opsKeyed; i < this.ops.length; i++) {
-      const o = this.ops[i] as LoggedStep;
-      const text = `${o.callee}@${o.site.start}:${o.expectOk ? 1 : 0}${'result' in o.op ? `=${String(o.op.result)}` : ''},`;
+      const text = (this.ops[i] as LoggedStep).keyText;
       for (let j = 0; j < text.length; j++) {
         const c = text.charCodeAt(j);
         this.opsHashA = Math.imul(this.opsHashA ^ c, 16777619) >>> 0;
