@@ -6,6 +6,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { MAX_SAVED_INDEXES, ScanCache, commonDirectory } from '../../server/src/cli/scanCache';
+import { DirListings, listFiles } from '../../server/src/cli/files';
 import { ROOT } from '../helpers';
 
 const CLI = path.join(ROOT, 'dist', 'cli.js');
@@ -121,6 +122,80 @@ describe('ScanCache lookups', () => {
     const third = open([dir], {});
     expect(third.result(a, 'idx')).toBeUndefined();
     expect(third.result(c1, 'idx')?.notes).toEqual([c1]);
+  });
+});
+
+describe('directory listings kept by the scan index', () => {
+  /** A tree of two levels, its listing saved by a run that began once it was settled. */
+  function saved(): { top: string; sub: string; files: string[] } {
+    const top = path.join(tmp, 'src');
+    const sub = path.join(top, 'drivers');
+    fs.mkdirSync(sub, { recursive: true });
+    fs.writeFileSync(path.join(top, 'top.c'), 'int t;\n');
+    fs.writeFileSync(path.join(sub, 'a.c'), 'int a;\n');
+    fs.writeFileSync(path.join(sub, 'notes.txt'), 'not C\n');
+    const first = open([top], {});
+    const files = listFiles([top], first).files;
+    for (const f of files) first.setResult({ file: f, findings: [], parsed: false, notes: [] }, 'idx');
+    first.save(files);
+    return { top, sub, files };
+  }
+
+  /** Moves a directory's stamp on: a file system clock may give a change the stamp it had. */
+  const touchLater = (dir: string): void => {
+    const later = new Date(Date.now() + 10_000);
+    fs.utimesSync(dir, later, later);
+  };
+
+  /** `cache` as listFiles() uses it, noting the directories it had to read and those it had. */
+  const spying = (cache: ScanCache): { listings: DirListings; read: string[]; kept: string[] } => {
+    const read: string[] = [];
+    const kept: string[] = [];
+    const get = (d: string, st: number): readonly string[] | undefined => {
+      const e = cache.get(d, st);
+      if (e) kept.push(d);
+      return e;
+    };
+    return { read, kept, listings: { get, set: (d, st, e) => { read.push(d); cache.set(d, st, e); } } };
+  };
+
+  it('lists the same files as a walk without it, and reads no directory whose stamp did not change', () => {
+    const { top, sub, files } = saved();
+    expect(files).toEqual([path.join(sub, 'a.c'), path.join(top, 'top.c')]);
+    expect(listFiles([top]).files).toEqual(files);
+    const spy = spying(open([top], {}));
+    expect(listFiles([top], spy.listings).files).toEqual(files);
+    expect(spy.read).toEqual([]);
+    expect(spy.kept).toEqual([top, sub]);
+  });
+
+  it('reads a directory again when its stamp moved, a subdirectory as well as the top', () => {
+    const { top, sub, files } = saved();
+    fs.writeFileSync(path.join(sub, 'b.c'), 'int b;\n');
+    touchLater(sub);
+    expect(listFiles([top], open([top], {})).files).toEqual([path.join(sub, 'a.c'), path.join(sub, 'b.c'), path.join(top, 'top.c')]);
+    fs.rmSync(path.join(top, 'top.c'));
+    touchLater(top);
+    const third = open([top], {});
+    const now = listFiles([top], third).files;
+    expect(now).toEqual([path.join(sub, 'a.c'), path.join(sub, 'b.c')]);
+    expect(now).toEqual(listFiles([top]).files);
+    expect(files).toHaveLength(2);
+  });
+
+  it('does not trust the stamp of a directory changed just before the run began', () => {
+    const top = path.join(tmp, 'src');
+    fs.mkdirSync(top);
+    fs.writeFileSync(path.join(top, 'a.c'), 'int a;\n');
+    // A run that began now: the directory changed within the last seconds, and a file created
+    // within the same tick of its clock would leave its stamp as it is.
+    const first = ScanCache.open([top], {});
+    const files = listFiles([top], first).files;
+    first.setResult({ file: files[0] as string, findings: [], parsed: false, notes: [] }, 'idx');
+    first.save(files);
+    const spy = spying(open([top], {}));
+    expect(listFiles([top], spy.listings).files).toEqual(files);
+    expect(spy.read).toEqual([top]);
   });
 });
 

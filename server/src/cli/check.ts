@@ -51,7 +51,7 @@ export async function runCheck(args: CheckArgs): Promise<number> {
     const operand = args.paths.length === 1 ? (args.paths[0] as string) : undefined;
     const early = pool && publishRule && root !== undefined && operand !== undefined && (!cache || cache.empty) && isDirectory(operand) &&
       path.resolve(operand) === path.resolve(root) ? startCore(operand, { settings, root, focus: args.focus, check: true }, pool) : undefined;
-    list = listFiles(args.paths);
+    list = listFiles(args.paths, cache);
     results = await checkFiles(list.files, { args, settings, root, publishRule, cache, pool, progressOf, early });
   } finally {
     void pool?.close();

@@ -10,8 +10,9 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import type { Publication } from '../analysis/publish.js';
 import type { FileResult } from './checkFile.js';
+import type { DirListings } from './files.js';
 
-const FORMAT = 5;
+const FORMAT = 6;
 
 /**
  * How long before a run began a change stamp may still be of a change made during the run: the
@@ -36,6 +37,8 @@ interface Saved {
   /** The files in the order the run listed them, and their entries (arrays: a 60,000-key object parses slowly). */
   paths: string[];
   entries: Entry[];
+  /** The directories the run listed (relative to `root`, '' for the root itself): stamp and entries (DirListings). */
+  dirs: [dir: string, stamp: number, entries: readonly string[]][];
 }
 
 let bundle: string | undefined;
@@ -58,7 +61,7 @@ export function sha1(text: string): string {
 const isEmpty = (r: Omit<FileResult, 'file' | 'pubs'>): boolean =>
   !r.parsed && !r.skipped && r.findings.length === 0 && r.notes.length === 0 && !r.suppressed && !r.fingerprints?.length;
 
-export class ScanCache {
+export class ScanCache implements DirListings {
   /** Paths (as the run names them) and entries, in the order they were listed. */
   private readonly paths: string[] = [];
   private readonly entries: Entry[] = [];
@@ -70,6 +73,8 @@ export class ScanCache {
   private cursor = -1;
   private indexHash: string;
   private dirty = false;
+  /** Directory listings by the directory's path as the run names it: saved, and those of this run. */
+  private readonly listings = new Map<string, { stamp: number; entries: readonly string[]; used: boolean }>();
 
   private constructor(private readonly file: string, private readonly key: string, saved: Saved | undefined,
     /** Change stamps from this time on may be of a change made after the run read the file. */
@@ -81,6 +86,8 @@ export class ScanCache {
         this.paths.push(saved.root + saved.paths[i]);
         this.entries.push(saved.entries[i] as Entry);
       }
+      // Saved with a separator after each (below): the root directory itself is ''.
+      if (Array.isArray(saved.dirs)) for (const [dir, stamp, entries] of saved.dirs) this.listings.set((saved.root + dir).slice(0, -path.sep.length), { stamp, entries, used: false });
     }
     this.indexHash = ok ? saved.indexHash : '';
   }
@@ -155,6 +162,20 @@ export class ScanCache {
     return ok ? this.entries[at] : undefined;
   }
 
+  get(dir: string, stamp: number): readonly string[] | undefined {
+    const l = this.listings.get(dir);
+    if (!l || l.stamp !== stamp) return undefined;
+    l.used = true;
+    return l.entries;
+  }
+
+  set(dir: string, stamp: number, entries: readonly string[]): void {
+    // As for files: a directory changed from a little before the run began on may change again
+    // within the same tick of its clock after it was read.
+    this.listings.set(dir, { stamp: stamp >= this.unsettledFrom ? -1 : stamp, entries, used: true });
+    this.dirty = true;
+  }
+
   publications(f: string): Publication[] | undefined {
     const p = this.fresh(f)?.[2];
     return p === 0 ? [] : p ?? undefined;
@@ -226,8 +247,11 @@ export class ScanCache {
     try {
       fs.mkdirSync(path.dirname(this.file), { recursive: true });
       const tmp = `${this.file}.${process.pid}.tmp`;
-      const root = commonDirectory(kept);
-      const saved: Saved = { format: FORMAT, key: this.key, indexHash: this.indexHash, root, paths: kept.map((k) => k.slice(root.length)), entries };
+      // The directories this run listed, under the files' common directory (the operands may be above it).
+      const listed = [...this.listings].filter(([, l]) => l.used).map(([d, l]) => [`${d}${path.sep}`, l] as const);
+      const root = commonDirectory([...kept, ...listed.map(([d]) => d)]);
+      const dirs = listed.map(([d, l]): Saved['dirs'][number] => [d.slice(root.length), l.stamp, l.entries]);
+      const saved: Saved = { format: FORMAT, key: this.key, indexHash: this.indexHash, root, paths: kept.map((k) => k.slice(root.length)), entries, dirs };
       fs.writeFileSync(tmp, JSON.stringify(saved));
       fs.renameSync(tmp, this.file);
     } catch {
