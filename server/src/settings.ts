@@ -63,7 +63,8 @@ export function findKernelRoot(start: string): string | undefined {
   for (let i = 0; i < 64; i++) {
     const mk = path.join(dir, 'Makefile');
     try {
-      if (versionFromMakefile(fs.readFileSync(mk, 'utf8').slice(0, 4096))) return dir;
+      // Not readFileSync(): a FIFO named Makefile would block the run (found in review).
+      if (versionFromMakefile(readRegularFile(mk).toString('utf8').slice(0, 4096))) return dir;
     } catch {
       // no Makefile here
     }
@@ -87,7 +88,8 @@ export function detectProfile(root: string | undefined): { version?: KernelVersi
   if (!root) return { source: 'default' };
   const read = (f: string): string | undefined => {
     try {
-      return fs.readFileSync(path.join(root, f), 'utf8');
+      return readRegularFile(path.join(root, f)).toString('utf8'); // a FIFO would block
+
     } catch {
       return undefined;
     }

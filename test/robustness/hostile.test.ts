@@ -97,6 +97,22 @@ describe('files that are not files, CLI', () => {
     expect(baseline.error).toBeUndefined();
     expect(baseline.stderr).toMatch(/fifo\.c: cannot read the baseline \(not a regular file\)/);
   });
+
+  it('does not wait on a FIFO named Makefile or .config at the top of a tree (found in review)', () => {
+    for (const name of ['Makefile', '.config']) {
+      const tree = fs.mkdtempSync(path.join(dir, 'tree-'));
+      fs.mkdirSync(path.join(tree, 'drivers'));
+      fs.copyFileSync(path.join(ROOT, 'examples', 'kmem_like.c'), path.join(tree, 'drivers', 'kmem_like.c'));
+      if (name === '.config') fs.writeFileSync(path.join(tree, 'Makefile'), 'VERSION = 6\nPATCHLEVEL = 12\n');
+      expect(spawnSync('mkfifo', [path.join(tree, name)]).status).toBe(0);
+      const rel = path.relative(dir, tree);
+      const check = cli('check', '--no-cache', '--no-baseline', path.join(rel, 'drivers'));
+      expect(check.error).toBeUndefined();
+      expect(check.status).toBe(1);
+      const simulate = cli('simulate', `${path.join(rel, 'drivers', 'kmem_like.c')}:example_probe`);
+      expect(simulate.error).toBeUndefined();
+    }
+  });
 });
 
 describe('hostile files, server', () => {
