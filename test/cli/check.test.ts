@@ -179,3 +179,32 @@ describe('check', () => {
     }
   });
 });
+
+describe('outputs that would overwrite an input (found in review)', () => {
+  it('refuses -o naming a file to read, or a C source under a directory to read, and a baseline named as a C source', () => {
+    const dir = tmpdir();
+    const src = path.join(dir, 'k.c');
+    fs.copyFileSync(path.join(ROOT, kmem), src);
+    const before = fs.readFileSync(src, 'utf8');
+    const patch = path.join(dir, 'p.diff');
+    fs.writeFileSync(patch, '--- a/k.c\n+++ b/k.c\n@@ -1 +1 @@\n-x\n+y\n');
+    const refusals: [string[], RegExp][] = [
+      [['check', '--no-cache', '-o', src, src], /--output .*k\.c: that is one of the files to read: refusing to overwrite it/],
+      [['check', '--no-cache', '--output', path.join(dir, '.', 'k.c'), dir], /a C source under/],
+      [['check', '--no-cache', `--write-baseline=${src}`, src], /--write-baseline .*k\.c: that is one of the files to read/],
+      [['check', '--no-cache', `--write-baseline=${path.join(dir, 'other.c')}`, src], /a baseline is a JSON file, not a C source/],
+      [['simulate', `${src}:example_probe`, '-o', src], /that is one of the files to read/],
+      [['review', patch, '--tree', dir, '-o', patch], /that is one of the files to read/],
+    ];
+    for (const [args, message] of refusals) {
+      const r = run(...args);
+      expect(r.code).toBe(2);
+      expect(r.stderr).toMatch(message);
+    }
+    expect(fs.readFileSync(src, 'utf8')).toBe(before);
+    expect(fs.existsSync(path.join(dir, 'other.c'))).toBe(false);
+    // A report written beside the sources is still fine.
+    expect(run('check', '--no-cache', '--no-baseline', '-o', path.join(dir, 'report.txt'), src).code).toBe(1);
+    expect(fs.readFileSync(path.join(dir, 'report.txt'), 'utf8')).toMatch(/\[resource-busy-window\]/);
+  });
+});

@@ -4,6 +4,7 @@
 import { ARCHES, isArch, parseKernelVersion } from '../../../model/src/index.js';
 import { BASELINE_FILE } from '../analysis/baseline.js';
 import { RULES_BY_ID } from '../rules/index.js';
+import { refuseInputAsOutput } from './outputs.js';
 
 export const USAGE = `usage: iomem-lens <command> [options]
 
@@ -158,6 +159,7 @@ export interface CheckArgs extends AnalysisArgs {
 
 export class UsageError extends Error {}
 
+
 export function parseCheckArgs(argv: string[]): CheckArgs {
   const a: CheckArgs = { paths: [], format: 'text', trace: false, only: [], disable: [], quiet: false, noBaseline: false, cache: true, focus: true };
   let write: string | boolean = false;
@@ -199,6 +201,11 @@ export function parseCheckArgs(argv: string[]): CheckArgs {
   if (a.paths.length === 0) throw new UsageError('check needs at least one file or directory');
   if (a.baseline !== undefined && a.noBaseline) throw new UsageError('--baseline and --no-baseline contradict each other');
   if (write !== false) a.writeBaseline = write === true ? a.baseline ?? BASELINE_FILE : write;
+  refuseInputAsOutput('--output', a.output, a.paths);
+  refuseInputAsOutput('--write-baseline', a.writeBaseline, a.paths);
+  // A baseline is JSON: whichever way it was named, a C source is not one (found in review:
+  // `--write-baseline=x.c` went round the suffix test of the separate-argument form).
+  if (a.writeBaseline !== undefined && /\.[ch]$/.test(a.writeBaseline)) throw new UsageError(`--write-baseline ${a.writeBaseline}: a baseline is a JSON file, not a C source`);
   return a;
 }
 

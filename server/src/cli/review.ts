@@ -11,6 +11,7 @@ import { ReviewSource, reviewSeries } from '../review/review.js';
 import { findKernelRoot, resolveSettings } from '../settings.js';
 import { CParser } from '../syntax/parser.js';
 import { AnalysisArgs, UsageError, forEachArg, formatOption, parseAnalysisOption, settingsFromArgs } from './args.js';
+import { refuseInputAsOutput } from './outputs.js';
 
 export const REVIEW_USAGE = `review PATCH... [--tree DIR] [options]
 review --git REV_RANGE [options]
@@ -52,6 +53,7 @@ export function parseReviewArgs(argv: string[]): ReviewArgs {
   });
   if (a.git !== undefined && a.patches.length) throw new UsageError('review takes patch files or --git REV_RANGE, not both');
   if (a.git === undefined && !a.patches.length) throw new UsageError('review needs patch files (or - for stdin), or --git REV_RANGE');
+  refuseInputAsOutput('--output', a.output, [...a.patches, a.tree]);
   return a;
 }
 

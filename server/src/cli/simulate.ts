@@ -8,6 +8,7 @@ import { simulateFunction } from '../simulate/simulate.js';
 import { renderSimulationSvg } from '../simulate/svg.js';
 import { CParser } from '../syntax/parser.js';
 import { AnalysisArgs, UsageError, forEachArg, formatOption, parseAnalysisOption, settingsFromArgs } from './args.js';
+import { refuseInputAsOutput } from './outputs.js';
 import { MAX_FILE_BYTES, PARSE_TIMEOUT_MS } from './checkFile.js';
 import { readFailure, readRegularFile } from '../readFile.js';
 
@@ -42,6 +43,7 @@ export function parseSimulateArgs(argv: string[]): SimulateArgs {
   });
   const m = target ? /^(.*):([A-Za-z_]\w*)$/.exec(target) : null;
   if (!m) throw new UsageError(target ? `simulate ${target}: expected FILE:FUNCTION` : 'simulate needs FILE:FUNCTION');
+  refuseInputAsOutput('--output', a.output, [m[1] as string]);
   return { ...a, file: m[1] as string, function: m[2] as string };
 }
 
