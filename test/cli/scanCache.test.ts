@@ -6,7 +6,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { MAX_SAVED_INDEXES, ScanCache, commonDirectory } from '../../server/src/cli/scanCache';
-import { DirListings, listFiles } from '../../server/src/cli/files';
+import { DirListings, DirStamp, listFiles } from '../../server/src/cli/files';
 import { ROOT } from '../helpers';
 
 const CLI = path.join(ROOT, 'dist', 'cli.js');
@@ -151,7 +151,7 @@ describe('directory listings kept by the scan index', () => {
   const spying = (cache: ScanCache): { listings: DirListings; read: string[]; kept: string[] } => {
     const read: string[] = [];
     const kept: string[] = [];
-    const get = (d: string, st: number): readonly string[] | undefined => {
+    const get = (d: string, st: DirStamp): readonly string[] | undefined => {
       const e = cache.get(d, st);
       if (e) kept.push(d);
       return e;
@@ -181,6 +181,23 @@ describe('directory listings kept by the scan index', () => {
     expect(now).toEqual([path.join(sub, 'a.c'), path.join(sub, 'b.c')]);
     expect(now).toEqual(listFiles([top]).files);
     expect(files).toHaveLength(2);
+  });
+
+  it('tells directories apart by device and inode, not only by path and stamp, and survives a damaged listing (found in review)', () => {
+    const top = path.join(tmp, 'op');
+    const first = open([top], {});
+    first.set(top, { time: 1000, id: '1:2' }, ['fa.c']);
+    first.save([]);
+    // The operand, a symbolic link, now names another directory whose stamp happens to be the same.
+    expect(open([top], {}).get(top, { time: 1000, id: '1:3' })).toBeUndefined();
+    expect(open([top], {}).get(top, { time: 1000, id: '1:2' })).toEqual(['fa.c']);
+    const dirOfCache = path.join(tmp, 'cache', 'iomem-lens', 'scan');
+    const file = path.join(dirOfCache, fs.readdirSync(dirOfCache)[0] as string);
+    const saved = JSON.parse(fs.readFileSync(file, 'utf8')) as { root: string; dirs: unknown[]; entries: unknown[]; paths: string[] };
+    fs.writeFileSync(file, JSON.stringify({ ...saved, dirs: [null, ['', 'x', ['fa.c'], '1:2']], paths: ['a.c'], entries: [null] }));
+    const damaged = open([top], {});
+    expect(damaged.get(top, { time: 1000, id: '1:2' })).toBeUndefined();
+    expect(damaged.result(`${saved.root}a.c`, 'idx')).toBeUndefined();
   });
 
   it('does not trust the stamp of a directory changed just before the run began', () => {

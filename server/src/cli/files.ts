@@ -28,15 +28,28 @@ function errCode(e: unknown): string {
  */
 export interface DirListings {
   /** The entries of `dir` listed when its stamp was `stamp`, if that stamp can be trusted. */
-  get(dir: string, stamp: number): readonly string[] | undefined;
-  set(dir: string, stamp: number, entries: readonly string[]): void;
+  get(dir: string, stamp: DirStamp): readonly string[] | undefined;
+  set(dir: string, stamp: DirStamp, entries: readonly string[]): void;
 }
 
-/** A directory's change stamp (the later of mtime and ctime, as for files), or undefined. */
-export function dirStamp(dir: string): number | undefined {
+/**
+ * A directory's change stamp (the later of mtime and ctime, as for files) and which directory it
+ * is (device and inode): a path may name another directory with the same stamp (an operand that
+ * is a symbolic link, retargeted: found in review).
+ */
+export interface DirStamp {
+  time: number;
+  id: string;
+}
+
+export function stampOf(st: fs.Stats): DirStamp {
+  return { time: Math.max(st.mtimeMs, st.ctimeMs), id: `${st.dev}:${st.ino}` };
+}
+
+export function dirStamp(dir: string): DirStamp | undefined {
   try {
     const st = fs.statSync(dir, { throwIfNoEntry: false });
-    return st ? Math.max(st.mtimeMs, st.ctimeMs) : undefined;
+    return st ? stampOf(st) : undefined;
   } catch {
     return undefined;
   }
@@ -67,7 +80,7 @@ export function listFiles(operands: string[], known?: DirListings): FileList {
     }
     return listing;
   };
-  const walk = (dir: string, stamp: number | undefined): void => {
+  const walk = (dir: string, stamp: DirStamp | undefined): void => {
     let listing = stamp !== undefined ? known?.get(dir, stamp) : undefined;
     if (!listing) {
       const fresh = read(dir);
@@ -103,7 +116,7 @@ export function listFiles(operands: string[], known?: DirListings): FileList {
       out.missing.push({ file: op, reason: errCode(e) === 'ENOENT' ? 'no such file or directory' : `cannot read (${errCode(e)})` });
       continue;
     }
-    if (st.isDirectory()) walk(op, known ? Math.max(st.mtimeMs, st.ctimeMs) : undefined);
+    if (st.isDirectory()) walk(op, known ? stampOf(st) : undefined);
     else if (st.isFile()) out.files.push(op); // an explicit file is checked whatever its name
     else out.skipped.push({ file: op, reason: 'not a regular file' });
   }

@@ -10,9 +10,15 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import type { Publication } from '../analysis/publish.js';
 import type { FileResult } from './checkFile.js';
-import type { DirListings } from './files.js';
+import { DirListings, DirStamp, stampOf } from './files.js';
 
-const FORMAT = 6;
+/** A file's stamp and identity, as for directories (stampOf()). */
+function stampTimeAndId(st: fs.Stats): { stamp: number; id: string } {
+  const s = stampOf(st);
+  return { stamp: s.time, id: s.id };
+}
+
+const FORMAT = 7;
 
 /**
  * How long before a run began a change stamp may still be of a change made during the run: the
@@ -25,7 +31,7 @@ const UNSETTLED_MS = 3000;
  * none) and its check result (0: nothing to report, the common case; kept compact: a tree has
  * 60,000 files).
  */
-type Entry = [size: number, stamp: number, pubs?: Publication[] | 0 | null, result?: Omit<FileResult, 'file' | 'pubs'> | 0 | null];
+type Entry = [size: number, stamp: number, pubs: Publication[] | 0 | null, result: Omit<FileResult, 'file' | 'pubs'> | 0 | null, id: string];
 
 interface Saved {
   format: number;
@@ -38,7 +44,7 @@ interface Saved {
   paths: string[];
   entries: Entry[];
   /** The directories the run listed (relative to `root`, '' for the root itself): stamp and entries (DirListings). */
-  dirs: [dir: string, stamp: number, entries: readonly string[]][];
+  dirs: [dir: string, stamp: number, entries: readonly string[], id: string][];
 }
 
 let bundle: string | undefined;
@@ -74,7 +80,7 @@ export class ScanCache implements DirListings {
   private indexHash: string;
   private dirty = false;
   /** Directory listings by the directory's path as the run names it: saved, and those of this run. */
-  private readonly listings = new Map<string, { stamp: number; entries: readonly string[]; used: boolean }>();
+  private readonly listings = new Map<string, { stamp: number; id: string; entries: readonly string[]; used: boolean }>();
 
   private constructor(private readonly file: string, private readonly key: string, saved: Saved | undefined,
     /** Change stamps from this time on may be of a change made after the run read the file. */
@@ -87,7 +93,14 @@ export class ScanCache implements DirListings {
         this.entries.push(saved.entries[i] as Entry);
       }
       // Saved with a separator after each (below): the root directory itself is ''.
-      if (Array.isArray(saved.dirs)) for (const [dir, stamp, entries] of saved.dirs) this.listings.set((saved.root + dir).slice(0, -path.sep.length), { stamp, entries, used: false });
+      if (Array.isArray(saved.dirs)) {
+        for (const d of saved.dirs as unknown[]) {
+          // A damaged listing is left out (it is read again), never fatal (found in review).
+          if (!Array.isArray(d) || typeof d[0] !== 'string' || typeof d[1] !== 'number' || typeof d[3] !== 'string' ||
+            !Array.isArray(d[2]) || !(d[2] as unknown[]).every((e) => typeof e === 'string' && e.length > 1)) continue;
+          this.listings.set((saved.root + d[0]).slice(0, -path.sep.length), { stamp: d[1], id: d[3], entries: d[2] as string[], used: false });
+        }
+      }
     }
     this.indexHash = ok ? saved.indexHash : '';
   }
@@ -139,10 +152,10 @@ export class ScanCache implements DirListings {
    * the mtime back (`touch -d`, a checkout of an older version) still moves the ctime, which
    * no user can set (found in review: the cache kept a finding the file no longer had).
    */
-  private static stat(f: string): { size: number; stamp: number } | undefined {
+  private static stat(f: string): { size: number; stamp: number; id: string } | undefined {
     try {
       const st = fs.statSync(f, { throwIfNoEntry: false });
-      return st ? { size: st.size, stamp: Math.max(st.mtimeMs, st.ctimeMs) } : undefined;
+      return st ? { size: st.size, ...stampTimeAndId(st) } : undefined;
     } catch {
       return undefined;
     }
@@ -156,23 +169,23 @@ export class ScanCache implements DirListings {
     if (ok === undefined) {
       const e = this.entries[at] as Entry;
       const st = ScanCache.stat(f);
-      ok = st !== undefined && e[0] === st.size && e[1] === st.stamp;
+      ok = st !== undefined && Array.isArray(e) && e[0] === st.size && e[1] === st.stamp && e[4] === st.id;
       this.freshness[at] = ok;
     }
     return ok ? this.entries[at] : undefined;
   }
 
-  get(dir: string, stamp: number): readonly string[] | undefined {
+  get(dir: string, stamp: DirStamp): readonly string[] | undefined {
     const l = this.listings.get(dir);
-    if (!l || l.stamp !== stamp) return undefined;
+    if (!l || l.stamp !== stamp.time || l.id !== stamp.id) return undefined;
     l.used = true;
     return l.entries;
   }
 
-  set(dir: string, stamp: number, entries: readonly string[]): void {
+  set(dir: string, stamp: DirStamp, entries: readonly string[]): void {
     // As for files: a directory changed from a little before the run began on may change again
     // within the same tick of its clock after it was read.
-    this.listings.set(dir, { stamp: stamp >= this.unsettledFrom ? -1 : stamp, entries, used: true });
+    this.listings.set(dir, { stamp: stamp.time >= this.unsettledFrom ? -1 : stamp.time, id: stamp.id, entries, used: true });
     this.dirty = true;
   }
 
@@ -198,7 +211,7 @@ export class ScanCache implements DirListings {
     // saving it) has the new stamp and the old text's results. Such a stamp, from a second or
     // two before the run began on (file system clocks are coarse), never matches: the file is read
     // again next time (found in review: a save during a run was never checked).
-    const e: Entry = [st.size, st.stamp >= this.unsettledFrom ? -1 : st.stamp, null, null];
+    const e: Entry = [st.size, st.stamp >= this.unsettledFrom ? -1 : st.stamp, null, null, st.id];
     let at = this.find(f);
     if (at < 0) {
       at = this.paths.push(f) - 1;
@@ -250,7 +263,7 @@ export class ScanCache implements DirListings {
       // The directories this run listed, under the files' common directory (the operands may be above it).
       const listed = [...this.listings].filter(([, l]) => l.used).map(([d, l]) => [`${d}${path.sep}`, l] as const);
       const root = commonDirectory([...kept, ...listed.map(([d]) => d)]);
-      const dirs = listed.map(([d, l]): Saved['dirs'][number] => [d.slice(root.length), l.stamp, l.entries]);
+      const dirs = listed.map(([d, l]): Saved['dirs'][number] => [d.slice(root.length), l.stamp, l.entries, l.id]);
       const saved: Saved = { format: FORMAT, key: this.key, indexHash: this.indexHash, root, paths: kept.map((k) => k.slice(root.length)), entries, dirs };
       fs.writeFileSync(tmp, JSON.stringify(saved));
       fs.renameSync(tmp, this.file);
