@@ -307,7 +307,7 @@ export class Evaluator {
     if (!left || !right) return this.evalCallsInside(st, n);
     const out: Result[] = [];
     const self = lvalueKey(left);
-    const derived = op === '=' && right.find((c) => lvalueKey(c) === self) !== undefined;
+    const derived = op === '=' && right.find((c) => (c.type === 'identifier' || c.type === 'field_expression' || c.type === 'subscript_expression' || c.type === 'pointer_expression') && lvalueKey(c) === self) !== undefined;
     for (const r of this.eval(st, right)) {
       const lhsNow = op === '=' ? undefined : this.eval(r.st, left)[0]?.v;
       const value = op === '=' ? r.v : compound(op, lhsNow ?? UNKNOWN, r.v);
