@@ -33,6 +33,14 @@ describe('applyFilePatch', () => {
     expect(r.ok && r.hunks).toEqual([{ hunk: 1, offset: 0, fuzz: 0, newStart: 7, newEnd: 14, oldStart: 7, oldEnd: 14 }]);
   });
 
+  it('finds the context of a hunk whose header states a line far past the end, without counting up to it (found in review)', () => {
+    const far = change10.replace('@@ -8,7 +8,7 @@', '@@ -99999999999999999999,7 +99999999999999999999,7 @@');
+    const r = applyFilePatch(base, patchOf(far));
+    expect(r.ok && r.text).toBe(base.replace('line 11\n', 'LINE 11\n'));
+    const nowhere = far.replace(' line 12\n', ' line twelve\n').replace(' line 9\n', ' line nine\n').replace(' line 10\n', ' line ten\n');
+    expect(applyFilePatch(base, patchOf(nowhere)).ok).toBe(false);
+  });
+
   it('finds the context at an offset when lines were added above', () => {
     const shifted = 'new 1\nnew 2\nnew 3\n' + base;
     const r = applyFilePatch(shifted, patchOf(change10));

@@ -95,8 +95,12 @@ function locate(lines: string[], h: Hunk, shift: number, floor: number): { at: n
       continue;
     }
     const last = lines.length - old.length;
-    for (let d = 0; expected - d >= floor || expected + d <= last; d++) {
-      for (const at of d === 0 ? [expected] : [expected - d, expected + d]) {
+    // Searched outward from the stated line, or from the last place the context fits when the
+    // header states a line past it (the same order of candidates: found in review, a header of
+    // line 10^20 searched every number up to it).
+    const from = Math.min(expected, Math.max(last, floor));
+    for (let d = 0; from - d >= floor || from + d <= last; d++) {
+      for (const at of d === 0 ? [from] : [from - d, from + d]) {
         if (at < floor || at > last) continue;
         if (matchesAt(lines, old, at)) return { at, fuzz, head, tail };
       }
