@@ -235,6 +235,22 @@ static int foo(unsigned long pfn, struct foo *f)
     expect(items.map((d) => d.code)).toEqual(['resource-busy-window', 'resource-flags-clobber']);
   });
 
+  it('leaves a document as it was after a change that is not one, says so, and follows the valid edits after it (found in review)', async () => {
+    client = new TestClient();
+    await client.initialize({ pull: true });
+    await client.open(uri, kmem);
+    const pull = async (): Promise<string[]> => ((await client!.conn.sendRequest('textDocument/diagnostic', { textDocument: { uri } })) as { items: Diag[] }).items.map((d) => `${d.code}@${d.range.start.line}`);
+    const before = await pull();
+    expect(before).toHaveLength(2);
+    for (const [version, bad] of [[2, { text: 5 }], [3, { text: null }], [4, { range: { start: { line: 0 } }, text: 'x' }], [5, null]] as const) {
+      await client.conn.sendNotification('textDocument/didChange', { textDocument: { uri, version }, contentChanges: [{ range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } }, text: '\n' }, bad] });
+      expect(await pull()).toEqual(before);
+    }
+    await client.logMatching(/is not a text change .*the document is as it was/);
+    await client.conn.sendNotification('textDocument/didChange', { textDocument: { uri, version: 6 }, contentChanges: [{ range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } }, text: '\n\n' }] });
+    expect(await pull()).toEqual(before.map((d) => d.replace(/@(\d+)/, (_, l: string) => `@${Number(l) + 2}`)));
+  });
+
   it('reports bad settings by name and keeps the defaults', async () => {
     client = new TestClient();
     await client.initialize({ pull: true, initializationOptions: { settings: { kernel: { version: 'banana' }, rules: { 'no-such-rule': 'error' } } } });

@@ -84,6 +84,10 @@ export class DocumentStore {
   change(uri: string, version: number, changes: TextDocumentContentChangeEvent[]): OpenDocument | undefined {
     const d = this.docs.get(uri);
     if (!d) return undefined;
+    // Checked before any is applied: a change that is not one would leave the text half
+    // edited, and an empty text read from a text of 5 or null wiped the findings (found in review).
+    const bad = changes.findIndex((c) => !isContentChange(c));
+    if (!Array.isArray(changes) || bad >= 0) throw new Error(`didChange of ${uri}: change ${bad + 1} is not a text change (its text must be a string, its range two positions): ignored, the document is as it was`);
     let incremental = d.tree !== undefined;
     const edits: Edit[] = [];
     for (const c of changes) {
@@ -134,4 +138,14 @@ export class DocumentStore {
     }
     if (previous && previous !== d.tree) previous.delete();
   }
+}
+
+/** A content change as the protocol defines one (a client may send anything). */
+function isContentChange(c: unknown): boolean {
+  if (typeof c !== 'object' || c === null || typeof (c as { text?: unknown }).text !== 'string') return false;
+  const r = (c as { range?: unknown }).range;
+  if (r === undefined || r === null) return true; // no range: the whole text
+  const pos = (p: unknown): boolean => typeof p === 'object' && p !== null &&
+    Number.isInteger((p as { line?: unknown }).line) && Number.isInteger((p as { character?: unknown }).character);
+  return typeof r === 'object' && r !== null && pos((r as { start?: unknown }).start) && pos((r as { end?: unknown }).end);
 }
