@@ -113,5 +113,9 @@ describe('review', () => {
     expect(run(['missing.patch'])).toMatchObject({ code: 2, stderr: 'iomem-lens: missing.patch: cannot read (ENOENT)\n' });
     fs.writeFileSync(path.join(dir, 'prose.txt'), 'just words\n');
     expect(run(['prose.txt'])).toMatchObject({ code: 0, stderr: 'iomem-lens: prose.txt: no patch in it (no unified diff hunks)\n' });
+    // A range that git would take for an option (found in review: it created the file).
+    const injected = path.join(dir, 'injected..HEAD');
+    expect(run([`--git=--output=${injected}`])).toMatchObject({ code: 2, stderr: expect.stringMatching(/--git --output=.*: expected a revision range/) });
+    expect(fs.existsSync(injected)).toBe(false);
   });
 });

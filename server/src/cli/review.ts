@@ -53,6 +53,9 @@ export function parseReviewArgs(argv: string[]): ReviewArgs {
   });
   if (a.git !== undefined && a.patches.length) throw new UsageError('review takes patch files or --git REV_RANGE, not both');
   if (a.git === undefined && !a.patches.length) throw new UsageError('review needs patch files (or - for stdin), or --git REV_RANGE');
+  // Handed to git as an argument: a range that starts with '-' would be an option of git's
+  // (found in review: --output=FILE created or truncated a file).
+  if (a.git !== undefined && (a.git === '' || a.git.startsWith('-'))) throw new UsageError(`--git ${a.git}: expected a revision range such as v6.11..v6.12`);
   refuseInputAsOutput('--output', a.output, [...a.patches, a.tree]);
   return a;
 }
