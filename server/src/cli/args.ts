@@ -53,6 +53,8 @@ export interface Arg {
   value(): string;
   /** The `=value`, if the argument had one. */
   inline: string | undefined;
+  /** `inline`, for an option whose value is optional (one that never asks refuses `--opt=x`). */
+  optional(): string | undefined;
   /** The next argument, without taking it; take() takes it. */
   peek(): string | undefined;
   take(): string;
@@ -67,9 +69,15 @@ export function forEachArg(argv: string[], handle: (arg: Arg) => void): void {
     const eq = raw.startsWith('--') ? raw.indexOf('=') : -1;
     const opt = eq > 0 ? raw.slice(0, eq) : raw;
     const inline = eq > 0 ? raw.slice(eq + 1) : undefined;
+    let read = false;
     handle({
       raw, opt, inline,
+      optional: () => {
+        read = true;
+        return inline;
+      },
       value: () => {
+        read = true;
         if (inline !== undefined) return inline;
         const v = argv[++i];
         if (v === undefined) throw new UsageError(`${opt} needs a value`);
@@ -83,6 +91,8 @@ export function forEachArg(argv: string[], handle: (arg: Arg) => void): void {
         return r;
       },
     });
+    // `--trace=no` turned the trace on (found in review): an option that takes no value refuses one.
+    if (inline !== undefined && !read) throw new UsageError(`${opt} takes no value (${raw})`);
   }
 }
 
@@ -163,7 +173,7 @@ export class UsageError extends Error {}
 export function parseCheckArgs(argv: string[]): CheckArgs {
   const a: CheckArgs = { paths: [], format: 'text', trace: false, only: [], disable: [], quiet: false, noBaseline: false, cache: true, focus: true };
   let write: string | boolean = false;
-  forEachArg(argv, ({ raw, opt, value, inline, peek, take, rest }) => {
+  forEachArg(argv, ({ raw, opt, value, optional, peek, take, rest }) => {
     switch (opt) {
       case '--format': a.format = formatOption(value(), ['text', 'json', 'sarif'] as const); break;
       case '--trace': a.trace = true; break;
@@ -181,6 +191,7 @@ export function parseCheckArgs(argv: string[]): CheckArgs {
       case '--write-baseline': {
         // The FILE is optional: as a separate argument it is told from the paths by its suffix.
         const next = peek();
+        const inline = optional();
         if (inline !== undefined) write = inline;
         else if (next !== undefined && next.endsWith('.json') && !next.startsWith('-')) write = take();
         else write = true;
