@@ -53,6 +53,8 @@ describe('the baseline file', () => {
     expect(Object.keys(j.findings[0])).toEqual(['file', 'function', 'rule', 'fingerprint', 'message']);
     expect(text.endsWith('}\n')).toBe(true);
     expect(parseBaseline(text)).toEqual({ entries: JSON.parse(text).findings });
+    // As an editor may save it, with a byte order mark (found in review: refused as invalid JSON).
+    expect(parseBaseline(`\ufeff${text}`)).toEqual({ entries: JSON.parse(text).findings });
   });
 
   it('is validated, and the error names what is wrong', () => {

@@ -70,7 +70,9 @@ export function formatBaseline(entries: readonly BaselineEntry[]): string {
 export function parseBaseline(text: string): { entries: BaselineEntry[] } | { error: string } {
   let raw: unknown;
   try {
-    raw = JSON.parse(text);
+    // A byte order mark (editors on some systems write one) is not part of the JSON: refused, it
+    // was reported as an unexpected token nobody could see (found in review).
+    raw = JSON.parse(text.charCodeAt(0) === 0xfeff ? text.slice(1) : text);
   } catch (e) {
     return { error: `not valid JSON (${e instanceof Error ? e.message : String(e)})` };
   }
