@@ -231,8 +231,17 @@ static int foo(unsigned long pfn, struct foo *f)
       textDocument: { uri, version: 2 },
       contentChanges: [{ range: { start: { line: 5000, character: 0 }, end: { line: 6000, character: 3 } }, text: '/* appended */' }],
     });
-    const items = ((await client.conn.sendRequest('textDocument/diagnostic', { textDocument: { uri } })) as { items: Diag[] }).items;
+    const items = ((await client.conn.sendRequest('textDocument/diagnostic', { textDocument: { uri } })) as { items: (Diag & { range: unknown })[] }).items;
     expect(items.map((d) => d.code)).toEqual(['resource-busy-window', 'resource-flags-clobber']);
+    // Code actions on diagnostics that are not ours, or not diagnostics at all (found in review:
+    // a null entry answered with an internal error): the ones that are still get their actions.
+    const range = items[1]!.range;
+    for (const context of [{ diagnostics: null }, {}, { diagnostics: [null, 5, { data: null }, { message: 'x' }] }]) {
+      expect(await client.conn.sendRequest('textDocument/codeAction', { textDocument: { uri }, range, context })).toEqual([]);
+    }
+    const mixed = (await client.conn.sendRequest('textDocument/codeAction', { textDocument: { uri }, range, context: { diagnostics: [null, items[1]] } })) as { title: string }[];
+    expect(mixed.map((a) => a.title)).toContain('Change only the bits meant');
+    expect(client.logs.filter((l) => /codeAction failed/.test(l))).toEqual([]);
   });
 
   it('leaves a document as it was after a change that is not one, says so, and follows the valid edits after it (found in review)', async () => {

@@ -116,7 +116,7 @@ export class IomemLensServer {
     conn.onCodeAction(async (p, token) => {
       const a = await this.guardAsync('codeAction', () => this.analysisFor(p.textDocument.uri, token));
       const d = this.store?.get(p.textDocument.uri);
-      return d && a ? codeActions(d, a, p, { preview: this.annotatedEdits }) : [];
+      return (d && a ? this.guard('codeAction', () => codeActions(d, a, p, { preview: this.annotatedEdits })) : undefined) ?? [];
     });
     conn.onExecuteCommand((p) => this.guard('executeCommand', () => executeCommand(p.command, p.arguments ?? [], {
       settings: this.settings, documents: { get: (uri) => this.store?.get(uri) }, fileName: (uri) => this.fileName(uri),

@@ -10,22 +10,30 @@ export const EXPLAIN_COMMAND = 'iomem-lens.explainFinding';
 
 export function codeActions(d: OpenDocument, a: FileAnalysis | undefined, params: CodeActionParams, o: { preview?: boolean } = {}): CodeAction[] {
   const out: CodeAction[] = [];
-  for (const diag of params.context.diagnostics) {
+  // A client may send anything here: entries that are not diagnostics of ours are passed over
+  // (found in review: a null entry failed the whole request as an internal error).
+  const given: unknown = params.context?.diagnostics;
+  for (const diag of Array.isArray(given) ? given as unknown[] : []) {
+    if (!isDiagnostic(diag)) continue;
     const data = diag.data as { rule?: string; start?: number } | undefined;
     const f = a?.findings.find((x) => x.rule === data?.rule && x.start === data?.start);
     if (!f) continue;
     if (f.fix) {
-      out.push({ title: f.fix.title, kind: CodeActionKind.QuickFix, diagnostics: [diag as Diagnostic], isPreferred: true, edit: fixEdit(d, f, o.preview ?? false) });
+      out.push({ title: f.fix.title, kind: CodeActionKind.QuickFix, diagnostics: [diag], isPreferred: true, edit: fixEdit(d, f, o.preview ?? false) });
     }
-    out.push(suppressAction(d, f, diag as Diagnostic));
+    out.push(suppressAction(d, f, diag));
     out.push({
       title: `Explain ${f.rule}: simulate this path`,
       kind: CodeActionKind.Empty,
-      diagnostics: [diag as Diagnostic],
+      diagnostics: [diag],
       command: { title: 'Explain finding', command: EXPLAIN_COMMAND, arguments: [{ uri: d.uri, line: f.line, character: f.col, finding: { rule: f.rule, line: f.line } }] },
     });
   }
   return out;
+}
+
+function isDiagnostic(x: unknown): x is Diagnostic {
+  return typeof x === 'object' && x !== null && typeof (x as { data?: unknown }).data === 'object';
 }
 
 /** Inserts `/* iomem-lens-disable-next-line RULE: reason *\/` above the finding, indented like its line. */
