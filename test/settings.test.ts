@@ -4,7 +4,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { archFromConfig, detectProfile, findKernelRoot, resolveSettings, versionFromMakefile } from '../server/src/settings';
+import { archFromConfig, detectProfile, findKernelRoot, makefileVersion, resolveSettings, versionFromMakefile } from '../server/src/settings';
 
 function fakeKernel(makefile: string, config?: string): string {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'iomem-lens-kernel-'));
@@ -44,6 +44,23 @@ describe('profile detection', () => {
     expect(r.problems).toEqual(['kernel.config.BAD: "maybe" is not "y", "m" or "n"; ignored']);
   });
 
+  it('says when the Makefile\'s VERSION and PATCHLEVEL are not a kernel version, and uses the default (found in review)', () => {
+    for (const [mk, said] of [
+      ['VERSION = banana\nPATCHLEVEL = 12\n', 'VERSION = "banana", PATCHLEVEL = "12"'],
+      ['VERSION = 6\nPATCHLEVEL = 99999999999999999999\n', 'VERSION = "6", PATCHLEVEL = "99999999999999999999"'],
+      ['VERSION = 6\nPATCHLEVEL =\n', 'VERSION = "6", PATCHLEVEL = ""'],
+    ] as const) {
+      const root = fakeKernel(mk);
+      expect(findKernelRoot(path.join(root, 'drivers', 'dax', 'kmem.c'))).toBe(root);
+      const r = resolveSettings({}, root);
+      expect(r.options.profile.version).toEqual({ major: 6, minor: 12 });
+      expect(r.problems).toEqual([`${path.join(root, 'Makefile')}: ${said} is not a kernel version; using 6.12 (default)`]);
+      // A version in the settings makes the Makefile's moot.
+      expect(resolveSettings({ kernel: { version: '6.1' } }, root).problems).toEqual([]);
+    }
+    expect(makefileVersion('all:\n\techo\n')).toBeUndefined();
+  });
+
   it('lets settings override what was detected', () => {
     const root = fakeKernel('VERSION = 6\nPATCHLEVEL = 1\n');
     const r = resolveSettings({ kernel: { version: '6.12', arch: 'ppc64' } }, root);
@@ -69,6 +86,13 @@ describe('settings validation', () => {
       'layout 42 must be the path of a /proc/iomem dump; using the default layout',
     ]);
     expect(r.options.rules.has('resource-busy-window')).toBe(true);
+  });
+
+  it('says when kernel is not an object (found in review: it was dropped without a word)', () => {
+    for (const kernel of [5, '6.12', ['6.12']]) {
+      expect(resolveSettings({ kernel }).problems).toEqual([`kernel must be an object like {"version": "6.12", "arch": "x86_64"}, got ${JSON.stringify(kernel)}; detecting both`]);
+    }
+    expect(resolveSettings({ kernel: null }).problems).toEqual([]);
   });
 
   it('says when the kernel is older than the models and which semantics apply', () => {

@@ -31,11 +31,23 @@ export interface ResolvedSettings {
   problems: string[];
 }
 
+/**
+ * What a top Makefile says of the kernel's version: undefined when it assigns no VERSION and
+ * PATCHLEVEL (not a kernel's Makefile); otherwise the version, or why its values are not one
+ * (found in review: `VERSION = banana` went unsaid, and a huge PATCHLEVEL was taken as is).
+ */
+export function makefileVersion(text: string): { version: KernelVersion } | { bad: string } | undefined {
+  const v = /^VERSION\s*=[ \t]*(.*?)\s*$/m.exec(text)?.[1];
+  const p = /^PATCHLEVEL\s*=[ \t]*(.*?)\s*$/m.exec(text)?.[1];
+  if (v === undefined || p === undefined) return undefined;
+  const version = /^\d+$/.test(v) && /^\d+$/.test(p) ? parseKernelVersion(`${v}.${p}`) : undefined;
+  return version ? { version } : { bad: `VERSION = ${JSON.stringify(v)}, PATCHLEVEL = ${JSON.stringify(p)} is not a kernel version` };
+}
+
 /** Reads VERSION and PATCHLEVEL from a kernel's top Makefile. */
 export function versionFromMakefile(text: string): KernelVersion | undefined {
-  const v = /^VERSION\s*=\s*(\d+)\s*$/m.exec(text)?.[1];
-  const p = /^PATCHLEVEL\s*=\s*(\d+)\s*$/m.exec(text)?.[1];
-  return v && p ? { major: Number(v), minor: Number(p) } : undefined;
+  const m = makefileVersion(text);
+  return m && 'version' in m ? m.version : undefined;
 }
 
 /** The architecture a kernel .config was made for. */
@@ -64,7 +76,7 @@ export function findKernelRoot(start: string): string | undefined {
     const mk = path.join(dir, 'Makefile');
     try {
       // Not readFileSync(): a FIFO named Makefile would block the run (found in review).
-      if (versionFromMakefile(readRegularFile(mk).toString('utf8').slice(0, 4096))) return dir;
+      if (makefileVersion(readRegularFile(mk).toString('utf8').slice(0, 4096))) return dir;
     } catch {
       // no Makefile here
     }
@@ -84,7 +96,7 @@ export function configSymbols(text: string): Map<string, 'y' | 'm' | 'n'> {
 }
 
 /** Detects the profile of the kernel tree at `root` (Makefile, .config). */
-export function detectProfile(root: string | undefined): { version?: KernelVersion; arch?: Arch; config?: Map<string, 'y' | 'm' | 'n'>; source: string } {
+export function detectProfile(root: string | undefined): { version?: KernelVersion; arch?: Arch; config?: Map<string, 'y' | 'm' | 'n'>; source: string; problem?: string } {
   if (!root) return { source: 'default' };
   const read = (f: string): string | undefined => {
     try {
@@ -95,11 +107,15 @@ export function detectProfile(root: string | undefined): { version?: KernelVersi
     }
   };
   const mk = read('Makefile');
-  const version = mk ? versionFromMakefile(mk.slice(0, 4096)) : undefined;
+  const said = mk ? makefileVersion(mk.slice(0, 4096)) : undefined;
+  const version = said && 'version' in said ? said.version : undefined;
   const cfg = read('.config');
   const arch = cfg ? archFromConfig(cfg) : undefined;
   const sources = [version ? 'Makefile VERSION/PATCHLEVEL' : '', arch ? '.config' : ''].filter(Boolean);
-  return { ...(version ? { version } : {}), ...(arch ? { arch } : {}), ...(cfg ? { config: configSymbols(cfg) } : {}), source: sources.join(' and ') || 'default' };
+  return {
+    ...(version ? { version } : {}), ...(arch ? { arch } : {}), ...(cfg ? { config: configSymbols(cfg) } : {}), source: sources.join(' and ') || 'default',
+    ...(said && 'bad' in said ? { problem: `${path.join(root, 'Makefile')}: ${said.bad}` } : {}),
+  };
 }
 
 function isObject(v: unknown): v is Record<string, unknown> {
@@ -116,6 +132,9 @@ export function resolveSettings(raw: unknown, root?: string): ResolvedSettings {
   if (raw !== undefined && raw !== null && !isObject(raw)) problems.push(`settings must be an object, got ${JSON.stringify(raw)}; using the defaults`);
   const detected = detectProfile(root);
   const kernel = isObject(s.kernel) ? s.kernel : {};
+  if (s.kernel !== undefined && s.kernel !== null && !isObject(s.kernel)) {
+    problems.push(`kernel must be an object like {"version": "6.12", "arch": "x86_64"}, got ${JSON.stringify(s.kernel)}; detecting both`);
+  }
 
   let version: KernelVersion = detected.version ?? DEFAULT_PROFILE.version;
   let source = detected.version ? detected.source : 'default';
@@ -129,6 +148,8 @@ export function resolveSettings(raw: unknown, root?: string): ResolvedSettings {
       problems.push(`kernel.version ${JSON.stringify(rv)} is not a kernel version like "6.12"; using ${formatVersion(version)} (${source})`);
     }
   }
+  // The Makefile matters only where no setting names the version.
+  if (detected.problem && source !== 'settings') problems.push(`${detected.problem}; using ${formatVersion(version)} (${source})`);
   if (!versionAtLeast(version, OLDEST_MODELED.major, OLDEST_MODELED.minor)) {
     // The models branch on the releases that changed the semantics (6.9, 6.12...): anything
     // older takes the 6.1 branches, which may not be what that kernel did.

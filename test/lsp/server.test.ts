@@ -268,6 +268,9 @@ static int foo(unsigned long pfn, struct foo *f)
     expect(items.map((d) => d.code)).toEqual(['resource-busy-window', 'resource-flags-clobber']);
     await expect(client.logMatching(/kernel\.version "banana" is not a kernel version like "6\.12"; using 6\.12/)).resolves.toBeTruthy();
     await expect(client.logMatching(/unknown rule "no-such-rule"/)).resolves.toBeTruthy();
+    // Settings pushed later are checked as well (found in review: a kernel that is not an object went unsaid).
+    await client.conn.sendNotification('workspace/didChangeConfiguration', { settings: { iomemLens: { kernel: 5 } } });
+    await expect(client.logMatching(/kernel must be an object like .*, got 5; detecting both/)).resolves.toBeTruthy();
   });
 
   it('offers the quick fix as a code action, and the finding goes away once it is applied', async () => {
