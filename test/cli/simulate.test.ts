@@ -10,6 +10,9 @@ import { ROOT } from '../helpers';
 const CLI = path.join(ROOT, 'dist', 'cli.js');
 const kmem = path.join('examples', 'kmem_like.c');
 
+/** One name defined under #ifdef and #else: the first releases what it requested, the second has seed 000's window. */
+const TWICE = fs.readFileSync(path.join(ROOT, 'test', 'fixtures', 'simulate', 'twice.c'), 'utf8');
+
 function run(...args: string[]): { code: number | null; stdout: string; stderr: string } {
   const r = spawnSync(process.execPath, [CLI, ...args], { cwd: ROOT, encoding: 'utf8' });
   return { code: r.status, stdout: r.stdout, stderr: r.stderr };
@@ -63,6 +66,33 @@ describe('simulate', () => {
     expect(binary.code).toBe(2);
     expect(binary.stderr).toMatch(/binary file/);
     expect(binary.stderr).not.toMatch(/^\s+at /m);
+  });
+
+  it('plays the definition LINE takes in, where #ifdef defines a name twice, and says which it played otherwise (found in review)', () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'iomem-lens-sim-'));
+    const f = path.join(dir, 'twice.c');
+    fs.writeFileSync(f, TWICE);
+    const first = run('simulate', `${f}:twice_probe`);
+    expect(first.code).toBe(0);
+    expect(first.stderr).toBe(`iomem-lens: note: ${f}: twice_probe() is defined 2 times (lines 2, 11): playing the one at line 2 (${f}:twice_probe:LINE picks another)\n`);
+    const second = run('simulate', `${f}:twice_probe:17`);
+    expect(second.code).toBe(1);
+    expect(second.stderr).toBe('');
+    expect(second.stdout).toMatch(/\[resource-busy-window\]$/m);
+    const outside = run('simulate', `${f}:twice_probe:10`);
+    expect(outside.code).toBe(2);
+    expect(outside.stderr).toBe(`iomem-lens: ${f}: no definition of twice_probe() takes in line 10\n`);
+    expect(run('simulate', `${f}:twice_probe:99`).stderr).toBe(`iomem-lens: ${f}: has no line 99\n`);
+    expect(run('simulate', `${f}:twice_probe:0`).stderr).toMatch(/LINE counts from 1/);
+  });
+
+  it('says a function nested too deep for the analysis is one, not that it calls nothing modeled (found in review)', () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'iomem-lens-sim-'));
+    const f = path.join(dir, 'deep.c');
+    fs.writeFileSync(f, `static int f(void)\n{\n\tif (!request_mem_region(0x1000, 0x1000, "x"))\n\t\treturn -EBUSY;\n${'\tif (a) {\n'.repeat(10_000)}\tg(0);\n${'\t}\n'.repeat(10_000)}\treturn 0;\n}\n`);
+    const r = run('simulate', `${f}:f`);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toBe(`iomem-lens: ${f}: f(): its blocks or expressions nest deeper than the analysis follows; not analyzed\n`);
   });
 
   it('plays a function without a finding and exits 0', () => {

@@ -12,6 +12,8 @@ const kmemPath = path.join(ROOT, 'examples', 'kmem_like.c');
 const kmem = fs.readFileSync(kmemPath, 'utf8');
 const uri = pathToFileURL(kmemPath).href;
 const WRITE = 'res->flags = IORESOURCE_SYSTEM_RAM;';
+/** One name defined under #ifdef and #else: only the second has seed 000's window. */
+const TWICE = fs.readFileSync(path.join(ROOT, 'test', 'fixtures', 'simulate', 'twice.c'), 'utf8');
 
 interface Diag { code?: string; message: string; range: { start: { line: number } }; relatedInformation?: { message: string }[]; codeDescription?: { href: string }; data?: unknown }
 
@@ -324,6 +326,27 @@ static int foo(unsigned long pfn, struct foo *f)
     expect(outside).toEqual({ ok: false, error: 'the cursor is not inside a function' });
     const garbage = (await client.conn.sendRequest('workspace/executeCommand', { command: 'iomem-lens.server.simulate', arguments: ['nonsense'] })) as { ok: boolean; error: string };
     expect(garbage.ok).toBe(false);
+  });
+
+  it('explains a finding by playing the definition it is in, where #ifdef defines the name twice (found in review)', async () => {
+    client = new TestClient();
+    await client.initialize({ pull: true });
+    const twiceUri = 'file:///tmp/iomem-lens-twice/twice.c';
+    await client.open(twiceUri, TWICE);
+    const items = ((await client.conn.sendRequest('textDocument/diagnostic', { textDocument: { uri: twiceUri } })) as { items: (Diag & { range: unknown })[] }).items;
+    const window = items.find((d) => d.code === 'resource-busy-window')!;
+    expect(window.range.start.line).toBe(15);
+    const explain = ((await client.conn.sendRequest('textDocument/codeAction', { textDocument: { uri: twiceUri }, range: window.range, context: { diagnostics: [window] } })) as
+      { command?: { arguments: unknown[] } }[]).find((a) => a.command)!;
+    const reply = (await client.conn.sendRequest('workspace/executeCommand', { command: 'iomem-lens.server.simulate', arguments: explain.command!.arguments })) as
+      { ok: boolean; sim: { racing: boolean; finding?: { rule: string; line: number }; steps: { line: number }[] } };
+    expect(reply.sim.finding).toMatchObject({ rule: 'resource-busy-window', line: 15 });
+    expect(reply.sim.racing).toBe(true);
+    // "Simulate function" in the first definition plays that one.
+    const first = (await client.conn.sendRequest('workspace/executeCommand', { command: 'iomem-lens.server.simulate', arguments: [{ uri: twiceUri, line: 3, character: 2 }] })) as
+      { ok: boolean; sim: { finding?: unknown; steps: { line: number }[] } };
+    expect(first.sim.finding).toBeUndefined();
+    expect(first.sim.steps.map((st) => st.line)).toEqual([3, 5]);
   });
 
   it.each([

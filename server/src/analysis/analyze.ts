@@ -24,6 +24,7 @@ import { FileFacts, HEADER_FREE_DEFS, callerHoldsHotplug, collectFacts, fileMent
 import { FileView, scanPublications, viewWithFile } from './publish.js';
 import { FileAnalysis, Finding, Skipped, emptyAnalysis } from './finding.js';
 import { AnalysisOptions, optionsKey } from './options.js';
+import { asLimit } from './limits.js';
 
 export { FunctionCache };
 
@@ -33,7 +34,7 @@ export interface AnalyzeHooks {
   /** Called when a function's analysis, or one rule on it (`rule`), throws: the others still report. */
   onError?: (fn: string, err: unknown, rule?: string) => void;
   /** Sees every end-of-path state of every function walked (simulations, debugging). */
-  onPaths?: (fn: string, ends: readonly PathState[], walk: { cfg: Cfg; locals: ReadonlySet<string>; returnsPointer: boolean; dropped: number }) => void;
+  onPaths?: (fn: string, ends: readonly PathState[], walk: { cfg: Cfg; locals: ReadonlySet<string>; returnsPointer: boolean; dropped: number; start: number; end: number }) => void;
 }
 
 /** Analyzes a parsed file. `tree` must match `text`. */
@@ -104,7 +105,8 @@ export function* analyzeSteps(tree: Tree, text: string, opts: AnalysisOptions, c
     if (!result) {
       try {
         result = analyzeFunction(fn, facts, opts, consts, source, helpers, hooks, fn.isStatic ? cfgs : undefined);
-      } catch (err) {
+      } catch (caught) {
+        const err = asLimit(caught);
         hooks.onError?.(fn.name, err);
         out.errors.push({ function: fn.name, reason: err instanceof Error ? err.message : String(err) });
         yield fn.name;
@@ -286,7 +288,7 @@ function analyzeFunction(
     inlineDepth: 0, functionName: fn.name, locals,
   };
   const { ends, partial, dropped } = explore(cfg, initialState(fn, facts, opts), ctx, helpers);
-  hooks.onPaths?.(fn.name, ends, { cfg, locals, returnsPointer: fn.returnsPointer, dropped });
+  hooks.onPaths?.(fn.name, ends, { cfg, locals, returnsPointer: fn.returnsPointer, dropped, start: fn.start, end: fn.end });
   const byKey = new Map<string, Finding>();
   const failed = new Map<string, string>();
   for (const st of ends) {

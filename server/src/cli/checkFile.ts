@@ -10,6 +10,7 @@ import type { AnalysisOptions } from '../analysis/options.js';
 import { PUBLISHING_CALLS, Publication, PublishIndex, mayPublish, scanPublications, viewWithFile } from '../analysis/publish.js';
 import { WordScanner } from '../analysis/wordScan.js';
 import { applySuppressions } from '../analysis/suppress.js';
+import { failureNote } from '../analysis/limits.js';
 import type { CParser } from '../syntax/parser.js';
 import { readFailure, readRegularFile } from '../readFile.js';
 
@@ -207,7 +208,7 @@ export function checkSource(res: FileResult, buf: Buffer, parser: CParser, opts:
       file,
       onError: (fn, err, rule) => res.notes.push(rule
         ? `${file}: internal error in rule ${rule} on ${fn}(), its findings there are lost: ${err instanceof Error ? err.message : String(err)}`
-        : `${file}: internal error analyzing ${fn}(), skipped: ${err instanceof Error ? err.message : String(err)}`),
+        : `${file}: ${failureNote(fn, err)}`),
     });
     report(res, f ? withOriginalOffsets(analyzed, f) : analyzed, text, opts);
   } finally {

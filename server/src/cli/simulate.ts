@@ -11,10 +11,12 @@ import { AnalysisArgs, UsageError, forEachArg, formatOption, parseAnalysisOption
 import { refuseInputAsOutput } from './outputs.js';
 import { MAX_FILE_BYTES, PARSE_TIMEOUT_MS } from './checkFile.js';
 import { readFailure, readRegularFile } from '../readFile.js';
+import { lineStarts } from '../syntax/lines.js';
 
-export const SIMULATE_USAGE = `simulate FILE:FUNCTION [options]
+export const SIMULATE_USAGE = `simulate FILE:FUNCTION[:LINE] [options]
   play FUNCTION's paths through the models on the machine layout, step by step; where a rule
-  found a race, another driver races and the interleaving that goes wrong is played
+  found a race, another driver races and the interleaving that goes wrong is played; LINE
+  picks the definition that takes it in, where #ifdef defines FUNCTION more than once
   --format text|json|svg    output (default: text; svg: address map and a lane per actor)
   --kernel X.Y  --arch NAME  --layout FILE  --rule ID  --disable ID  --path-bound N   as for check
   -o, --output FILE         write the output to FILE
@@ -23,6 +25,8 @@ exit status: 0 the played path ends without a finding, 1 it ends in one, 2 error
 export interface SimulateArgs extends AnalysisArgs {
   file: string;
   function: string;
+  /** 1-based line inside the definition meant. */
+  line?: number;
   format: 'text' | 'json' | 'svg';
   output?: string;
 }
@@ -41,10 +45,12 @@ export function parseSimulateArgs(argv: string[]): SimulateArgs {
         target = raw;
     }
   });
-  const m = target ? /^(.*):([A-Za-z_]\w*)$/.exec(target) : null;
-  if (!m) throw new UsageError(target ? `simulate ${target}: expected FILE:FUNCTION` : 'simulate needs FILE:FUNCTION');
+  const m = target ? /^(.*):([A-Za-z_]\w*)(?::(\d+))?$/.exec(target) : null;
+  if (!m) throw new UsageError(target ? `simulate ${target}: expected FILE:FUNCTION or FILE:FUNCTION:LINE` : 'simulate needs FILE:FUNCTION');
+  const line = m[3] === undefined ? undefined : Number(m[3]);
+  if (line !== undefined && !(line >= 1 && Number.isSafeInteger(line))) throw new UsageError(`simulate ${target}: LINE counts from 1`);
   refuseInputAsOutput('--output', a.output, [m[1] as string]);
-  return { ...a, file: m[1] as string, function: m[2] as string };
+  return { ...a, file: m[1] as string, function: m[2] as string, ...(line !== undefined ? { line } : {}) };
 }
 
 export async function runSimulate(args: SimulateArgs): Promise<number> {
@@ -69,11 +75,17 @@ export async function runSimulate(args: SimulateArgs): Promise<number> {
   const tree = parser.parse(text, undefined, { timeoutMs: PARSE_TIMEOUT_MS });
   if (!tree) throw new UsageError(`${args.file}: parse did not finish in ${PARSE_TIMEOUT_MS / 1000} s`);
   try {
-    const r = simulateFunction(tree, text, options, { function: args.function, file: args.file });
+    const at = args.line === undefined ? undefined : lineStartOffset(text, args.line);
+    if (args.line !== undefined && at === undefined) {
+      process.stderr.write(`iomem-lens: ${args.file}: has no line ${args.line}\n`);
+      return 2;
+    }
+    const r = simulateFunction(tree, text, options, { function: args.function, file: args.file, ...(at !== undefined ? { at } : {}) });
     if (!r.ok) {
       process.stderr.write(`iomem-lens: ${args.file}: ${r.error}\n`);
       return 2;
     }
+    if (r.sim.note) process.stderr.write(`iomem-lens: note: ${args.file}: ${r.sim.note} (${args.file}:${args.function}:LINE picks another)\n`);
     const out = args.format === 'json' ? `${JSON.stringify(r.sim, null, 2)}\n`
       : args.format === 'svg' ? `${renderSimulationSvg(r.sim)}\n`
         : formatSimulationText(r.sim, args.file);
@@ -83,4 +95,12 @@ export async function runSimulate(args: SimulateArgs): Promise<number> {
   } finally {
     tree.delete();
   }
+}
+
+/** The offset of the first character of the 1-based `line` that is not a blank, or undefined past the end. */
+function lineStartOffset(text: string, line: number): number | undefined {
+  const starts = lineStarts(text);
+  if (line > starts.length) return undefined;
+  const start = starts[line - 1] as number;
+  return start + (/^[ \t]*/.exec(text.slice(start, start + 4096))?.[0].length ?? 0);
 }

@@ -10,6 +10,7 @@ import { FunctionCache, analyzeSteps } from '../analysis/analyze.js';
 import { Baseline, findBaseline } from '../analysis/baseline.js';
 import { FileAnalysis, emptyAnalysis } from '../analysis/finding.js';
 import { silence } from '../analysis/silence.js';
+import { AnalysisLimit } from '../analysis/limits.js';
 import { ResolvedSettings, findKernelRoot, resolveSettings } from '../settings.js';
 import { CParser } from '../syntax/parser.js';
 import { TOOL_NAME, toolVersion } from '../version.js';
@@ -295,7 +296,9 @@ export class IomemLensServer {
       const rel = d.uri.startsWith('file:') ? path.basename(fileURLToPath(d.uri)) : d.uri;
       analysis = yield* analyzeSteps(d.tree, text, this.settings.options, this.cache, {
         file: this.fileName(d.uri),
-        onError: (fn, err, rule) => this.conn.console.error(`iomem-lens: ${rel}: ${fn}(): ${rule ? `rule ${rule} failed, its findings there are lost: ` : ''}${err instanceof Error ? err.stack ?? err.message : String(err)}`),
+        onError: (fn, err, rule) => err instanceof AnalysisLimit
+          ? this.conn.console.warn(`iomem-lens: ${rel}: ${fn}(): ${err.message}`)
+          : this.conn.console.error(`iomem-lens: ${rel}: ${fn}(): ${rule ? `rule ${rule} failed, its findings there are lost: ` : ''}${err instanceof Error ? err.stack ?? err.message : String(err)}`),
       });
       analysis = silence(analysis, text, this.settings.options.rules, this.baseline, d.uri.startsWith('file:') ? fileURLToPath(d.uri) : undefined);
     } else if (d.unparsed) {

@@ -15,6 +15,7 @@ import { racerRuns } from '../rules/resource/interleavings.js';
 import { ownerMessage, racerMessage, runTrace } from '../rules/resource/trace.js';
 import type { PathContext, RawFinding } from '../rules/rule.js';
 import type { Tree } from '../syntax/parser.js';
+import { lineOf, lineStarts } from '../syntax/lines.js';
 import { SimRegion, changedIds, focusOf, snapshot } from './snapshot.js';
 
 export interface SimStep {
@@ -44,6 +45,8 @@ export interface Simulation {
   finding?: { rule: string; severity: string; line: number; message: string };
   /** The address range worth looking at (what the steps touched, in its top-level container). */
   focus?: { start: string; end: string };
+  /** Which of several definitions of the name was played, when none was asked for. */
+  note?: string;
 }
 
 export type SimulateResult = { ok: true; sim: Simulation } | { ok: false; error: string };
@@ -53,23 +56,49 @@ export interface SimulateRequest {
   file?: string;
   /** Play the path of this finding (rule id and 0-based line), e.g. from "Explain finding". */
   finding?: { rule: string; line: number };
+  /**
+   * An offset inside the definition meant: a name defined twice (under #ifdef and #else) is
+   * otherwise ambiguous (found in review: Explain played the first definition's paths).
+   */
+  at?: number;
 }
 
 interface Walk { ends: readonly PathState[]; cfg: Cfg; locals: ReadonlySet<string>; returnsPointer: boolean }
 
 export function simulateFunction(tree: Tree, text: string, opts: AnalysisOptions, req: SimulateRequest): SimulateResult {
   let walk: Walk | undefined;
+  let span: { start: number; end: number } | undefined;
+  const at = req.at;
+  /** Start offsets of every walked definition of the name. */
+  const definitions: number[] = [];
   const analysis = analyzeTree(tree, text, opts, undefined, {
     file: req.file ?? '<buffer>',
     onPaths: (fn, ends, w) => {
-      if (fn === req.function && !walk) walk = { ends, ...w };
+      if (fn !== req.function) return;
+      definitions.push(w.start);
+      if (walk || (at !== undefined && (at < w.start || at > w.end))) return;
+      walk = { ends, ...w };
+      span = { start: w.start, end: w.end };
     },
   });
-  if (!walk) {
+  if (definitions.length > 0 && at !== undefined && !walk) {
+    return { ok: false, error: `no definition of ${req.function}() takes in line ${lineOf(lineStarts(text), at) + 1}` };
+  }
+  if (!walk || !span) {
+    // Said as the analysis said it (a function nested too deep, a rule that failed), not as
+    // "calls nothing" (found in review).
+    const failed = analysis.errors.find((e) => e.function === req.function);
+    if (failed) return { ok: false, error: `${req.function}(): ${failed.reason}` };
     const defined = new RegExp(`\\b${req.function}\\s*\\(`).test(text);
     return { ok: false, error: defined ? `${req.function}() calls nothing iomem-lens models: there is nothing to simulate` : `no function ${req.function}() in this file` };
   }
-  const findings = analysis.findings.filter((f) => f.function === req.function);
+  const { start, end } = span;
+  const starts = lineStarts(text);
+  const played = lineOf(starts, start) + 1;
+  const others = definitions.filter((d) => d !== start).map((d) => lineOf(starts, d) + 1);
+  const note = others.length && at === undefined
+    ? `${req.function}() is defined ${others.length + 1} times (lines ${[played, ...others].join(', ')}): playing the one at line ${played}` : undefined;
+  const findings = analysis.findings.filter((f) => f.function === req.function && f.start >= start && f.start <= end);
   const target = pickFinding(findings, req.finding);
   const chosen = target ? pathOf(target, walk, text, opts, req.file) : undefined;
   const st = chosen?.st ?? defaultPath(walk.ends);
@@ -105,6 +134,7 @@ export function simulateFunction(tree: Tree, text: string, opts: AnalysisOptions
       layout: opts.layout.name, paths: walk.ends.length, racing: racer.length > 0, initial, steps,
       ...(chosen && target ? { finding: { rule: target.rule, severity: target.severity, line: target.line, message: target.message } } : {}),
       ...(focus ? { focus } : {}),
+      ...(note ? { note } : {}),
     },
   };
 }

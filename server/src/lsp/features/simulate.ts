@@ -33,7 +33,7 @@ export function simulateAt(d: OpenDocument | undefined, args: SimulateArgs, opts
   const offset = d.doc.offsetAt({ line: args.line, character: args.character });
   const fn = findFunctions(d.tree, text).find((f) => offset >= f.start && offset <= f.end);
   if (!fn) return { ok: false, error: 'the cursor is not inside a function' };
-  const r = simulateFunction(d.tree, text, opts, { function: fn.name, file, ...(args.finding ? { finding: args.finding } : {}) });
+  const r = simulateFunction(d.tree, text, opts, { function: fn.name, file, at: offset, ...(args.finding ? { finding: args.finding } : {}) });
   if (!r.ok) return r;
   const maps = [r.sim.initial, ...r.sim.steps.map((s) => s.regions)].map((regions, i) =>
     renderMapSvg(regions, r.sim.focus, { changed: i ? r.sim.steps[i - 1]?.changed ?? [] : [], title: i ? `after step ${i}` : 'before the function runs' }));
