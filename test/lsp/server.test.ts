@@ -246,6 +246,22 @@ static int foo(unsigned long pfn, struct foo *f)
     expect(client.logs.filter((l) => /codeAction failed/.test(l))).toEqual([]);
   });
 
+  it('analyzes documents whose URI names no local file as buffers, and says so (found in review: their diagnostics were empty)', async () => {
+    client = new TestClient();
+    await client.initialize({ pull: true, rootUri: 'file://buildhost/src/linux' });
+    await client.logMatching(/the workspace folder file:\/\/buildhost\/src\/linux is not a local directory/);
+    for (const odd of ['file://buildhost/src/linux/drivers/dax/kmem.c', 'file:///tmp/drivers%2Fdax%2Fkmem.c', 'untitled:Untitled-1']) {
+      await client.open(odd, kmem);
+      const items = ((await client.conn.sendRequest('textDocument/diagnostic', { textDocument: { uri: odd } })) as { items: Diag[] }).items;
+      expect(items.map((d) => d.code)).toEqual(['resource-busy-window', 'resource-flags-clobber']);
+      const hover = (await client.conn.sendRequest('textDocument/hover', { textDocument: { uri: odd }, position: positionOf(kmem, WRITE) })) as { contents: { value: string } } | null;
+      expect(hover?.contents.value).toMatch(/resource-busy-window/);
+    }
+    await client.logMatching(/file:\/\/buildhost\/src\/linux\/drivers\/dax\/kmem\.c names no local file \(.*\): analyzed as an unsaved buffer/);
+    await client.logMatching(/file:\/\/\/tmp\/drivers%2Fdax%2Fkmem\.c names no local file \(.*encoded.*\)/);
+    expect(client.logs.filter((l) => /failed/.test(l))).toEqual([]);
+  });
+
   it('leaves a document as it was after a change that is not one, says so, and follows the valid edits after it (found in review)', async () => {
     client = new TestClient();
     await client.initialize({ pull: true });

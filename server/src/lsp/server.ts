@@ -1,7 +1,7 @@
 // Wires every LSP handler to the server. Features live one per file in features/.
 
 import * as path from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
+import { pathToFileURL } from 'node:url';
 import {
   CancellationToken, Connection, DidChangeConfigurationNotification, InitializeParams, InitializeResult,
   ProposedFeatures, ResponseError, TextDocumentSyncKind, createConnection,
@@ -26,6 +26,7 @@ import { SERVER_COMMANDS, executeCommand, memoryMb } from './features/commands.j
 import { diagnosticsFor } from './features/diagnostics.js';
 import { hover } from './features/hover.js';
 import { readRegularFile } from '../readFile.js';
+import { localPath, pathOf } from './uris.js';
 
 const PUSH_DEBOUNCE_MS = 150;
 const C_LANGUAGES = new Set(['c', 'cpp', 'objective-c']);
@@ -76,6 +77,10 @@ export class IomemLensServer {
     conn.onDidOpenTextDocument((p) => this.guard('didOpen', () => {
       this.runs.abort(p.textDocument.uri);
       this.store?.open(p.textDocument.uri, p.textDocument.languageId, p.textDocument.version, p.textDocument.text);
+      const local = localPath(p.textDocument.uri);
+      if (p.textDocument.uri.startsWith('file:') && 'reason' in local) {
+        this.conn.console.warn(`iomem-lens: ${p.textDocument.uri} names no local file (${local.reason}): analyzed as an unsaved buffer, without the tree's baseline`);
+      }
       this.schedule(p.textDocument.uri);
     }));
     conn.onDidChangeTextDocument((p) => this.guard('didChange', () => {
@@ -140,7 +145,8 @@ export class IomemLensServer {
 
   private async initialize(p: InitializeParams): Promise<InitializeResult> {
     const folder = p.workspaceFolders?.[0]?.uri ?? p.rootUri ?? undefined;
-    const rootPath = folder?.startsWith('file:') ? fileURLToPath(folder) : (p.rootPath ?? undefined);
+    const rootPath = (folder ? pathOf(folder) : undefined) ?? p.rootPath ?? undefined;
+    if (folder && !pathOf(folder)) this.conn.console.warn(`iomem-lens: the workspace folder ${folder} is not a local directory: no kernel tree, baseline or publication index`);
     this.root = rootPath ? findKernelRoot(rootPath) ?? rootPath : undefined;
     const baseline = this.root ? findBaseline(this.root) : undefined;
     if (baseline && 'error' in baseline) this.conn.console.error(`iomem-lens: ${baseline.error}`);
@@ -216,8 +222,8 @@ export class IomemLensServer {
    */
   private reindex(uri: string): void {
     const all = this.allPublications;
-    if (!all || !this.root || !uri.startsWith('file:')) return;
-    const file = fileURLToPath(uri);
+    const file = pathOf(uri);
+    if (!all || !this.root || !file) return;
     const rel = path.relative(this.root, file);
     if (rel.startsWith('..') || path.isAbsolute(rel)) return;
     const d = this.store?.get(uri);
@@ -263,7 +269,8 @@ export class IomemLensServer {
 
   /** A document's name in findings: relative to the workspace root when it is under it. */
   private fileName(uri: string): string {
-    return this.root && uri.startsWith('file:') ? path.relative(this.root, fileURLToPath(uri)) : uri;
+    const file = pathOf(uri);
+    return this.root && file ? path.relative(this.root, file) : uri;
   }
 
   /**
@@ -293,14 +300,15 @@ export class IomemLensServer {
     let analysis = emptyAnalysis();
     const text = d.doc.getText();
     if (d.tree && C_LANGUAGES.has(d.doc.languageId)) {
-      const rel = d.uri.startsWith('file:') ? path.basename(fileURLToPath(d.uri)) : d.uri;
+      const file = pathOf(d.uri);
+      const rel = file ? path.basename(file) : d.uri;
       analysis = yield* analyzeSteps(d.tree, text, this.settings.options, this.cache, {
         file: this.fileName(d.uri),
         onError: (fn, err, rule) => err instanceof AnalysisLimit
           ? this.conn.console.warn(`iomem-lens: ${rel}: ${fn}(): ${err.message}`)
           : this.conn.console.error(`iomem-lens: ${rel}: ${fn}(): ${rule ? `rule ${rule} failed, its findings there are lost: ` : ''}${err instanceof Error ? err.stack ?? err.message : String(err)}`),
       });
-      analysis = silence(analysis, text, this.settings.options.rules, this.baseline, d.uri.startsWith('file:') ? fileURLToPath(d.uri) : undefined);
+      analysis = silence(analysis, text, this.settings.options.rules, this.baseline, file);
     } else if (d.unparsed) {
       analysis.errors.push({ function: '(file)', reason: d.unparsed });
     }
