@@ -38,6 +38,7 @@ export async function runCheck(args: CheckArgs): Promise<number> {
   const pool = checkPool(args.jobs ?? defaultJobs());
   let list: FileList;
   let results: FileResult[];
+  let reused: number;
   try {
     // Files unchanged since the last run of the same options keep their publications and results.
     const cache = args.cache ? ScanCache.open(args.paths, settings, optionsKey(options)) : undefined;
@@ -52,7 +53,7 @@ export async function runCheck(args: CheckArgs): Promise<number> {
     const early = pool && publishRule && root !== undefined && operand !== undefined && (!cache || cache.empty) && isDirectory(operand) &&
       path.resolve(operand) === path.resolve(root) ? startCore(operand, { settings, root, focus: args.focus, check: true }, pool) : undefined;
     list = listFiles(args.paths, cache);
-    results = await checkFiles(list.files, { args, settings, root, publishRule, cache, pool, progressOf, early });
+    ({ results, reused } = await checkFiles(list.files, { args, settings, root, publishRule, cache, pool, progressOf, early }));
   } finally {
     void pool?.close();
   }
@@ -75,7 +76,7 @@ export async function runCheck(args: CheckArgs): Promise<number> {
   }
   if (baselined && baseline) notes.push(`${baseline.file}: the baseline hid ${baselined} finding${baselined === 1 ? '' : 's'} (--no-baseline shows them)`);
   if (args.writeBaseline !== undefined) return writeBaseline(args, args.writeBaseline, results, notes, list.missing);
-  const report: CheckReport = { profile: options.profile, findings, stats: { files: list.files.length, parsed, skipped, suppressed, baselined, ms: performance.now() - t0 }, notes };
+  const report: CheckReport = { profile: options.profile, findings, stats: { files: list.files.length, parsed, reused, skipped, suppressed, baselined, ms: performance.now() - t0 }, notes };
   const text = args.format === 'json' ? formatJson(report) : args.format === 'sarif' ? formatSarif(report) : formatText(report, { trace: args.trace });
   if (args.output) fs.writeFileSync(args.output, text);
   else process.stdout.write(text);
@@ -90,13 +91,16 @@ export async function runCheck(args: CheckArgs): Promise<number> {
   return findings.length ? 1 : 0;
 }
 
-/** The passes over `files`: their results in the order of `files` (the cache updated and saved). */
+/**
+ * The passes over `files`: their results in the order of `files` (the cache updated and saved),
+ * and how many of them the saved index gave back without the file being read.
+ */
 async function checkFiles(files: readonly string[], run: {
   args: CheckArgs; settings: Record<string, unknown>; root: string | undefined; publishRule: boolean;
   cache: ScanCache | undefined; pool: WorkerPool | undefined; progressOf: (what: string) => ScanProgress | undefined;
   /** The core's scan, started before the listing (firstPass.ts startCore()). */
   early?: EarlyCore;
-}): Promise<FileResult[]> {
+}): Promise<{ results: FileResult[]; reused: number }> {
   const { args, settings, root, cache, pool, progressOf } = run;
   const jobs = pool?.size ?? 0;
   // Seed 002 pairs accesses across files: index every publication of the tree first. That
@@ -123,8 +127,11 @@ async function checkFiles(files: readonly string[], run: {
   }
   const indexHash = sha1(JSON.stringify(publications ?? []));
   const reused = new Map<string, FileResult>();
+  let fromIndex = 0;
   for (const f of files) {
-    const r = first?.settled.get(f) ?? cache?.result(f, indexHash);
+    const settled = first?.settled.get(f);
+    const r = settled ?? cache?.result(f, indexHash);
+    if (r && !settled) fromIndex++;
     if (r) reused.set(f, r);
   }
   const todo = files.filter((f) => !reused.has(f));
@@ -133,7 +140,7 @@ async function checkFiles(files: readonly string[], run: {
   for (const r of checked) cache?.setResult(r, indexHash);
   cache?.save(files);
   const byFile = new Map(checked.map((r) => [r.file, r]));
-  return files.map((f) => reused.get(f) ?? byFile.get(f)).filter((r): r is FileResult => r !== undefined);
+  return { results: files.map((f) => reused.get(f) ?? byFile.get(f)).filter((r): r is FileResult => r !== undefined), reused: fromIndex };
 }
 
 function isDirectory(p: string): boolean {

@@ -14,6 +14,8 @@ export interface CheckReport {
   stats: {
     files: number;
     parsed: number;
+    /** Files whose result the saved scan index gave back: not read by this run. */
+    reused: number;
     skipped: { file: string; reason: string }[];
     /** Findings hidden by suppression comments and by the baseline. */
     suppressed: number;

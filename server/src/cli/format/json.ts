@@ -17,7 +17,7 @@ export function toJson(report: CheckReport): object {
     tool: { name: TOOL_NAME, version: toolVersion() },
     profile: { kernel: `${report.profile.version.major}.${report.profile.version.minor}`, arch: report.profile.arch },
     findings: report.findings.map(findingJson),
-    stats: { files: report.stats.files, parsed: report.stats.parsed, skipped: report.stats.skipped, suppressed: report.stats.suppressed, baselined: report.stats.baselined, ms: Math.round(report.stats.ms) },
+    stats: { files: report.stats.files, parsed: report.stats.parsed, reused: report.stats.reused, skipped: report.stats.skipped, suppressed: report.stats.suppressed, baselined: report.stats.baselined, ms: Math.round(report.stats.ms) },
   };
 }
 
