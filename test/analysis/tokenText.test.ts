@@ -20,6 +20,8 @@ describe('tokenText', () => {
       ['L "x"', 'L"x"'], ['s = "a  b";', 's = "a b";'], ["c = ' ';", "c = '  ';"], ['#define A (x)', '#define A(x)'],
       ['#ifdef X\nf();', '#ifdef X f();'], ['a\nb', 'a b'],
       ['return - 1;', 'return -1;'], ['x = a + .5;', 'x = a +.5;'],
+      // The number the output ends with begins in an earlier piece (tracked as it grows, not read back).
+      ['x = 1/2 .5;', 'x = 1/2.5;'], ["x = 'a'1 .5;", "x = 'a'1.5;"],
     ];
     for (const [a, b] of differ) expect(tokenText(a as string), `${a} / ${b}`).not.toBe(tokenText(b as string));
   });

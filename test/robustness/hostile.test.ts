@@ -28,6 +28,9 @@ function hostileFiles(): Record<string, Buffer | string> {
     'invalid-utf8.c': Buffer.concat([Buffer.from('/* '), Buffer.from([0xff, 0xfe, 0xc3]), Buffer.from(' */\n'), Buffer.from(kmem)]),
     'crlf.c': kmem.replace(/\n/g, '\r\n'),
     'gotos.c': `static int f(u64 base)\n{\n${gotos}\treturn 0;\n${labels}\treturn -EBUSY;\n}\n`,
+    // 20,000 ifs in one function (found in review: the editor's cache key read its text back at
+    // every token, and the server took seconds to answer each edit; here only a hang is caught).
+    'ifs.c': `${REQUEST}${Array.from({ length: 20_000 }, (_, i) => `\tif (g(${i}))\n\t\th(${i});\n`).join('')}\treturn 0;\n}\n`,
     // Deeper than the call stack lets the analysis follow (found in review: said as an internal error).
     'nested.c': `${REQUEST}${'\tif (a) {\n'.repeat(10_000)}\tg(0);\n${'\t}\n'.repeat(10_000)}\treturn 0;\n}\n`,
   };
@@ -154,6 +157,7 @@ describe('hostile files, server', () => {
     expect(answers['huge.c']).toEqual([expect.stringMatching(/not analyzed: 2\d\.\d MiB is over the \d+ MiB limit/)]);
     expect(answers['crlf.c']).toEqual(['resource-busy-window', 'resource-flags-clobber']);
     expect(answers['gotos.c']).toContainEqual(expect.stringMatching(/f\(\): path bound \(\d+ steps\) reached: analyzed partially/));
+    expect(answers['ifs.c']).toEqual([]);
     expect(answers['nested.c']).toEqual(['f(): its blocks or expressions nest deeper than the analysis follows; not analyzed']);
     expect(client.proc.exitCode).toBeNull();
     expect(client.stderr).not.toMatch(/^\s+at .+:\d+:\d+\)?$/m);

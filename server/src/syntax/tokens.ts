@@ -36,23 +36,41 @@ export function tokenText(t: string, opts: { lines?: boolean } = {}): string {
   // Without lines, for a tree with an error (keyed by its form, which holds no blank at all),
   // only the blank two words need to stay two: any two leaves of a tree whose ends are word
   // characters had one between them, or the lexer would have made them one token.
-  const blank = (before: number, after: number): boolean =>
-    lines ? needsBlank(before, after) || endsWithNumber(out) : isWordChar(before) && isWordChar(after);
-  const emit = (piece: string): void => {
-    if (gap && out.length && blank(out.charCodeAt(out.length - 1), piece.charCodeAt(0))) out += ' ';
-    gap = false;
+  // What the output ends with, kept as it grows: reading `out` itself would flatten the string
+  // V8 builds by concatenation at every token, quadratic in the text (found in review: a
+  // function of 20,000 ifs kept the server busy for seconds at every keystroke).
+  /** The last character written, -1 before any. */
+  let last = -1;
+  /** The first character of the run of word characters and dots `out` ends with, -1 for none. */
+  let runFirst = -1;
+  const append = (piece: string): void => {
+    if (!piece) return;
     out += piece;
+    let k = piece.length - 1;
+    while (k >= 0 && isNumberChar(piece.charCodeAt(k))) k--;
+    if (k >= 0) runFirst = k < piece.length - 1 ? piece.charCodeAt(k + 1) : -1;
+    else if (runFirst < 0) runFirst = piece.charCodeAt(0);
+    last = piece.charCodeAt(piece.length - 1);
+  };
+  /** A blank after a number is kept: `1 .5` and `1e +5` are not `1.5` and `1e+5`. */
+  const endsWithNumber = (): boolean => runFirst >= 48 && runFirst <= 57;
+  const blank = (before: number, after: number): boolean =>
+    lines ? needsBlank(before, after) || endsWithNumber() : isWordChar(before) && isWordChar(after);
+  const emit = (piece: string): void => {
+    if (gap && last >= 0 && blank(last, piece.charCodeAt(0))) append(' ');
+    gap = false;
+    append(piece);
   };
   while (i < n) {
     const c = t[i] as string;
-    if (lines && c === '#' && (out.length === 0 || out.charCodeAt(out.length - 1) === 10)) {
+    if (lines && c === '#' && (last < 0 || last === 10)) {
       let j = i;
       while (j < n && t[j] !== '\n') j += t[j] === '\\' ? 2 : 1;
-      out += t.slice(i, j);
+      append(t.slice(i, j));
       gap = false;
       i = j;
     } else if (c === '\n' && lines) {
-      out += '\n';
+      append('\n');
       gap = false;
       i++;
     } else if (c === ' ' || c === '\t' || c === '\r' || c === '\f' || c === '\v' || c === '\n') {
@@ -81,12 +99,9 @@ export function tokenText(t: string, opts: { lines?: boolean } = {}): string {
   return out;
 }
 
-/** A blank after a number is kept: `1 .5` and `1e +5` are not `1.5` and `1e+5`. */
-function endsWithNumber(out: string): boolean {
-  let k = out.length - 1;
-  while (k >= 0 && (isWordChar(out.charCodeAt(k)) || out.charCodeAt(k) === 46)) k--;
-  const first = out.charCodeAt(k + 1);
-  return first >= 48 && first <= 57;
+/** A character of a number's spelling: a word character or a dot. */
+function isNumberChar(c: number): boolean {
+  return isWordChar(c) || c === 46;
 }
 
 function needsBlank(before: number, after: number): boolean {
