@@ -96,6 +96,59 @@ describe('review', () => {
     expect(run(['--git', 'nonsense..HEAD'], repo)).toMatchObject({ code: 2, stderr: expect.stringMatching(/^iomem-lens: git rev-list --reverse nonsense\.\.HEAD: /) });
   });
 
+  it('reports what a patch to a static helper introduces in the caller that runs it (found in review)', () => {
+    const tree = path.join(dir, 'helper');
+    fs.mkdirSync(path.join(tree, 'drivers'), { recursive: true });
+    const helper = 'static void frame_unmap(struct frame *frame)\n{\n\trelease_mem_region(frame->start, frame->size);\n}\n\n';
+    const caller = before.replace('\t\trelease_mem_region(frame->start, frame->size);\n', '\t\tframe_unmap(frame);\n');
+    expect(caller).not.toBe(before);
+    fs.writeFileSync(path.join(tree, 'drivers', 'frame.c'), helper + caller);
+    fs.writeFileSync(path.join(tree, 'helper.diff'), [
+      '--- a/drivers/frame.c', '+++ b/drivers/frame.c', '@@ -1,4 +1,4 @@', ' static void frame_unmap(struct frame *frame)', ' {',
+      '-\trelease_mem_region(frame->start, frame->size);', '+\tpr_info("unmap\\n");', ' }', '',
+    ].join('\n'));
+    const r = run(['helper.diff'], tree);
+    expect(r.code).toBe(1);
+    expect(r.stdout).toContain('  Introduces resource-leak in frame_register():\n\n  > @@ -1,4 +1,4 @@\n');
+    // The way back fixes it, and findings of functions the patch does not touch are not listed as still there.
+    fs.writeFileSync(path.join(tree, 'drivers', 'frame.c'), helper.replace('\trelease_mem_region(frame->start, frame->size);', '\tpr_info("unmap\\n");') + caller);
+    fs.writeFileSync(path.join(tree, 'back.diff'), [
+      '--- a/drivers/frame.c', '+++ b/drivers/frame.c', '@@ -1,4 +1,4 @@', ' static void frame_unmap(struct frame *frame)', ' {',
+      '-\tpr_info("unmap\\n");', '+\trelease_mem_region(frame->start, frame->size);', ' }', '',
+    ].join('\n'));
+    const back = run(['back.diff'], tree);
+    expect(back.code).toBe(0);
+    expect(back.stdout).toContain('  Fixes resource-leak in frame_register()');
+    expect(back.stdout).not.toContain('Still there');
+  });
+
+  it('reviews each commit of a range with merges against its own parent, and none outside the range (found in review)', () => {
+    const repo = path.join(dir, 'merges');
+    fs.mkdirSync(repo);
+    const git = (...args: string[]) => execFileSync('git', ['-c', 'user.name=t', '-c', 'user.email=t@example.org', ...args], { cwd: repo, encoding: 'utf8' });
+    const file = path.join(repo, 'frame.c');
+    git('init', '-q', '-b', 'main');
+    fs.writeFileSync(file, before);
+    git('add', '.');
+    git('commit', '-q', '-m', 'base');
+    git('checkout', '-q', '-b', 'side');
+    fs.appendFileSync(file, '/* side */\n');
+    git('commit', '-q', '-am', 'side: a comment');
+    git('checkout', '-q', 'main');
+    // Outside HEAD~2..HEAD below (it is HEAD~2 itself): the old review applied it as patch 2/3.
+    fs.writeFileSync(file, after);
+    git('commit', '-q', '-am', 'frame: outside the range');
+    git('merge', '-q', '--no-edit', 'side');
+    fs.appendFileSync(file, '/* after */\n');
+    git('commit', '-q', '-am', 'after: another comment');
+    const r = run(['--git', 'HEAD~2..HEAD'], repo);
+    expect(r.code).toBe(0);
+    expect([...r.stdout.matchAll(/^\[PATCH [^\]]*\] .*$/gm)].map((m) => m[0])).toEqual(['[PATCH 1/2] side: a comment', '[PATCH 2/2] after: another comment']);
+    expect(r.stdout).not.toContain('outside the range');
+    expect(r.stdout).not.toContain('Introduces');
+    expect(r.stderr).toContain('iomem-lens: --git HEAD~2..HEAD: 1 merge commit not reviewed (each other commit is reviewed against its own parent)\n');
+  });
+
   it('applies a patch at an offset and with fuzz as patch does, and says so', () => {
     const moved = path.join(dir, 'moved');
     fs.mkdirSync(path.join(moved, 'drivers'), { recursive: true });

@@ -7,7 +7,8 @@ import * as path from 'node:path';
 import { readFailure, readRegularFile } from '../readFile.js';
 import { formatReviewText, reviewJson, reviewSarif } from '../review/format.js';
 import { Patch, PatchParseError, parsePatches, seriesOrder } from '../review/patch.js';
-import { ReviewSource, reviewSeries } from '../review/review.js';
+import { PatchReview, ReviewSource, reviewSeries } from '../review/review.js';
+import { FunctionCache } from '../analysis/analyze.js';
 import { findKernelRoot, resolveSettings } from '../settings.js';
 import { CParser } from '../syntax/parser.js';
 import { AnalysisArgs, UsageError, forEachArg, formatOption, parseAnalysisOption, settingsFromArgs } from './args.js';
@@ -16,9 +17,10 @@ import { refuseInputAsOutput } from './outputs.js';
 export const REVIEW_USAGE = `review PATCH... [--tree DIR] [options]
 review --git REV_RANGE [options]
   apply each patch in memory (an mbox series, git format-patch files, a plain diff; - reads
-  stdin) on top of the ones before it, and report per patch the findings it fixes, introduces
-  and leaves in the functions it touches; --git takes the patches of REV_RANGE from the git
-  checkout (the current directory, or --tree) and applies them to the range's base
+  stdin) on top of the ones before it, and report per patch the findings it fixes and
+  introduces in the files it touches, and leaves in the functions it touches; --git takes each
+  commit of REV_RANGE from the git checkout (the current directory, or --tree) and applies it
+  to its own parent (merge commits are not reviewed)
   --tree DIR                the tree the patches apply to (default: the current directory)
   --format text|json|sarif  output (default: text, a review reply)
   --kernel X.Y  --arch NAME  --layout FILE  --rule ID  --disable ID  --path-bound N   as for check
@@ -100,16 +102,38 @@ function gitSource(dir: string, rev: string): ReviewSource {
 export async function runReview(a: ReviewArgs): Promise<number> {
   const notes: string[] = [];
   let patches: Patch[] = [];
-  let source: ReviewSource;
   const tree = path.resolve(a.tree);
   let failed = false;
+  const settings = resolveSettings(settingsFromArgs(a), findKernelRoot(tree));
+  const parser = await CParser.load();
+  let reviews: PatchReview[] = [];
   if (a.git !== undefined) {
-    const commits = git(tree, ['rev-list', '--reverse', a.git.includes('..') ? a.git : `${a.git}^..${a.git}`]).split('\n').filter(Boolean);
-    if (!commits.length) throw new UsageError(`--git ${a.git}: no commits in that range`);
-    const base = git(tree, ['rev-parse', `${commits[0]}^`]).trim();
-    const mbox = git(tree, ['format-patch', '--stdout', '--no-signature', `${base}..${commits[commits.length - 1]}`]);
-    patches = parsePatches(mbox, `git ${a.git}`);
-    source = gitSource(tree, base);
+    const range = a.git.includes('..') ? a.git : `${a.git}^..${a.git}`;
+    const all = git(tree, ['rev-list', '--reverse', range]).split('\n').filter(Boolean);
+    if (!all.length) throw new UsageError(`--git ${a.git}: no commits in that range`);
+    // Each commit against its own parent: a range with merges is no linear series, and applying
+    // it on its oldest commit's parent took in commits outside the range (found in review).
+    const commits = git(tree, ['rev-list', '--reverse', '--no-merges', range]).split('\n').filter(Boolean);
+    const merges = all.length - commits.length;
+    if (merges) notes.push(`--git ${a.git}: ${merges} merge commit${merges === 1 ? '' : 's'} not reviewed (each other commit is reviewed against its own parent)`);
+    const cache = new FunctionCache();
+    commits.forEach((sha, i) => {
+      const where = `git ${sha.slice(0, 12)}`;
+      let found: Patch[];
+      try {
+        found = parsePatches(git(tree, ['format-patch', '-1', '--stdout', '--no-signature', sha]), where);
+      } catch (e) {
+        if (!(e instanceof PatchParseError)) throw e;
+        notes.push(e.message);
+        failed = true;
+        return;
+      }
+      for (const p of found) {
+        p.prefix = commits.length > 1 ? `[PATCH ${i + 1}/${commits.length}]` : '[PATCH]';
+        p.series = { index: i + 1, total: commits.length };
+      }
+      reviews.push(...reviewSeries(found, gitSource(tree, `${sha}^`), parser, settings.options, cache));
+    });
   } else {
     if (!fs.existsSync(tree) || !fs.statSync(tree).isDirectory()) throw new UsageError(`--tree ${a.tree}: not a directory`);
     for (const file of a.patches) {
@@ -132,12 +156,9 @@ export async function runReview(a: ReviewArgs): Promise<number> {
       }
     }
     patches = seriesOrder(patches);
-    source = dirSource(tree);
+    reviews = reviewSeries(patches, dirSource(tree), parser, settings.options);
   }
-  const settings = resolveSettings(settingsFromArgs(a), findKernelRoot(tree));
-  notes.push(...settings.problems.map((p) => `settings: ${p}`));
-  const parser = await CParser.load();
-  const reviews = reviewSeries(patches, source, parser, settings.options);
+  notes.unshift(...settings.problems.map((p) => `settings: ${p}`));
   for (const r of reviews) {
     if (r.error) {
       failed = true;

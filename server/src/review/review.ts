@@ -1,6 +1,6 @@
 // Reviews a series: applies each patch in memory on top of the ones before it, analyzes the
-// files it touches before and after, and sorts the findings of the functions it touches into
-// fixed, introduced and unchanged.
+// files it touches before and after, and sorts their findings into fixed and introduced (in any
+// function: a helper's change shows in its callers) and unchanged (in the functions it touches).
 
 import { FunctionCache, analyzeTree } from '../analysis/analyze.js';
 import type { Finding } from '../analysis/finding.js';
@@ -38,11 +38,11 @@ export interface ReviewSource {
   read(path: string): string | undefined;
 }
 
-export function reviewSeries(patches: Patch[], tree: ReviewSource, parser: CParser, opts: AnalysisOptions): PatchReview[] {
+/** `cache`: shared by the reviews of one run (the commits of a git range are reviewed one by one). */
+export function reviewSeries(patches: Patch[], tree: ReviewSource, parser: CParser, opts: AnalysisOptions, cache = new FunctionCache()): PatchReview[] {
   // The series so far: files as the patches before this one left them.
   const overlay = new Map<string, string | undefined>();
   const read = (p: string): string | undefined => (overlay.has(p) ? overlay.get(p) : tree.read(p));
-  const cache = new FunctionCache();
   return patches.map((patch) => {
     const r: PatchReview = { patch, files: [], applied: { offsets: [], fuzz: [] }, fixed: [], introduced: [], unchanged: [], notes: [] };
     const changes: { path: string; before: string | undefined; after: string | undefined; hunks: HunkApplied[]; mailed: Hunk[] }[] = [];
@@ -78,11 +78,15 @@ export function reviewSeries(patches: Patch[], tree: ReviewSource, parser: CPars
         for (const f of before?.functions ?? []) if (overlaps(f, h.oldStart, h.oldEnd)) touched.add(f.name);
         for (const f of after?.functions ?? []) if (overlaps(f, h.newStart, h.newEnd)) touched.add(f.name);
       }
-      const was = (before?.findings ?? []).filter((f) => touched.has(f.function)).map((f) => ({ ...f, file: c.path }));
-      const now = (after?.findings ?? []).filter((f) => touched.has(f.function)).map((f) => ({ ...f, file: c.path }));
+      // Every function's findings are compared: a patch to a static helper, or to a #define at
+      // file scope, changes what the walks of untouched callers find (found in review: dropping
+      // a helper's release introduced a leak in its caller and the review said nothing). Only
+      // the findings still there are limited to the touched functions.
+      const was = (before?.findings ?? []).map((f) => ({ ...f, file: c.path }));
+      const now = (after?.findings ?? []).map((f) => ({ ...f, file: c.path }));
       const sorted = compare(was, now, before?.text ?? '', after?.text ?? '');
       r.fixed.push(...sorted.fixed);
-      r.unchanged.push(...sorted.unchanged);
+      r.unchanged.push(...sorted.unchanged.filter((f) => touched.has(f.function)));
       r.introduced.push(...sorted.introduced.map((f) => ({ ...f, ...(quote(f, c.hunks, c.mailed) ?? {}) })));
     }
     return r;
