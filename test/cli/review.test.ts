@@ -165,7 +165,14 @@ describe('review', () => {
     expect(run([])).toMatchObject({ code: 2, stderr: expect.stringMatching(/review needs patch files/) });
     expect(run(['missing.patch'])).toMatchObject({ code: 2, stderr: 'iomem-lens: missing.patch: cannot read (ENOENT)\n' });
     fs.writeFileSync(path.join(dir, 'prose.txt'), 'just words\n');
-    expect(run(['prose.txt'])).toMatchObject({ code: 0, stderr: 'iomem-lens: prose.txt: no patch in it (no unified diff hunks)\n' });
+    // A file with no patch in it is the wrong file, not a clean review (found in review: it exited 0).
+    expect(run(['prose.txt'])).toMatchObject({ code: 2, stderr: 'iomem-lens: prose.txt: no patch in it (no unified diff hunks)\n' });
+    // One patch of a series that cannot be read leaves the others reviewed (found in review).
+    fs.writeFileSync(path.join(dir, 'broken.mbox'), drop + stale.replace('@@ -1,3 +1,3 @@', '@@ -1,3 +1,9 @@').replace('[PATCH 2/2]', '[PATCH 2/2]') + '-- \n2.39.5\n');
+    const broken = run(['broken.mbox']);
+    expect(broken.code).toBe(1);
+    expect(broken.stdout).toContain('Introduces resource-leak in frame_register()');
+    expect(broken.stderr).toMatch(/^iomem-lens: broken\.mbox \(message 2\): drivers\/frame\.c: hunk "@@ -1,3 \+1,9 @@" /m);
     // A range that git would take for an option (found in review: it created the file).
     const injected = path.join(dir, 'injected..HEAD');
     expect(run([`--git=--output=${injected}`])).toMatchObject({ code: 2, stderr: expect.stringMatching(/--git --output=.*: expected a revision range/) });

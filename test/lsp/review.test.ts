@@ -56,5 +56,11 @@ describe('review command', () => {
     expect(stale).toMatchObject({ ok: true, failed: 1 });
     expect(stale.markdown).toMatch(/\*\*Does not apply:\*\* drivers\/frame\.c: hunk \\#1/);
     expect(await client.conn.sendRequest('workspace/executeCommand', { command: 'iomem-lens.server.review', arguments: [42] })).toEqual({ ok: false, error: 'iomem-lens.server.review expects { text, source }' });
+    // A series with a message it cannot read: the others are reviewed, and that one named.
+    const from = 'From 1111111111111111111111111111111111111111 Mon Sep 17 00:00:00 2001\n';
+    const series = `${from}Subject: [PATCH 1/2] good\n\n---\n${patch}${from}Subject: [PATCH 2/2] cut\n\n---\n--- a/drivers/frame.c\n+++ b/drivers/frame.c\n@@ -1,3 +1,3 @@\n-a\n`;
+    const mixed = await review(series);
+    expect(mixed).toMatchObject({ ok: true, introduced: 1, failed: 1 });
+    expect(mixed.markdown).toMatch(/^> \*\*Not reviewed:\*\* clipboard \(message 2\): drivers\/frame\.c: hunk "@@ -1,3 \+1,3 @@" ends early\n/);
   });
 });

@@ -1,7 +1,7 @@
 // Reading patches as they are mailed: mbox series, format-patch headers, plain diffs.
 
 import { describe, expect, it } from 'vitest';
-import { parsePatches, seriesOrder, splitSubject } from '../../server/src/review/patch';
+import { parsePatches, readPatches, seriesOrder, splitSubject } from '../../server/src/review/patch';
 
 const hunk = '@@ -1,2 +1,2 @@\n a\n-b\n+c\n';
 
@@ -44,6 +44,32 @@ ${hunk}--
 
   it('says which hunk is cut short', () => {
     expect(() => parsePatches('--- a/x.c\n+++ b/x.c\n@@ -1,5 +1,5 @@\n a\n', 'cut.patch')).toThrow(/cut\.patch: x\.c: hunk "@@ -1,5 \+1,5 @@" ends early/);
+  });
+});
+
+describe('readPatches', () => {
+  const mail = (subject: string, headers: string, body: string): string =>
+    `From ${'a'.repeat(40)} Mon Sep 17 00:00:00 2001\nFrom: Dev <d@example.org>\nSubject: ${subject}\n${headers}\n${body}`;
+  const diff = `---\ndiff --git a/x.c b/x.c\n--- a/x.c\n+++ b/x.c\n${hunk}`;
+
+  it('reads the other patches of a series when one cannot be read, and says which (found in review)', () => {
+    const broken = mail('[PATCH 2/2] broken', '', '---\n--- a/x.c\n+++ b/x.c\n@@ -1,3 +1,4 @@\n a\n-b\n+c\n-- \n2.39.5\n');
+    const r = readPatches(mail('[PATCH 1/2] fine', '', diff) + broken, 's.mbox');
+    expect(r.patches.map((p) => p.subject)).toEqual(['fine']);
+    expect(r.errors).toEqual(['s.mbox (message 2): x.c: unexpected line in hunk "@@ -1,3 +1,4 @@": "2.39.5"']);
+    expect(() => parsePatches(broken, 'one.patch')).toThrow(/one\.patch: x\.c: unexpected line in hunk/);
+  });
+
+  it('decodes a body sent base64 or quoted-printable, as git am does (found in review)', () => {
+    const b64 = readPatches(mail('[PATCH] b64', 'Content-Transfer-Encoding: base64\n', `${Buffer.from(diff).toString('base64').replace(/(.{60})/g, '$1\n')}\n`), 'b64.patch');
+    expect(b64.errors).toEqual([]);
+    expect(b64.patches[0]?.files[0]?.hunks[0]?.lines).toEqual([' a', '-b', '+c']);
+    // A soft line break inside a long line, a byte escaped, and UTF-8 in a comment.
+    const qpDiff = `---\ndiff --git a/x.c b/x.c\n--- a/x.c\n+++ b/x.c\n@@ -1,2 +1,2 @@\n a\n-b\n+c; /* stays requ=\nested, J=C3=B6rg =3D 1 */\n`;
+    const qp = readPatches(mail('[PATCH] qp', 'Content-Type: text/plain; charset=UTF-8\nContent-Transfer-Encoding: quoted-printable\n', qpDiff), 'qp.patch');
+    expect(qp.errors).toEqual([]);
+    expect(qp.patches[0]?.files[0]?.hunks[0]?.lines).toEqual([' a', '-b', '+c; /* stays requested, Jörg = 1 */']);
+    expect(readPatches(mail('[PATCH] bad', 'Content-Transfer-Encoding: base64\n', 'not base64 at all!\n'), 'bad.patch').errors).toEqual(['bad.patch: the body is not valid base64']);
   });
 });
 

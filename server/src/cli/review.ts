@@ -6,7 +6,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { readFailure, readRegularFile } from '../readFile.js';
 import { formatReviewText, reviewJson, reviewSarif } from '../review/format.js';
-import { Patch, PatchParseError, parsePatches, seriesOrder } from '../review/patch.js';
+import { Patch, PatchParseError, parsePatches, readPatches, seriesOrder } from '../review/patch.js';
 import { PatchReview, ReviewSource, reviewSeries } from '../review/review.js';
 import { FunctionCache } from '../analysis/analyze.js';
 import { findKernelRoot, resolveSettings } from '../settings.js';
@@ -26,8 +26,8 @@ review --git REV_RANGE [options]
   --kernel X.Y  --arch NAME  --layout FILE  --rule ID  --disable ID  --path-bound N   as for check
   -o, --output FILE         write the report to FILE
   -q, --quiet               no notes on stderr
-exit status: 0 nothing introduced, 1 a patch introduces a finding, 2 usage error or a patch that
-does not apply (the others are still reviewed)`;
+exit status: 0 nothing introduced, 1 a patch introduces a finding, 2 usage error, an input with
+no patch, or a patch that cannot be read or does not apply (the others are still reviewed)`;
 
 export interface ReviewArgs extends AnalysisArgs {
   patches: string[];
@@ -145,15 +145,12 @@ export async function runReview(a: ReviewArgs): Promise<number> {
         failed = true;
         continue;
       }
-      try {
-        const found = parsePatches(text, file === '-' ? '<stdin>' : file);
-        if (!found.length) notes.push(`${file}: no patch in it (no unified diff hunks)`);
-        patches.push(...found);
-      } catch (e) {
-        if (!(e instanceof PatchParseError)) throw e;
-        notes.push(e.message);
-        failed = true;
-      }
+      const found = readPatches(text, file === '-' ? '<stdin>' : file);
+      notes.push(...found.errors);
+      // An input with no patch in it is a mistake (a wrong file), not a clean review.
+      if (!found.patches.length && !found.errors.length) notes.push(`${file}: no patch in it (no unified diff hunks)`);
+      if (found.errors.length || !found.patches.length) failed = true;
+      patches.push(...found.patches);
     }
     patches = seriesOrder(patches);
     reviews = reviewSeries(patches, dirSource(tree), parser, settings.options);

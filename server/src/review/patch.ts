@@ -39,16 +39,32 @@ export interface Patch {
 
 export class PatchParseError extends Error {}
 
-/** Every patch in `text`; a cover letter (no diff) is left out. */
+/** Every patch in `text`; a cover letter (no diff) is left out. Throws on the first message it cannot read. */
 export function parsePatches(text: string, source: string): Patch[] {
+  const { patches, errors } = readPatches(text, source);
+  if (errors[0] !== undefined) throw new PatchParseError(errors[0]);
+  return patches;
+}
+
+/**
+ * Every patch in `text` that can be read, and why each other message cannot: one malformed
+ * patch of a series leaves the others to review (found in review: it discarded the series).
+ */
+export function readPatches(text: string, source: string): { patches: Patch[]; errors: string[] } {
   const messages = splitMbox(text.replace(/\r\n/g, '\n'));
-  const out: Patch[] = [];
+  const patches: Patch[] = [];
+  const errors: string[] = [];
   messages.forEach((m, i) => {
     const where = messages.length > 1 ? `${source} (message ${i + 1})` : source;
-    const p = parseMessage(m, where, source);
-    if (p.files.length) out.push(p);
+    try {
+      const p = parseMessage(m, where, source);
+      if (p.files.length) patches.push(p);
+    } catch (e) {
+      if (!(e instanceof PatchParseError)) throw e;
+      errors.push(e.message);
+    }
   });
-  return out;
+  return { patches, errors };
 }
 
 /** Puts a series in the order its subjects give (`n/m`), keeping the input order otherwise. */
@@ -105,10 +121,38 @@ function parseMessage(text: string, where: string, file: string): Patch {
   const rawSubject = decodeHeader(headers.get('subject') ?? '');
   const { prefix, subject, series } = splitSubject(rawSubject);
   const author = headers.has('from') ? decodeHeader(headers.get('from') as string) : undefined;
+  const content = decodeBody(lines.slice(body), headers.get('content-transfer-encoding'), where);
   return {
     subject: subject || file.split('/').pop() || file, prefix, ...(series ? { series } : {}), ...(author ? { author } : {}),
-    source: where, files: parseDiff(lines.slice(body), where),
+    source: where, files: parseDiff(content, where),
   };
+}
+
+/**
+ * The body as `git am` reads it: a mailer may have sent it base64 or quoted-printable (found in
+ * review: such a patch was "no patch", and a soft line break broke a hunk). UTF-8 assumed.
+ */
+function decodeBody(lines: string[], encoding: string | undefined, where: string): string[] {
+  const enc = encoding?.trim().toLowerCase();
+  if (enc === 'base64') {
+    const data = lines.join('').replace(/\s+/g, '');
+    if (!/^[A-Za-z0-9+/]*={0,2}$/.test(data)) throw new PatchParseError(`${where}: the body is not valid base64`);
+    return Buffer.from(data, 'base64').toString('utf8').replace(/\r\n/g, '\n').split('\n');
+  }
+  if (enc === 'quoted-printable') {
+    const joined = lines.join('\n').replace(/=\n/g, '');
+    const bytes: number[] = [];
+    for (let i = 0; i < joined.length; i++) {
+      const c = joined.charCodeAt(i);
+      if (c === 61 && /^[0-9A-Fa-f]{2}$/.test(joined.slice(i + 1, i + 3))) {
+        bytes.push(parseInt(joined.slice(i + 1, i + 3), 16));
+        i += 2;
+      } else if (c < 128) bytes.push(c);
+      else bytes.push(...Buffer.from(joined[i] as string, 'utf8'));
+    }
+    return Buffer.from(bytes).toString('utf8').replace(/\r\n/g, '\n').split('\n');
+  }
+  return lines;
 }
 
 /** `[PATCH v4 11/23] mm: foo` → prefix, subject, series place. */

@@ -7,7 +7,7 @@ import { pathToFileURL } from 'node:url';
 import type { AnalysisOptions } from '../../analysis/options.js';
 import { readRegularFile } from '../../readFile.js';
 import { formatReviewMarkdown } from '../../review/format.js';
-import { PatchParseError, parsePatches, seriesOrder } from '../../review/patch.js';
+import { readPatches, seriesOrder } from '../../review/patch.js';
 import { reviewSeries } from '../../review/review.js';
 import { CParser } from '../../syntax/parser.js';
 
@@ -36,14 +36,9 @@ export function reviewText(args: ReviewArgs, root: string | undefined, opts: Ana
   if (!root) return { ok: false, error: 'open the kernel tree as a workspace folder: patches apply to its files' };
   const parser = CParser.loaded();
   if (!parser) return { ok: false, error: 'the parser is not loaded yet' };
-  let patches;
-  try {
-    patches = seriesOrder(parsePatches(args.text, args.source));
-  } catch (e) {
-    if (e instanceof PatchParseError) return { ok: false, error: e.message };
-    throw e;
-  }
-  if (!patches.length) return { ok: false, error: `${args.source}: no patch in it (no unified diff hunks)` };
+  const read0 = readPatches(args.text, args.source);
+  const patches = seriesOrder(read0.patches);
+  if (!patches.length) return { ok: false, error: read0.errors.join('\n') || `${args.source}: no patch in it (no unified diff hunks)` };
   const read = (p: string): string | undefined => {
     const full = path.resolve(root, p);
     if (path.relative(root, full).startsWith('..')) return undefined;
@@ -61,7 +56,9 @@ export function reviewText(args: ReviewArgs, root: string | undefined, opts: Ana
     if (!args.reportDir) return `${pathToFileURL(abs).href}#L${line + 1}`;
     return `${path.relative(args.reportDir, abs).split(path.sep).map(encodeURIComponent).join('/')}#L${line + 1}`;
   };
-  const markdown = formatReviewMarkdown(reviews, link);
+  // Messages of the series that could not be read are named above the report (the others are reviewed).
+  const unread = read0.errors.map((e) => `> **Not reviewed:** ${e.replace(/[\\`*_[\]<>]/g, (c) => `\\${c}`)}\n\n`).join('');
+  const markdown = unread + formatReviewMarkdown(reviews, link);
   const count = (k: 'introduced' | 'fixed'): number => reviews.reduce((n, r) => n + r[k].length, 0);
-  return { ok: true, markdown, patches: reviews.length, introduced: count('introduced'), fixed: count('fixed'), failed: reviews.filter((r) => r.error).length };
+  return { ok: true, markdown, patches: reviews.length, introduced: count('introduced'), fixed: count('fixed'), failed: reviews.filter((r) => r.error).length + read0.errors.length };
 }
