@@ -11,6 +11,8 @@ import { TestClient } from '../lsp/client';
 
 const kmem = fs.readFileSync(path.join(ROOT, 'examples', 'kmem_like.c'), 'utf8');
 const REQUEST_CANCELLED = -32800;
+const INVALID_REQUEST = -32600;
+const SERVER_NOT_INITIALIZED = -32002;
 
 /**
  * Thirty functions of sixty conditional requests each: every function takes the walk to its
@@ -53,11 +55,33 @@ describe('LSP misuse', () => {
     await client.initialize({ pull: true });
     await client.open(heavyUri, heavyFile());
     const pull = client.conn.sendRequest('textDocument/diagnostic', { textDocument: { uri: heavyUri } }) as Promise<Pulled>;
+    const settled = pull.then(() => 'a report', (e: unknown) => e);
     await new Promise((r) => setTimeout(r, 300));
     const code = await client.shutdown();
     expect(code).toBe(0);
-    // The pull got an answer before the exit: no findings, since the analysis was stopped.
-    expect((await pull).items).toEqual([]);
+    // The pull got an answer before the exit: an error, since the analysis was stopped (not a
+    // report with no findings, which a client would show as every finding gone).
+    const answer = await settled;
+    expect(answer).toBeInstanceOf(ResponseError);
+    expect((answer as ResponseError<unknown>).code).toBe(INVALID_REQUEST);
+  }, 20_000);
+
+  it('refuses requests before initialize, a second initialize, and requests after shutdown (found in review)', async () => {
+    client = new TestClient();
+    const code = async (p: Promise<unknown>): Promise<unknown> => p.then(() => 'answered', (e: unknown) => (e instanceof ResponseError ? e.code : e));
+    expect(await code(client.conn.sendRequest('workspace/executeCommand', { command: 'iomem-lens.server.profile', arguments: [] }))).toBe(SERVER_NOT_INITIALIZED);
+    await client.initialize({ pull: true });
+    expect(await code(client.conn.sendRequest('initialize', { processId: null, rootUri: null, capabilities: {} }))).toBe(INVALID_REQUEST);
+    await client.open(kmemUri, kmem);
+    // Positions that are not positions have no hover (they read as NaN and matched a finding).
+    for (const position of [{ line: 29.5, character: 2 }, { line: null, character: 2 }, { line: 29 }, { character: 2 }, { line: -1, character: 0 }, null]) {
+      expect(await client.conn.sendRequest('textDocument/hover', { textDocument: { uri: kmemUri }, position })).toBeNull();
+    }
+    expect(await client.conn.sendRequest('textDocument/hover', { textDocument: { uri: kmemUri }, position: { line: 29, character: 2 } })).not.toBeNull();
+    await client.conn.sendRequest('shutdown');
+    expect(await code(client.conn.sendRequest('textDocument/diagnostic', { textDocument: { uri: kmemUri } }))).toBe(INVALID_REQUEST);
+    expect(await code(client.conn.sendRequest('textDocument/hover', { textDocument: { uri: kmemUri }, position: { line: 29, character: 2 } }))).toBe(INVALID_REQUEST);
+    expect(await code(client.conn.sendRequest('workspace/executeCommand', { command: 'iomem-lens.server.profile', arguments: [] }))).toBe(INVALID_REQUEST);
   }, 20_000);
 
   it('never answers with the analysis of other text when a client repeats or reuses a version number', async () => {

@@ -4,7 +4,7 @@ import * as path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import {
   CancellationToken, Connection, DidChangeConfigurationNotification, InitializeParams, InitializeResult,
-  ProposedFeatures, ResponseError, TextDocumentSyncKind, createConnection,
+  ErrorCodes, ProposedFeatures, ResponseError, TextDocumentSyncKind, createConnection,
 } from 'vscode-languageserver/node';
 import { FunctionCache, analyzeSteps } from '../analysis/analyze.js';
 import { Baseline, findBaseline } from '../analysis/baseline.js';
@@ -50,6 +50,9 @@ export class IomemLensServer {
   /** Result ids of pulled diagnostics. */
   private readonly reports = new DiagnosticReports();
   private shuttingDown = false;
+  /** An initialize request arrived; it has been answered (the store and parser exist). */
+  private initializeSeen = false;
+  private ready = false;
   private readonly timers = new Map<string, NodeJS.Timeout>();
   private settings: ResolvedSettings = resolveSettings({});
   private root: string | undefined;
@@ -102,8 +105,11 @@ export class IomemLensServer {
     conn.onDidSaveTextDocument((p) => this.guard('didSave', () => this.reindex(p.textDocument.uri)));
     conn.onDidChangeConfiguration((p) => void this.configure((p.settings as Record<string, unknown> | undefined)?.iomemLens));
     conn.languages.diagnostics.on(async (p, token) => {
+      this.gate();
       const uri = p.textDocument.uri;
       const a = await this.guardAsync('diagnostic', () => this.analysisFor(uri, token));
+      // Stopped by a shutdown that came meanwhile: an error, not a report with nothing in it.
+      if (!a) this.gate();
       const items = a ? diagnosticsFor(a, uri) : [];
       if (a) this.latency.answered(uri, performance.now());
       return this.reports.report(uri, items, p.previousResultId);
@@ -112,6 +118,10 @@ export class IomemLensServer {
     // placed its findings where the text has moved (found in review). It is current after a
     // pull, as when the client hovers after its diagnostics: then nothing is walked here.
     conn.onHover(async (p, token) => {
+      this.gate();
+      // A position that is not one (found in review: a line of 23.5 or null read as NaN and
+      // matched a finding's range) has no hover.
+      if (!isPosition(p.position)) return null;
       const a = await this.guardAsync('hover', () => this.analysisFor(p.textDocument.uri, token));
       return this.guard('hover', () => {
         const d = this.store?.get(p.textDocument.uri);
@@ -120,11 +130,12 @@ export class IomemLensServer {
       }) ?? null;
     });
     conn.onCodeAction(async (p, token) => {
+      this.gate();
       const a = await this.guardAsync('codeAction', () => this.analysisFor(p.textDocument.uri, token));
       const d = this.store?.get(p.textDocument.uri);
       return (d && a ? this.guard('codeAction', () => codeActions(d, a, p, { preview: this.annotatedEdits })) : undefined) ?? [];
     });
-    conn.onExecuteCommand((p) => this.guard('executeCommand', () => executeCommand(p.command, p.arguments ?? [], {
+    conn.onExecuteCommand((p) => this.gate() ?? this.guard('executeCommand', () => executeCommand(p.command, p.arguments ?? [], {
       settings: this.settings, documents: { get: (uri) => this.store?.get(uri) }, fileName: (uri) => this.fileName(uri),
       root: this.root,
       openText: (file) => this.store?.get(pathToFileURL(file).href)?.doc.getText(),
@@ -144,6 +155,9 @@ export class IomemLensServer {
   }
 
   private async initialize(p: InitializeParams): Promise<InitializeResult> {
+    // Found in review: a second initialize reset the workspace root under the open documents.
+    if (this.initializeSeen) throw new ResponseError(ErrorCodes.InvalidRequest, 'the server is already initialized');
+    this.initializeSeen = true;
     const folder = p.workspaceFolders?.[0]?.uri ?? p.rootUri ?? undefined;
     const rootPath = (folder ? pathOf(folder) : undefined) ?? p.rootPath ?? undefined;
     if (folder && !pathOf(folder)) this.conn.console.warn(`iomem-lens: the workspace folder ${folder} is not a local directory: no kernel tree, baseline or publication index`);
@@ -161,6 +175,7 @@ export class IomemLensServer {
     // The grammar is loaded before the first document arrives, so the first open is not slowed.
     this.parser = await CParser.load();
     this.store = new DocumentStore(this.parser);
+    this.ready = true;
     return {
       capabilities: {
         textDocumentSync: { openClose: true, change: TextDocumentSyncKind.Incremental, save: { includeText: false } },
@@ -329,6 +344,17 @@ export class IomemLensServer {
     }), PUSH_DEBOUNCE_MS));
   }
 
+  /**
+   * Refuses a request before initialize has been answered or after shutdown, as the protocol
+   * says (found in review: a diagnostic pull after shutdown answered with no items, which a
+   * client shows as every finding gone). Returns undefined, so a handler can go on with `??`.
+   */
+  private gate(): undefined {
+    if (!this.ready) throw new ResponseError(ErrorCodes.ServerNotInitialized, 'the server is not initialized yet');
+    if (this.shuttingDown) throw new ResponseError(ErrorCodes.InvalidRequest, 'the server is shutting down');
+    return undefined;
+  }
+
   /** guard() for handlers that wait: cancellation goes back to the client, anything else is logged. */
   private async guardAsync<T>(what: string, fn: () => Promise<T>): Promise<T | undefined> {
     try {
@@ -349,6 +375,12 @@ export class IomemLensServer {
       return undefined;
     }
   }
+}
+
+/** A protocol position: non-negative integers, nothing else. */
+function isPosition(p: unknown): boolean {
+  const q = p as { line?: unknown; character?: unknown } | null | undefined;
+  return Number.isInteger(q?.line) && Number.isInteger(q?.character) && (q?.line as number) >= 0 && (q?.character as number) >= 0;
 }
 
 export function startStdioServer(): void {
