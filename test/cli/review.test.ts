@@ -149,6 +149,21 @@ describe('review', () => {
     expect(r.stderr).toContain('iomem-lens: --git HEAD~2..HEAD: 1 merge commit not reviewed (each other commit is reviewed against its own parent)\n');
   });
 
+  it('keeps a finding of a function the patch renames as still there (found in review: fixed and introduced again)', () => {
+    const tree = path.join(dir, 'rename');
+    fs.mkdirSync(path.join(tree, 'drivers'), { recursive: true });
+    fs.writeFileSync(path.join(tree, 'drivers', 'frame.c'), after);
+    const line = after.split('\n').findIndex((l) => l.startsWith('static int frame_register(')) + 1;
+    fs.writeFileSync(path.join(tree, 'rename.diff'), [
+      '--- a/drivers/frame.c', '+++ b/drivers/frame.c', `@@ -${line},2 +${line},2 @@`,
+      '-static int frame_register(struct frame *frame)', '+static int frame_setup(struct frame *frame)', ' {', '',
+    ].join('\n'));
+    const r = run(['rename.diff'], tree);
+    expect(r.stdout).toContain('Still there: resource-leak in frame_setup()');
+    expect(r.stdout).toMatch(/0 findings introduced, 0 fixed\.\n$/);
+    expect(r.code).toBe(0);
+  });
+
   it('applies a patch at an offset and with fuzz as patch does, and says so', () => {
     const moved = path.join(dir, 'moved');
     fs.mkdirSync(path.join(moved, 'drivers'), { recursive: true });

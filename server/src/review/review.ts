@@ -84,7 +84,7 @@ export function reviewSeries(patches: Patch[], tree: ReviewSource, parser: CPars
       // the findings still there are limited to the touched functions.
       const was = (before?.findings ?? []).map((f) => ({ ...f, file: c.path }));
       const now = (after?.findings ?? []).map((f) => ({ ...f, file: c.path }));
-      const sorted = compare(was, now, before?.text ?? '', after?.text ?? '');
+      const sorted = compare(was, now, before?.text ?? '', after?.text ?? '', renamedFrom(before?.functions ?? [], after?.functions ?? []));
       r.fixed.push(...sorted.fixed);
       r.unchanged.push(...sorted.unchanged.filter((f) => touched.has(f.function)));
       r.introduced.push(...sorted.introduced.map((f) => ({ ...f, ...(quote(f, c.hunks, c.mailed) ?? {}) })));
@@ -123,11 +123,25 @@ function overlaps(f: { line: number; endLine: number }, start: number, end: numb
 }
 
 /**
+ * Which function of `before` each function of `after` may be a renaming of: a name only the
+ * patched file has, to a name only the file before had (found in review: renaming a function
+ * reported its findings as fixed and introduced again, failing CI on a no-op).
+ */
+function renamedFrom(before: readonly { name: string }[], after: readonly { name: string }[]): (oldName: string, newName: string) => boolean {
+  const had = new Set(before.map((f) => f.name));
+  const has = new Set(after.map((f) => f.name));
+  return (oldName, newName) => oldName !== newName && had.has(oldName) && !has.has(oldName) && has.has(newName) && !had.has(newName);
+}
+
+/**
  * Matches findings across the patch by function, rule and the text of the line they point at
  * (lines move; their text rarely does). What is left pairs up by function and rule: the same
- * finding on a line the patch rewrote is unchanged, not fixed and introduced again.
+ * finding on a line the patch rewrote is unchanged, not fixed and introduced again. A function
+ * the patch renamed counts as the same function where the finding's line reads the same.
  */
-function compare(was: FileFinding[], now: FileFinding[], beforeText: string, afterText: string): { fixed: FileFinding[]; introduced: FileFinding[]; unchanged: FileFinding[] } {
+function compare(was: FileFinding[], now: FileFinding[], beforeText: string, afterText: string,
+  renamed: (oldName: string, newName: string) => boolean = () => false): { fixed: FileFinding[]; introduced: FileFinding[]; unchanged: FileFinding[] } {
+  const same = (w: FileFinding, f: FileFinding): boolean => w.function === f.function || renamed(w.function, f.function);
   const lineText = (text: string): ((f: FileFinding) => string) => {
     const lines = text.split('\n');
     return (f) => (lines[f.line] ?? '').trim();
@@ -138,7 +152,7 @@ function compare(was: FileFinding[], now: FileFinding[], beforeText: string, aft
   const left = [...was];
   const fresh: FileFinding[] = [];
   for (const f of now) {
-    const i = left.findIndex((w) => w.function === f.function && w.rule === f.rule && oldLine(w) === newLine(f));
+    const i = left.findIndex((w) => same(w, f) && w.rule === f.rule && oldLine(w) === newLine(f));
     if (i >= 0) {
       left.splice(i, 1);
       unchanged.push(f);
@@ -146,6 +160,8 @@ function compare(was: FileFinding[], now: FileFinding[], beforeText: string, aft
   }
   const introduced: FileFinding[] = [];
   for (const f of fresh) {
+    // Not across a renaming: a function removed and another added, each with a finding of the
+    // rule, would hide what the new one introduces.
     const i = left.findIndex((w) => w.function === f.function && w.rule === f.rule);
     if (i >= 0) {
       left.splice(i, 1);
