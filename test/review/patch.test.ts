@@ -42,6 +42,17 @@ ${hunk}--
     expect(p?.files[1]).toMatchObject({ newPath: 'img.png', binary: true });
   });
 
+  it('strips the first component of two trees\' paths as patch -p1 does, and keeps paths under one directory (found in review)', () => {
+    const paths = (old: string, now: string) => {
+      const f = parsePatches(`--- ${old}\t2026-01-01 00:00:00\n+++ ${now}\t2026-01-01 00:00:00\n${hunk}`, 'p')[0]?.files[0];
+      return [f?.oldPath, f?.newPath];
+    };
+    expect(paths('linux.orig/drivers/frame.c', 'linux/drivers/frame.c')).toEqual(['drivers/frame.c', 'drivers/frame.c']);
+    expect(paths('a/drivers/frame.c', 'b/drivers/frame.c')).toEqual(['drivers/frame.c', 'drivers/frame.c']);
+    expect(paths('drivers/frame.c.orig', 'drivers/frame.c')).toEqual(['drivers/frame.c.orig', 'drivers/frame.c']);
+    expect(paths('/dev/null', 'b/drivers/new.c')).toEqual([undefined, 'drivers/new.c']);
+  });
+
   it('says which hunk is cut short', () => {
     expect(() => parsePatches('--- a/x.c\n+++ b/x.c\n@@ -1,5 +1,5 @@\n a\n', 'cut.patch')).toThrow(/cut\.patch: x\.c: hunk "@@ -1,5 \+1,5 @@" ends early/);
   });

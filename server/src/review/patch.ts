@@ -184,6 +184,28 @@ function stripPrefix(p: string): string | undefined {
   return path.replace(/^[ab]\//, '');
 }
 
+/**
+ * The paths of a `---`/`+++` pair as `patch -p1` reads a diff of two trees: `a/` and `b/`, or
+ * any two first components that differ, as `diff -urN linux.orig linux` writes them (found in
+ * review: only a/ and b/ were stripped). Two paths under the same first directory, as `diff -u
+ * drivers/x.c.orig drivers/x.c` writes them, are kept whole.
+ */
+function stripPaths(oldRaw: string, newRaw: string): [string | undefined, string | undefined] {
+  const bare = (p: string): string | undefined => {
+    const path = p.split('\t')[0]?.trim() ?? '';
+    return path === '/dev/null' ? undefined : path;
+  };
+  const o = bare(oldRaw);
+  const n = bare(newRaw);
+  const first = (p: string): string | undefined => (p.includes('/') ? p.slice(0, p.indexOf('/')) : undefined);
+  if (o !== undefined && n !== undefined) {
+    const fo = first(o);
+    const fn = first(n);
+    if (fo !== undefined && fn !== undefined && fo !== fn) return [o.slice(fo.length + 1), n.slice(fn.length + 1)];
+  }
+  return [stripPrefix(oldRaw), stripPrefix(newRaw)];
+}
+
 const HUNK = /^@@ -(\d+)(?:,(\d+))? \+(\d+)(?:,(\d+))? @@/;
 
 function parseDiff(lines: string[], where: string): FilePatch[] {
@@ -209,8 +231,7 @@ function parseDiff(lines: string[], where: string): FilePatch[] {
       continue;
     }
     if (l.startsWith('--- ') && (lines[i + 1] ?? '').startsWith('+++ ')) {
-      const oldPath = stripPrefix(l.slice(4));
-      const newPath = stripPrefix((lines[i + 1] as string).slice(4));
+      const [oldPath, newPath] = stripPaths(l.slice(4), (lines[i + 1] as string).slice(4));
       if (!cur || cur.hunks.length || !gitPaths) {
         cur = { oldPath, newPath, hunks: [], binary: false };
         files.push(cur);
