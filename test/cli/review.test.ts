@@ -164,6 +164,27 @@ describe('review', () => {
     expect(r.code).toBe(0);
   });
 
+  it('names a fixed finding of a renamed file by its old path, and a missing file by the path the patch reads (found in review)', () => {
+    const repo = path.join(dir, 'renamed');
+    fs.mkdirSync(path.join(repo, 'drivers'), { recursive: true });
+    const git = (...args: string[]) => execFileSync('git', ['-c', 'user.name=t', '-c', 'user.email=t@example.org', ...args], { cwd: repo, encoding: 'utf8' });
+    git('init', '-q');
+    fs.writeFileSync(path.join(repo, 'drivers', 'a.c'), after);
+    git('add', '.');
+    git('commit', '-q', '-m', 'base');
+    git('mv', 'drivers/a.c', 'drivers/b.c');
+    fs.writeFileSync(path.join(repo, 'drivers', 'b.c'), before);
+    git('commit', '-q', '-am', 'frame: rename, and release on the error path');
+    const r = run(['--git', 'HEAD~1..HEAD'], repo);
+    expect(r.stdout).toContain('Fixes resource-leak in frame_register() (was drivers/a.c:9:3).');
+    fs.writeFileSync(path.join(repo, 'rename.patch'), git('format-patch', '-1', '--stdout', 'HEAD'));
+    const empty = path.join(repo, 'empty');
+    fs.mkdirSync(empty);
+    const missing = run([path.join(repo, 'rename.patch'), '--tree', empty]);
+    expect(missing.code).toBe(2);
+    expect(missing.stdout).toContain('error: does not apply: drivers/a.c: ');
+  });
+
   it('applies a patch at an offset and with fuzz as patch does, and says so', () => {
     const moved = path.join(dir, 'moved');
     fs.mkdirSync(path.join(moved, 'drivers'), { recursive: true });

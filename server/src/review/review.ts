@@ -45,7 +45,7 @@ export function reviewSeries(patches: Patch[], tree: ReviewSource, parser: CPars
   const read = (p: string): string | undefined => (overlay.has(p) ? overlay.get(p) : tree.read(p));
   return patches.map((patch) => {
     const r: PatchReview = { patch, files: [], applied: { offsets: [], fuzz: [] }, fixed: [], introduced: [], unchanged: [], notes: [] };
-    const changes: { path: string; before: string | undefined; after: string | undefined; hunks: HunkApplied[]; mailed: Hunk[] }[] = [];
+    const changes: { path: string; oldPath: string; before: string | undefined; after: string | undefined; hunks: HunkApplied[]; mailed: Hunk[] }[] = [];
     for (const fp of patch.files) {
       const path = fp.newPath ?? fp.oldPath ?? '';
       r.files.push(path);
@@ -53,14 +53,15 @@ export function reviewSeries(patches: Patch[], tree: ReviewSource, parser: CPars
       const before = fp.oldPath === undefined ? undefined : read(fp.oldPath);
       const res = applyFilePatch(before, fp);
       if (!res.ok) {
-        r.error = `${path}: ${res.reason}`;
+        // A file the patch reads is named by its old path (found in review: a rename's new one).
+        r.error = `${before === undefined && fp.oldPath !== undefined ? fp.oldPath : path}: ${res.reason}`;
         return r;
       }
       for (const h of res.hunks) {
         if (h.offset) r.applied.offsets.push({ file: path, hunk: h.hunk, lines: h.offset });
         if (h.fuzz) r.applied.fuzz.push({ file: path, hunk: h.hunk, fuzz: h.fuzz });
       }
-      changes.push({ path, before, after: res.text, hunks: res.hunks, mailed: fp.hunks });
+      changes.push({ path, oldPath: fp.oldPath ?? path, before, after: res.text, hunks: res.hunks, mailed: fp.hunks });
     }
     // The whole patch applied: the series goes on from its result.
     for (const c of changes) {
@@ -82,7 +83,8 @@ export function reviewSeries(patches: Patch[], tree: ReviewSource, parser: CPars
       // file scope, changes what the walks of untouched callers find (found in review: dropping
       // a helper's release introduced a leak in its caller and the review said nothing). Only
       // the findings still there are limited to the touched functions.
-      const was = (before?.findings ?? []).map((f) => ({ ...f, file: c.path }));
+      // Findings before the patch are where the file was (a rename moves it).
+      const was = (before?.findings ?? []).map((f) => ({ ...f, file: c.oldPath }));
       const now = (after?.findings ?? []).map((f) => ({ ...f, file: c.path }));
       const sorted = compare(was, now, before?.text ?? '', after?.text ?? '', renamedFrom(before?.functions ?? [], after?.functions ?? []));
       r.fixed.push(...sorted.fixed);
