@@ -25,6 +25,16 @@ describe('quick fixes', () => {
     expect((await analyzeSource(fixed)).findings.map((x) => x.rule)).not.toContain('resource-flags-clobber');
   });
 
+  it('resource-flags-clobber fixes a store through a dereference, and offers none for WRITE_ONCE() rather than one that does not compile', async () => {
+    const text = fixture('resource-flags-clobber', 'pos_other_spellings.c');
+    const found = (await analyzeSource(text)).findings.filter((x) => x.rule === 'resource-flags-clobber');
+    expect(found.map((f) => f.function)).toEqual(['mark_once', 'mark_deref']);
+    expect(found[0]?.fix).toBeUndefined();
+    const fixed = apply(text, found[1]!);
+    expect(fixed).toContain('\t(*r).flags = ((*r).flags & ~(IORESOURCE_BUSY));');
+    expect((await analyzeSource(fixed)).findings.filter((x) => x.rule === 'resource-flags-clobber').map((f) => f.function)).toEqual(['mark_once']);
+  });
+
   it('resource-unwind-foreign turns release_resource() into remove_resource()', async () => {
     const text = fixture('resource-unwind-foreign', 'pos_release_resource.c');
     const f = (await analyzeSource(text)).findings.find((x) => x.rule === 'resource-unwind-foreign')!;

@@ -252,7 +252,7 @@ export class PublishIndex implements Publications {
 
   /**
    * Whether `text` accesses an indexed global in a way the rule judges: a plain dereference
-   * (`G->`, `G[`, `*G`, `(G)->`) or a plain store (`G = `). Ordered accesses pass the name to
+   * (`G->`, `G[`, `*G`, `(G)->`), a plain load into a variable (`l = G;`) or a plain store (`G = `). Ordered accesses pass the name to
    * a primitive (`READ_ONCE(G)`, `smp_store_release(&G, v)`), so a file with only those, or with
    * none, need not be parsed for this rule.
    */
@@ -308,6 +308,8 @@ function plainAccessAt(text: string, at: number, len: number): boolean {
   if (after[0] === '=' && after[1] !== '=') return true;
   // `*G` (not `x * G`, but also the global's own declaration `struct s *G;`), `(G)->`.
   if (before === '*') return true;
+  // `l = G;`: a plain load kept in a local, whose dereference is the global's.
+  if (before === '=' && !'=!<>+-*/%&|^'.includes(text[b - 1] ?? '') && (after[0] === ';' || after[0] === ',')) return true;
   if (before === '(' && after[0] === ')') {
     let c = a + 1;
     while (c < text.length && SPACE.test(text[c] as string)) c++;

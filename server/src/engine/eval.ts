@@ -131,8 +131,8 @@ export class Evaluator {
    * same field; anything else is keyed by its text.
    */
   keyOf(st: PathState, n: SNode): string {
-    if (n.type === 'field_expression' && n.children.some((c) => c.text === '->')) {
-      const base = n.child('argument');
+    if (n.type === 'field_expression') {
+      const base = pointerBase(n);
       const field = n.child('field')?.text;
       const bv = base ? st.bindings.get(lvalueKey(base)) : undefined;
       if (bv?.k === 'ptr' && field) return objectKey(bv.obj.h, field);
@@ -145,7 +145,7 @@ export class Evaluator {
     const bound = st.bindings.get(key) ?? st.bindings.get(lvalueKey(n));
     if (bound) return [{ st, v: bound }];
     if (n.type === 'field_expression') {
-      const base = n.child('argument');
+      const base = pointerBase(n) ?? n.child('argument');
       const field = n.child('field')?.text;
       if (base && field) {
         return this.eval(st, base).map(({ st: s, v }) => {
@@ -224,6 +224,13 @@ export class Evaluator {
       // Remember release attempts the model may not resolve (a range it cannot match, a helper
       // it does not walk): a leak is only claimed on paths that never tried to release.
       if (RELEASES.has(callee) || this.ctx.facts.releasers.has(callee) || this.runsReleaseCallback(callee, argNodes)) s.releaseCalls.push(s.ops.length);
+      // WRITE_ONCE(x, v) is `x = v` done in one store (found in review: a flags write spelled
+      // so was not seen).
+      if (callee === 'WRITE_ONCE' && argNodes.length === 2 && vals.length === 2) {
+        const [target, source] = argNodes as [SNode, SNode];
+        out.push(...this.write(s, target, vals[1] as Value, '=', vals[1] as Value, derivesFrom(source, target), n));
+        continue;
+      }
       const special = ownershipCall(callee, vals, argNodes, s, n, this, this.runBody);
       if (special) {
         out.push(...special);
@@ -306,8 +313,7 @@ export class Evaluator {
     const op = n.children.find((c) => c.field === 'operator')?.text ?? '=';
     if (!left || !right) return this.evalCallsInside(st, n);
     const out: Result[] = [];
-    const self = lvalueKey(left);
-    const derived = op === '=' && right.find((c) => (c.type === 'identifier' || c.type === 'field_expression' || c.type === 'subscript_expression' || c.type === 'pointer_expression') && lvalueKey(c) === self) !== undefined;
+    const derived = op === '=' && derivesFrom(right, left);
     for (const r of this.eval(st, right)) {
       const lhsNow = op === '=' ? undefined : this.eval(r.st, left)[0]?.v;
       const value = op === '=' ? r.v : compound(op, lhsNow ?? UNKNOWN, r.v);
@@ -316,28 +322,34 @@ export class Evaluator {
     return out;
   }
 
-  /** Stores `value` into `left`; a write to a modeled object's field runs its field contract. */
-  write(st: PathState, left: SNode, value: Value, op: string, rhs: Value, derived = false): Result[] {
+  /**
+   * Stores `value` into `left`; a write to a modeled object's field runs its field contract.
+   * `at`: the statement's node, where the write is reported (default: the assignment).
+   */
+  write(st: PathState, left: SNode, value: Value, op: string, rhs: Value, derived = false, at: SNode = left.parent ?? left): Result[] {
     const text = lvalueKey(left);
     const key = this.keyOf(st, left);
     if (this.ctx.inlineDepth === 0) {
-      st.noteWrite(text, left.parent ?? left);
-      if (key !== text) st.noteWrite(key, left.parent ?? left);
+      st.noteWrite(text, at);
+      if (key !== text) st.noteWrite(key, at);
     }
     // A write that outlives the call (a parameter's struct, a global) can record ownership
     // for the caller's cleanup, even when it is not the pointer itself (`par->flags |= REQ`).
     if (!isLocalKey(st, key, this.ctx.locals)) st.nonLocalWrites.push(st.ops.length);
     if (left.type === 'field_expression') {
-      const base = left.child('argument');
+      const base = pointerBase(left) ?? left.child('argument');
       const field = left.child('field')?.text;
       const baseVal = base ? (st.bindings.get(lvalueKey(base)) ?? (base.type === 'identifier' ? this.readName(st, base) : UNKNOWN)) : UNKNOWN;
       if (baseVal.k === 'ptr' && field) {
         const fc = FIELD_CONTRACTS[baseVal.obj.kind]?.[field];
-        const assign = op === '=' ? '=' : op === '|=' ? '|=' : op === '&=' ? '&=' : undefined;
-        const outcomes = assign ? fc?.(assign, assign === '=' ? value : rhs, baseVal.obj.h, derived) : undefined;
+        // `^=`, `+=` and the other compound operators write the value they compute from the old
+        // one (found in review: `res->flags ^= IORESOURCE_BUSY` cleared BUSY unseen).
+        const assign = op === '|=' || op === '&=' ? op : '=';
+        const computed = op !== '=' && assign === '=';
+        const outcomes = fc?.(assign, assign === '=' ? value : rhs, baseVal.obj.h, derived || computed);
         if (outcomes) {
           this.invalidate(st, key);
-          return applyOutcomes(st, outcomes, `${field} write`, left.parent ?? left, this.ctx).map((r) => ({ st: r.st, v: value }));
+          return applyOutcomes(st, outcomes, `${field} write`, at, this.ctx).map((r) => ({ st: r.st, v: value }));
         }
       }
     }
@@ -443,4 +455,24 @@ export class Evaluator {
 
 function mentionsBound(st: PathState, n: SNode): boolean {
   return n.find((c) => (c.type === 'identifier' || c.type === 'field_expression') && st.bindings.has(lvalueKey(c))) !== undefined;
+}
+
+/** Whether `right` reads the lvalue `left` (`x = x & ~BUSY`): the write is derived from the old value. */
+function derivesFrom(right: SNode, left: SNode): boolean {
+  const self = lvalueKey(left);
+  return right.find((c) => (c.type === 'identifier' || c.type === 'field_expression' || c.type === 'subscript_expression' || c.type === 'pointer_expression') && lvalueKey(c) === self) !== undefined;
+}
+
+/**
+ * The pointer a field access goes through: `p` of `p->f`, and of `(*p).f` (found in review: a
+ * flags write spelled `(*res).flags` was not seen). Undefined for a field of a struct value.
+ */
+function pointerBase(n: SNode): SNode | undefined {
+  const base = n.child('argument');
+  if (!base) return undefined;
+  if (n.children.some((c) => c.text === '->')) return base;
+  let inner: SNode | undefined = base;
+  while (inner?.type === 'parenthesized_expression') inner = inner.namedChildren[0];
+  if (inner?.type === 'pointer_expression' && inner.children[0]?.text === '*') return inner.child('argument') ?? undefined;
+  return undefined;
 }

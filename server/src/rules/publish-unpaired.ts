@@ -35,6 +35,25 @@ function classify(id: SNode): Access {
   return 'other';
 }
 
+/** The local a plain load is stored into whole (`T *l = G;`, `l = G;`, through parentheses and casts), if any. */
+function loadedInto(id: SNode): string | undefined {
+  let child = id;
+  let n = id.parent;
+  while (n && (n.type === 'parenthesized_expression' || n.type === 'cast_expression')) {
+    child = n;
+    n = n.parent;
+  }
+  if (n?.type === 'init_declarator' && n.child('value') === child) {
+    const d = n.child('declarator');
+    return d?.find((c) => c.type === 'identifier')?.text;
+  }
+  if (n?.type === 'assignment_expression' && n.child('right') === child && n.children.find((c) => c.field === 'operator')?.text === '=') {
+    const left = n.child('left');
+    return left?.type === 'identifier' ? left.text : undefined;
+  }
+  return undefined;
+}
+
 const PRIMITIVE: Readonly<Record<Publication['kind'], string>> = {
   release: 'smp_store_release()', rcu: 'rcu_assign_pointer()', once: 'WRITE_ONCE()',
   acquire: 'smp_load_acquire()', read_once: 'READ_ONCE()', rcu_deref: 'rcu_dereference()',
@@ -80,23 +99,41 @@ export default createRule({
         }
       });
       const orderedSeen = new Set<string>();
+      /** A plain load of global `name` at `site`, dereferenced (at `deref`, the same node or a local holding it). */
+      const plainDeref = (name: string, pubs: readonly Publication[], site: SNode, deref: SNode): void => {
+        const pub = pubs.find((p) => (p.kind === 'release' || p.kind === 'rcu' || p.kind === 'once') && p.pointer);
+        const reader = pub && pubs.find((p) => (PAIRS[pub.kind as 'release'] as readonly string[]).includes(p.kind));
+        // An RCU-published pointer is read plainly by its updaters, serialized by their own lock
+        // (RCU's update side); only a read-side critical section must use rcu_dereference().
+        if (pub?.kind === 'rcu' && !pubs.some((p) => p.kind === 'release' || p.kind === 'once') && !inReadSide(fn.body, deref.start)) return;
+        // The publisher's own function orders its reads by program order.
+        if (!pub || !reader || new RegExp(`\\b(?:smp_store_release\\(\\s*&|rcu_assign_pointer\\(|WRITE_ONCE\\()\\s*${name}\\b`).test(fn.text)) return;
+        const seen = loads.get(name);
+        if (seen) seen.fns.add(fn.name);
+        else loads.set(name, { site, fn: fn.name, pub, reader, fns: new Set([fn.name]) });
+      };
+      /**
+       * Locals that hold a plain load of a published global (`struct inode *i = G;`): their
+       * dereference is the global's (found in review: the rule saw only `G->f`).
+       */
+      const aliases = new Map<string, { name: string; pubs: readonly Publication[]; site: SNode }>();
       fn.body.walk((n) => {
-        if (n.type !== 'identifier' || locals.has(n.text)) return;
+        // A local given another value no longer holds the load.
+        if (n.type === 'assignment_expression' && n.child('left')?.type === 'identifier') aliases.delete(n.child('left')?.text ?? '');
+        if (n.type !== 'identifier') return;
+        const alias = aliases.get(n.text);
+        if (alias && classify(n) === 'deref' && !orderedSeen.has(alias.name)) plainDeref(alias.name, alias.pubs, alias.site, n);
+        if (locals.has(n.text)) return;
         const pubs = ctx.publications.lookup(n.text, ctx.file);
         if (!pubs.length) return;
         const access = classify(n);
         if (access === 'ordered') orderedSeen.add(n.text);
+        if (access === 'other') {
+          const holder = loadedInto(n);
+          if (holder) aliases.set(holder, { name: n.text, pubs, site: n });
+        }
         if (access === 'deref' && !orderedSeen.has(n.text)) {
-          const pub = pubs.find((p) => (p.kind === 'release' || p.kind === 'rcu' || p.kind === 'once') && p.pointer);
-          const reader = pub && pubs.find((p) => (PAIRS[pub.kind as 'release'] as readonly string[]).includes(p.kind));
-          // An RCU-published pointer is read plainly by its updaters, serialized by their own lock
-          // (RCU's update side); only a read-side critical section must use rcu_dereference().
-          if (pub?.kind === 'rcu' && !pubs.some((p) => p.kind === 'release' || p.kind === 'once') && !inReadSide(fn.body, n.start)) return;
-          // The publisher's own function orders its reads by program order.
-          if (!pub || !reader || new RegExp(`\\b(?:smp_store_release\\(\\s*&|rcu_assign_pointer\\(|WRITE_ONCE\\()\\s*${n.text}\\b`).test(fn.text)) return;
-          const seen = loads.get(n.text);
-          if (seen) seen.fns.add(fn.name);
-          else loads.set(n.text, { site: n, fn: fn.name, pub, reader, fns: new Set([fn.name]) });
+          plainDeref(n.text, pubs, n, n);
         } else if (access === 'store') {
           const acq = pubs.find((p) => p.kind === 'acquire');
           if (!acq || isConstant(n.parent?.child('right'))) return;

@@ -53,7 +53,11 @@ export default createRule({
       // out. Every other bit the kernel put there stays.
       const cleared = (before & ~after & IORESOURCE_BUSY) >>> 0;
       const set = (after & ~before) >>> 0;
-      const lhs = ctx.source.slice(l.site.start, l.site.end).split('=')[0]?.trim() ?? 'res->flags';
+      const written = ctx.source.slice(l.site.start, l.site.end);
+      // An assignment gets a fix; a store spelled otherwise (`WRITE_ONCE(res->flags, ...)`) is
+      // reported without one rather than with a fix that would not compile.
+      const assignment = /^[^=]*[^=!<>+\-*/%&|^]=(?!=)/.test(written);
+      const lhs = written.split('=')[0]?.trim() ?? 'res->flags';
       const parts: string[] = [];
       if (cleared) parts.push(`(${lhs} & ~(${flagExpr(cleared)}))`);
       else parts.push(lhs);
@@ -68,10 +72,12 @@ export default createRule({
           { site: made.site, message: `${made.callee}() sets the flags from the parent: ${describeFlags(before)}` },
           { site: l.site, message: `the assignment leaves ${describeFlags(after)}` },
         ],
-        fix: {
-          title: 'Change only the bits meant',
-          edits: [{ start: l.site.start, end: l.site.end, newText: `${lhs} = ${parts.join(' | ')}` }],
-        },
+        ...(assignment ? {
+          fix: {
+            title: 'Change only the bits meant',
+            edits: [{ start: l.site.start, end: l.site.end, newText: `${lhs} = ${parts.join(' | ')}` }],
+          },
+        } : {}),
       });
     }
   },
