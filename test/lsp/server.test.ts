@@ -342,6 +342,10 @@ static int foo(unsigned long pfn, struct foo *f)
     expect(outside).toEqual({ ok: false, error: 'the cursor is not inside a function' });
     const garbage = (await client.conn.sendRequest('workspace/executeCommand', { command: 'iomem-lens.server.simulate', arguments: ['nonsense'] })) as { ok: boolean; error: string };
     expect(garbage.ok).toBe(false);
+    // A finding that is no longer where the arguments say (found in review: another path was played as if it were it).
+    const args = explain.command!.arguments[0] as { finding: { rule: string; line: number } };
+    const stale = (await client.conn.sendRequest('workspace/executeCommand', { command: 'iomem-lens.server.simulate', arguments: [{ ...args, finding: { ...args.finding, line: args.finding.line + 3 } }] })) as { ok: boolean; error: string };
+    expect(stale).toEqual({ ok: false, error: `example_probe() has no resource-busy-window finding at line ${args.finding.line + 4} now: the text changed since; explain it again from its diagnostic` });
   });
 
   it('explains a finding by playing the definition it is in, where #ifdef defines the name twice (found in review)', async () => {

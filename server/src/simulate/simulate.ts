@@ -100,6 +100,11 @@ export function simulateFunction(tree: Tree, text: string, opts: AnalysisOptions
     ? `${req.function}() is defined ${others.length + 1} times (lines ${[played, ...others].join(', ')}): playing the one at line ${played}` : undefined;
   const findings = analysis.findings.filter((f) => f.function === req.function && f.start >= start && f.start <= end);
   const target = pickFinding(findings, req.finding);
+  // Asked for a finding that is not there (the text changed since the diagnostic was shown):
+  // said, rather than playing another path as if it were that finding's (found in review).
+  if (req.finding && !target) {
+    return { ok: false, error: `${req.function}() has no ${req.finding.rule} finding at line ${req.finding.line + 1} now: the text changed since; explain it again from its diagnostic` };
+  }
   const chosen = target ? pathOf(target, walk, text, opts, req.file) : undefined;
   const st = chosen?.st ?? defaultPath(walk.ends);
   if (!st) return { ok: false, error: `${req.function}(): no path reached the end of the function` };
