@@ -89,6 +89,12 @@ describe('applyFilePatch', () => {
     expect(applyFilePatch(undefined, patchOf(change10))).toMatchObject({ ok: false, reason: 'no such file in the tree' });
   });
 
+  it('applies to a file with CRLF line ends, and keeps them (found in review)', () => {
+    const [p] = parsePatches('--- a/x.c\r\n+++ b/x.c\r\n@@ -1,3 +1,3 @@\r\n a\r\n-b\r\n+B\r\n c\r\n', 'crlf.diff');
+    const r = applyFilePatch('a\r\nb\r\nc\r\n', p!.files[0]!);
+    expect(r).toMatchObject({ ok: true, text: 'a\r\nB\r\nc\r\n' });
+  });
+
   it('keeps and drops the final newline as the markers say', () => {
     const p = patchOf('--- a/f.c\n+++ b/f.c\n@@ -1,2 +1,2 @@\n a\n-b\n\\ No newline at end of file\n+c\n');
     expect(applyFilePatch('a\nb', p)).toMatchObject({ ok: true, text: 'a\nc\n' });

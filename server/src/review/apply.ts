@@ -28,14 +28,18 @@ interface Lines {
   lines: string[];
   /** The text ends with a newline. */
   newline: boolean;
+  /** Its line end: a file whose every line ends in CRLF keeps CRLF (the patch's were read as LF). */
+  eol: '\n' | '\r\n';
 }
 
 function toLines(text: string): Lines {
-  if (text === '') return { lines: [], newline: true };
-  const lines = text.split('\n');
+  if (text === '') return { lines: [], newline: true, eol: '\n' };
+  // Found in review: a tree file with CRLF line ends could not be patched.
+  const eol = text.includes('\r\n') && !/(^|[^\r])\n/.test(text) ? '\r\n' : '\n';
+  const lines = text.split(eol);
   const newline = lines[lines.length - 1] === '';
   if (newline) lines.pop();
-  return { lines, newline };
+  return { lines, newline, eol };
 }
 
 /** `text`: the file before (undefined when the patch creates it). Result text undefined: deleted. */
@@ -73,7 +77,7 @@ export function applyFilePatch(text: string | undefined, fp: FilePatch): ApplyRe
     if (doc.lines.length) return { ok: false, hunk: fp.hunks.length, reason: 'the patch deletes the file, but lines are left in it' };
     return { ok: true, text: undefined, hunks: out };
   }
-  return { ok: true, text: doc.lines.length ? doc.lines.join('\n') + (doc.newline ? '\n' : '') : '', hunks: out };
+  return { ok: true, text: doc.lines.length ? doc.lines.join(doc.eol) + (doc.newline ? doc.eol : '') : '', hunks: out };
 }
 
 /**
