@@ -14,7 +14,7 @@ import { applyOutcomes } from './outcomes.js';
 import { REFCOUNT_PUTS, ownershipCall } from './ownership.js';
 import { makeView } from './view.js';
 import { binop, compound } from './operators.js';
-import { identifiersIn, isFieldOf, isLocalKey, lvalueKey, objectKey, objectOfKey, rootOf } from './lvalue.js';
+import { derivesFrom, identifiersIn, isFieldOf, isLocalKey, lvalueKey, objectKey, objectOfKey, pointerBase, rootOf } from './lvalue.js';
 import { physDerived } from './provenance.js';
 import { evalArgs } from './args.js';
 import { constantOf, containsCall } from './nodeFacts.js';
@@ -126,9 +126,8 @@ export class Evaluator {
   }
 
   /**
-   * The key of an lvalue on this path. A field reached through a pointer to a modeled object
-   * is keyed by the object (`@7->dax_dev`), so aliases (`pmem = __pmem`) read and write the
-   * same field; anything else is keyed by its text.
+   * The key of an lvalue on this path: a field reached through a pointer to a modeled object by
+   * the object (`@7->dax_dev`), so aliases (`pmem = __pmem`) agree; anything else by its text.
    */
   keyOf(st: PathState, n: SNode): string {
     if (n.type === 'field_expression') {
@@ -224,11 +223,9 @@ export class Evaluator {
       // Remember release attempts the model may not resolve (a range it cannot match, a helper
       // it does not walk): a leak is only claimed on paths that never tried to release.
       if (RELEASES.has(callee) || this.ctx.facts.releasers.has(callee) || this.runsReleaseCallback(callee, argNodes)) s.releaseCalls.push(s.ops.length);
-      // WRITE_ONCE(x, v) is `x = v` done in one store (found in review: a flags write spelled
-      // so was not seen).
+      // WRITE_ONCE(x, v) is `x = v` in one store (found in review: a flags write so spelled was unseen).
       if (callee === 'WRITE_ONCE' && argNodes.length === 2 && vals.length === 2) {
-        const [target, source] = argNodes as [SNode, SNode];
-        out.push(...this.write(s, target, vals[1] as Value, '=', vals[1] as Value, derivesFrom(source, target), n));
+        out.push(...this.write(s, argNodes[0] as SNode, vals[1] as Value, '=', vals[1] as Value, derivesFrom(argNodes[1] as SNode, argNodes[0] as SNode), n));
         continue;
       }
       const special = ownershipCall(callee, vals, argNodes, s, n, this, this.runBody);
@@ -322,10 +319,7 @@ export class Evaluator {
     return out;
   }
 
-  /**
-   * Stores `value` into `left`; a write to a modeled object's field runs its field contract.
-   * `at`: the statement's node, where the write is reported (default: the assignment).
-   */
+  /** Stores `value` into `left` (a modeled object's field runs its field contract), reported at `at`. */
   write(st: PathState, left: SNode, value: Value, op: string, rhs: Value, derived = false, at: SNode = left.parent ?? left): Result[] {
     const text = lvalueKey(left);
     const key = this.keyOf(st, left);
@@ -333,8 +327,7 @@ export class Evaluator {
       st.noteWrite(text, at);
       if (key !== text) st.noteWrite(key, at);
     }
-    // A write that outlives the call (a parameter's struct, a global) can record ownership
-    // for the caller's cleanup, even when it is not the pointer itself (`par->flags |= REQ`).
+    // A write that outlives the call can record ownership for the caller's cleanup (`par->flags |= REQ`).
     if (!isLocalKey(st, key, this.ctx.locals)) st.nonLocalWrites.push(st.ops.length);
     if (left.type === 'field_expression') {
       const base = pointerBase(left) ?? left.child('argument');
@@ -342,11 +335,9 @@ export class Evaluator {
       const baseVal = base ? (st.bindings.get(lvalueKey(base)) ?? (base.type === 'identifier' ? this.readName(st, base) : UNKNOWN)) : UNKNOWN;
       if (baseVal.k === 'ptr' && field) {
         const fc = FIELD_CONTRACTS[baseVal.obj.kind]?.[field];
-        // `^=`, `+=` and the other compound operators write the value they compute from the old
-        // one (found in review: `res->flags ^= IORESOURCE_BUSY` cleared BUSY unseen).
+        // `^=`, `+=`...: the value computed from the old one (found in review: `^= IORESOURCE_BUSY` was unseen).
         const assign = op === '|=' || op === '&=' ? op : '=';
-        const computed = op !== '=' && assign === '=';
-        const outcomes = fc?.(assign, assign === '=' ? value : rhs, baseVal.obj.h, derived || computed);
+        const outcomes = fc?.(assign, assign === '=' ? value : rhs, baseVal.obj.h, derived || (op !== '=' && assign === '='));
         if (outcomes) {
           this.invalidate(st, key);
           return applyOutcomes(st, outcomes, `${field} write`, at, this.ctx).map((r) => ({ st: r.st, v: value }));
@@ -455,24 +446,4 @@ export class Evaluator {
 
 function mentionsBound(st: PathState, n: SNode): boolean {
   return n.find((c) => (c.type === 'identifier' || c.type === 'field_expression') && st.bindings.has(lvalueKey(c))) !== undefined;
-}
-
-/** Whether `right` reads the lvalue `left` (`x = x & ~BUSY`): the write is derived from the old value. */
-function derivesFrom(right: SNode, left: SNode): boolean {
-  const self = lvalueKey(left);
-  return right.find((c) => (c.type === 'identifier' || c.type === 'field_expression' || c.type === 'subscript_expression' || c.type === 'pointer_expression') && lvalueKey(c) === self) !== undefined;
-}
-
-/**
- * The pointer a field access goes through: `p` of `p->f`, and of `(*p).f` (found in review: a
- * flags write spelled `(*res).flags` was not seen). Undefined for a field of a struct value.
- */
-function pointerBase(n: SNode): SNode | undefined {
-  const base = n.child('argument');
-  if (!base) return undefined;
-  if (n.children.some((c) => c.text === '->')) return base;
-  let inner: SNode | undefined = base;
-  while (inner?.type === 'parenthesized_expression') inner = inner.namedChildren[0];
-  if (inner?.type === 'pointer_expression' && inner.children[0]?.text === '*') return inner.child('argument') ?? undefined;
-  return undefined;
 }

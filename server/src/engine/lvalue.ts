@@ -52,3 +52,23 @@ export function isFieldOf(k: string, base: string): boolean {
 export function identifiersIn(n: SNode): readonly string[] {
   return n.identifiers;
 }
+
+/** Whether `right` reads the lvalue `left` (`x = x & ~BUSY`): the write is derived from the old value. */
+export function derivesFrom(right: SNode, left: SNode): boolean {
+  const self = lvalueKey(left);
+  return right.find((c) => (c.type === 'identifier' || c.type === 'field_expression' || c.type === 'subscript_expression' || c.type === 'pointer_expression') && lvalueKey(c) === self) !== undefined;
+}
+
+/**
+ * The pointer a field access goes through: `p` of `p->f`, and of `(*p).f` (found in review: a
+ * flags write spelled `(*res).flags` was not seen). Undefined for a field of a struct value.
+ */
+export function pointerBase(n: SNode): SNode | undefined {
+  const base = n.child('argument');
+  if (!base) return undefined;
+  if (n.children.some((c) => c.text === '->')) return base;
+  let inner: SNode | undefined = base;
+  while (inner?.type === 'parenthesized_expression') inner = inner.namedChildren[0];
+  if (inner?.type === 'pointer_expression' && inner.children[0]?.text === '*') return inner.child('argument') ?? undefined;
+  return undefined;
+}
