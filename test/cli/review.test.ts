@@ -102,20 +102,20 @@ describe('review', () => {
     const helper = 'static void frame_unmap(struct frame *frame)\n{\n\trelease_mem_region(frame->start, frame->size);\n}\n\n';
     const caller = before.replace('\t\trelease_mem_region(frame->start, frame->size);\n', '\t\tframe_unmap(frame);\n');
     expect(caller).not.toBe(before);
+    const release = '\trelease_mem_region(frame->start, frame->size);';
+    const log = '\tpr_info("unmap\\n");';
+    /** The helper's body line `from` replaced by `to`, as a diff of the tree. */
+    const helperDiff = (from: string, to: string): string => [
+      '--- a/drivers/frame.c', '+++ b/drivers/frame.c', '@@ -1,4 +1,4 @@', ' static void frame_unmap(struct frame *frame)', ' {', `-${from}`, `+${to}`, ' }', '',
+    ].join('\n');
     fs.writeFileSync(path.join(tree, 'drivers', 'frame.c'), helper + caller);
-    fs.writeFileSync(path.join(tree, 'helper.diff'), [
-      '--- a/drivers/frame.c', '+++ b/drivers/frame.c', '@@ -1,4 +1,4 @@', ' static void frame_unmap(struct frame *frame)', ' {',
-      '-\trelease_mem_region(frame->start, frame->size);', '+\tpr_info("unmap\\n");', ' }', '',
-    ].join('\n'));
+    fs.writeFileSync(path.join(tree, 'helper.diff'), helperDiff(release, log));
     const r = run(['helper.diff'], tree);
     expect(r.code).toBe(1);
     expect(r.stdout).toContain('  Introduces resource-leak in frame_register():\n\n  > @@ -1,4 +1,4 @@\n');
     // The way back fixes it, and findings of functions the patch does not touch are not listed as still there.
-    fs.writeFileSync(path.join(tree, 'drivers', 'frame.c'), helper.replace('\trelease_mem_region(frame->start, frame->size);', '\tpr_info("unmap\\n");') + caller);
-    fs.writeFileSync(path.join(tree, 'back.diff'), [
-      '--- a/drivers/frame.c', '+++ b/drivers/frame.c', '@@ -1,4 +1,4 @@', ' static void frame_unmap(struct frame *frame)', ' {',
-      '-\tpr_info("unmap\\n");', '+\trelease_mem_region(frame->start, frame->size);', ' }', '',
-    ].join('\n'));
+    fs.writeFileSync(path.join(tree, 'drivers', 'frame.c'), helper.replace(release, log) + caller);
+    fs.writeFileSync(path.join(tree, 'back.diff'), helperDiff(log, release));
     const back = run(['back.diff'], tree);
     expect(back.code).toBe(0);
     expect(back.stdout).toContain('  Fixes resource-leak in frame_register()');
