@@ -185,6 +185,33 @@ describe('review', () => {
     expect(missing.stdout).toContain('error: does not apply: drivers/a.c: ');
   });
 
+  it('keeps a once-per-file finding that moves to another function as still there, not introduced (found in review)', () => {
+    const tree = path.join(dir, 'moves');
+    fs.mkdirSync(tree);
+    const reader = (name: string, load: string) => `unsigned long ${name}(void)\n{\n\treturn ${load}->i_ino;\n}\n\n`;
+    const file = (first: string) => `static struct inode *iomem_inode;\n\n${reader('early_ino', first)}${reader('late_ino', 'iomem_inode')}` +
+      'static void revoke(void)\n{\n\tstruct inode *inode = smp_load_acquire(&iomem_inode);\n\n\tif (inode)\n\t\tg(inode);\n}\n\n' +
+      'static int __init init_inode(struct super_block *sb)\n{\n\tsmp_store_release(&iomem_inode, alloc_anon_inode(sb));\n\treturn 0;\n}\n';
+    fs.writeFileSync(path.join(tree, 'pub.c'), file('iomem_inode'));
+    fs.writeFileSync(path.join(tree, 'fix-first.diff'), ['--- a/pub.c', '+++ b/pub.c', '@@ -5,3 +5,3 @@', ' {', '-\treturn iomem_inode->i_ino;', '+\treturn READ_ONCE(iomem_inode)->i_ino;', ' }', ''].join('\n'));
+    expect(file('READ_ONCE(iomem_inode)')).toContain('\treturn READ_ONCE(iomem_inode)->i_ino;');
+    const r = run(['fix-first.diff'], tree);
+    expect(r.stdout).not.toContain('Introduces');
+    expect(r.stdout).not.toContain('Fixes');
+    expect(r.code).toBe(0);
+  });
+
+  it('skips a cover letter without a word, and exits 2 only when no input holds a patch (found in review)', () => {
+    const tree = path.join(dir, 'cover');
+    fs.mkdirSync(path.join(tree, 'drivers'), { recursive: true });
+    fs.writeFileSync(path.join(tree, 'drivers', 'frame.c'), before);
+    fs.writeFileSync(path.join(tree, '0000-cover-letter.patch'), 'From 0000000000000000000000000000000000000000 Mon Sep 17 00:00:00 2001\nFrom: A Developer <dev@example.org>\nSubject: [PATCH 0/1] frame: a comment\n\nWhy.\n');
+    fs.writeFileSync(path.join(tree, '0001-comment.patch'), 'From 1111111111111111111111111111111111111111 Mon Sep 17 00:00:00 2001\nSubject: [PATCH 1/1] frame: a comment\n\n---\n' +
+      ['--- a/drivers/frame.c', '+++ b/drivers/frame.c', '@@ -1,3 +1,4 @@', '+/* frame */', ' static int frame_register(struct frame *frame)', ' {', ' \tvoid __iomem *base;', ''].join('\n'));
+    expect(run(['0000-cover-letter.patch', '0001-comment.patch'], tree)).toMatchObject({ code: 0, stderr: '' });
+    expect(run(['0000-cover-letter.patch'], tree).code).toBe(2);
+  });
+
   it('applies a patch at an offset and with fuzz as patch does, and says so', () => {
     const moved = path.join(dir, 'moved');
     fs.mkdirSync(path.join(moved, 'drivers'), { recursive: true });

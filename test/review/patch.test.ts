@@ -53,6 +53,13 @@ ${hunk}--
     expect(paths('/dev/null', 'b/drivers/new.c')).toEqual([undefined, 'drivers/new.c']);
   });
 
+  it('keeps git\'s paths whole under --no-prefix, and strips every file of a diff of two trees alike (found in review)', () => {
+    const [renamed] = parsePatches('diff --git drivers/foo/x.c arch/foo/x.c\nsimilarity index 90%\nrename from drivers/foo/x.c\nrename to arch/foo/x.c\n--- drivers/foo/x.c\n+++ arch/foo/x.c\n' + hunk, 'np.diff');
+    expect(renamed?.files.map((f) => [f.oldPath, f.newPath])).toEqual([['drivers/foo/x.c', 'arch/foo/x.c']]);
+    const [trees] = parsePatches(`--- linux.orig/drivers/a.c\n+++ linux/drivers/a.c\n${hunk}--- /dev/null\n+++ linux/drivers/new.c\n@@ -0,0 +1 @@\n+x\n`, 'q.diff');
+    expect(trees?.files.map((f) => [f.oldPath, f.newPath])).toEqual([['drivers/a.c', 'drivers/a.c'], [undefined, 'drivers/new.c']]);
+  });
+
   it('says which hunk is cut short', () => {
     expect(() => parsePatches('--- a/x.c\n+++ b/x.c\n@@ -1,5 +1,5 @@\n a\n', 'cut.patch')).toThrow(/cut\.patch: x\.c: hunk "@@ -1,5 \+1,5 @@" ends early/);
   });

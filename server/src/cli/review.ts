@@ -147,11 +147,13 @@ export async function runReview(a: ReviewArgs): Promise<number> {
       }
       const found = readPatches(text, file === '-' ? '<stdin>' : file);
       notes.push(...found.errors);
-      // An input with no patch in it is a mistake (a wrong file), not a clean review.
-      if (!found.patches.length && !found.errors.length) notes.push(`${file}: no patch in it (no unified diff hunks)`);
-      if (found.errors.length || !found.patches.length) failed = true;
+      if (found.errors.length) failed = true;
+      // A cover letter has no diff by design; anything else with none is the wrong file.
+      if (!found.patches.length && !found.errors.length && !found.covers) notes.push(`${file}: no patch in it (no unified diff hunks)`);
       patches.push(...found.patches);
     }
+    // Input with no patch at all is a mistake (a wrong file), not a clean review.
+    if (!patches.length) failed = true;
     patches = seriesOrder(patches);
     reviews = reviewSeries(patches, dirSource(tree), parser, settings.options);
   }

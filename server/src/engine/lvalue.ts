@@ -55,8 +55,10 @@ export function identifiersIn(n: SNode): readonly string[] {
 
 /** Whether `right` reads the lvalue `left` (`x = x & ~BUSY`): the write is derived from the old value. */
 export function derivesFrom(right: SNode, left: SNode): boolean {
-  const self = lvalueKey(left);
-  return right.find((c) => (c.type === 'identifier' || c.type === 'field_expression' || c.type === 'subscript_expression' || c.type === 'pointer_expression') && lvalueKey(c) === self) !== undefined;
+  // `(*p).f` and `p->f` are one lvalue (found in review: `res->flags = ((*res).flags & ~BUSY)` read as a clobber).
+  const canonical = (k: string): string => k.replace(/\(\*([A-Za-z_]\w*)\)\./g, '$1->');
+  const self = canonical(lvalueKey(left));
+  return right.find((c) => (c.type === 'identifier' || c.type === 'field_expression' || c.type === 'subscript_expression' || c.type === 'pointer_expression') && canonical(lvalueKey(c)) === self) !== undefined;
 }
 
 /**

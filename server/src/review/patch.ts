@@ -35,6 +35,8 @@ export interface Patch {
   /** Where it came from: `file` or `file (message 3)`. */
   source: string;
   files: FilePatch[];
+  /** It came as a mail (with a Subject header), not as a bare diff. */
+  mailed?: boolean;
 }
 
 export class PatchParseError extends Error {}
@@ -50,21 +52,24 @@ export function parsePatches(text: string, source: string): Patch[] {
  * Every patch in `text` that can be read, and why each other message cannot: one malformed
  * patch of a series leaves the others to review (found in review: it discarded the series).
  */
-export function readPatches(text: string, source: string): { patches: Patch[]; errors: string[] } {
+export function readPatches(text: string, source: string): { patches: Patch[]; errors: string[]; covers: number } {
   const messages = splitMbox(text.replace(/\r\n/g, '\n'));
   const patches: Patch[] = [];
   const errors: string[] = [];
+  // Mails with no diff: cover letters (`git format-patch --cover-letter`), skipped.
+  let covers = 0;
   messages.forEach((m, i) => {
     const where = messages.length > 1 ? `${source} (message ${i + 1})` : source;
     try {
       const p = parseMessage(m, where, source);
       if (p.files.length) patches.push(p);
+      else if (p.mailed) covers++;
     } catch (e) {
       if (!(e instanceof PatchParseError)) throw e;
       errors.push(e.message);
     }
   });
-  return { patches, errors };
+  return { patches, errors, covers };
 }
 
 /** Puts a series in the order its subjects give (`n/m`), keeping the input order otherwise. */
@@ -124,7 +129,7 @@ function parseMessage(text: string, where: string, file: string): Patch {
   const content = decodeBody(lines.slice(body), headers.get('content-transfer-encoding'), where);
   return {
     subject: subject || file.split('/').pop() || file, prefix, ...(series ? { series } : {}), ...(author ? { author } : {}),
-    source: where, files: parseDiff(content, where),
+    source: where, files: parseDiff(content, where), ...(headers.has('subject') ? { mailed: true } : {}),
   };
 }
 
@@ -184,31 +189,42 @@ function stripPrefix(p: string): string | undefined {
   return path.replace(/^[ab]\//, '');
 }
 
+/** A path of a `---`/`+++` line: undefined for /dev/null. */
+function bare(p: string): string | undefined {
+  const path = p.split('\t')[0]?.trim() ?? '';
+  return path === '/dev/null' ? undefined : path;
+}
+
 /**
- * The paths of a `---`/`+++` pair as `patch -p1` reads a diff of two trees: `a/` and `b/`, or
- * any two first components that differ, as `diff -urN linux.orig linux` writes them (found in
- * review: only a/ and b/ were stripped). Two paths under the same first directory, as `diff -u
- * drivers/x.c.orig drivers/x.c` writes them, are kept whole.
+ * How the paths of a message's `---`/`+++` pairs are read, one way for the whole message. git's
+ * own diffs (a `diff --git` line) lose only `a/` and `b/` (with --no-prefix, nothing: a rename
+ * across top-level directories is not two trees). A diff of two trees, as `diff -urN linux.orig
+ * linux` writes it, is read as `patch -p1` reads it, where any pair names two first components
+ * that differ (found in review: only a/ and b/ were stripped); otherwise paths are kept whole
+ * (`diff -u drivers/x.c.orig drivers/x.c`).
  */
-function stripPaths(oldRaw: string, newRaw: string): [string | undefined, string | undefined] {
-  const bare = (p: string): string | undefined => {
-    const path = p.split('\t')[0]?.trim() ?? '';
-    return path === '/dev/null' ? undefined : path;
+function stripperFor(lines: string[]): (oldRaw: string, newRaw: string) => [string | undefined, string | undefined] {
+  const keep = (oldRaw: string, newRaw: string): [string | undefined, string | undefined] => [stripPrefix(oldRaw), stripPrefix(newRaw)];
+  if (lines.some((l) => l.startsWith('diff --git '))) return keep;
+  const first = (p: string | undefined): string | undefined => (p?.includes('/') ? p.slice(0, p.indexOf('/')) : undefined);
+  const trees = lines.some((l, i) => {
+    if (!l.startsWith('--- ') || !(lines[i + 1] ?? '').startsWith('+++ ')) return false;
+    const fo = first(bare(l.slice(4)));
+    const fn = first(bare((lines[i + 1] as string).slice(4)));
+    return fo !== undefined && fn !== undefined && fo !== fn;
+  });
+  if (!trees) return keep;
+  const p1 = (raw: string): string | undefined => {
+    const path = bare(raw);
+    return path?.includes('/') ? path.slice(path.indexOf('/') + 1) : path;
   };
-  const o = bare(oldRaw);
-  const n = bare(newRaw);
-  const first = (p: string): string | undefined => (p.includes('/') ? p.slice(0, p.indexOf('/')) : undefined);
-  if (o !== undefined && n !== undefined) {
-    const fo = first(o);
-    const fn = first(n);
-    if (fo !== undefined && fn !== undefined && fo !== fn) return [o.slice(fo.length + 1), n.slice(fn.length + 1)];
-  }
-  return [stripPrefix(oldRaw), stripPrefix(newRaw)];
+  return (oldRaw, newRaw) => [p1(oldRaw), p1(newRaw)];
 }
 
 const HUNK = /^@@ -(\d+)(?:,(\d+))? \+(\d+)(?:,(\d+))? @@/;
 
 function parseDiff(lines: string[], where: string): FilePatch[] {
+  const strip = stripperFor(lines);
   const files: FilePatch[] = [];
   let cur: FilePatch | undefined;
   let gitPaths: { old: string | undefined; new: string | undefined } | undefined;
@@ -231,7 +247,7 @@ function parseDiff(lines: string[], where: string): FilePatch[] {
       continue;
     }
     if (l.startsWith('--- ') && (lines[i + 1] ?? '').startsWith('+++ ')) {
-      const [oldPath, newPath] = stripPaths(l.slice(4), (lines[i + 1] as string).slice(4));
+      const [oldPath, newPath] = strip(l.slice(4), (lines[i + 1] as string).slice(4));
       if (!cur || cur.hunks.length || !gitPaths) {
         cur = { oldPath, newPath, hunks: [], binary: false };
         files.push(cur);

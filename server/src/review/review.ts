@@ -7,6 +7,7 @@ import type { Finding } from '../analysis/finding.js';
 import { lineOf, lineStarts } from '../syntax/lines.js';
 import type { AnalysisOptions } from '../analysis/options.js';
 import type { FileFinding } from '../cli/report.js';
+import { RULES_BY_ID } from '../rules/index.js';
 import { findFunctions } from '../syntax/functions.js';
 import type { CParser } from '../syntax/parser.js';
 import { HunkApplied, applyFilePatch } from './apply.js';
@@ -163,8 +164,11 @@ function compare(was: FileFinding[], now: FileFinding[], beforeText: string, aft
   const introduced: FileFinding[] = [];
   for (const f of fresh) {
     // Not across a renaming: a function removed and another added, each with a finding of the
-    // rule, would hide what the new one introduces.
-    const i = left.findIndex((w) => w.function === f.function && w.rule === f.rule);
+    // rule, would hide what the new one introduces. A rule that reports once per file (at the
+    // first of several places, naming the others) pairs across functions: its finding moves to
+    // the next place when a patch fixes the first (found in review: "introduced" in a function
+    // the patch never touched).
+    const i = left.findIndex((w) => w.rule === f.rule && (w.function === f.function || RULES_BY_ID.get(f.rule)?.checkFile !== undefined));
     if (i >= 0) {
       left.splice(i, 1);
       unchanged.push(f);

@@ -35,7 +35,11 @@ function classify(id: SNode): Access {
   return 'other';
 }
 
-/** The local a plain load is stored into whole (`T *l = G;`, `l = G;`, through parentheses and casts), if any. */
+/**
+ * The local a plain load is stored into whole (`T *l = G;`, `l = G;`), if any. (Parentheses and
+ * casts around the load are looked through, but the raw-text prefilter, plainAccessAt(), lets a
+ * function in for such a load only as `= G;`.)
+ */
 function loadedInto(id: SNode): string | undefined {
   let child = id;
   let n = id.parent;
@@ -118,8 +122,11 @@ export default createRule({
        */
       const aliases = new Map<string, { name: string; pubs: readonly Publication[]; site: SNode }>();
       fn.body.walk((n) => {
-        // A local given another value no longer holds the load.
+        // A local given another value no longer holds the load: assigned, declared again (a
+        // block's own), or handed to a call, which may write it (`&i`, or a macro's argument).
         if (n.type === 'assignment_expression' && n.child('left')?.type === 'identifier') aliases.delete(n.child('left')?.text ?? '');
+        if (n.type === 'init_declarator') aliases.delete(n.child('declarator')?.find((c) => c.type === 'identifier')?.text ?? '');
+        if (n.type === 'argument_list') for (const a of n.namedChildren) aliases.delete((a.type === 'pointer_expression' ? a.child('argument') : a)?.text ?? '');
         if (n.type !== 'identifier') return;
         const alias = aliases.get(n.text);
         if (alias && classify(n) === 'deref' && !orderedSeen.has(alias.name)) plainDeref(alias.name, alias.pubs, alias.site, n);
