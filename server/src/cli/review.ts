@@ -26,8 +26,8 @@ review --git REV_RANGE [options]
   --kernel X.Y  --arch NAME  --layout FILE  --rule ID  --disable ID  --path-bound N   as for check
   -o, --output FILE         write the report to FILE
   -q, --quiet               no notes on stderr
-exit status: 0 nothing introduced, 1 a patch introduces a finding, 2 usage error, an input with
-no patch, or a patch that cannot be read or does not apply (the others are still reviewed)`;
+exit status: 0 nothing introduced, 1 a patch introduces a finding, 2 usage error, no patch in
+any input, or a patch that cannot be read or does not apply (the others are still reviewed)`;
 
 export interface ReviewArgs extends AnalysisArgs {
   patches: string[];
