@@ -19,6 +19,22 @@ function daxEnabled(m: ModelView): boolean {
   return m.profile.config?.get('DAX') !== 'n';
 }
 
+/** dax_add_host() and dax_remove_host() are real only with CONFIG_BLOCK and CONFIG_FS_DAX (which selects DAX). */
+function fsDaxEnabled(m: ModelView): boolean {
+  return daxEnabled(m) && m.profile.config?.get('FS_DAX') !== 'n' && m.profile.config?.get('BLOCK') !== 'n';
+}
+
+/**
+ * The calls include/linux/dax.h makes empty stubs with CONFIG_DAX=n (6.1 and 6.12): they take
+ * the stub alloc_dax()'s NULL without touching it (found in review: reported as dereferences).
+ * set_dax_nocache() and set_dax_nomc() have no stub: declared for every config, defined only in
+ * drivers/dax/super.c.
+ */
+const STUBBED_WITHOUT_DAX = new Set(['set_dax_synchronous()', 'dax_write_cache()']);
+
+const stub = (what: string, config: string, ret: Value = { k: 'unknown' }): Outcome[] =>
+  [{ label: 'stub', ret, ops: [], requireOk: false, note: `with ${config} ${what} is a stub that does nothing with its argument (include/linux/dax.h)` }];
+
 /**
  * alloc_dax(private, ops). 6.1: a device or ERR_PTR(-ENOMEM/-EINVAL); the CONFIG_DAX=n stub
  * returns NULL. From 6.9: ERR_PTR(-EOPNOTSUPP) when the data cache aliases (unless ops is NULL,
@@ -51,11 +67,13 @@ function target(call: CallSite, m: ModelView, i: number): DaxTarget | undefined 
 }
 
 const use = (what: string): Contract => (call, m) => {
+  if (!daxEnabled(m) && STUBBED_WITHOUT_DAX.has(what)) return stub(what, 'CONFIG_DAX=n');
   const t = target(call, m, 0);
   return t ? [{ label: 'uses', ret: { k: 'unknown' }, ops: [{ kind: 'dax_use', target: t, what }], requireOk: false, note: `${what} dereferences the dax_device` }] : undefined;
 };
 
 const lifecycle = (kind: 'dax_kill' | 'dax_put'): Contract => (call, m) => {
+  if (!daxEnabled(m)) return stub(kind === 'dax_kill' ? 'kill_dax()' : 'put_dax()', 'CONFIG_DAX=n');
   const t = target(call, m, 0);
   if (!t) return undefined;
   const note = kind === 'dax_kill'
@@ -65,6 +83,7 @@ const lifecycle = (kind: 'dax_kill' | 'dax_put'): Contract => (call, m) => {
 };
 
 const addHost: Contract = (call, m) => {
+  if (!fsDaxEnabled(m)) return stub('dax_add_host()', 'CONFIG_FS_DAX=n', { k: 'int', v: 0n });
   const t = target(call, m, 0);
   if (!t) return undefined;
   const disk = m.lvalue(1);
@@ -82,7 +101,7 @@ export const DAX_CONTRACTS: Readonly<Record<string, Contract>> = {
   set_dax_synchronous: use('set_dax_synchronous()'),
   dax_write_cache: use('dax_write_cache()'),
   dax_add_host: addHost,
-  dax_remove_host: (call, m) => [{ label: 'returns', ret: { k: 'unknown' }, ops: [{ kind: 'dax_remove_host', disk: m.lvalue(0) }], requireOk: false,
+  dax_remove_host: (call, m) => !fsDaxEnabled(m) ? stub('dax_remove_host()', 'CONFIG_FS_DAX=n') : [{ label: 'returns', ret: { k: 'unknown' }, ops: [{ kind: 'dax_remove_host', disk: m.lvalue(0) }], requireOk: false,
     note: `dax_remove_host() unregisters the DAX host of ${call.argText[0] ?? 'the disk'}` }],
   kill_dax: lifecycle('dax_kill'),
   put_dax: lifecycle('dax_put'),
