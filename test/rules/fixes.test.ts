@@ -71,6 +71,28 @@ describe('DAX quick fixes', () => {
     expect((await analyzeSource(fixed)).findings.map((x) => x.rule)).not.toContain('dax-errptr-stored');
   });
 
+  it('dax-errptr-stored picks a name the function does not use, and offers no fix where its declaration would not compile (found in review)', async () => {
+    const text = fixture('dax-errptr-stored', 'pos_virtio_fs_6_1.c');
+    const variant = (from: string, to: string): string => {
+      const t = text.replace(from, to);
+      expect(t).not.toBe(text);
+      return t;
+    };
+    const fixOf = async (t: string) => (await analyzeSource(t)).findings.find((x) => x.rule === 'dax-errptr-stored');
+    // A parameter already named dax_dev: the local is another name.
+    const param = variant('struct virtio_fs *fs)', 'struct virtio_fs *fs, int dax_dev)');
+    const fixed = apply(param, (await fixOf(param))!);
+    expect(fixed).toContain('struct dax_device *new_dax_dev = alloc_dax(fs, &virtio_fs_dax_ops);');
+    expect(fixed).toContain('\tfs->dax_dev = new_dax_dev;');
+    // Under an unbraced if, or inside an expression: reported, without a fix.
+    const unbraced = variant('\tfs->dax_dev = alloc_dax(', '\tif (vdev)\n\t\tfs->dax_dev = alloc_dax(');
+    expect(await fixOf(unbraced)).toMatchObject({ rule: 'dax-errptr-stored' });
+    expect((await fixOf(unbraced))?.fix).toBeUndefined();
+    const inner = variant('\tfs->dax_dev = alloc_dax(fs, &virtio_fs_dax_ops);', '\tint rc = (fs->dax_dev = alloc_dax(fs, &virtio_fs_dax_ops)) ? 0 : -ENOMEM;');
+    expect(await fixOf(inner)).toMatchObject({ rule: 'dax-errptr-stored' });
+    expect((await fixOf(inner))?.fix).toBeUndefined();
+  });
+
   it('dax-null-check widens the check to IS_ERR_OR_NULL()', async () => {
     const text = fixture('dax-null-check', 'pos_null_only.c');
     const f = (await analyzeSource(text)).findings.find((x) => x.rule === 'dax-null-check')!;

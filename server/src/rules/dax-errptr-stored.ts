@@ -30,7 +30,7 @@ export default createRule({
         message: `${ctx.source.slice(site.start, site.end).split('=')[0]?.trim() ?? key} keeps the ERR_PTR alloc_dax() returned on this path: the result is stored in the field before IS_ERR() checks it, ` +
           `and nothing resets the field, so teardown code that tests the field for NULL (kill_dax(), put_dax()) dereferences an error pointer. ` +
           `Store alloc_dax() in a local, check it, then assign the field`,
-        ...fixFor(ctx.source, site, ctx.locals),
+        ...fixFor(ctx.source, site, ctx.functionName),
         trace: [
           { site: failed.site, message: 'alloc_dax() fails and returns an ERR_PTR' },
           { site, message: 'the ERR_PTR is stored in the field' },
@@ -45,10 +45,18 @@ export default createRule({
  * `F = alloc_dax(...); if (IS_ERR(F)) BODY` becomes
  * `dax_dev = alloc_dax(...); if (IS_ERR(dax_dev)) BODY' F = dax_dev;`. Only for that shape.
  */
-function fixFor(source: string, site: Site, locals: ReadonlySet<string>): { fix?: { title: string; edits: FixEdit[] } } {
+function fixFor(source: string, site: Site, functionName: string): { fix?: { title: string; edits: FixEdit[] } } {
   const assign = source.slice(site.start, site.end);
   const m = /^([\w>.\-\[\]]+)\s*=\s*(alloc_dax\s*\([\s\S]*\))$/.exec(assign);
   if (!m) return {};
+  // Only a statement of its own in a block: after `if (x)` or inside an expression, the
+  // declaration the fix writes would not compile (found in review).
+  const before = source.slice(Math.max(0, site.start - 4096), site.start).replace(/(?:\s|\/\*[\s\S]*?\*\/|\/\/[^\n]*)*$/, '');
+  const prev = before.slice(-1);
+  if (!/^\s*;/.test(source.slice(site.end)) || !(prev === ';' || prev === '{' || prev === '}' || prev === ':') || /\belse$/.test(before)) return {};
+  const name = freeName(functionText(source, site.start, functionName));
+  // A label takes a statement, not a declaration.
+  if (!name || (prev === ':' && name.declare)) return {};
   const field = m[1] as string;
   const semi = source.indexOf(';', site.end);
   const rest = source.slice(semi + 1);
@@ -73,13 +81,42 @@ function fixFor(source: string, site: Site, locals: ReadonlySet<string>): { fix?
     end = source.indexOf(';', end) + 1;
   }
   if (end <= semi) return {};
-  const ifText = source.slice(semi + 1, end).split(field).join('dax_dev');
+  const ifText = source.slice(semi + 1, end).split(field).join(name.name);
   const indent = /\n([ \t]*)[^\n]*$/.exec(source.slice(0, site.start))?.[1] ?? '\t';
-  const decl = locals.has('dax_dev') ? 'dax_dev' : 'struct dax_device *dax_dev';
+  const decl = name.declare ? `struct dax_device *${name.name}` : name.name;
   return {
     fix: {
       title: 'Store alloc_dax() in a local, check it, then assign the field',
-      edits: [{ start: site.start, end, newText: `${decl} = ${m[2]};${ifText}\n${indent}${field} = dax_dev;` }],
+      edits: [{ start: site.start, end, newText: `${decl} = ${m[2]};${ifText}\n${indent}${field} = ${name.name};` }],
     },
   };
+}
+
+/**
+ * The local the fix stores into: a `struct dax_device *dax_dev` the function declares, or a name
+ * the function does not use (found in review: a parameter named dax_dev was declared again).
+ */
+function freeName(fnText: string | undefined): { name: string; declare: boolean } | undefined {
+  if (fnText === undefined) return undefined;
+  if (/\bstruct\s+dax_device\s*\*\s*dax_dev\s*[;=,)]/.test(fnText) && !/[(,]\s*struct\s+dax_device\s*\*\s*dax_dev\s*[,)]/.test(fnText)) {
+    return { name: 'dax_dev', declare: false };
+  }
+  for (const name of ['dax_dev', 'new_dax_dev']) {
+    if (!new RegExp(`(?<!->|\\.)\\b${name}\\b`).test(fnText)) return { name, declare: true };
+  }
+  return undefined;
+}
+
+/** The text of the definition of `name` around `at`: from its name to its closing brace. */
+function functionText(source: string, at: number, name: string): string | undefined {
+  let start = -1;
+  for (const m of source.slice(0, at).matchAll(new RegExp(`\\b${name}\\s*\\(`, 'g'))) start = m.index ?? -1;
+  const open = start < 0 ? -1 : source.indexOf('{', start);
+  if (open < 0 || open > at) return undefined;
+  let depth = 0;
+  for (let i = open; i < source.length; i++) {
+    if (source[i] === '{') depth++;
+    else if (source[i] === '}' && --depth === 0) return source.slice(start, i + 1);
+  }
+  return undefined;
 }
