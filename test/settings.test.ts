@@ -23,6 +23,9 @@ describe('profile detection', () => {
   it('reads the architecture from .config', () => {
     expect(archFromConfig('CONFIG_X86_64=y\n')).toBe('x86_64');
     expect(archFromConfig('CONFIG_ARM64=y\n')).toBe('arm64');
+    expect(archFromConfig('CONFIG_ARM64=y\nCONFIG_ARM64_64K_PAGES=y\n')).toBe('arm64-64k');
+    expect(archFromConfig('CONFIG_ARM64=y\nCONFIG_ARM64_16K_PAGES=y\n')).toBe('arm64-16k');
+    expect(archFromConfig('CONFIG_X86_64=y\nCONFIG_X86_5LEVEL=y\n')).toBe('x86_64');
     expect(archFromConfig('CONFIG_RISCV=y\nCONFIG_64BIT=y\n')).toBe('riscv64');
     expect(archFromConfig('# CONFIG_ARM64 is not set\n')).toBeUndefined();
   });

@@ -53,8 +53,11 @@ export function versionFromMakefile(text: string): KernelVersion | undefined {
 /** The architecture a kernel .config was made for. */
 export function archFromConfig(text: string): Arch | undefined {
   const on = (sym: string): boolean => new RegExp(`^CONFIG_${sym}=y$`, 'm').test(text);
+  // x86_64 stays 4-level with CONFIG_X86_5LEVEL=y: the kernel picks 5-level paging at boot,
+  // when the CPU has LA57, so the config alone does not say it.
   if (on('X86_64')) return 'x86_64';
-  if (on('ARM64')) return 'arm64';
+  // arm64's page size is a build option (found in review: a 64K kernel was read as 4K).
+  if (on('ARM64')) return on('ARM64_64K_PAGES') ? 'arm64-64k' : on('ARM64_16K_PAGES') ? 'arm64-16k' : 'arm64';
   if (on('PPC64')) return 'ppc64';
   if (on('RISCV') && on('64BIT')) return 'riscv64';
   if (on('S390')) return 's390';
