@@ -35,7 +35,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
   };
   const output = vscode.window.createOutputChannel('iomem-lens', { log: true });
   const clientOptions: LanguageClientOptions = {
-    documentSelector: [{ scheme: 'file', language: 'c' }, { scheme: 'untitled', language: 'c' }, { scheme: 'file', language: 'cpp' }],
+    documentSelector: [{ scheme: 'file', language: 'c' }, { scheme: 'untitled', language: 'c' }, { scheme: 'file', language: 'cpp' }, { scheme: 'untitled', language: 'cpp' }],
     synchronize: { configurationSection: 'iomemLens' },
     outputChannel: output,
     // Hovers quote the user's code and dumps: no HTML, no command links (the server also
