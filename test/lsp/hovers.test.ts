@@ -39,6 +39,13 @@ describe('constant hover', () => {
     expect((await hoverConst(src, '0x4000', 'x86_64-la57'))?.markdown).toMatch(/MAX_PHYSMEM_BITS \(52 bits, 4096 TiB\): yes/);
   });
 
+  it('reads resource flags as flags, not as an address or a size, and leaves other flag families alone (found in review)', async () => {
+    const h = await hoverConst('void f(struct resource *res) { res->flags = IORESOURCE_MEM | IORESOURCE_BUSY; }', 'IORESOURCE_MEM |');
+    expect(h?.text).toBe('IORESOURCE_MEM | IORESOURCE_BUSY');
+    expect(h?.markdown).toBe('**`IORESOURCE_MEM | IORESOURCE_BUSY`** = 0x80000200 · resource flags MEM|BUSY');
+    expect(await hoverConst('void f(void) { p = kmalloc(8, GFP_KERNEL | __GFP_ZERO); }', 'GFP_KERNEL')).toBeUndefined();
+  });
+
   it('leaves small numbers and non-constants alone', async () => {
     expect(await hoverConst('void f(int i) { x = i + 3; }', '3')).toBeUndefined();
     expect(await hoverConst('void f(int i) { x = i + 3; }', 'i +')).toBeUndefined();

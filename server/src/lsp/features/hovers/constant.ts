@@ -3,7 +3,7 @@
 // for the active architecture profile.
 
 import {
-  ArchConstants, archConstEnv, builtinConstants, definesEnv, evalConst, hex0x, locate, pageSize, sectionSize, subsectionSize,
+  ArchConstants, archConstEnv, builtinConstants, definesEnv, describeFlags, evalConst, hex0x, locate, pageSize, sectionSize, subsectionSize,
 } from '../../../../../model/src/index.js';
 import { fileDefines } from '../../../analysis/facts.js';
 import type { Tree } from '../../../syntax/parser.js';
@@ -11,6 +11,12 @@ import { ancestryAt } from '../../../syntax/snode.js';
 
 /** Expression nodes a constant expression grows through (a call only when it evaluates: ALIGN(), BIT()). */
 const GROWS_THROUGH = new Set(['binary_expression', 'parenthesized_expression', 'cast_expression', 'unary_expression', 'call_expression', 'argument_list']);
+
+/**
+ * Flag families: a value made of them is no address or size (found in review:
+ * IORESOURCE_SYSTEM_RAM was explained as 2 GiB with a PFN and section table).
+ */
+const FLAG_NAMES = /\b(?:IORESOURCE_\w+|IORES_DESC_\w+|MHP_\w+|_*GFP_\w+|VM_\w+|MEMREMAP_\w+|PGMAP_\w+|MEMORY_DEVICE_\w+|MF_\w+)\b/;
 
 /** Names that make a small value worth explaining as memory. */
 const MEMORY_NAMES = /\b(?:SZ_\w+|PAGE_\w+|SECTION\w*|SUBSECTION\w*|PAGES_PER_\w+|PMD_\w+|PUD_\w+|MEMORY_BLOCK\w*|PHYSMEM\w*)\b/;
@@ -48,6 +54,11 @@ export function constantHover(tree: Tree, source: string, offset: number, arch: 
     best = { text: textOf(p), value: v };
   }
   if (best.value < 0n) return undefined;
+  if (FLAG_NAMES.test(best.text) && !MEMORY_NAMES.test(best.text)) {
+    // Resource flags read as the tree prints them; other flag families have nothing to add.
+    if (!/\bIORESOURCE_/.test(best.text) || best.value > 0xffffffffn) return undefined;
+    return { ...best, markdown: `**\`${best.text.replace(/\s+/g, ' ')}\`** = ${hex0x(best.value)} · resource flags ${describeFlags(Number(best.value))}` };
+  }
   if (best.value < pageSize(arch) && !MEMORY_NAMES.test(best.text)) return undefined;
   return { ...best, markdown: describe(best.text, best.value, arch) };
 }
