@@ -15,6 +15,8 @@ export interface ArchConstants {
   physmemEnd: bigint;
   /** Default memory block size (sysfs memoryN granularity). */
   memoryBlockSize: bigint;
+  /** PMD_SHIFT: what one page-middle-directory entry maps (a huge page's size). */
+  pmdShift: number;
   /** Where each constant comes from. */
   sources: readonly string[];
 }
@@ -23,10 +25,13 @@ const SUBSECTION_SHIFT = 21; // include/linux/mmzone.h:1795
 
 function profile(
   config: string, pageShift: number, sectionSizeBits: number, maxPhysmemBits: number, sources: string[],
-  extra: { physmemEnd?: bigint; memoryBlockSize?: bigint } = {},
+  extra: { physmemEnd?: bigint; memoryBlockSize?: bigint; pmdShift?: number } = {},
 ): ArchConstants {
   return {
     config, pageShift, sectionSizeBits, maxPhysmemBits, subsectionShift: SUBSECTION_SHIFT,
+    // One page of 8-byte entries per level: PMD_SHIFT = PAGE_SHIFT + (PAGE_SHIFT - 3), unless
+    // the arch says (s390's segment table, powerpc's radix tables).
+    pmdShift: extra.pmdShift ?? 2 * pageShift - 3,
     // include/linux/mm.h:102 PHYSMEM_END ((1ULL << MAX_PHYSMEM_BITS) - 1), unless the arch says.
     physmemEnd: extra.physmemEnd ?? (1n << BigInt(maxPhysmemBits)) - 1n,
     // include/linux/memory.h:24 MIN_MEMORY_BLOCK_SIZE (1UL << SECTION_SIZE_BITS), the default
@@ -62,7 +67,9 @@ export const ARCH_CONSTANTS: Readonly<Record<Arch, ArchConstants>> = {
   ppc64: profile('ppc64 book3s, 64K pages (radix)', 16, 24, 51, [
     'arch/powerpc/include/asm/sparsemem.h:11 SECTION_SIZE_BITS 24',
     'arch/powerpc/include/asm/book3s/64/radix.h:111 R_MAX_PHYSMEM_BITS 51',
-  ]),
+    'arch/powerpc/include/asm/book3s/64/radix.h:35 RADIX_PMD_SHIFT (PAGE_SHIFT + RADIX_PTE_INDEX_SIZE)',
+    'arch/powerpc/include/asm/book3s/64/radix-64k.h:8 RADIX_PTE_INDEX_SIZE 5',
+  ], { pmdShift: 16 + 5 }),
   riscv64: profile('riscv64, 4K pages', 12, 27, 56, [
     'arch/riscv/include/asm/sparsemem.h:8 MAX_PHYSMEM_BITS 56',
     'arch/riscv/include/asm/sparsemem.h:12 SECTION_SIZE_BITS 27',
@@ -70,7 +77,9 @@ export const ARCH_CONSTANTS: Readonly<Record<Arch, ArchConstants>> = {
   s390: profile('s390x, 4K pages', 12, 28, 46, [
     'arch/s390/include/asm/sparsemem.h:5 SECTION_SIZE_BITS 28',
     'arch/s390/include/asm/sparsemem.h:6 MAX_PHYSMEM_BITS CONFIG_MAX_PHYSMEM_BITS (arch/s390/Kconfig:672, default 46)',
-  ]),
+    'arch/s390/include/asm/pgtable.h:335 _SEGMENT_SHIFT 20',
+    'arch/s390/include/asm/pgtable.h:353 PMD_SHIFT _SEGMENT_SHIFT',
+  ], { pmdShift: 20 }),
   // 32-bit architectures matter for the DAX profiles (aliasing data caches); their memory
   // constants are the common 32-bit ones.
   arm: profile('arm (32-bit), 4K pages', 12, 28, 32, ['arch/arm/include/asm/sparsemem.h: SECTION_SIZE_BITS 28, MAX_PHYSMEM_BITS 32']),

@@ -32,6 +32,10 @@ describe('architecture constants', () => {
     expect(evalConst('PAGES_PER_SECTION << PAGE_SHIFT', env)).toBe(128n * MiB);
     expect(evalConst('ALIGN(5 * SZ_1M, SUBSECTION_SIZE)', env)).toBe(6n * MiB);
     expect(evalConst('PMD_SIZE', archConstEnv(ARCH_CONSTANTS['arm64-64k']))).toBe(512n * MiB);
+    // Where the tables are not a page of 8-byte entries per level (found in review: 2 MiB and 512 MiB).
+    expect(evalConst('PMD_SIZE', archConstEnv(ARCH_CONSTANTS.s390))).toBe(1n * MiB);
+    expect(evalConst('PMD_SIZE', archConstEnv(ARCH_CONSTANTS.ppc64))).toBe(2n * MiB);
+    expect(evalConst('PMD_SHIFT', env)).toBe(21n);
   });
 });
 

@@ -72,8 +72,8 @@ export function archConstEnv(a: ArchConstants): (name: string) => bigint | undef
     PAGES_PER_SUBSECTION: 1n << BigInt(a.subsectionShift - a.pageShift),
     MAX_PHYSMEM_BITS: BigInt(a.maxPhysmemBits),
     MIN_MEMORY_BLOCK_SIZE: sectionSize(a),
-    // One page of 8-byte entries per level: PMD_SHIFT = PAGE_SHIFT + (PAGE_SHIFT - 3).
-    PMD_SIZE: 1n << BigInt(2 * a.pageShift - 3),
+    PMD_SHIFT: BigInt(a.pmdShift),
+    PMD_SIZE: 1n << BigInt(a.pmdShift),
   });
   return (name) => names[name];
 }
