@@ -219,6 +219,13 @@ static int foo(unsigned long pfn, struct foo *f)
     const search = await hoverAt('request_free_mem_region(');
     expect(search).toMatch(/takes \*\*\[0x3fffc0000000-0x3fffffffffff\]\*\*/);
     expect(search).toMatch(/reaches the hotplug window/);
+
+    // Code of an architecture without memory hotplug: no hot-added example (found in review).
+    const mips = 'file:///tmp/linux/arch/mips/mm/iomem-lens-hover-test.c';
+    await client.open(mips, src);
+    const onMips = ((await client.conn.sendRequest('textDocument/hover', { textDocument: { uri: mips }, position: positionOf(src, 'pfn_valid(pfn)', 1) })) as { contents: { value: string } }).contents.value;
+    expect(onMips).toMatch(/On arch\/mips: no memory hotplug .*: every memmap is initialized at boot and stays/);
+    expect(onMips).not.toMatch(/On this machine/);
   });
 
   it('answers requests for unknown documents and out-of-range positions without failing', async () => {

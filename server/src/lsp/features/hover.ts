@@ -14,6 +14,7 @@ import { daxHover, lastCallNaming, resourceHover } from './hovers/modelState.js'
 import { PFN_APIS, pfnHover } from './hovers/pfn.js';
 import { findFunctions } from '../../syntax/functions.js';
 import { neutralizeHtml } from './markdown.js';
+import { pathOf } from '../uris.js';
 
 const API_NOTES: Readonly<Record<string, string>> = {
   request_mem_region: '`__request_region(&iomem_resource, start, n, name, 0)`: a new **BUSY** resource. A conflict with a resource that is not BUSY is descended into; a BUSY conflict fails (NULL).',
@@ -66,7 +67,7 @@ export function hover(d: OpenDocument, a: FileAnalysis | undefined, pos: Positio
   const state = call && (resourceHover(call, opts.layout.name, lineOf) ?? daxHover(call, lineOf));
   if (state) parts.push(state);
   if (w && PFN_APIS.has(w.word)) {
-    const md = pfnHover(w.word, callAt(a, w.word, offset), opts.layout, opts.profile);
+    const md = pfnHover(w.word, callAt(a, w.word, offset), opts.layout, opts.profile, pathOf(d.uri));
     if (md) parts.push(md);
   } else if (w && FREE_REGION_APIS.has(w.word)) {
     parts.push(freeRegionHover(w.word, callAt(a, w.word, offset), opts.layout, opts.profile));
