@@ -56,14 +56,14 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
     }),
     vscode.commands.registerCommand('iomem-lens.showStatus', async () => {
       type Latency = { edits: number; p50: number; p95: number };
-      const r = await client?.sendRequest<{ openDocuments: number; cachedFunctions: number; analysesRunning: number; memoryMb: Record<string, number>; editLatencyMs?: Record<string, Latency> } | undefined>(
+      const r = await client?.sendRequest<{ openDocuments: number; cachedFunctions: number; analysesRunning: number; memoryMb: Record<string, number>; editLatencyByUri?: Record<string, Latency> } | undefined>(
         'workspace/executeCommand', { command: 'iomem-lens.server.status', arguments: [] });
       if (!r) return;
       const m = r.memoryMb;
-      // The server names documents as in findings (relative to the workspace): the active one's.
+      // The active document's, by the URI the client opened it with.
       const active = vscode.window.activeTextEditor?.document.uri;
       const name = active ? vscode.workspace.asRelativePath(active, false) : undefined;
-      const l = name !== undefined ? r.editLatencyMs?.[name] : undefined;
+      const l = active ? r.editLatencyByUri?.[active.toString()] : undefined;
       const edits = l ? `; ${name}: ${l.edits} edits answered in ${l.p50} ms (median), ${l.p95} ms (95th percentile)` : '';
       void vscode.window.showInformationMessage(`iomem-lens server: ${r.openDocuments} documents open, ${r.cachedFunctions} function results cached, ` +
         `${r.analysesRunning} analyses running; RSS ${m.rss} MB (JS heap ${m.heapUsed} of ${m.heapTotal} MB, external ${m.external} MB)${edits}`);

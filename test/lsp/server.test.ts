@@ -456,6 +456,10 @@ static int foo(unsigned long pfn, struct foo *f)
     expect(latency!.p50).toBeGreaterThan(0);
     expect(latency!.p50).toBeLessThanOrEqual(latency!.p95);
     expect(latency!.p95).toBeLessThanOrEqual(latency!.max);
+    // Also by the URI the client opened it with (found in review: the client looked it up by a
+    // name relative to the workspace, not to the kernel root above it).
+    const byUri = ((await client.conn.sendRequest('workspace/executeCommand', { command: 'iomem-lens.server.status', arguments: [] })) as { editLatencyByUri: Record<string, Latency> }).editLatencyByUri;
+    expect(byUri[uri]).toEqual(latency);
     await client.conn.sendNotification('textDocument/didClose', { textDocument: { uri } });
     expect(await status()).toEqual({});
   });

@@ -142,6 +142,9 @@ export class IomemLensServer {
       status: () => ({
         openDocuments: this.store?.all().length ?? 0, cachedFunctions: this.cache.size, analysesRunning: this.runs.active, memoryMb: memoryMb(),
         editLatencyMs: Object.fromEntries([...this.latency.summary()].map(([uri, s]) => [this.fileName(uri), s])),
+        // By the URI the client opened it with: what a client can look its document up by
+        // (found in review: a file name relative to a kernel root above the workspace missed).
+        editLatencyByUri: Object.fromEntries(this.latency.summary()),
       }),
     })));
     conn.onShutdown(() => {

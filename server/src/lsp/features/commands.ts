@@ -36,6 +36,8 @@ export interface ServerStatus {
    * measures beyond it is the transport and the scheduling of the two processes.
    */
   editLatencyMs: Record<string, LatencySummary>;
+  /** The same by the document's URI as the client opened it (what a client looks up). */
+  editLatencyByUri: Record<string, LatencySummary>;
 }
 
 export function memoryMb(): Record<string, number> {
