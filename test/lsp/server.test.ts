@@ -149,7 +149,7 @@ describe('language server over stdio', () => {
     expect(added).toMatch(/4080000000-40bfffffff : System RAM \(kmem\) {2}\[MEM\|BUSY\|SYSRAM\|DRIVER_MANAGED\] {2}◀/);
     // The variable after the flags write: the last call naming it is the flags write.
     const variable = await at('remove_resource(res)', 'remove_resource('.length);
-    expect(variable).toMatch(/^`res` here, as the last call that names it left it:\n\n\*\*flags write\*\* on the layout/);
+    expect(variable).toMatch(/^`res` here, as the last call before it in the text that names it left it:\n\n\*\*flags write\*\* on the layout/);
     expect(variable).toMatch(/data->res_name {2}\[MEM\|SYSRAM\] {2}◀\n```$/);
 
     const dax = `static int foo_probe(struct foo *foo)
@@ -169,6 +169,34 @@ describe('language server over stdio', () => {
     expect(await at('alloc_dax(', 2, daxUri, dax)).toMatch(/- ERR_PTR\(-ENOMEM\): 1 path\n- alive: 1 path/);
     expect(await at('kill_dax(', 2, daxUri, dax)).toMatch(/the dax_device after the call, on the 1 path walked through it\n- killed: 1 path\n/);
     expect(await at('put_dax(', 2, daxUri, dax)).toMatch(/- put: 1 path\n/);
+
+    // A variable under a label the call above it is skipped by, and a field of the same name (found in review).
+    const unwind = `static int foo_attach(struct foo *foo, struct gendisk *disk)
+{
+	struct dax_device *dax_dev = alloc_dax(foo, &foo_dax_ops);
+	int rc;
+
+	if (IS_ERR(dax_dev))
+		return PTR_ERR(dax_dev);
+	rc = dax_add_host(dax_dev, disk);
+	if (rc)
+		goto out_kill;
+	dax_write_cache(dax_dev, true);
+	foo->dax_dev = dax_dev;
+	return 0;
+out_kill:
+	kill_dax(dax_dev);
+	put_dax(dax_dev);
+	return rc;
+}
+`;
+    const unwindUri = 'file:///tmp/iomem-lens-dax-unwind-hover.c';
+    await client.open(unwindUri, unwind);
+    await client.conn.sendRequest('textDocument/diagnostic', { textDocument: { uri: unwindUri } });
+    const underLabel = await at('kill_dax(dax_dev)', 'kill_dax('.length + 1, unwindUri, unwind);
+    expect(underLabel).toMatch(/\*\*dax_write_cache\(\)\*\* \(line 11\)/);
+    expect(underLabel).toMatch(/Paths that jump to `out_kill:` reach this line without running that call\./);
+    expect(await at('foo->dax_dev', 'foo->'.length + 1, unwindUri, unwind) ?? '').not.toMatch(/here, as the last call/);
   });
 
   it('hovers constants, PFN lookups and free-region searches with what the model knows there', async () => {

@@ -10,7 +10,7 @@ import type { AnalysisOptions } from '../../analysis/options.js';
 import type { OpenDocument } from '../documents.js';
 import { constantHover } from './hovers/constant.js';
 import { FREE_REGION_APIS, freeRegionHover } from './hovers/freeRegion.js';
-import { daxHover, lastCallNaming, resourceHover } from './hovers/modelState.js';
+import { daxHover, labelsBetween, lastCallNaming, resourceHover } from './hovers/modelState.js';
 import { PFN_APIS, pfnHover } from './hovers/pfn.js';
 import { findFunctions } from '../../syntax/functions.js';
 import { neutralizeHtml } from './markdown.js';
@@ -81,7 +81,10 @@ export function hover(d: OpenDocument, a: FileAnalysis | undefined, pos: Positio
       const fn = functionsOf(d.tree, text).find((f) => offset >= f.start && offset <= f.end);
       const last = fn ? lastCallNaming(a.calls, text, w.word, fn.start, w.start) : undefined;
       const md = last && (resourceHover(last, opts.layout.name, lineOf) ?? daxHover(last, lineOf));
-      if (md) parts.push(`\`${w.word}\` here, as the last call that names it left it:\n\n${md}`);
+      // The call last in the text is not on every path here: a goto to a label between them skips it.
+      const labels = last ? labelsBetween(text, last.end, w.start) : [];
+      const skipped = labels.length ? `\n\nPaths that jump to ${labels.map((l) => `\`${l}:\``).join(', ')} reach this line without running that call.` : '';
+      if (md) parts.push(`\`${w.word}\` here, as the last call before it in the text that names it left it:\n\n${md}${skipped}`);
     }
   }
   if (!parts.length) return null;

@@ -25,9 +25,14 @@ export function daxHover(f: CallFact, lineOf: (offset: number) => number): strin
     ...entries.map(([state, n]) => `- ${state}: ${n} path${n === 1 ? '' : 's'}`)].join('\n');
 }
 
-/** The last modeled call before `offset` (inside `[from, offset)`) that names `word`, with a tree or DAX state to show. */
+/**
+ * The last modeled call before `offset` (inside `[from, offset)`) that names `word`, with a tree
+ * or DAX state to show. A field (`pmem->dax_dev`) and a variable of the same name (`dax_dev`)
+ * are told apart, as the hovered word is written (found in review: one stood for the other).
+ */
 export function lastCallNaming(calls: readonly CallFact[], text: string, word: string, from: number, offset: number): CallFact | undefined {
-  const re = new RegExp(`\\b${word}\\b`);
+  const field = /(?:->|\.)\s*$/.test(text.slice(Math.max(0, offset - 8), offset));
+  const re = new RegExp(field ? `(?:->|\\.)\\s*${word}\\b` : `(?<!->|\\.|->\\s|\\.\\s)\\b${word}\\b`);
   let best: CallFact | undefined;
   for (const c of calls) {
     if (c.start < from || c.end > offset || (!c.tree && !c.dax)) continue;
@@ -35,4 +40,9 @@ export function lastCallNaming(calls: readonly CallFact[], text: string, word: s
     if (re.test(text.slice(c.start, c.end)) || re.test(text.slice(lineStart, c.start))) best = c;
   }
   return best;
+}
+
+/** Labels between `from` and `to`: paths that jump to one reach `to` without what lies above it. */
+export function labelsBetween(text: string, from: number, to: number): string[] {
+  return [...text.slice(from, to).matchAll(/^[ \t]*([A-Za-z_]\w*):(?!:)[ \t]*(?:\/\*.*\*\/)?[ \t]*$/gm)].map((m) => m[1] as string).filter((l) => l !== 'default');
 }
