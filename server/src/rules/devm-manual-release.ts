@@ -55,11 +55,12 @@ function releasesByHand(op: ModelOp): boolean {
 function checkMemory(logged: LoggedStep[], report: (f: Omit<RawFinding, 'rule'>) => void): void {
   logged.forEach((l) => {
     const op = l.op;
-    // Inside an inlined helper: reported when the helper is analyzed.
-    if (!isDirect(l)) return;
     if (op.kind === 'mem_free' && !op.devm) {
       const made = logged[op.target];
       if (!made || made.op.kind !== 'mem_alloc' || !made.op.devm) return;
+      // Both inside an inlined helper: reported when the helper is analyzed. A free in a helper
+      // of memory this function allocated is this function's (found in review: not followed).
+      if (!isDirect(l) && !isDirect(made)) return;
       report({
         site: l.at,
         message: `${l.callee}() frees memory ${made.callee}() allocated at line ${made.site.line + 1} through devres: the driver core frees it ` +
@@ -67,7 +68,7 @@ function checkMemory(logged: LoggedStep[], report: (f: Omit<RawFinding, 'rule'>)
         trace: [{ site: made.site, message: `${made.callee}() allocates the memory and registers it with devres` }, { site: l.site, message: `${l.callee}() frees it by hand` }],
       });
     }
-    if (op.kind === 'mem_unmap') {
+    if (op.kind === 'mem_unmap' && isDirect(l)) {
       const mapped = logged.find((m) => m.op.kind === 'mem_remap' && m.op.key === op.key && m.op.devm);
       if (!mapped) return;
       report({
