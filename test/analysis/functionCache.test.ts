@@ -176,6 +176,13 @@ int probe(struct pci_dev *pdev, u64 start)
     expect(a.findings.map((f) => f.rule)).toContain('resource-leak');
   });
 
+  it('walks a function again when a static helper it calls stops telling ZONE_DEVICE pages apart', async () => {
+    const before = fs.readFileSync(path.join(ROOT, 'test', 'fixtures', 'rules', 'memmap-reserved-zone-device', 'neg_zone_check_in_helper.c'), 'utf8');
+    const after = before.replace('return is_zone_device_page(page);', 'return is_zero_page(page) &&   1;');
+    const a = await rewalks(before, after, 'foo_pfn_to_refcounted_page');
+    expect(a.findings.map((f) => f.rule)).toContain('memmap-reserved-zone-device');
+  });
+
   it('walks a function again when a define a helper or another define names changes', async () => {
     const src = (base: string): string => `#define BASE ${base}
 #define REGION BASE

@@ -108,3 +108,14 @@ export const MEMMAP_CONTRACTS: Readonly<Record<string, Contract>> = {
 };
 
 export const MEMMAP_TRIGGERS: readonly string[] = ['pfn_valid', 'pfn_to_online_page'];
+
+/**
+ * Calls that tell ZONE_DEVICE PFNs apart from reserved ones: by zone (code that reads the pages'
+ * zone works within one zone, and ZONE_DEVICE is its own), or by host memory type
+ * (pat_pfn_immune_to_uc_mtrr(): a pmem page mapped write-back is not MMIO).
+ */
+export const ZONE_DISCRIMINATORS: ReadonlySet<string> = new Set([
+  'is_zone_device_page', 'folio_is_zone_device', 'is_device_private_page', 'is_device_coherent_page', 'is_pci_p2pdma_page',
+  'is_fsdax_page', 'kvm_is_zone_device_page', 'get_dev_pagemap', 'pat_pfn_immune_to_uc_mtrr', 'pfn_t_devmap',
+  'page_zone', 'page_zonenum', 'folio_zone', 'folio_zonenum', 'zone_idx',
+]);

@@ -291,12 +291,13 @@ function analyzeFunction(
   hooks.onPaths?.(fn.name, ends, { cfg, locals, returnsPointer: fn.returnsPointer, dropped, start: fn.start, end: fn.end });
   const byKey = new Map<string, Finding>();
   const failed = new Map<string, string>();
+
   for (const st of ends) {
     for (const rule of RULES) {
       if (!rule.checkPath || !opts.rules.has(rule.meta.id) || failed.has(rule.meta.id)) continue;
       try {
         rule.checkPath({
-          st, source: source.text, locals, cfg, layout: opts.layout, profile: opts.profile, functionName: fn.name, file: hooks.file, returnsPointer: fn.returnsPointer,
+          st, source: source.text, locals, cfg, layout: opts.layout, profile: opts.profile, functionName: fn.name, file: hooks.file, returnsPointer: fn.returnsPointer, zoneCheckers: facts.zoneCheckers,
           report: (raw) => {
             const f = toFinding({ ...raw, rule: rule.meta.id }, fn, opts);
             const k = `${f.rule}@${f.start}`;

@@ -2,6 +2,7 @@
 // result may be reused only while every text the walk can reach is the same.
 
 import { createHash } from 'node:crypto';
+import { ZONE_DISCRIMINATORS } from '../../../model/src/index.js';
 import type { FunctionInfo } from '../syntax/functions.js';
 import { formHash } from '../syntax/form.js';
 import { FileFacts, callerHoldsHotplug } from './facts.js';
@@ -158,6 +159,8 @@ export function functionCacheKey(fn: FunctionInfo, facts: FileFacts, optionsKey:
     if (!more) break;
   }
   for (const name of facts.releasers) if (named(name)) parts.push(`R${name}`);
+  // Which of the file's functions it calls tell ZONE_DEVICE pages apart (memmap-reserved-zone-device).
+  if (facts.zoneCheckers !== ZONE_DISCRIMINATORS) for (const name of facts.zoneCheckers) if (!ZONE_DISCRIMINATORS.has(name) && named(name)) parts.push(`Z${name}`);
   for (const [k, v] of facts.strings) if (named(k)) parts.push(`${k}=${v}`);
   // A define's value may name other defines: follow them until none is new.
   const defined = new Set<string>();

@@ -1,11 +1,12 @@
 // File-level facts the engine consults: string constants, object-like #defines, and the
 // static helpers whose bodies touch the model (inlined one level at their call sites).
 
-import { HELD_RESOURCE_ARGS, PAIRED_TRIGGERS, TRIGGER_NAMES } from '../../../model/src/index.js';
+import { HELD_RESOURCE_ARGS, PAIRED_TRIGGERS, TRIGGER_NAMES, ZONE_DISCRIMINATORS } from '../../../model/src/index.js';
 import { ModeSwitch } from '../modeSwitch.js';
 import { BoundedMemo, textHash } from '../textHash.js';
 import type { FunctionInfo } from '../syntax/functions.js';
 import { WordScanner } from './wordScan.js';
+import { withoutComments } from '../syntax/tokens.js';
 import { VALUE_SOURCES } from '../engine/valueSources.js';
 
 export interface FileFacts {
@@ -24,6 +25,8 @@ export interface FileFacts {
   creators: ReadonlySet<string>;
   /** Functions that call a release API (release_mem_region(), release_resource(), ...). */
   releasers: ReadonlySet<string>;
+  /** The calls that tell ZONE_DEVICE pages apart: the kernel's, and the file's static functions that make one. */
+  zoneCheckers: ReadonlySet<string>;
   /** `DEFINE_FREE(name, type, body)` of the file: the body run on `_T` by `__free(name)`. */
   freeDefs: ReadonlyMap<string, string>;
   /** Callbacks the file passes to walk_system_ram_range(): their PFNs are System RAM. */
@@ -145,7 +148,30 @@ export function mentionsModel(text: string): boolean {
  * attempts. Bodies for which neither holds matter only through their names (see focus.ts).
  */
 export function readByFacts(body: string): boolean {
-  return RELEASE_MENTION.test(body);
+  return RELEASE_MENTION.test(body) || ZONE_CHECK.test(body);
+}
+
+/** A call that tells ZONE_DEVICE pages apart: its function is one of the file's zoneCheckers. */
+const ZONE_CHECK = new RegExp(`\\b(?:${[...ZONE_DISCRIMINATORS].join('|')})\\s*\\(`);
+
+/**
+ * The kernel's ZONE_DEVICE checks and the file's static functions that make one, to a fixpoint
+ * (a wrapper of a wrapper): memmap-reserved-zone-device takes a call of any of them as the check.
+ */
+function zoneCheckersOf(text: string, functions: FunctionInfo[]): ReadonlySet<string> {
+  const bodies = functions.filter((f) => f.isStatic).map((f) => ({ name: f.name, body: text.slice(f.bodyStart, f.bodyEnd) }));
+  if (!bodies.some((b) => ZONE_CHECK.test(b.body))) return ZONE_DISCRIMINATORS;
+  const out = new Set(ZONE_DISCRIMINATORS);
+  for (let grown = true; grown;) {
+    grown = false;
+    const calls = wordsRegex([...out]);
+    for (const b of bodies) {
+      if (out.has(b.name) || !calls.test(withoutComments(b.body))) continue;
+      out.add(b.name);
+      grown = true;
+    }
+  }
+  return out;
 }
 
 /**
@@ -288,7 +314,7 @@ export function collectFacts(text: string, functions: FunctionInfo[], memo = tru
     });
   }
   return { text, strings, defines, functions: byName, relevant, entries, creators, releasers, freeDefs: freeDefinitions(text),
-    ramWalkers,
+    ramWalkers, zoneCheckers: zoneCheckersOf(text, functions),
     releaseCallbacks: new Set([...text.matchAll(RELEASE_CALLBACK)].map((m) => m[1] as string).filter((f) => releasers.has(f))) };
 }
 

@@ -56,6 +56,11 @@ export interface PathContext {
   file?: string;
   /** The function returns a pointer: NULL or an ERR_PTR is its failure, not a non-zero value. */
   returnsPointer?: boolean;
+  /**
+   * The calls that tell ZONE_DEVICE pages apart in this file: the kernel's (ZONE_DISCRIMINATORS)
+   * and the file's static functions that make one (collectFacts()).
+   */
+  zoneCheckers?: ReadonlySet<string>;
   report(f: Omit<RawFinding, 'rule'>): void;
 }
 

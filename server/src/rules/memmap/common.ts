@@ -1,7 +1,7 @@
 // What the memmap rules share: where a page came from, and what the path knew of its PFN.
 
 import {
-  HOTPLUG_ARCH_DIRS, KernelProfile, MachineLayout, MemmapWorld, ZONE_DEVICE_ARCH_DIRS, archConstants, archDir, archDirOfFile, defaultLayout, devicePool, hex0x,
+  HOTPLUG_ARCH_DIRS, KernelProfile, MachineLayout, MemmapWorld, ZONE_DEVICE_ARCH_DIRS, ZONE_DISCRIMINATORS, archConstants, archDir, archDirOfFile, defaultLayout, devicePool, hex0x,
 } from '../../../../model/src/index.js';
 import type { Cfg } from '../../cfg/types.js';
 import type { LoggedStep } from '../../engine/state.js';
@@ -99,16 +99,7 @@ function buildHotplugExample(layout: MachineLayout, profile: KernelProfile, onli
   return { world, start, size, pfn, text: `PFN ${hex0x(pfn)} (address ${hex0x(start)}, hot-added${online ? ' and onlined' : ', not onlined'})` };
 }
 
-/**
- * Calls that tell ZONE_DEVICE PFNs apart from reserved ones: by zone (code that reads the pages'
- * zone works within one zone, and ZONE_DEVICE is its own), or by host memory type
- * (pat_pfn_immune_to_uc_mtrr(): a pmem page mapped write-back is not MMIO).
- */
-export const ZONE_DISCRIMINATORS: ReadonlySet<string> = new Set([
-  'is_zone_device_page', 'folio_is_zone_device', 'is_device_private_page', 'is_device_coherent_page', 'is_pci_p2pdma_page',
-  'is_fsdax_page', 'kvm_is_zone_device_page', 'get_dev_pagemap', 'pat_pfn_immune_to_uc_mtrr', 'pfn_t_devmap',
-  'page_zone', 'page_zonenum', 'folio_zone', 'folio_zonenum', 'zone_idx',
-]);
+export { ZONE_DISCRIMINATORS };
 
 /** Whether the function calls one of `names` anywhere (on paths this one did not take too). */
 export function functionCalls(cfg: Cfg, names: ReadonlySet<string>): boolean {
