@@ -10,7 +10,7 @@ import type { AnalysisOptions } from '../../analysis/options.js';
 import type { OpenDocument } from '../documents.js';
 import { constantHover } from './hovers/constant.js';
 import { FREE_REGION_APIS, freeRegionHover } from './hovers/freeRegion.js';
-import { daxHover, labelsBetween, lastCallNaming, resourceHover } from './hovers/modelState.js';
+import { daxHover, labelsSkipping, lastCallNaming, resourceHover } from './hovers/modelState.js';
 import { PFN_APIS, pfnHover } from './hovers/pfn.js';
 import { findFunctions } from '../../syntax/functions.js';
 import { neutralizeHtml } from './markdown.js';
@@ -82,7 +82,7 @@ export function hover(d: OpenDocument, a: FileAnalysis | undefined, pos: Positio
       const last = fn ? lastCallNaming(a.calls, text, w.word, fn.start, w.start) : undefined;
       const md = last && (resourceHover(last, opts.layout.name, lineOf) ?? daxHover(last, lineOf));
       // The call last in the text is not on every path here: a goto to a label between them skips it.
-      const labels = last ? labelsBetween(text, last.end, w.start) : [];
+      const labels = last && fn ? labelsSkipping(text, fn.start, last, w.start) : [];
       const skipped = labels.length ? `\n\nPaths that jump to ${labels.map((l) => `\`${l}:\``).join(', ')} reach this line without running that call.` : '';
       if (md) parts.push(`\`${w.word}\` here, as the last call before it in the text that names it left it:\n\n${md}${skipped}`);
     }

@@ -42,7 +42,13 @@ export function lastCallNaming(calls: readonly CallFact[], text: string, word: s
   return best;
 }
 
-/** Labels between `from` and `to`: paths that jump to one reach `to` without what lies above it. */
-export function labelsBetween(text: string, from: number, to: number): string[] {
-  return [...text.slice(from, to).matchAll(/^[ \t]*([A-Za-z_]\w*):(?!:)[ \t]*(?:\/\*.*\*\/)?[ \t]*$/gm)].map((m) => m[1] as string).filter((l) => l !== 'default');
+/**
+ * Labels between the call and `to` that a goto before the call jumps to: paths through them
+ * reach `to` without running the call (`fnStart`: where the function's text starts).
+ */
+export function labelsSkipping(text: string, fnStart: number, call: { start: number; end: number }, to: number): string[] {
+  const before = text.slice(fnStart, call.start);
+  return [...text.slice(call.end, to).matchAll(/^[ \t]*([A-Za-z_]\w*):(?!:)[ \t]*(?:\/\*.*\*\/)?[ \t]*$/gm)]
+    .map((m) => m[1] as string)
+    .filter((l) => l !== 'default' && new RegExp(`\\bgoto\\s+${l}\\s*;`).test(before));
 }
