@@ -62,8 +62,24 @@ const sleeps = (call: { callee: string }): ReturnType<Contract> => [{
 
 const PAGE_READS = ['PageLRU', 'PageSlab', 'PageCompound', 'PageHead', 'PageTail', 'PageHuge', 'PageAnon', 'PageOffline', 'PageBuddy',
   'PageHWPoison', 'PageDirty', 'PageLocked', 'PageMovable', 'PageTable', 'page_count', 'page_ref_count', 'page_mapcount', 'page_zone',
-  'page_zonenum', 'page_to_nid', 'page_folio', 'compound_head', 'get_page', 'get_page_unless_zero', 'put_page',
-  'lock_page', 'trylock_page', 'SetPageDirty', 'set_page_dirty', 'page_mapping', 'PageSwapCache'];
+  'page_zonenum', 'page_to_nid', 'get_page', 'get_page_unless_zero', 'put_page',
+  'lock_page', 'trylock_page', 'SetPageDirty', 'set_page_dirty', 'page_mapping', 'PageSwapCache',
+  // The same reads of a folio (found in review: a page reached through page_folio() was lost).
+  'folio_test_dirty', 'folio_test_lru', 'folio_test_locked', 'folio_test_anon', 'folio_test_hugetlb', 'folio_test_large',
+  'folio_test_hwpoison', 'folio_test_reserved', 'folio_ref_count', 'folio_mapcount', 'folio_nid', 'folio_zone', 'folio_mapping',
+  'folio_lock', 'folio_trylock', 'folio_get', 'folio_try_get', 'folio_put'];
+
+/**
+ * page_folio() and compound_head(): a read of the page (its compound_head word) that gives the
+ * head of the same memmap, which the path follows as the same page (a folio's struct page is
+ * its head page's).
+ */
+const headOf = (what: string): Contract => (call, m) => {
+  const page = call.args[0] ?? NULL_VALUE;
+  const h = m.pageHandle(page);
+  if (h === undefined) return undefined;
+  return [{ label: 'reads', ret: page, ops: [{ kind: 'page_read', target: h, what }], requireOk: false, note: `${what} reads the struct page and gives its head, in the same memmap` }];
+};
 
 /**
  * The kernel address of a page: on a 64-bit profile (no HIGHMEM, SPARSEMEM_VMEMMAP) it is
@@ -90,6 +106,8 @@ export const MEMMAP_CONTRACTS: Readonly<Record<string, Contract>> = {
   PageReserved: pageRead('PageReserved()', true),
   ...Object.fromEntries(PAGE_READS.map((n) => [n, pageRead(`${n}()`)])),
   ...Object.fromEntries(ADDRESS_OF.map((n) => [n, addressOf(`${n}()`)])),
+  page_folio: headOf('page_folio()'),
+  compound_head: headOf('compound_head()'),
   is_zone_device_page: zoneCheck,
   is_device_private_page: zoneCheck,
   is_pci_p2pdma_page: zoneCheck,

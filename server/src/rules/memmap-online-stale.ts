@@ -10,7 +10,7 @@ import { isDirect } from './ownership.js';
 import { TraceEntry, createRule } from './rule.js';
 
 /** Calls that take a reference on the page (on the path that goes on, they succeeded). */
-const PINS = new Set(['get_page()', 'get_page_unless_zero()', 'try_get_page()', 'folio_try_get()']);
+const PINS = new Set(['get_page()', 'get_page_unless_zero()', 'try_get_page()', 'folio_try_get()', 'folio_get()']);
 
 export default createRule({
   meta: {
@@ -40,7 +40,7 @@ export default createRule({
       } else if (op.kind === 'page_read' && PINS.has(op.what) && !sleptSince.has(op.target)) {
         pinned.add(op.target);
       } else if (op.kind === 'page_read' && pinned.has(op.target)) {
-        if (op.what === 'put_page()') pinned.delete(op.target);
+        if (op.what === 'put_page()' || op.what === 'folio_put()') pinned.delete(op.target);
       } else if (op.kind === 'page_read' && isDirect(l)) {
         const sleep = sleptSince.get(op.target);
         const origin = pageOrigin(ops, op.target);
