@@ -14,6 +14,7 @@ import { applyOutcomes } from './outcomes.js';
 import { REFCOUNT_PUTS, ownershipCall } from './ownership.js';
 import { makeView } from './view.js';
 import { binop, compound } from './operators.js';
+import { designatedFields } from './designated.js';
 import { derivesFrom, identifiersIn, isFieldOf, isLocalKey, lvalueKey, objectKey, objectOfKey, pointerBase, rootOf } from './lvalue.js';
 import { physDerived } from './provenance.js';
 import { evalArgs } from './args.js';
@@ -200,10 +201,7 @@ export class Evaluator {
 
   // ---- calls -----------------------------------------------------------------------------
 
-  /**
-   * Dropping the last reference runs the object's release callback: put_device() after
-   * `dev->release = foo_release` (foo_release releasing regions), kref_put(ref, foo_release).
-   */
+  /** Dropping the last reference runs the release callback: put_device() after `dev->release = f`, kref_put(ref, f). */
   private runsReleaseCallback(callee: string, argNodes: SNode[]): boolean {
     const callbacks = this.ctx.facts.releaseCallbacks;
     if (callee === 'kref_put') return this.ctx.facts.releasers.has(argNodes[1]?.text ?? '');
@@ -257,10 +255,7 @@ export class Evaluator {
     return out;
   }
 
-  /**
-   * A call the model does not know. Its result is named by the call's text; anything it gets
-   * by address may have changed, unless the callee is known not to write through it.
-   */
+  /** A call the model does not know: its result named by its text; what it gets by address may change (unless it only reads). */
   private opaqueCall(st: PathState, args: SNode[], callee: string | undefined, n: SNode, vals: Value[] = []): Result[] {
     const v = this.symbol(st, n);
     // A modeled object handed to code the model does not know may now be owned by it, and so
@@ -311,10 +306,14 @@ export class Evaluator {
     if (!left || !right) return this.evalCallsInside(st, n);
     const out: Result[] = [];
     const derived = op === '=' && derivesFrom(right, left);
+    const fields = op === '=' ? designatedFields(right) : [];
     for (const r of this.eval(st, right)) {
       const lhsNow = op === '=' ? undefined : this.eval(r.st, left)[0]?.v;
       const value = op === '=' ? r.v : compound(op, lhsNow ?? UNKNOWN, r.v);
-      out.push(...this.write(r.st, left, value, op === '=' ? '=' : op, r.v, derived));
+      const written = this.write(r.st, left, value, op === '=' ? '=' : op, r.v, derived);
+      // `x = (struct range){ .start = a, .end = b }` writes each field it designates (designated.ts).
+      for (const w of written) for (const [f, e] of fields) { const fv = this.eval(w.st, e)[0]?.v; if (fv && fv.k !== 'unknown') w.st.bindings.set(`${lvalueKey(left)}.${f}`, fv); }
+      out.push(...written);
     }
     return out;
   }
