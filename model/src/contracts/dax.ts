@@ -25,12 +25,14 @@ function fsDaxEnabled(m: ModelView): boolean {
 }
 
 /**
- * The calls include/linux/dax.h makes empty stubs with CONFIG_DAX=n (6.1 and 6.12): they take
- * the stub alloc_dax()'s NULL without touching it (found in review: reported as dereferences).
- * set_dax_nocache() and set_dax_nomc() have no stub: declared for every config, defined only in
- * drivers/dax/super.c.
+ * The calls include/linux/dax.h makes empty stubs with CONFIG_DAX=n: they take the stub
+ * alloc_dax()'s value without touching it (found in review: reported as dereferences).
+ * set_dax_nocache() and set_dax_nomc() got theirs in 6.9 ("dax: add empty static inline for
+ * CONFIG_DAX=n", in the series that made alloc_dax()'s stub return ERR_PTR(-EOPNOTSUPP));
+ * before, they were declared for every config and defined only in drivers/dax/super.c.
  */
 const STUBBED_WITHOUT_DAX = new Set(['set_dax_synchronous()', 'dax_write_cache()']);
+const STUBBED_WITHOUT_DAX_SINCE_6_9 = new Set(['set_dax_nocache()', 'set_dax_nomc()']);
 
 const stub = (what: string, config: string, ret: Value = { k: 'unknown' }): Outcome[] =>
   [{ label: 'stub', ret, ops: [], requireOk: false, note: `with ${config} ${what} is a stub that does nothing with its argument (include/linux/dax.h)` }];
@@ -47,8 +49,8 @@ const allocDax: Contract = (call, m) => {
   const out: Outcome[] = [];
   if (!daxEnabled(m)) {
     return v69
-      ? [{ label: 'stub', ret: 'failed', ops: [{ kind: 'dax_alloc_failed', code: EOPNOTSUPP }], requireOk: false, note: 'with CONFIG_DAX=n the alloc_dax() stub returns ERR_PTR(-EOPNOTSUPP)' }]
-      : [{ label: 'stub', ret: { k: 'null' }, ops: [{ kind: 'dax_alloc_failed', stubNull: true }], requireOk: false, note: 'with CONFIG_DAX=n the alloc_dax() stub returns NULL (include/linux/dax.h)' }];
+      ? [{ label: 'stub', ret: 'failed', ops: [{ kind: 'dax_alloc_failed', code: EOPNOTSUPP, stub: true }], requireOk: false, note: 'with CONFIG_DAX=n the alloc_dax() stub returns ERR_PTR(-EOPNOTSUPP)' }]
+      : [{ label: 'stub', ret: { k: 'null' }, ops: [{ kind: 'dax_alloc_failed', stubNull: true, stub: true }], requireOk: false, note: 'with CONFIG_DAX=n the alloc_dax() stub returns NULL (include/linux/dax.h)' }];
   }
   const alias = v69 && !deviceDax ? aliasing(m) : 'never';
   if (alias !== 'always') {
@@ -67,7 +69,9 @@ function target(call: CallSite, m: ModelView, i: number): DaxTarget | undefined 
 }
 
 const use = (what: string): Contract => (call, m) => {
-  if (!daxEnabled(m) && STUBBED_WITHOUT_DAX.has(what)) return stub(what, 'CONFIG_DAX=n');
+  if (!daxEnabled(m) && (STUBBED_WITHOUT_DAX.has(what) || (STUBBED_WITHOUT_DAX_SINCE_6_9.has(what) && versionAtLeast(m.profile.version, 6, 9)))) {
+    return stub(what, 'CONFIG_DAX=n');
+  }
   const t = target(call, m, 0);
   return t ? [{ label: 'uses', ret: { k: 'unknown' }, ops: [{ kind: 'dax_use', target: t, what }], requireOk: false, note: `${what} dereferences the dax_device` }] : undefined;
 };

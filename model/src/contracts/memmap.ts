@@ -62,12 +62,15 @@ const sleeps = (call: { callee: string }): ReturnType<Contract> => [{
 
 const PAGE_READS = ['PageLRU', 'PageSlab', 'PageCompound', 'PageHead', 'PageTail', 'PageHuge', 'PageAnon', 'PageOffline', 'PageBuddy',
   'PageHWPoison', 'PageDirty', 'PageLocked', 'PageMovable', 'PageTable', 'page_count', 'page_ref_count', 'page_mapcount', 'page_zone',
-  'page_zonenum', 'page_to_nid', 'get_page', 'get_page_unless_zero', 'put_page',
+  'page_zonenum', 'page_to_nid', 'get_page', 'put_page',
   'lock_page', 'trylock_page', 'SetPageDirty', 'set_page_dirty', 'page_mapping', 'PageSwapCache',
   // The same reads of a folio (found in review: a page reached through page_folio() was lost).
   'folio_test_dirty', 'folio_test_lru', 'folio_test_locked', 'folio_test_anon', 'folio_test_hugetlb', 'folio_test_large',
   'folio_test_hwpoison', 'folio_test_reserved', 'folio_ref_count', 'folio_mapcount', 'folio_nid', 'folio_zone', 'folio_mapping',
-  'folio_lock', 'folio_trylock', 'folio_get', 'folio_try_get', 'folio_put'];
+  'folio_lock', 'folio_trylock', 'folio_get', 'folio_put'];
+
+/** Reads that take a reference only when they return non-zero: each answer is a path of its own (found in review). */
+const TRY_GETS = ['get_page_unless_zero', 'try_get_page', 'folio_try_get'];
 
 /**
  * page_folio() and compound_head(): a read of the page (its compound_head word) that gives the
@@ -106,6 +109,7 @@ export const MEMMAP_CONTRACTS: Readonly<Record<string, Contract>> = {
   PageReserved: pageRead('PageReserved()', true),
   ...Object.fromEntries(PAGE_READS.map((n) => [n, pageRead(`${n}()`)])),
   ...Object.fromEntries(ADDRESS_OF.map((n) => [n, addressOf(`${n}()`)])),
+  ...Object.fromEntries(TRY_GETS.map((n) => [n, pageRead(`${n}()`, true)])),
   page_folio: headOf('page_folio()'),
   compound_head: headOf('compound_head()'),
   is_zone_device_page: zoneCheck,
@@ -132,6 +136,16 @@ export const MEMMAP_TRIGGERS: readonly string[] = ['pfn_valid', 'pfn_to_online_p
  * zone works within one zone, and ZONE_DEVICE is its own), or by host memory type
  * (pat_pfn_immune_to_uc_mtrr(): a pmem page mapped write-back is not MMIO).
  */
+/**
+ * The calls among ZONE_DISCRIMINATORS that answer whether a page is ZONE_DEVICE (not what zone
+ * or memory type it has, which a function may read for other reasons): a static helper that
+ * makes one is a ZONE_DEVICE test of its own (facts.ts zoneCheckers).
+ */
+export const ZONE_DEVICE_TESTS: ReadonlySet<string> = new Set([
+  'is_zone_device_page', 'folio_is_zone_device', 'is_device_private_page', 'is_device_coherent_page', 'is_pci_p2pdma_page',
+  'is_fsdax_page', 'kvm_is_zone_device_page',
+]);
+
 export const ZONE_DISCRIMINATORS: ReadonlySet<string> = new Set([
   'is_zone_device_page', 'folio_is_zone_device', 'is_device_private_page', 'is_device_coherent_page', 'is_pci_p2pdma_page',
   'is_fsdax_page', 'kvm_is_zone_device_page', 'get_dev_pagemap', 'pat_pfn_immune_to_uc_mtrr', 'pfn_t_devmap',

@@ -8,7 +8,7 @@ export type DaxTarget = { h: number } | { null: true } | { errptr: true; code?: 
 export type DaxOp =
   | { kind: 'dax_alloc'; deviceDax: boolean }
   /** alloc_dax() returning an error (or NULL from the CONFIG_DAX=n stub of 6.1): logged so values can point at it. */
-  | { kind: 'dax_alloc_failed'; code?: number; stubNull?: boolean }
+  | { kind: 'dax_alloc_failed'; code?: number; stubNull?: boolean; stub?: boolean }
   /** set_dax_nocache()/_nomc()/_synchronous(), dax_write_cache(): dereference the device. */
   | { kind: 'dax_use'; target: DaxTarget; what: string }
   | { kind: 'dax_add_host'; target: DaxTarget; disk: string }

@@ -1,7 +1,7 @@
 // File-level facts the engine consults: string constants, object-like #defines, and the
 // static helpers whose bodies touch the model (inlined one level at their call sites).
 
-import { HELD_RESOURCE_ARGS, PAIRED_TRIGGERS, TRIGGER_NAMES, ZONE_DISCRIMINATORS } from '../../../model/src/index.js';
+import { HELD_RESOURCE_ARGS, PAIRED_TRIGGERS, TRIGGER_NAMES, ZONE_DEVICE_TESTS, ZONE_DISCRIMINATORS } from '../../../model/src/index.js';
 import { ModeSwitch } from '../modeSwitch.js';
 import { BoundedMemo, textHash } from '../textHash.js';
 import type { FunctionInfo } from '../syntax/functions.js';
@@ -151,27 +151,23 @@ export function readByFacts(body: string): boolean {
   return RELEASE_MENTION.test(body) || ZONE_CHECK.test(body);
 }
 
-/** A call that tells ZONE_DEVICE pages apart: its function is one of the file's zoneCheckers. */
-const ZONE_CHECK = new RegExp(`\\b(?:${[...ZONE_DISCRIMINATORS].join('|')})\\s*\\(`);
+/** A call of a ZONE_DEVICE test: its function is one of the file's zoneCheckers. */
+const ZONE_CHECK = new RegExp(`\\b(?:${[...ZONE_DEVICE_TESTS].join('|')})\\s*\\(`);
 
 /**
- * The kernel's ZONE_DEVICE checks and the file's static functions that make one, to a fixpoint
- * (a wrapper of a wrapper): memmap-reserved-zone-device takes a call of any of them as the check.
+ * The kernel's ZONE_DEVICE checks and the file's static functions that make a ZONE_DEVICE test
+ * themselves: memmap-reserved-zone-device takes a call of any of them as the check. One level
+ * (a helper that calls such a helper is not one): the CLI keeps only bodies that make a test
+ * (readByFacts()), and a deeper wrapper's caller would read otherwise with --no-focus (found in
+ * review). Only tests count, not a read of the zone a helper may make for other reasons.
  */
 function zoneCheckersOf(text: string, functions: FunctionInfo[]): ReadonlySet<string> {
-  const bodies = functions.filter((f) => f.isStatic).map((f) => ({ name: f.name, body: text.slice(f.bodyStart, f.bodyEnd) }));
-  if (!bodies.some((b) => ZONE_CHECK.test(b.body))) return ZONE_DISCRIMINATORS;
-  const out = new Set(ZONE_DISCRIMINATORS);
-  for (let grown = true; grown;) {
-    grown = false;
-    const calls = wordsRegex([...out]);
-    for (const b of bodies) {
-      if (out.has(b.name) || !calls.test(withoutComments(b.body))) continue;
-      out.add(b.name);
-      grown = true;
-    }
+  let out: Set<string> | undefined;
+  for (const f of functions) {
+    if (!f.isStatic || !ZONE_CHECK.test(withoutComments(text.slice(f.bodyStart, f.bodyEnd)))) continue;
+    (out ??= new Set(ZONE_DISCRIMINATORS)).add(f.name);
   }
-  return out;
+  return out ?? ZONE_DISCRIMINATORS;
 }
 
 /**

@@ -310,9 +310,10 @@ export class Evaluator {
     for (const r of this.eval(st, right)) {
       const lhsNow = op === '=' ? undefined : this.eval(r.st, left)[0]?.v;
       const value = op === '=' ? r.v : compound(op, lhsNow ?? UNKNOWN, r.v);
+      // `x = (struct range){ .start = a, .end = b }` writes each field it designates (designated.ts), valued before the store.
+      const inits = fields.map(([f, e]) => [f, this.eval(r.st, e)[0]?.v] as const);
       const written = this.write(r.st, left, value, op === '=' ? '=' : op, r.v, derived);
-      // `x = (struct range){ .start = a, .end = b }` writes each field it designates (designated.ts).
-      for (const w of written) for (const [f, e] of fields) { const fv = this.eval(w.st, e)[0]?.v; if (fv && fv.k !== 'unknown') w.st.bindings.set(`${lvalueKey(left)}.${f}`, fv); }
+      for (const w of written) for (const [f, fv] of inits) if (fv && fv.k !== 'unknown') w.st.bindings.set(`${lvalueKey(left)}.${f}`, fv);
       out.push(...written);
     }
     return out;

@@ -20,7 +20,8 @@ export default createRule({
     for (const [key, v] of st.bindings) {
       if (v.k !== 'errptr' || v.src === undefined) continue;
       const failed = st.ops[v.src];
-      if (!failed || failed.op.kind !== 'dax_alloc_failed') continue;
+      // The CONFIG_DAX=n stub's value: every DAX call that could get it from the field is a stub too.
+      if (!failed || failed.op.kind !== 'dax_alloc_failed' || failed.op.stub) continue;
       // A field of memory that outlives the call: a parameter's struct, a global.
       if (!/->|\./.test(key) || isLocalKey(st, key, ctx.locals)) continue;
       const site = st.lastWrite(key);

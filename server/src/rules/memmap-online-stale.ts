@@ -9,7 +9,7 @@ import { hotplugExample, pageOrigin, memmapCapabilities } from './memmap/common.
 import { isDirect } from './ownership.js';
 import { TraceEntry, createRule } from './rule.js';
 
-/** Calls that take a reference on the page (on the path that goes on, they succeeded). */
+/** Calls that take a reference on the page (the try-gets only on the path where they return non-zero). */
 const PINS = new Set(['get_page()', 'get_page_unless_zero()', 'try_get_page()', 'folio_try_get()', 'folio_get()']);
 
 export default createRule({
@@ -37,7 +37,7 @@ export default createRule({
           const o = pageOrigin(ops, h);
           if (o?.via === 'pfn_to_online_page' && !sleptSince.has(h) && !pinned.has(h)) sleptSince.set(h, i);
         }
-      } else if (op.kind === 'page_read' && PINS.has(op.what) && !sleptSince.has(op.target)) {
+      } else if (op.kind === 'page_read' && PINS.has(op.what) && op.result !== false && !sleptSince.has(op.target)) {
         pinned.add(op.target);
       } else if (op.kind === 'page_read' && pinned.has(op.target)) {
         if (op.what === 'put_page()' || op.what === 'folio_put()') pinned.delete(op.target);
