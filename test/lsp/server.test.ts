@@ -337,6 +337,41 @@ static int foo(unsigned long pfn, struct foo *f)
     expect(after.map((d) => d.code)).toEqual(['resource-busy-window']);
   });
 
+  it('places diagnostics, traces and the suppression by the protocol\'s lines where a lone \\r ends one, and ends the suppression as the file ends its lines (found in review)', async () => {
+    client = new TestClient();
+    await client.initialize({ pull: true });
+    // A lone \r inside a comment: a line break for the protocol, not for tree-sitter or gcc.
+    const text = kmem.replace(WRITE, `/* keep BUSY clear\r   for add_memory() */\n\t${WRITE}`);
+    expect(text).not.toBe(kmem);
+    const crUri = 'file:///tmp/iomem-lens-cr/lone_cr.c';
+    await client.open(crUri, text);
+    type Range = { start: { line: number; character: number }; end: { line: number; character: number } };
+    const items = ((await client.conn.sendRequest('textDocument/diagnostic', { textDocument: { uri: crUri } })) as { items: (Diag & { range: Range; relatedInformation: { location: { range: Range } }[] })[] }).items;
+    // What the protocol's positions cover, counted as a client counts them (\r\n, \r and \n end a line).
+    const lines = text.split(/\r\n|\r|\n/);
+    const covered = (r: Range): string => (lines[r.start.line] ?? '').slice(r.start.character, r.start.line === r.end.line ? r.end.character : undefined);
+    const clobber = items.find((d) => d.code === 'resource-flags-clobber')!;
+    expect(covered(clobber.range)).toBe(WRITE.slice(0, -1));
+    const window = items.find((d) => d.code === 'resource-busy-window')!;
+    expect(lines[window.relatedInformation[1]!.location.range.start.line]).toContain(WRITE);
+    const actions = (await client.conn.sendRequest('textDocument/codeAction', { textDocument: { uri: crUri }, range: clobber.range, context: { diagnostics: [clobber] } })) as
+      { title: string; edit?: { changes: Record<string, { range: Range; newText: string }[]> }; command?: { arguments: { line: number; character: number }[] } }[];
+    const suppress = actions.find((a) => a.title.startsWith('Suppress'))!.edit!.changes[crUri]![0]!;
+    expect(suppress.range.start).toEqual({ line: clobber.range.start.line, character: 0 });
+    expect(actions.find((a) => a.command)!.command!.arguments[0]).toMatchObject({ line: clobber.range.start.line, character: clobber.range.start.character });
+    // Applied, it hides the finding (the comment above is left whole).
+    await client.conn.sendNotification('textDocument/didChange', { textDocument: { uri: crUri, version: 2 }, contentChanges: [{ range: suppress.range, text: suppress.newText }] });
+    const after = ((await client.conn.sendRequest('textDocument/diagnostic', { textDocument: { uri: crUri } })) as { items: Diag[] }).items;
+    expect(after.map((d) => d.code)).toEqual(['resource-busy-window']);
+
+    // In a CRLF file the suppression ends with \r\n.
+    const crlfUri = 'file:///tmp/iomem-lens-cr/crlf.c';
+    await client.open(crlfUri, kmem.replace(/\n/g, '\r\n'));
+    const crlf = ((await client.conn.sendRequest('textDocument/diagnostic', { textDocument: { uri: crlfUri } })) as { items: (Diag & { range: Range })[] }).items.find((d) => d.code === 'resource-flags-clobber')!;
+    const crlfActions = (await client.conn.sendRequest('textDocument/codeAction', { textDocument: { uri: crlfUri }, range: crlf.range, context: { diagnostics: [crlf] } })) as { title: string; edit?: { changes: Record<string, { newText: string }[]> } }[];
+    expect(crlfActions.find((a) => a.title.startsWith('Suppress'))!.edit!.changes[crlfUri]![0]!.newText).toMatch(/\*\/\r\n$/);
+  });
+
   it('labels the quick fix for a client that can preview edits, and explains a finding by simulating its path', async () => {
     client = new TestClient();
     await client.initialize({ pull: true, previewEdits: true });
@@ -367,6 +402,10 @@ static int foo(unsigned long pfn, struct foo *f)
     expect(outside).toEqual({ ok: false, error: 'the cursor is not inside a function' });
     const garbage = (await client.conn.sendRequest('workspace/executeCommand', { command: 'iomem-lens.server.simulate', arguments: ['nonsense'] })) as { ok: boolean; error: string };
     expect(garbage.ok).toBe(false);
+    // A finding whose line is not a line is refused as such, not answered as a text that changed (found in review).
+    const args0 = explain.command!.arguments[0] as { finding: { rule: string; line: number } };
+    const badLine = (await client.conn.sendRequest('workspace/executeCommand', { command: 'iomem-lens.server.simulate', arguments: [{ ...args0, finding: { ...args0.finding, line: 'x' } }] })) as { ok: boolean; error: string };
+    expect(badLine).toEqual({ ok: false, error: 'iomem-lens.server.simulate expects { uri, line, character, finding?: { rule, line } }' });
     // A finding that is no longer where the arguments say (found in review: another path was played as if it were it).
     const args = explain.command!.arguments[0] as { finding: { rule: string; line: number } };
     const stale = (await client.conn.sendRequest('workspace/executeCommand', { command: 'iomem-lens.server.simulate', arguments: [{ ...args, finding: { ...args.finding, line: args.finding.line + 3 } }] })) as { ok: boolean; error: string };

@@ -50,6 +50,35 @@ describe('quick fixes', () => {
     expect(fixed).toContain('devm_release_mem_region(dev, start, size);');
     expect((await analyzeSource(fixed)).findings.map((x) => x.rule)).not.toContain('devm-manual-release');
   });
+  it('devm-manual-release offers no fix where the region was requested in a helper, whose device name means nothing here (found in review)', async () => {
+    const text = [
+      'static int map_regs(struct device *d, u64 start, u64 size)',
+      '{',
+      '\tif (!devm_request_mem_region(d, start, size, "regs"))',
+      '\t\treturn -EBUSY;',
+      '\treturn 0;',
+      '}',
+      '',
+      'static int foo_probe(struct platform_device *pdev, u64 start, u64 size)',
+      '{',
+      '\tvoid __iomem *base;',
+      '\tint rc;',
+      '',
+      '\trc = map_regs(&pdev->dev, start, size);',
+      '\tif (rc)',
+      '\t\treturn rc;',
+      '\tbase = ioremap(start, size);',
+      '\tif (!base) {',
+      '\t\trelease_mem_region(start, size);',
+      '\t\treturn -ENOMEM;',
+      '\t}',
+      '\treturn 0;',
+      '}',
+      ''].join('\n');
+    const found = (await analyzeSource(text)).findings.filter((x) => x.rule === 'devm-manual-release');
+    expect(found.map((f) => f.function)).toEqual(['foo_probe']);
+    expect(found[0]?.fix).toBeUndefined();
+  });
 });
 
 describe('DAX quick fixes', () => {
@@ -91,6 +120,29 @@ describe('DAX quick fixes', () => {
     const inner = variant('\tfs->dax_dev = alloc_dax(fs, &virtio_fs_dax_ops);', '\tint rc = (fs->dax_dev = alloc_dax(fs, &virtio_fs_dax_ops)) ? 0 : -ENOMEM;');
     expect(await fixOf(inner)).toMatchObject({ rule: 'dax-errptr-stored' });
     expect((await fixOf(inner))?.fix).toBeUndefined();
+  });
+
+  it('dax-errptr-stored reads the check as code: braces in strings, an else after it and longer field names (found in review)', async () => {
+    const text = fixture('dax-errptr-stored', 'pos_virtio_fs_6_1.c');
+    const fixOf = async (t: string) => (await analyzeSource(t)).findings.find((x) => x.rule === 'dax-errptr-stored');
+    const braced = (body: string): string => text.replace('\t\treturn PTR_ERR(fs->dax_dev);\n', `{\n${body}\t}\n`).replace('if (IS_ERR(fs->dax_dev))', 'if (IS_ERR(fs->dax_dev)) ');
+    // A `}` in a format string does not end the block.
+    const str = braced('\t\tdev_err(&vdev->dev, "no dax }: %ld\\n", PTR_ERR(fs->dax_dev));\n\t\treturn PTR_ERR(fs->dax_dev);\n');
+    expect(str).toContain('"no dax }');
+    const fixed = apply(str, (await fixOf(str))!);
+    expect(fixed).toContain('\t\tdev_err(&vdev->dev, "no dax }: %ld\\n", PTR_ERR(dax_dev));\n\t\treturn PTR_ERR(dax_dev);\n\t}\n\tfs->dax_dev = dax_dev;\n');
+    expect(await fixOf(fixed)).toBeUndefined();
+    // An else after the check, braced or not: the assignment would split the if from its else.
+    const elseBraced = braced('\t\treturn PTR_ERR(fs->dax_dev);\n').replace('\t}\n', '\t} else {\n\t\tdev_info(&vdev->dev, "dax ok\\n");\n\t}\n');
+    expect(elseBraced).toContain('} else {');
+    expect(await fixOf(elseBraced)).toMatchObject({ rule: 'dax-errptr-stored' });
+    expect((await fixOf(elseBraced))?.fix).toBeUndefined();
+    const elsePlain = text.replace('\t\treturn PTR_ERR(fs->dax_dev);\n', '\t\treturn PTR_ERR(fs->dax_dev);\n\telse\n\t\tfs->flags = 0;\n');
+    expect((await fixOf(elsePlain))?.fix).toBeUndefined();
+    // Only the field itself is renamed: fs->dax is not the start of fs->dax_ops, nor is a mention in a string.
+    const prefix = braced('\t\tfs->dax_ops = NULL;\n\t\tpr_err("fs->dax failed\\n");\n\t\treturn PTR_ERR(fs->dax_dev);\n').replace(/fs->dax_dev/g, 'fs->dax');
+    const renamed = apply(prefix, (await fixOf(prefix))!);
+    expect(renamed).toContain('\t\tfs->dax_ops = NULL;\n\t\tpr_err("fs->dax failed\\n");\n\t\treturn PTR_ERR(dax_dev);\n\t}\n\tfs->dax = dax_dev;\n');
   });
 
   it('dax-null-check widens the check to IS_ERR_OR_NULL()', async () => {

@@ -24,6 +24,7 @@ import { runWhenIdle, warmUpSteps } from './warmup.js';
 import { codeActions } from './features/codeActions.js';
 import { SERVER_COMMANDS, executeCommand, memoryMb } from './features/commands.js';
 import { diagnosticsFor } from './features/diagnostics.js';
+import { pointMapper } from './positions.js';
 import { hover } from './features/hover.js';
 import { readRegularFile } from '../readFile.js';
 import { localPath, pathOf } from './uris.js';
@@ -110,7 +111,8 @@ export class IomemLensServer {
       const a = await this.guardAsync('diagnostic', () => this.analysisFor(uri, token));
       // Stopped by a shutdown that came meanwhile: an error, not a report with nothing in it.
       if (!a) this.gate();
-      const items = a ? diagnosticsFor(a, uri) : [];
+      const d = this.store?.get(uri);
+      const items = a ? diagnosticsFor(a, uri, d ? pointMapper(d) : undefined) : [];
       if (a) this.latency.answered(uri, performance.now());
       return this.reports.report(uri, items, p.previousResultId);
     });
@@ -342,7 +344,7 @@ export class IomemLensServer {
       const d = this.store?.get(uri);
       // A newer version has its own publish scheduled.
       if (!a || !d || this.results.get(uri)?.analysis !== a) return;
-      void this.conn.sendDiagnostics({ uri, version: d.doc.version, diagnostics: diagnosticsFor(a, uri) });
+      void this.conn.sendDiagnostics({ uri, version: d.doc.version, diagnostics: diagnosticsFor(a, uri, pointMapper(d)) });
       this.latency.answered(uri, performance.now());
     }), PUSH_DEBOUNCE_MS));
   }

@@ -5,6 +5,7 @@
 
 import { isLocalKey } from '../engine/lvalue.js';
 import type { Site } from '../engine/state.js';
+import { closingBrace, codeStart, nextWord, replaceInCode, simpleStatementEnd } from '../syntax/codeScan.js';
 import type { FixEdit } from './rule.js';
 import { createRule } from './rule.js';
 
@@ -65,24 +66,13 @@ function fixFor(source: string, site: Site, functionName: string): { fix?: { tit
   // Whitespace and comments may stand between the assignment and the check.
   const head = new RegExp(`^(?:\\s|/\\*[\\s\\S]*?\\*/|//[^\\n]*)*if\\s*\\(\\s*IS_ERR\\(\\s*${esc}\\s*\\)\\s*\\)`).exec(rest);
   if (!head) return {};
-  // The if statement's end: a braced block, or one statement up to its ';'.
-  let end = semi + 1 + head[0].length;
-  const after = source.slice(end);
-  const brace = /^\s*\{/.exec(after);
-  if (brace) {
-    let depth = 0;
-    for (let i = end + brace[0].length - 1; i < source.length; i++) {
-      if (source[i] === '{') depth++;
-      else if (source[i] === '}' && --depth === 0) {
-        end = i + 1;
-        break;
-      }
-    }
-  } else {
-    end = source.indexOf(';', end) + 1;
-  }
-  if (end <= semi) return {};
-  const ifText = source.slice(semi + 1, end).split(field).join(name.name);
+  // The if statement's end: a braced block, or one statement up to its ';' (read as code:
+  // braces and semicolons in strings and comments do not count). With an `else`, the field
+  // would be assigned between the arms: no fix (found in review).
+  const bodyAt = semi + 1 + head[0].length;
+  const end = source[codeStart(source, bodyAt)] === '{' ? closingBrace(source, codeStart(source, bodyAt)) : simpleStatementEnd(source, bodyAt);
+  if (end === undefined || nextWord(source, end) === 'else') return {};
+  const ifText = replaceInCode(source.slice(semi + 1, end), field, name.name);
   const indent = /\n([ \t]*)[^\n]*$/.exec(source.slice(0, site.start))?.[1] ?? '\t';
   const decl = name.declare ? `struct dax_device *${name.name}` : name.name;
   return {
@@ -114,10 +104,6 @@ function functionText(source: string, at: number, name: string): string | undefi
   for (const m of source.slice(0, at).matchAll(new RegExp(`\\b${name}\\s*\\(`, 'g'))) start = m.index ?? -1;
   const open = start < 0 ? -1 : source.indexOf('{', start);
   if (open < 0 || open > at) return undefined;
-  let depth = 0;
-  for (let i = open; i < source.length; i++) {
-    if (source[i] === '{') depth++;
-    else if (source[i] === '}' && --depth === 0) return source.slice(start, i + 1);
-  }
-  return undefined;
+  const end = closingBrace(source, open);
+  return end === undefined ? undefined : source.slice(start, end);
 }

@@ -83,6 +83,9 @@ function checkMemory(logged: LoggedStep[], report: (f: Omit<RawFinding, 'rule'>)
 
 function fixFor(release: LoggedStep, made: LoggedStep, source: string): { fix?: { title: string; edits: FixEdit[] } } {
   if (release.callee !== 'release_mem_region' || made.callee !== 'devm_request_mem_region') return {};
+  // The device is named as the requesting function names it: only where both calls are this
+  // function's own does that name mean the same here (found in review: a helper's parameter).
+  if (!isDirect(release) || !isDirect(made)) return {};
   const call = source.slice(made.site.start, made.site.end);
   const dev = /^\w+\s*\(\s*([^,]+),/.exec(call)?.[1]?.trim();
   if (!dev) return {};

@@ -26,7 +26,8 @@ export function codeActions(d: OpenDocument, a: FileAnalysis | undefined, params
       title: `Explain ${f.rule}: simulate this path`,
       kind: CodeActionKind.Empty,
       diagnostics: [diag],
-      command: { title: 'Explain finding', command: EXPLAIN_COMMAND, arguments: [{ uri: d.uri, line: f.line, character: f.col, finding: { rule: f.rule, line: f.line } }] },
+      // The position is the protocol's (positions.ts); the finding's line is the analysis' own.
+      command: { title: 'Explain finding', command: EXPLAIN_COMMAND, arguments: [{ uri: d.uri, ...position(d, f.start), finding: { rule: f.rule, line: f.line } }] },
     });
   }
   return out;
@@ -36,16 +37,29 @@ function isDiagnostic(x: unknown): x is Diagnostic {
   return typeof x === 'object' && x !== null && typeof (x as { data?: unknown }).data === 'object';
 }
 
-/** Inserts `/* iomem-lens-disable-next-line RULE: reason *\/` above the finding, indented like its line. */
+/**
+ * Inserts `/* iomem-lens-disable-next-line RULE: reason *\/` above the finding, indented like its
+ * line and ended as it is. The line is found from the finding's offset, as the suppression reads
+ * lines (by `\n`): a protocol line, which a lone `\r` also ends, could be inside a comment
+ * (found in review), and a bare `\n` in a CRLF file mixes line ends.
+ */
 function suppressAction(d: OpenDocument, f: Finding, diag: Diagnostic): CodeAction {
-  const lineText = d.doc.getText({ start: { line: f.line, character: 0 }, end: { line: f.line + 1, character: 0 } });
-  const indent = /^[ \t]*/.exec(lineText)?.[0] ?? '';
+  const text = d.doc.getText();
+  const lineStart = f.start === 0 ? 0 : text.lastIndexOf('\n', f.start - 1) + 1;
+  const indent = /^[ \t]*/.exec(text.slice(lineStart, lineStart + 256))?.[0] ?? '';
+  const lineEnd = text.indexOf('\n', lineStart);
+  const eol = lineEnd > 0 && text[lineEnd - 1] === '\r' ? '\r\n' : '\n';
+  const at = d.doc.positionAt(lineStart);
   return {
     title: `Suppress ${f.rule} on this line (with a reason)`,
     kind: CodeActionKind.QuickFix,
     diagnostics: [diag],
-    edit: { changes: { [d.uri]: [{ range: { start: { line: f.line, character: 0 }, end: { line: f.line, character: 0 } }, newText: `${indent}/* iomem-lens-disable-next-line ${f.rule}: TODO say why this is safe */\n` }] } },
+    edit: { changes: { [d.uri]: [{ range: { start: at, end: at }, newText: `${indent}/* iomem-lens-disable-next-line ${f.rule}: TODO say why this is safe */${eol}` }] } },
   };
+}
+
+function position(d: OpenDocument, offset: number): { line: number; character: number } {
+  return d.doc.positionAt(offset);
 }
 
 function fixEdit(d: OpenDocument, f: Finding, preview: boolean): WorkspaceEdit {

@@ -51,7 +51,7 @@ export function executeCommand(command: string, args: readonly unknown[], ctx: C
   switch (command) {
     case 'iomem-lens.server.simulate': {
       const a = args[0];
-      if (!isSimulateArgs(a)) return { ok: false, error: 'iomem-lens.server.simulate expects { uri, line, character }' };
+      if (!isSimulateArgs(a)) return { ok: false, error: 'iomem-lens.server.simulate expects { uri, line, character, finding?: { rule, line } }' };
       return simulateAt(ctx.documents.get(a.uri), a, ctx.settings.options, ctx.fileName(a.uri));
     }
     case 'iomem-lens.server.layout':

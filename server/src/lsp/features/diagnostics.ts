@@ -5,6 +5,9 @@ import { Diagnostic, DiagnosticSeverity, DiagnosticTag } from 'vscode-languagese
 import type { FileAnalysis, Finding } from '../../analysis/finding.js';
 import type { Severity } from '../../rules/rule.js';
 import { ruleDocUrl } from '../../version.js';
+import type { PointToPosition } from '../positions.js';
+
+const SAME: PointToPosition = (line, col) => ({ line, character: col });
 
 const SEVERITY: Record<Severity, DiagnosticSeverity> = {
   error: DiagnosticSeverity.Error,
@@ -13,25 +16,28 @@ const SEVERITY: Record<Severity, DiagnosticSeverity> = {
   hint: DiagnosticSeverity.Hint,
 };
 
-export function toDiagnostic(f: Finding, uri: string): Diagnostic {
+export function toDiagnostic(f: Finding, uri: string, at: PointToPosition = SAME): Diagnostic {
   return {
-    range: { start: { line: f.line, character: f.col }, end: { line: f.endLine, character: f.endCol } },
+    range: { start: at(f.line, f.col), end: at(f.endLine, f.endCol) },
     severity: SEVERITY[f.severity],
     code: f.rule,
     codeDescription: { href: ruleDocUrl(f.rule) },
     source: 'iomem-lens',
     message: f.message,
     relatedInformation: f.trace.map((t, i) => ({
-      location: { uri, range: { start: { line: t.line, character: t.col }, end: { line: t.line, character: t.col } } },
+      location: { uri, range: { start: at(t.line, t.col), end: at(t.line, t.col) } },
       message: `${i + 1}. ${t.actor === 'racer' ? '[racing actor] ' : ''}${t.message}`,
     })),
     data: { rule: f.rule, start: f.start },
   };
 }
 
-/** Diagnostics for a document, plus one hint when the analysis was partial or failed. */
-export function diagnosticsFor(a: FileAnalysis, uri: string): Diagnostic[] {
-  const out = a.findings.map((f) => toDiagnostic(f, uri));
+/**
+ * Diagnostics for a document, plus one hint when the analysis was partial or failed. `at` maps
+ * the analysis' points to the document's positions (positions.ts).
+ */
+export function diagnosticsFor(a: FileAnalysis, uri: string, at: PointToPosition = SAME): Diagnostic[] {
+  const out = a.findings.map((f) => toDiagnostic(f, uri, at));
   for (const p of a.partial.concat(a.errors)) {
     out.push({
       range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } },
@@ -41,7 +47,7 @@ export function diagnosticsFor(a: FileAnalysis, uri: string): Diagnostic[] {
   // Suppression comments that need attention: no reason given, an unknown rule, nothing hidden.
   for (const p of a.silenced?.problems ?? []) {
     out.push({
-      range: { start: { line: p.line, character: p.col }, end: { line: p.line, character: p.col } },
+      range: { start: at(p.line, p.col), end: at(p.line, p.col) },
       severity: DiagnosticSeverity.Hint, source: 'iomem-lens', code: 'suppression', message: p.message,
       ...(p.kind === 'unused' ? { tags: [DiagnosticTag.Unnecessary] } : {}),
     });

@@ -23,7 +23,10 @@ export type SimulateReply =
 
 export function isSimulateArgs(v: unknown): v is SimulateArgs {
   const a = v as Partial<SimulateArgs> | undefined;
-  return typeof a?.uri === 'string' && Number.isInteger(a.line) && Number.isInteger(a.character);
+  // A finding that is not one (found in review: a line of 'x' was answered as a text that changed).
+  const f = a?.finding as { rule?: unknown; line?: unknown } | null | undefined;
+  const finding = f === undefined || f === null || (typeof f === 'object' && typeof f.rule === 'string' && Number.isInteger(f.line));
+  return typeof a?.uri === 'string' && Number.isInteger(a.line) && Number.isInteger(a.character) && finding;
 }
 
 export function simulateAt(d: OpenDocument | undefined, args: SimulateArgs, opts: AnalysisOptions, file: string): SimulateReply {

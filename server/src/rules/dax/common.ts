@@ -18,6 +18,11 @@ export function argText(source: string, l: LoggedStep, i: number): string | unde
   let from = open + 1;
   for (let j = from; j < call.length; j++) {
     const ch = call[j];
+    if (ch === '"' || ch === "'") {
+      // A literal's commas and parentheses are not the call's.
+      for (j++; j < call.length && call[j] !== ch; j += call[j] === '\\' ? 2 : 1);
+      continue;
+    }
     if (ch === '(' || ch === '[') depth++;
     else if ((ch === ')' || ch === ']') && depth-- === 0) {
       args.push(call.slice(from, j));
