@@ -11,9 +11,9 @@ import { RELEASE_NAMES } from '../analysis/facts.js';
 import type { EngineContext } from './context.js';
 import { builtin, keepsOwnership, readsOnly } from './builtins.js';
 import { applyOutcomes } from './outcomes.js';
-import { REFCOUNT_PUTS, ownershipCall } from './ownership.js';
+import { REFCOUNT_PUTS, handedRoots, ownershipCall } from './ownership.js';
 import { makeView } from './view.js';
-import { binop, compound } from './operators.js';
+import { binop, compound, shortCircuit } from './operators.js';
 import { designatedFields } from './designated.js';
 import { derivesFrom, identifiersIn, isFieldOf, isLocalKey, lvalueKey, objectKey, objectOfKey, pointerBase, rootOf } from './lvalue.js';
 import { physDerived } from './provenance.js';
@@ -267,7 +267,7 @@ export class Evaluator {
         st.escaped.add(a.obj.h);
         st.clobbered.add(a.obj.h);
       }
-      const roots = new Set(args.filter((a) => a.type !== 'number_literal' && a.type !== 'string_literal').map((a) => rootOf(lvalueKey(a))));
+      const roots = handedRoots(args);
       for (const [k, v] of st.bindings.pointers()) {
         if (v.k !== 'ptr' || !roots.has(rootOf(k))) continue;
         // The container itself (a struct the path allocated) changes hands too.
@@ -410,17 +410,7 @@ export class Evaluator {
     const out: Result[] = [];
     for (const a of this.eval(st, l)) {
       if (op === '&&' || op === '||') {
-        const t = truthOf(a.v);
-        // Short-circuit: the right side runs only when the left does not decide.
-        if (t === (op === '||')) {
-          out.push({ st: a.st, v: { k: 'int', v: t ? 1n : 0n } });
-          continue;
-        }
-        for (const b of this.eval(a.st, r)) {
-          const u = truthOf(b.v);
-          const res = t !== undefined ? u : u === (op === '||') ? u : undefined;
-          out.push({ st: b.st, v: res === undefined ? this.symbol(b.st, n) : { k: 'int', v: res ? 1n : 0n } });
-        }
+        out.push(...shortCircuit(op, a, r, (s2, x) => this.eval(s2, x), (s2) => this.symbol(s2, n)));
         continue;
       }
       for (const b of this.eval(a.st, r)) out.push({ st: b.st, v: binop(op, a.v, b.v) ?? this.symbol(b.st, n) });

@@ -2,6 +2,9 @@
 // also understand a status against 0 and a pointer against NULL.
 
 import { UNKNOWN, Value, truthOf } from '../../../model/src/index.js';
+import type { SNode } from '../syntax/snode.js';
+import type { PathState } from './state.js';
+import { containsCall } from './nodeFacts.js';
 
 /** Arithmetic, bitwise and comparison operators on what the path knows. */
 export function binop(op: string, a: Value, b: Value): Value | undefined {
@@ -69,4 +72,34 @@ function compare(op: string, a: Value, b: Value): boolean | undefined {
 export function compound(op: string, lhs: Value, rhs: Value): Value {
   const base = op.slice(0, -1);
   return binop(base, lhs, rhs) ?? UNKNOWN;
+}
+
+interface Evaluated {
+  st: PathState;
+  v: Value;
+}
+
+/**
+ * `l && r` or `l || r`, given the left side evaluated (`a`): the right side runs only where the
+ * left does not decide. Where the path does not know the left, a right side with effects (a
+ * call, an assignment) runs on a path of its own, and the path where the left decides skips
+ * it: evaluating it on every path let `if (dp && !init(dp))` go false after init() had
+ * succeeded, a path C does not have (found in review: a leak reported where the regions
+ * init() requested were kept on success). One without effects is evaluated where it stands.
+ */
+export function shortCircuit(
+  op: '&&' | '||', a: Evaluated, r: SNode, evaluate: (st: PathState, n: SNode) => Evaluated[], symbol: (st: PathState) => Value,
+): Evaluated[] {
+  const decides = op === '||';
+  const t = truthOf(a.v);
+  if (t === decides) return [{ st: a.st, v: { k: 'int', v: t ? 1n : 0n } }];
+  const split = t === undefined && containsCall(r);
+  const out: Evaluated[] = split ? [{ st: a.st.fork(), v: { k: 'int', v: decides ? 1n : 0n } }] : [];
+  for (const b of evaluate(a.st, r)) {
+    const u = truthOf(b.v);
+    // Where the left did not decide (known, or on the right side's own path), the right does.
+    const res = t !== undefined || split ? u : u === decides ? u : undefined;
+    out.push({ st: b.st, v: res === undefined ? symbol(b.st) : { k: 'int', v: res ? 1n : 0n } });
+  }
+  return out;
 }
