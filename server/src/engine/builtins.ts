@@ -12,8 +12,12 @@ const READ_ONLY_CALLEES = new Set([
   'printk', 'kstrdup', 'mutex_is_locked', 'lockdep_assert_held', 'list_empty',
 ]);
 
-/** Callees that take a pointer without taking ownership of what it points to. */
-const NON_OWNING = /^(?:dev_|pr_|printk|kfree|kfree_const|kvfree|WARN|BUG|memset|memcpy|strscpy|strcpy|snprintf|sprintf|seq_printf|trace_)/;
+/**
+ * Callees that take a pointer without taking ownership of what it points to. Locks too
+ * (`mutex_lock(&foo->lock)` does not hand `foo` over), and the lock kinds of cleanup.h's guards,
+ * which guards.ts reads as their callee (`scoped_guard(mutex, &foo->lock)`).
+ */
+const NON_OWNING = /^(?:dev_|pr_|printk|kfree|kfree_const|kvfree|WARN|BUG|memset|memcpy|strscpy|strcpy|snprintf|sprintf|seq_printf|trace_|mutex_|spin_|raw_spin_|read_lock|read_unlock|write_lock|write_unlock|down_|up_read|up_write|(?:mutex|spinlock\w*|raw_spinlock\w*|rwsem_read|rwsem_write|rcu|srcu|read_lock\w*|write_lock\w*)$)/;
 
 export function keepsOwnership(callee: string): boolean {
   return NON_OWNING.test(callee) || READ_ONLY_CALLEES.has(callee);

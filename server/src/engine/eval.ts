@@ -14,6 +14,7 @@ import { applyOutcomes } from './outcomes.js';
 import { REFCOUNT_PUTS, handedRoots, ownershipCall } from './ownership.js';
 import { makeView } from './view.js';
 import { binop, compound, shortCircuit } from './operators.js';
+import { callTarget } from './guards.js';
 import { designatedFields } from './designated.js';
 import { derivesFrom, identifiersIn, isFieldOf, isLocalKey, lvalueKey, objectKey, objectOfKey, pointerBase, rootOf } from './lvalue.js';
 import { physDerived } from './provenance.js';
@@ -209,9 +210,7 @@ export class Evaluator {
   }
 
   private call(st: PathState, n: SNode): Result[] {
-    const fnNode = n.child('function');
-    const argNodes = n.child('arguments')?.namedChildren ?? [];
-    const callee = fnNode?.type === 'identifier' ? fnNode.text : undefined;
+    const { callee, args: argNodes } = callTarget(n);
     const out: Result[] = [];
     for (const { st: s, vals } of evalArgs(this.evaluate, st, argNodes)) {
       if (!callee) {
