@@ -8,6 +8,7 @@
 import { PAIRS, Publication } from '../analysis/publish.js';
 import { siteOf } from '../engine/state.js';
 import type { SNode } from '../syntax/snode.js';
+import { locksAtLine, locksHeld } from './publish/locks.js';
 import { createRule } from './rule.js';
 
 /** Calls whose argument access is ordered (a load or store that pairs). */
@@ -103,6 +104,16 @@ export default createRule({
         }
       });
       const orderedSeen = new Set<string>();
+      /** Whether a lock held at `offset` is held by every publication's store (all in this file). */
+      const serialized = (pubs: readonly Publication[], body: SNode, offset: number): boolean => {
+        const held = locksHeld(body.text.slice(0, offset - body.start));
+        if (!held.size) return false;
+        const stores = pubs.filter((p) => p.kind === 'release' || p.kind === 'rcu' || p.kind === 'once');
+        return stores.length > 0 && stores.every((p) => {
+          const theirs = p.file === ctx.file ? locksAtLine(ctx.source, p.line) : undefined;
+          return theirs !== undefined && [...theirs].some((l) => held.has(l));
+        });
+      };
       /** A plain load of global `name` at `site`, dereferenced (at `deref`, the same node or a local holding it). */
       const plainDeref = (name: string, pubs: readonly Publication[], site: SNode, deref: SNode): void => {
         const pub = pubs.find((p) => (p.kind === 'release' || p.kind === 'rcu' || p.kind === 'once') && p.pointer);
@@ -110,6 +121,8 @@ export default createRule({
         // An RCU-published pointer is read plainly by its updaters, serialized by their own lock
         // (RCU's update side); only a read-side critical section must use rcu_dereference().
         if (pub?.kind === 'rcu' && !pubs.some((p) => p.kind === 'release' || p.kind === 'once') && !inReadSide(fn.body, deref.start)) return;
+        // Under the lock every publisher in this file holds at its store, the load cannot race one.
+        if (pub && serialized(pubs, fn.body, deref.start)) return;
         // The publisher's own function orders its reads by program order.
         if (!pub || !reader || new RegExp(`\\b(?:smp_store_release\\(\\s*&|rcu_assign_pointer\\(|WRITE_ONCE\\()\\s*${name}\\b`).test(fn.text)) return;
         const seen = loads.get(name);
