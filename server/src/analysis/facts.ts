@@ -86,6 +86,13 @@ export function wordsRegex(words: readonly string[]): RegExp {
 
 const MODEL_MENTION = wordsRegex([...TRIGGER_NAMES]);
 const CREATOR_MENTION = wordsRegex(TRIGGER_NAMES.filter((n) => /request|add_memory|alloc_dax/.test(n)));
+/**
+ * Holds on memory hotplug, which a helper can take with nothing passed to it: such a helper is
+ * relevant, and walked where it is called as one that creates something is (found in review:
+ * get_online_mems() in `foo_hotplug_hold()` was not seen by its caller, whose page lookup was
+ * reported as unprotected). Not triggers: a file is not worth parsing for them alone.
+ */
+const HOTPLUG_HOLD_MENTION = wordsRegex(['get_online_mems', 'put_online_mems', 'mem_hotplug_begin', 'mem_hotplug_done', 'lock_device_hotplug', 'unlock_device_hotplug']);
 /** Release calls, modeled or not (port regions too): a path that makes one may have released. */
 export const RELEASE_NAMES: readonly string[] = [
   'release_mem_region', '__release_region', 'release_resource', 'remove_resource', 'release_region',
@@ -137,9 +144,9 @@ export function fileMentionsModel(text: string): boolean {
   return mentionsTrigger(text);
 }
 
-/** A function that calls a modeled API, or writes a resource's flags for its caller. */
+/** A function that calls a modeled API, writes a resource's flags for its caller, or holds off memory hotplug for it (collectFacts()'s relevant). */
 export function mentionsModel(text: string): boolean {
-  return mentionsTrigger(text) || FLAGS_WRITE.test(text);
+  return mentionsTrigger(text) || FLAGS_WRITE.test(text) || HOTPLUG_HOLD_MENTION.test(text);
 }
 
 /**
@@ -195,6 +202,8 @@ interface BodyFacts {
   creator: boolean;
   releaser: boolean;
   flagsWrite: boolean;
+  /** Takes or drops a hold on memory hotplug. */
+  holds: boolean;
 }
 
 /**
@@ -219,7 +228,8 @@ function bodyKey(f: FunctionInfo, hash: string | undefined): string | undefined 
 function bodyFacts(body: string, key: string | undefined): BodyFacts {
   let b = key === undefined ? undefined : bodyMemo.get(key);
   if (!b) {
-    b = { direct: mentionsTrigger(body), creator: CREATOR_MENTION.test(body), releaser: RELEASE_MENTION.test(body), flagsWrite: FLAGS_WRITE.test(body) };
+    const holds = HOTPLUG_HOLD_MENTION.test(body);
+    b = { direct: mentionsTrigger(body), creator: CREATOR_MENTION.test(body) || holds, releaser: RELEASE_MENTION.test(body), flagsWrite: FLAGS_WRITE.test(body), holds };
     if (key !== undefined) bodyMemo.set(key, b);
   }
   return b;
@@ -261,7 +271,7 @@ export function collectFacts(text: string, functions: FunctionInfo[], memo = tru
     if (b.direct) direct.add(f.name);
     if (b.creator) creators.add(f.name);
     if (b.releaser) releasers.add(f.name);
-    if (b.direct || b.flagsWrite) relevant.add(f.name);
+    if (b.direct || b.flagsWrite || b.holds) relevant.add(f.name);
   });
   const ramWalkers = ramWalkersOf(text);
   // Walked on its own: a function that names the model, if its walk can come to hold a model
@@ -386,7 +396,7 @@ function ramWalkersOf(text: string): Set<string> {
 
 /** Whether `body` names a function that creates something (a request, an add, alloc_dax()). */
 export function mentionsCreator(body: string): boolean {
-  return CREATOR_MENTION.test(body);
+  return CREATOR_MENTION.test(body) || HOTPLUG_HOLD_MENTION.test(body);
 }
 
 /** The block comment right above a function, if any. */
