@@ -34,8 +34,12 @@ function findDevicePool(layout: MachineLayout): { start: bigint; end: bigint } {
   }
   while (pool?.child && !pool.child.sibling && !hasFlag(pool.child.flags, IORESOURCE_BUSY) &&
          pool.child.start === pool.start && pool.child.end === pool.end) pool = pool.child;
-  if (pool) return { start: pool.start, end: pool.end };
-  const w = layout.hotplugWindows[0];
+  // A pool must hold a symbolic range: in a smaller one (512 MiB of emulated pmem) every request
+  // of one overlapped its end and failed, so only failure paths were walked and the findings of a
+  // dump's run went missing without a word (found in review). Smaller ones are passed over.
+  const fits = (r: { start: bigint; end: bigint }): boolean => r.end - r.start + 1n >= DEFAULT_SYMBOLIC_SIZE;
+  if (pool && fits(pool)) return { start: pool.start, end: pool.end };
+  const w = layout.hotplugWindows.find(fits);
   if (w) return { start: w.start, end: w.end };
   // No device memory known: use the space above the highest resource.
   let top = 0n;
