@@ -178,6 +178,16 @@ describe('check', () => {
       expect(code).toBe(args[0] === 'check' ? 1 : 0);
     }
   });
+  it('says so in one line and exits 2 when the output cannot be written (found in review: a stack trace and status 1)', () => {
+    for (const args of [['rules'], ['check', '--no-cache', kmem], ['simulate', `${kmem}:example_probe`]]) {
+      const out = fs.openSync('/dev/full', 'w');
+      const r = spawnSync(process.execPath, [CLI, ...args], { cwd: ROOT, stdio: ['ignore', out, 'pipe'], encoding: 'utf8' });
+      fs.closeSync(out);
+      expect(r.status).toBe(2);
+      expect(r.stderr).toMatch(/^iomem-lens: fatal: cannot write the output: ENOSPC/);
+      noStack(r.stderr);
+    }
+  });
 });
 
 describe('outputs that would overwrite an input (found in review)', () => {

@@ -48,11 +48,14 @@ async function main(argv: string[]): Promise<number> {
 }
 
 // A reader that stops early (`iomem-lens check . | head`) closes the pipe: like a C tool killed by
-// SIGPIPE, stop quietly with the status so far instead of dying on an unhandled EPIPE.
+// SIGPIPE, stop quietly with the status so far instead of dying on an unhandled EPIPE. Any other
+// failure to write the output (a full disk, a closed stdout) is fatal: one line and status 2,
+// never 1, which says "findings" to CI (found in review: a stack trace and status 1).
 if (process.argv[2] !== 'lsp') {
   process.stdout.on('error', (e: NodeJS.ErrnoException) => {
-    if (e.code !== 'EPIPE') throw e;
-    process.exit(process.exitCode ?? 0);
+    if (e.code === 'EPIPE') process.exit(process.exitCode ?? 0);
+    process.stderr.write(`iomem-lens: fatal: cannot write the output: ${e.message}\n`);
+    process.exit(2);
   });
 }
 
