@@ -190,6 +190,40 @@ describe('check', () => {
   });
 });
 
+describe('operands (found in review)', () => {
+  it('checks a file named by overlapping operands once', () => {
+    const dir = tmpdir();
+    fs.mkdirSync(path.join(dir, 'd'));
+    fs.copyFileSync(path.join(ROOT, kmem), path.join(dir, 'd', 'k.c'));
+    const r = spawnSync(process.execPath, [CLI, 'check', '--no-cache', '--format', 'json', 'd', 'd/k.c', './d'], { cwd: dir, encoding: 'utf8' });
+    const out = JSON.parse(r.stdout) as { findings: { rule: string }[]; stats: { files: number } };
+    expect(out.findings.map((f) => f.rule)).toEqual(['resource-busy-window', 'resource-flags-clobber']);
+    expect(out.stats.files).toBe(1);
+  });
+
+  it('exits 2 for a named file or directory it cannot read, as for a missing one, and skips those found under a directory', () => {
+    const dir = tmpdir();
+    fs.chmodSync(dir, 0o755);
+    fs.copyFileSync(path.join(ROOT, kmem), path.join(dir, 'b.c'));
+    fs.mkdirSync(path.join(dir, 'sub'));
+    fs.chmodSync(path.join(dir, 'b.c'), 0o000);
+    fs.chmodSync(path.join(dir, 'sub'), 0o000);
+    // As a user the modes apply to: root reads anything (setpriv is util-linux's, on Debian).
+    const asUser = (...args: string[]) => process.getuid?.() === 0
+      ? spawnSync('setpriv', ['--reuid=65534', '--regid=65534', '--clear-groups', process.execPath, CLI, ...args], { cwd: dir, encoding: 'utf8' })
+      : spawnSync(process.execPath, [CLI, ...args], { cwd: dir, encoding: 'utf8' });
+    const file = asUser('check', '--no-cache', 'b.c');
+    expect(file.status).toBe(2);
+    expect(file.stderr).toContain('iomem-lens: b.c: cannot read (EACCES)');
+    const sub = asUser('check', '--no-cache', 'sub');
+    expect(sub.status).toBe(2);
+    expect(sub.stderr).toContain('iomem-lens: sub: cannot read directory (EACCES)');
+    const under = asUser('check', '--no-cache', '.');
+    expect(under.status).toBe(0);
+    expect(under.stderr).toMatch(/b\.c: skipped: cannot read \(EACCES\)/);
+  });
+});
+
 describe('outputs that would overwrite an input (found in review)', () => {
   it('refuses -o naming a file to read, or a C source under a directory to read, and a baseline named as a C source', () => {
     const dir = tmpdir();

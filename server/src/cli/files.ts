@@ -62,12 +62,14 @@ export function dirStamp(dir: string): DirStamp | undefined {
  */
 export function listFiles(operands: string[], known?: DirListings): FileList {
   const out: FileList = { files: [], skipped: [], missing: [] };
-  const read = (dir: string): string[] | undefined => {
+  const read = (dir: string, named: boolean): string[] | undefined => {
     let entries: fs.Dirent[];
     try {
       entries = fs.readdirSync(dir, { withFileTypes: true });
     } catch (e) {
-      out.skipped.push({ file: dir, reason: `cannot read directory (${errCode(e)})` });
+      // A directory named on the command line that cannot be read is an error, as a missing one
+      // is; one found under it is skipped with a note (found in review: a named one passed).
+      (named ? out.missing : out.skipped).push({ file: dir, reason: `cannot read directory (${errCode(e)})` });
       return undefined;
     }
     entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
@@ -80,10 +82,10 @@ export function listFiles(operands: string[], known?: DirListings): FileList {
     }
     return listing;
   };
-  const walk = (dir: string, stamp: DirStamp | undefined): void => {
+  const walk = (dir: string, stamp: DirStamp | undefined, named = false): void => {
     let listing = stamp !== undefined ? known?.get(dir, stamp) : undefined;
     if (!listing) {
-      const fresh = read(dir);
+      const fresh = read(dir, named);
       if (!fresh) return;
       if (stamp !== undefined) known?.set(dir, stamp, fresh);
       listing = fresh;
@@ -116,11 +118,30 @@ export function listFiles(operands: string[], known?: DirListings): FileList {
       out.missing.push({ file: op, reason: errCode(e) === 'ENOENT' ? 'no such file or directory' : `cannot read (${errCode(e)})` });
       continue;
     }
-    if (st.isDirectory()) walk(op, known ? stampOf(st) : undefined);
-    else if (st.isFile()) out.files.push(op); // an explicit file is checked whatever its name
-    else out.skipped.push({ file: op, reason: 'not a regular file' });
+    if (st.isDirectory()) walk(op, known ? stampOf(st) : undefined, true);
+    else if (!st.isFile()) out.skipped.push({ file: op, reason: 'not a regular file' });
+    else if (readable(op)) out.files.push(op); // an explicit file is checked whatever its name
+    else out.missing.push({ file: op, reason: 'cannot read (EACCES)' });
   }
+  // Operands that overlap (`check d d/x.c ./d`) name some files more than once: each is checked
+  // and reported once, under the first name it was listed by (found in review: three times).
+  const seen = new Set<string>();
+  out.files = out.files.filter((f) => {
+    const abs = path.resolve(f);
+    if (seen.has(abs)) return false;
+    seen.add(abs);
+    return true;
+  });
   return out;
+}
+
+function readable(file: string): boolean {
+  try {
+    fs.accessSync(file, fs.constants.R_OK);
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 function isDirLink(p: string): boolean {
