@@ -130,8 +130,10 @@ async function checkFiles(files: readonly string[], run: {
   let fromIndex = 0;
   for (const f of files) {
     const settled = first?.settled.get(f);
-    const r = settled ?? cache?.result(f, indexHash);
-    if (r && !settled) fromIndex++;
+    const saved = settled ? undefined : cache?.result(f, indexHash);
+    // Given back unread: not parsed in this run (found in review: counted as parsed too).
+    if (saved) fromIndex++;
+    const r = settled ?? (saved && { ...saved, parsed: false });
     if (r) reused.set(f, r);
   }
   const todo = files.filter((f) => !reused.has(f));
