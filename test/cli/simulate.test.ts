@@ -43,6 +43,11 @@ describe('simulate', () => {
     expect(sim.steps[2].regions.find((x: { owner?: string }) => x.owner === 'racer')).toMatchObject({ name: 'other driver', busy: true });
     expect(sim.finding.rule).toBe('resource-busy-window');
     expect(sim.focus).toEqual({ start: '0x4080000000', end: '0x4fffffffff' });
+    // Lines 1-based, as the text output and check say them (found in review: 0-based).
+    const text = fs.readFileSync(path.join(ROOT, kmem), 'utf8').split('\n');
+    expect(text[sim.steps[0].line - 1]).toContain('request_mem_region(');
+    expect(text[sim.finding.line - 1]).toContain('res->flags = IORESOURCE_SYSTEM_RAM;');
+    expect(run('simulate', `${kmem}:example_probe`).stdout).toContain(`kmem_like.c:${sim.steps[0].line}:`);
   });
 
   it('writes a standalone SVG', () => {

@@ -86,7 +86,9 @@ export async function runSimulate(args: SimulateArgs): Promise<number> {
       return 2;
     }
     if (r.sim.note) process.stderr.write(`iomem-lens: note: ${args.file}: ${r.sim.note} (${args.file}:${args.function}:LINE picks another)\n`);
-    const out = args.format === 'json' ? `${JSON.stringify(r.sim, null, 2)}\n`
+    // Lines 1-based, as the text output and check's JSON count them (found in review: 0-based).
+    const oneBased = { ...r.sim, steps: r.sim.steps.map((s) => ({ ...s, line: s.line + 1 })), ...(r.sim.finding ? { finding: { ...r.sim.finding, line: r.sim.finding.line + 1 } } : {}) };
+    const out = args.format === 'json' ? `${JSON.stringify(oneBased, null, 2)}\n`
       : args.format === 'svg' ? `${renderSimulationSvg(r.sim)}\n`
         : formatSimulationText(r.sim, args.file);
     if (args.output) fs.writeFileSync(args.output, out);
