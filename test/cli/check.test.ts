@@ -57,8 +57,25 @@ describe('check', () => {
     expect(f).toMatchObject({ rule: 'resource-busy-window', severity: 'warning', file: kmem, function: 'example_probe' });
     const text = fs.readFileSync(path.join(ROOT, kmem), 'utf8').split('\n');
     expect(text[f.line - 1]?.slice(f.column - 1)).toMatch(/^res->flags = IORESOURCE_SYSTEM_RAM/);
-    expect(f.trace[0]).toEqual({ file: kmem, line: expect.any(Number), message: expect.any(String), actor: 'owner' });
-    expect(j.stats).toMatchObject({ files: 2, parsed: 2, skipped: [], ms: expect.any(Number) });
+    expect(f.trace[0]).toEqual({ file: kmem, line: expect.any(Number), column: expect.any(Number), message: expect.any(String), actor: 'owner' });
+    expect(text[f.trace[0].line - 1]?.slice(f.trace[0].column - 1)).toMatch(/^request_mem_region\(/);
+    // Every entry has an actor, not only those of a race (found in review).
+    expect(j.findings[1].trace.every((t: { actor?: string }) => t.actor === 'owner')).toBe(true);
+    expect(j.stats).toMatchObject({ files: 2, skipped: [], ms: expect.any(Number) });
+    expect(j.stats.parsed + j.stats.reused).toBe(2); // parsed now, or given back by an earlier run's index
+  });
+
+  it('counts the text format\'s columns in bytes, as gcc -fdiagnostics-column-unit=byte and clang do (found in review)', () => {
+    const dir = tmpdir();
+    const file = path.join(dir, 'na.c');
+    fs.writeFileSync(file, fs.readFileSync(path.join(ROOT, kmem), 'utf8').replace('\tres->flags = IORESOURCE_SYSTEM_RAM;', '\t/* \u00fc\u20ac\u{1F600} */ res->flags = IORESOURCE_SYSTEM_RAM;'));
+    const r = run('check', '--no-cache', '--trace', file);
+    const line = fs.readFileSync(file, 'utf8').split('\n').findIndex((l) => l.includes('res->flags =')) + 1;
+    const bytes = Buffer.byteLength('\t/* \u00fc\u20ac\u{1F600} */ ', 'utf8') + 1;
+    expect(bytes).toBe(18);
+    expect(r.stdout).toContain(`${file}:${line}:${bytes}: warning: `);
+    const json = JSON.parse(run('check', '--no-cache', '--format', 'json', file).stdout);
+    expect(json.findings[0]).toMatchObject({ line, column: 13 }); // UTF-16 units, as LSP and SARIF count
   });
 
   it('writes SARIF 2.1.0 with the trace as a code flow', () => {

@@ -8,7 +8,8 @@ export function findingJson(f: FileFinding): object {
   return {
     rule: f.rule, severity: f.severity, file: f.file, line: f.line + 1, column: f.col + 1,
     endLine: f.endLine + 1, endColumn: f.endCol + 1, function: f.function, message: f.message,
-    trace: f.trace.map((t) => ({ file: f.file, line: t.line + 1, message: t.message, ...(t.actor ? { actor: t.actor } : {}) })),
+    // Every entry has its column and actor, as the text and SARIF traces do (found in review).
+    trace: f.trace.map((t) => ({ file: f.file, line: t.line + 1, column: t.col + 1, message: t.message, actor: t.actor ?? 'owner' })),
   };
 }
 
