@@ -1,7 +1,8 @@
 // Reading patches as they are mailed: mbox series, format-patch headers, plain diffs.
 
 import { describe, expect, it } from 'vitest';
-import { parsePatches, readPatches, seriesOrder, splitSubject } from '../../server/src/review/patch';
+import { FilePatch, parsePatches, readPatches, seriesOrder, splitSubject } from '../../server/src/review/patch';
+import { patchTarget } from '../../server/src/review/review';
 
 const hunk = '@@ -1,2 +1,2 @@\n a\n-b\n+c\n';
 
@@ -58,6 +59,22 @@ ${hunk}--
     expect(renamed?.files.map((f) => [f.oldPath, f.newPath])).toEqual([['drivers/foo/x.c', 'arch/foo/x.c']]);
     const [trees] = parsePatches(`--- linux.orig/drivers/a.c\n+++ linux/drivers/a.c\n${hunk}--- /dev/null\n+++ linux/drivers/new.c\n@@ -0,0 +1 @@\n+x\n`, 'q.diff');
     expect(trees?.files.map((f) => [f.oldPath, f.newPath])).toEqual([['drivers/a.c', 'drivers/a.c'], [undefined, 'drivers/new.c']]);
+  });
+
+  it('patches the name of a plain diff the tree has, as patch(1) picks it (found in review: the .orig name was read)', () => {
+    const plain = (old: string, now: string) => parsePatches(`--- ${old}\t2026-01-01 00:00:00\n+++ ${now}\t2026-01-01 00:00:00\n${hunk}`, 'p')[0]?.files[0] as FilePatch;
+    const target = (fp: FilePatch, have: string[]) => { const t = patchTarget(fp, (p) => (have.includes(p) ? 'x' : undefined)); return [t.oldPath, t.newPath]; };
+    const orig = plain('drivers/frame.c.orig', 'drivers/frame.c');
+    expect(target(orig, ['drivers/frame.c'])).toEqual(['drivers/frame.c', 'drivers/frame.c']);
+    expect(target(orig, ['drivers/frame.c.orig'])).toEqual(['drivers/frame.c.orig', 'drivers/frame.c.orig']);
+    expect(target(orig, ['drivers/frame.c', 'drivers/frame.c.orig'])).toEqual(['drivers/frame.c', 'drivers/frame.c']); // the shorter base name
+    expect(target(orig, [])).toEqual(['drivers/frame.c.orig', 'drivers/frame.c']); // neither: said as it is
+    // An absolute new name is no tree of its own: the relative one is kept whole and patched.
+    const abs = plain('drivers/frame.c', '/home/me/linux/drivers/frame.c');
+    expect(target(abs, ['drivers/frame.c'])).toEqual(['drivers/frame.c', 'drivers/frame.c']);
+    // A git diff names what it renames.
+    const git = parsePatches(`diff --git a/x.c b/y.c\nrename from x.c\nrename to y.c\n--- a/x.c\n+++ b/y.c\n${hunk}`, 'g')[0]?.files[0] as FilePatch;
+    expect(target(git, ['x.c'])).toEqual(['x.c', 'y.c']);
   });
 
   it('says which hunk is cut short', () => {

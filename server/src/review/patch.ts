@@ -23,6 +23,11 @@ export interface FilePatch {
   hunks: Hunk[];
   /** A binary diff: nothing to apply or analyze. */
   binary: boolean;
+  /**
+   * Not from a git diff: its two names are of one file (`diff -u x.c.orig x.c`), the one in the
+   * tree to be patched, as patch(1) picks it (review.ts patchTarget()).
+   */
+  plain?: boolean;
 }
 
 export interface Patch {
@@ -206,7 +211,8 @@ function bare(p: string): string | undefined {
 function stripperFor(lines: string[]): (oldRaw: string, newRaw: string) => [string | undefined, string | undefined] {
   const keep = (oldRaw: string, newRaw: string): [string | undefined, string | undefined] => [stripPrefix(oldRaw), stripPrefix(newRaw)];
   if (lines.some((l) => l.startsWith('diff --git '))) return keep;
-  const first = (p: string | undefined): string | undefined => (p?.includes('/') ? p.slice(0, p.indexOf('/')) : undefined);
+  // An absolute path (`diff -u x.c /elsewhere/x.c`) says nothing of a tree's first component.
+  const first = (p: string | undefined): string | undefined => (p?.includes('/') && !p.startsWith('/') ? p.slice(0, p.indexOf('/')) : undefined);
   const trees = lines.some((l, i) => {
     if (!l.startsWith('--- ') || !(lines[i + 1] ?? '').startsWith('+++ ')) return false;
     const fo = first(bare(l.slice(4)));
@@ -249,7 +255,7 @@ function parseDiff(lines: string[], where: string): FilePatch[] {
     if (l.startsWith('--- ') && (lines[i + 1] ?? '').startsWith('+++ ')) {
       const [oldPath, newPath] = strip(l.slice(4), (lines[i + 1] as string).slice(4));
       if (!cur || cur.hunks.length || !gitPaths) {
-        cur = { oldPath, newPath, hunks: [], binary: false };
+        cur = { oldPath, newPath, hunks: [], binary: false, ...(gitPaths ? {} : { plain: true }) };
         files.push(cur);
       } else {
         cur.oldPath = oldPath;

@@ -11,7 +11,7 @@ import { RULES_BY_ID } from '../rules/index.js';
 import { findFunctions } from '../syntax/functions.js';
 import type { CParser } from '../syntax/parser.js';
 import { HunkApplied, applyFilePatch } from './apply.js';
-import type { Hunk, Patch } from './patch.js';
+import type { FilePatch, Hunk, Patch } from './patch.js';
 
 const C_SOURCE = /\.[ch]$/;
 
@@ -47,7 +47,8 @@ export function reviewSeries(patches: Patch[], tree: ReviewSource, parser: CPars
   return patches.map((patch) => {
     const r: PatchReview = { patch, files: [], applied: { offsets: [], fuzz: [] }, fixed: [], introduced: [], unchanged: [], notes: [] };
     const changes: { path: string; oldPath: string; before: string | undefined; after: string | undefined; hunks: HunkApplied[]; mailed: Hunk[] }[] = [];
-    for (const fp of patch.files) {
+    for (const given of patch.files) {
+      const fp = patchTarget(given, read);
       const path = fp.newPath ?? fp.oldPath ?? '';
       r.files.push(path);
       if (fp.binary) continue;
@@ -66,7 +67,7 @@ export function reviewSeries(patches: Patch[], tree: ReviewSource, parser: CPars
     }
     // The whole patch applied: the series goes on from its result.
     for (const c of changes) {
-      const fp = patch.files.find((f) => (f.newPath ?? f.oldPath) === c.path);
+      const fp = patch.files.map((f) => patchTarget(f, read)).find((f) => (f.newPath ?? f.oldPath) === c.path);
       if (fp?.oldPath !== undefined && fp.oldPath !== fp.newPath) overlay.set(fp.oldPath, undefined);
       overlay.set(c.path, c.after);
     }
@@ -187,4 +188,20 @@ function quote(f: FileFinding, applied: HunkApplied[], mailed: Hunk[]): { hunk: 
     if (!best || d < best.d) best = { d, h };
   }
   return best ? { hunk: { header: best.h.header, lines: best.h.lines } } : undefined;
+}
+
+/**
+ * The file a plain diff patches. Its two names are of one file (`--- x.c.orig`, `+++ x.c`):
+ * patch(1) patches the one the tree has, and of two it has, the one with the fewest path
+ * components, then the shortest base name, then the shortest name (found in review: the
+ * `.orig` name was read, and the diff did not apply). Git diffs say what they rename.
+ */
+export function patchTarget(fp: FilePatch, exists: (p: string) => string | undefined): FilePatch {
+  if (!fp.plain || fp.oldPath === undefined || fp.newPath === undefined || fp.oldPath === fp.newPath) return fp;
+  const have = [fp.oldPath, fp.newPath].filter((p) => exists(p) !== undefined);
+  if (!have.length) return fp;
+  const parts = (p: string): number => p.split('/').length;
+  const base = (p: string): number => (p.split('/').pop() ?? p).length;
+  const target = have.sort((a, b) => parts(a) - parts(b) || base(a) - base(b) || a.length - b.length)[0] as string;
+  return { ...fp, oldPath: target, newPath: target };
 }
