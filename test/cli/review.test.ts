@@ -94,6 +94,12 @@ describe('review', () => {
     const reverse = run(['--git', 'HEAD~1..HEAD', '--format', 'json'], repo);
     expect(JSON.parse(reverse.stdout).patches).toHaveLength(1);
     expect(run(['--git', 'nonsense..HEAD'], repo)).toMatchObject({ code: 2, stderr: expect.stringMatching(/^iomem-lens: git rev-list --reverse nonsense\.\.HEAD: /) });
+    // git's notations for one commit, and a single revision, review that commit (found in review: X^! was mangled).
+    for (const one of ['HEAD^!', 'HEAD^-1', 'HEAD']) {
+      const single = run(['--git', one, '--format', 'json'], repo);
+      expect(single.code, one).toBe(1);
+      expect(JSON.parse(single.stdout).patches.map((p: { subject: string }) => p.subject), one).toEqual(['frame: simplify the ioremap() error path']);
+    }
   });
 
   it('reports what a patch to a static helper introduces in the caller that runs it (found in review)', () => {

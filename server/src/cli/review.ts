@@ -19,8 +19,9 @@ review --git REV_RANGE [options]
   apply each patch in memory (an mbox series, git format-patch files, a plain diff; - reads
   stdin) on top of the ones before it, and report per patch the findings it fixes and
   introduces in the files it touches, and leaves in the functions it touches; --git takes each
-  commit of REV_RANGE from the git checkout (the current directory, or --tree) and applies it
-  to its own parent (merge commits are not reviewed)
+  commit of REV_RANGE (A..B, X^!, X^-1; a single revision is that one commit) from the git
+  checkout (the current directory, or --tree) and applies it to its own parent (merge commits
+  are not reviewed)
   --tree DIR                the tree the patches apply to (default: the current directory)
   --format text|json|sarif  output (default: text, a review reply)
   --kernel X.Y  --arch NAME  --layout FILE  --rule ID  --disable ID  --path-bound N   as for check
@@ -108,7 +109,9 @@ export async function runReview(a: ReviewArgs): Promise<number> {
   const parser = await CParser.load();
   let reviews: PatchReview[] = [];
   if (a.git !== undefined) {
-    const range = a.git.includes('..') ? a.git : `${a.git}^..${a.git}`;
+    // A range as git writes one (A..B, A...B, X^!, X^-1, X^@) goes to rev-list as it is; a single
+    // revision is that one commit, X^! (found in review: X^! was made X^!^..X^!, an error).
+    const range = /\.\.|\^[!@-]/.test(a.git) ? a.git : `${a.git}^!`;
     const all = git(tree, ['rev-list', '--reverse', range]).split('\n').filter(Boolean);
     if (!all.length) throw new UsageError(`--git ${a.git}: no commits in that range`);
     // Each commit against its own parent: a range with merges is no linear series, and applying
