@@ -128,6 +128,23 @@ describe('review', () => {
     expect(back.stdout).not.toContain('Still there');
   });
 
+  it('quotes a long hunk around the finding only, as a reviewer trims a quote (found in review: a new file quoted whole)', () => {
+    const tree = path.join(dir, 'newfile');
+    fs.mkdirSync(tree, { recursive: true });
+    // A new file: many functions without findings, then the one with the leak.
+    const filler = Array.from({ length: 40 }, (_, i) => `static int filler_${i}(void)\n{\n\treturn ${i};\n}\n`).join('\n');
+    const text = `${filler}\n${after}`;
+    const lines = text.replace(/\n$/, '').split('\n');
+    fs.writeFileSync(path.join(tree, 'new.diff'), ['--- /dev/null', '+++ b/drivers/new.c', `@@ -0,0 +1,${lines.length} @@`, ...lines.map((l) => `+${l}`), ''].join('\n'));
+    const r = run(['new.diff'], tree);
+    expect(r.code).toBe(1);
+    const quoted = r.stdout.split('\n').filter((l) => l.startsWith('  > '));
+    expect(quoted.length).toBeLessThan(24);
+    expect(quoted[1]).toBe('  > [...]');
+    const leak = /^ *drivers\/new\.c:(\d+):/m.exec(r.stdout.split('Introduces resource-leak')[1] ?? '')?.[1];
+    expect(quoted.some((l) => l === `  > +${lines[Number(leak) - 1]}`)).toBe(true);
+  });
+
   it('reviews each commit of a range with merges against its own parent, and none outside the range (found in review)', () => {
     const repo = path.join(dir, 'merges');
     fs.mkdirSync(repo);

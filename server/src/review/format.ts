@@ -37,7 +37,7 @@ export function formatReviewText(reviews: PatchReview[]): string {
       out.push(`  Introduces ${f.rule} in ${f.function}():`, '');
       if (f.hunk) {
         out.push(`  > ${f.hunk.header}`);
-        for (const l of f.hunk.lines) out.push(`  > ${l}`);
+        for (const l of quotedLines(f.hunk, f.line)) out.push(`  > ${l}`);
         out.push('');
       }
       out.push(`  ${where(f)}: ${f.severity}: ${f.message} [${f.rule}]`);
@@ -65,7 +65,7 @@ export function reviewJson(reviews: PatchReview[]): object {
       subject: r.patch.subject, prefix: r.patch.prefix, ...(r.patch.series ? { series: r.patch.series } : {}), source: r.patch.source,
       files: r.files,
       fixed: r.fixed.map(findingJson),
-      introduced: r.introduced.map((f) => ({ ...findingJson(f), ...(f.hunk ? { hunk: f.hunk } : {}) })),
+      introduced: r.introduced.map((f) => ({ ...findingJson(f), ...(f.hunk ? { hunk: { header: f.hunk.header, lines: f.hunk.lines } } : {}) })),
       unchanged: r.unchanged.map(findingJson),
       applied: r.applied,
       ...(r.error ? { error: r.error } : {}),
@@ -99,7 +99,7 @@ export function formatReviewMarkdown(reviews: PatchReview[], link: (file: string
     if (note) out.push(`*${escapeMd(note)}*`, '');
     for (const f of r.introduced) {
       out.push(`### Introduces \`${f.rule}\` in \`${f.function}()\``, '', `${at(f)}: ${escapeMd(f.message)}`, '');
-      if (f.hunk) out.push('```diff', f.hunk.header, ...f.hunk.lines, '```', '');
+      if (f.hunk) out.push('```diff', f.hunk.header, ...quotedLines(f.hunk, f.line), '```', '');
       f.trace.forEach((t, i) => out.push(`${i + 1}. [line ${t.line + 1}](${link(f.file, t.line)})${t.actor === 'racer' ? ' *(racing actor)*' : ''}: ${escapeMd(t.message)}`));
       if (f.trace.length) out.push('');
     }
@@ -113,4 +113,31 @@ export function formatReviewMarkdown(reviews: PatchReview[], link: (file: string
 /** Text from a patch or the code, shown as text in markdown (no HTML, no emphasis). */
 function escapeMd(s: string): string {
   return s.replace(/[\\`*_{}[\]<>#|]/g, (c) => `\\${c}`);
+}
+
+/** Hunk lines a reply quotes in full; a longer hunk is quoted around the finding. */
+const QUOTE_MAX = 24;
+const QUOTE_AROUND = 8;
+
+/**
+ * The lines of a finding's hunk a reply quotes: all of a short one; of a longer one (a new
+ * driver's whole file), those around the finding's line, the rest cut as `[...]`, as a reviewer
+ * trims a quote (found in review: a 790-line new file was quoted for one finding).
+ */
+export function quotedLines(hunk: { lines: string[]; newStart: number }, line: number): string[] {
+  if (hunk.lines.length <= QUOTE_MAX) return hunk.lines;
+  // The index of the finding's line among the hunk's lines (its new side), or the nearest end.
+  let at = hunk.lines.length - 1;
+  let next = hunk.newStart;
+  for (let i = 0; i < hunk.lines.length; i++) {
+    if ((hunk.lines[i] as string)[0] === '-') continue;
+    if (next >= line) {
+      at = i;
+      break;
+    }
+    next++;
+  }
+  const from = Math.max(0, at - QUOTE_AROUND);
+  const to = Math.min(hunk.lines.length, at + QUOTE_AROUND + 1);
+  return [...(from > 0 ? ['[...]'] : []), ...hunk.lines.slice(from, to), ...(to < hunk.lines.length ? ['[...]'] : [])];
 }

@@ -17,7 +17,7 @@ const C_SOURCE = /\.[ch]$/;
 
 export interface ReviewedFinding extends FileFinding {
   /** For an introduced finding: the hunk of the patch it lies in or nearest to, as mailed. */
-  hunk?: { header: string; lines: string[] };
+  hunk?: { header: string; lines: string[]; newStart: number };
 }
 
 export interface PatchReview {
@@ -179,15 +179,15 @@ function compare(was: FileFinding[], now: FileFinding[], beforeText: string, aft
 }
 
 /** The mailed hunk that holds the finding's line, or the nearest one. */
-function quote(f: FileFinding, applied: HunkApplied[], mailed: Hunk[]): { hunk: { header: string; lines: string[] } } | undefined {
-  let best: { d: number; h: Hunk } | undefined;
+function quote(f: FileFinding, applied: HunkApplied[], mailed: Hunk[]): { hunk: { header: string; lines: string[]; newStart: number } } | undefined {
+  let best: { d: number; h: Hunk; newStart: number } | undefined;
   for (const a of applied) {
     const h = mailed[a.hunk - 1];
     if (!h) continue;
     const d = f.line < a.newStart ? a.newStart - f.line : f.line >= a.newEnd ? f.line - a.newEnd + 1 : 0;
-    if (!best || d < best.d) best = { d, h };
+    if (!best || d < best.d) best = { d, h, newStart: a.newStart };
   }
-  return best ? { hunk: { header: best.h.header, lines: best.h.lines } } : undefined;
+  return best ? { hunk: { header: best.h.header, lines: best.h.lines, newStart: best.newStart } } : undefined;
 }
 
 /**
