@@ -64,6 +64,17 @@ describe('profile detection', () => {
     expect(makefileVersion('all:\n\techo\n')).toBeUndefined();
   });
 
+  it('says when .config is of an architecture the models do not know, and not for a fragment (found in review: read as x86_64 without a word)', () => {
+    for (const cfg of ['CONFIG_X86_32=y\nCONFIG_X86=y\n', 'CONFIG_SPARC64=y\n', 'CONFIG_LOONGARCH=y\nCONFIG_64BIT=y\n']) {
+      const root = fakeKernel('VERSION = 6\nPATCHLEVEL = 9\n', cfg);
+      const r = resolveSettings({}, root);
+      expect(r.options.profile.arch).toBe('x86_64');
+      expect(r.problems).toEqual([expect.stringMatching(new RegExp(`^${path.join(root, '.config').replace(/[.]/g, '\\.')}: its architecture is not one iomem-lens models \\(x86_64, .*\\); x86_64's memory layout applies`))]);
+      expect(resolveSettings({ kernel: { arch: 'arm' } }, root).problems).toEqual([]);
+    }
+    expect(resolveSettings({}, fakeKernel('VERSION = 6\nPATCHLEVEL = 9\n', 'CONFIG_DAX=y\n')).problems).toEqual([]);
+  });
+
   it('lets settings override what was detected', () => {
     const root = fakeKernel('VERSION = 6\nPATCHLEVEL = 1\n');
     const r = resolveSettings({ kernel: { version: '6.12', arch: 'ppc64' } }, root);

@@ -50,6 +50,9 @@ export function versionFromMakefile(text: string): KernelVersion | undefined {
   return m && 'version' in m ? m.version : undefined;
 }
 
+/** Kconfig symbols of architectures the models do not know (a .config that says none is a fragment). */
+const OTHER_ARCH = /^CONFIG_(?:X86|X86_32|SPARC|SPARC32|SPARC64|LOONGARCH|ALPHA|M68K|SUPERH|XTENSA|MICROBLAZE|OPENRISC|CSKY|HEXAGON|NIOS2|ARC|UML|RISCV|IA64|PPC|PPC32)=y$/m;
+
 /** The architecture a kernel .config was made for. */
 export function archFromConfig(text: string): Arch | undefined {
   const on = (sym: string): boolean => new RegExp(`^CONFIG_${sym}=y$`, 'm').test(text);
@@ -99,7 +102,7 @@ export function configSymbols(text: string): Map<string, 'y' | 'm' | 'n'> {
 }
 
 /** Detects the profile of the kernel tree at `root` (Makefile, .config). */
-export function detectProfile(root: string | undefined): { version?: KernelVersion; arch?: Arch; config?: Map<string, 'y' | 'm' | 'n'>; source: string; problem?: string } {
+export function detectProfile(root: string | undefined): { version?: KernelVersion; arch?: Arch; config?: Map<string, 'y' | 'm' | 'n'>; source: string; problem?: string; archProblem?: string } {
   if (!root) return { source: 'default' };
   const read = (f: string): string | undefined => {
     try {
@@ -118,6 +121,9 @@ export function detectProfile(root: string | undefined): { version?: KernelVersi
   return {
     ...(version ? { version } : {}), ...(arch ? { arch } : {}), ...(cfg ? { config: configSymbols(cfg) } : {}), source: sources.join(' and ') || 'default',
     ...(said && 'bad' in said ? { problem: `${path.join(root, 'Makefile')}: ${said.bad}` } : {}),
+    // A .config of an architecture the models do not know (i386, sparc64, loongarch...) is said
+    // to be one, rather than read as x86_64 without a word (found in review).
+    ...(cfg && !arch && OTHER_ARCH.test(cfg) ? { archProblem: `${path.join(root, '.config')}: its architecture is not one iomem-lens models (${ARCHES.join(', ')}); x86_64's memory layout applies (kernel.arch or --arch picks another)` } : {}),
   };
 }
 
@@ -161,6 +167,8 @@ export function resolveSettings(raw: unknown, root?: string): ResolvedSettings {
   }
   let arch: Arch = detected.arch ?? DEFAULT_PROFILE.arch;
   const ra = kernel.arch;
+  // The .config matters only where no setting names the arch.
+  if (detected.archProblem && (ra === undefined || ra === 'auto' || ra === '')) problems.push(detected.archProblem);
   if (ra !== undefined && ra !== 'auto' && ra !== '') {
     if (typeof ra === 'string' && isArch(ra)) arch = ra;
     else problems.push(`kernel.arch ${JSON.stringify(ra)} is not one of ${ARCHES.join(', ')}; using ${arch}`);
