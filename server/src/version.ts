@@ -42,3 +42,14 @@ function findDoc(id: string): string {
   }
   return `https://example.invalid/iomem-lens/docs/rules/${id}.md`;
 }
+
+/** The text of the rule's page, where the page is at hand (beside the bundle or in the source tree). */
+export function ruleDocText(id: string): string | undefined {
+  const url = ruleDocUrl(id);
+  if (!url.startsWith('file:')) return undefined;
+  try {
+    return fs.readFileSync(new URL(url), 'utf8');
+  } catch {
+    return undefined;
+  }
+}

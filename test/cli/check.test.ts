@@ -87,6 +87,12 @@ describe('check', () => {
     expect(run0.results.map((x: { ruleId: string }) => x.ruleId)).toEqual(['resource-busy-window', 'resource-flags-clobber']);
     expect(run0.results[0].locations[0].physicalLocation.artifactLocation.uri).toBe('examples/kmem_like.c');
     expect(run0.results[0].codeFlows[0].threadFlows[0].locations).toHaveLength(4);
+    // No address of the machine that ran it: the rule's page travels as its help (found in review).
+    expect(r.stdout).not.toContain('file://');
+    const rule = run0.tool.driver.rules.find((x: { id: string }) => x.id === 'resource-busy-window');
+    expect(rule.helpUri).toBeUndefined();
+    expect(rule.help.text).toMatch(/^BUSY cleared/);
+    expect(rule.help.markdown).toMatch(/^# resource-busy-window\n[\s\S]*## Why/);
   });
 
   it('takes --rule and --disable', () => {

@@ -2,7 +2,7 @@
 
 import { RULES } from '../../rules/index.js';
 import type { Severity } from '../../rules/rule.js';
-import { TOOL_NAME, ruleDocUrl, toolVersion } from '../../version.js';
+import { TOOL_NAME, ruleDocText, toolVersion } from '../../version.js';
 import type { CheckReport, FileFinding } from '../report.js';
 
 function level(s: Severity): 'error' | 'warning' | 'note' {
@@ -25,9 +25,12 @@ export function sarifLog(results: object[]): object {
     runs: [{
       tool: {
         driver: {
-          name: TOOL_NAME, version: toolVersion(), informationUri: 'https://github.com/iomem-lens/iomem-lens',
+          // No informationUri or helpUri: the project has no public address, and a file:// one
+          // names the machine that ran the check (found in review). The rule's page travels in
+          // the log instead, as its help.
+          name: TOOL_NAME, version: toolVersion(),
           rules: RULES.map((r) => ({
-            id: r.meta.id, shortDescription: { text: r.meta.summary }, helpUri: ruleDocUrl(r.meta.id),
+            id: r.meta.id, shortDescription: { text: r.meta.summary }, ...ruleHelp(r.meta.id, r.meta.summary),
             defaultConfiguration: { level: level(r.meta.defaultSeverity) },
           })),
         },
@@ -67,4 +70,10 @@ export function sarifResult(f: FileFinding, extra: Record<string, unknown> = {})
 
 export function formatSarif(report: CheckReport): string {
   return `${JSON.stringify(toSarif(report), null, 2)}\n`;
+}
+
+/** A rule's help: its summary, and its page as markdown when the page is at hand. */
+function ruleHelp(id: string, summary: string): { help: { text: string; markdown?: string } } {
+  const page = ruleDocText(id);
+  return { help: { text: summary, ...(page ? { markdown: page } : {}) } };
 }
