@@ -64,6 +64,13 @@ describe('review', () => {
     expect(r.stderr).toMatch(/^iomem-lens: series\.mbox \(message 1\): "frame: something on code that is not there" does not apply: drivers\/frame\.c: hunk #1/m);
   });
 
+  it('says which patches of a numbered series are missing (found in review: said nothing)', () => {
+    fs.writeFileSync(path.join(dir, 'gap.mbox'), (stale + drop).replace('[PATCH 2/2]', '[PATCH 3/3]').replace('[PATCH 1/2]', '[PATCH 1/3]'));
+    const r = run(['gap.mbox']);
+    expect(r.stderr).toContain('iomem-lens: the series is missing patch 2/3: the patches after it are reviewed on a tree without it');
+    expect(run(['series.mbox']).stderr).not.toContain('missing');
+  });
+
   it('reports in JSON with the finding objects of check, and in SARIF with baseline states', () => {
     const json = JSON.parse(run(['series.mbox', '--format', 'json']).stdout) as { patches: Record<string, unknown>[] };
     expect(json.patches.map((p) => p.subject)).toEqual(['frame: simplify the ioremap() error path', 'frame: something on code that is not there']);

@@ -158,6 +158,7 @@ export async function runReview(a: ReviewArgs): Promise<number> {
     // Input with no patch at all is a mistake (a wrong file), not a clean review.
     if (!patches.length) failed = true;
     patches = seriesOrder(patches);
+    notes.push(...seriesGaps(patches));
     reviews = reviewSeries(patches, dirSource(tree), parser, settings.options);
   }
   notes.unshift(...settings.problems.map((p) => `settings: ${p}`));
@@ -176,4 +177,28 @@ export async function runReview(a: ReviewArgs): Promise<number> {
   if (!a.quiet) for (const n of notes) process.stderr.write(`iomem-lens: ${n}\n`);
   if (reviews.some((r) => r.introduced.length)) return 1;
   return failed ? 2 : 0;
+}
+
+/**
+ * The patches a numbered series is missing (`[PATCH 2/3]` absent from 1/3 and 3/3): the later
+ * ones are reviewed on a tree without it (found in review: said nothing). Per version, as a
+ * thread may carry a v2 reply to a v1 series.
+ */
+export function seriesGaps(patches: readonly Patch[]): string[] {
+  const byVersion = new Map<string, { total: number; have: Set<number> }>();
+  for (const p of patches) {
+    if (!p.series) continue;
+    const key = `${p.series.version ?? 1}/${p.series.total}`;
+    const v = byVersion.get(key) ?? { total: p.series.total, have: new Set<number>() };
+    v.have.add(p.series.index);
+    byVersion.set(key, v);
+  }
+  const out: string[] = [];
+  for (const [key, v] of byVersion) {
+    const missing = Array.from({ length: v.total }, (_, i) => i + 1).filter((n) => !v.have.has(n));
+    if (!missing.length) continue;
+    const version = key.split('/')[0] === '1' ? '' : ` (v${key.split('/')[0]})`;
+    out.push(`the series${version} is missing patch${missing.length === 1 ? '' : 'es'} ${missing.map((n) => `${n}/${v.total}`).join(', ')}: the patches after ${missing.length === 1 ? 'it' : 'them'} are reviewed on a tree without ${missing.length === 1 ? 'it' : 'them'}`);
+  }
+  return out;
 }
