@@ -66,5 +66,9 @@ describe('address map SVG', () => {
     expect([...svg.matchAll(/<g data-step="(\d)"><rect class="(iol-step-\w+)"/g)].map((m) => `${m[1]}:${m[2]}`)).toEqual(['1:iol-step-owner', '2:iol-step-racer']);
     expect(svg).toContain('>another driver</text>');
     expect(svg).toContain('resource-busy-window: line 5');
+    // A long function name keeps clear of step 1 (found in review: "dev_dax_kmem_pro1be").
+    const long = renderSimulationSvg({ ...sim, function: 'devm_request_free_mem_region_for_pmem' });
+    const firstStep = Number(/<g data-step="1"><rect class="iol-step-owner" x="([\d.]+)"/.exec(long)?.[1]);
+    expect(firstStep).toBeGreaterThan(8 + 4 + 7 * 'devm_request_free_mem_region_for_pmem'.length);
   });
 });

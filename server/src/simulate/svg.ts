@@ -86,17 +86,21 @@ export function renderSimulationSvg(sim: Simulation, o: MapOptions = {}): string
   const lanes: Simulation['steps'][number]['actor'][] = sim.racing ? ['owner', 'racer'] : ['owner'];
   const laneH = 34;
   const top = map.height + 8;
-  const stepW = sim.steps.length ? (width - 2 * PAD - 110) / sim.steps.length : 0;
+  // The label column fits the longest lane label (found in review: a long function name ran
+  // into step 1); about 7 px a character at the text's size.
+  const labels = lanes.map((a) => (a === 'owner' ? sim.function : 'another driver'));
+  const labelW = Math.max(110, Math.ceil(7 * Math.max(...labels.map((l) => l.length))) + 14);
+  const stepW = sim.steps.length ? (width - 2 * PAD - labelW) / sim.steps.length : 0;
   const parts = [map.body];
-  lanes.forEach((actor, i) => {
+  lanes.forEach((_, i) => {
     const y = top + i * laneH;
     parts.push(`<rect class="iol-lane" x="${PAD}" y="${y}" width="${width - 2 * PAD}" height="${laneH - 4}"/>`);
-    parts.push(`<text class="iol-text" x="${PAD + 4}" y="${y + laneH / 2 + 2}">${actor === 'owner' ? sim.function : 'another driver'}</text>`);
+    parts.push(`<text class="iol-text" x="${PAD + 4}" y="${y + laneH / 2 + 2}">${escapeXml(labels[i] ?? '')}</text>`);
   });
   sim.steps.forEach((s, i) => {
     const lane = lanes.indexOf(s.actor);
     const y = top + Math.max(0, lane) * laneH + 3;
-    const x0 = PAD + 110 + i * stepW;
+    const x0 = PAD + labelW + i * stepW;
     parts.push(`<g data-step="${i + 1}"><rect class="iol-step-${s.actor}" x="${x0.toFixed(1)}" y="${y}" width="${Math.max(4, stepW - 3).toFixed(1)}" height="${laneH - 10}">` +
       `<title>${escapeXml(`${i + 1}. line ${s.line + 1}: ${s.message}`)}</title></rect>` +
       `<text class="iol-text" x="${(x0 + 3).toFixed(1)}" y="${y + laneH / 2 - 2}">${i + 1}</text></g>`);
