@@ -48,6 +48,9 @@ export function changedIds(before: readonly SimRegion[], after: readonly SimRegi
 export function focusOf(all: readonly SimRegion[][], touched: ReadonlySet<number>): { start: string; end: string } | undefined {
   let lo: bigint | undefined;
   let hi: bigint | undefined;
+  // The span of the touched regions themselves, for zooming into a large container.
+  let tlo: bigint | undefined;
+  let thi: bigint | undefined;
   for (const snap of all) {
     let top: SimRegion | undefined;
     for (const r of snap) {
@@ -57,7 +60,21 @@ export function focusOf(all: readonly SimRegion[][], touched: ReadonlySet<number
       const e = BigInt(top && BigInt(top.end) >= BigInt(r.end) ? top.end : r.end);
       lo = lo === undefined || s < lo ? s : lo;
       hi = hi === undefined || e > hi ? e : hi;
+      tlo = tlo === undefined || BigInt(r.start) < tlo ? BigInt(r.start) : tlo;
+      thi = thi === undefined || BigInt(r.end) > thi ? BigInt(r.end) : thi;
     }
   }
-  return lo === undefined || hi === undefined ? undefined : { start: `0x${lo.toString(16)}`, end: `0x${hi.toString(16)}` };
+  if (lo === undefined || hi === undefined || tlo === undefined || thi === undefined) return undefined;
+  // Regions that are a sliver of their container (1 GiB of 62 GiB of pmem: about 15 px wide,
+  // found in review) are shown with their own size of context on each side, in the container.
+  const span = thi - tlo + 1n;
+  if (span * ZOOM_BELOW < hi - lo + 1n) {
+    const zlo = tlo - span > lo ? tlo - span : lo;
+    const zhi = thi + span < hi ? thi + span : hi;
+    return { start: `0x${zlo.toString(16)}`, end: `0x${zhi.toString(16)}` };
+  }
+  return { start: `0x${lo.toString(16)}`, end: `0x${hi.toString(16)}` };
 }
+
+/** A focus zooms in when what the steps touched spans less than this part of its container. */
+const ZOOM_BELOW = 8n;
