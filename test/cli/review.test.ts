@@ -101,6 +101,15 @@ describe('review', () => {
     const reverse = run(['--git', 'HEAD~1..HEAD', '--format', 'json'], repo);
     expect(JSON.parse(reverse.stdout).patches).toHaveLength(1);
     expect(run(['--git', 'nonsense..HEAD'], repo)).toMatchObject({ code: 2, stderr: expect.stringMatching(/^iomem-lens: git rev-list --reverse nonsense\.\.HEAD: /) });
+    // A commit with no hunks keeps its place in the numbering, said (found in review: it vanished).
+    git('checkout', '-q', '--', 'drivers/frame.c');
+    fs.chmodSync(path.join(repo, 'drivers', 'frame.c'), 0o755);
+    git('commit', '-q', '-am', 'frame: make it executable');
+    const modes = run(['--git', 'HEAD~2..HEAD'], repo);
+    expect(modes.stdout).toMatch(/^\[PATCH 1\/2\] frame: simplify the ioremap\(\) error path\n/);
+    expect(modes.stderr).toContain('[PATCH 2/2] frame: make it executable: no diff hunks (a mode change, a binary file or an empty commit): nothing to review');
+    git('reset', '-q', '--hard', 'HEAD~1');
+    fs.writeFileSync(path.join(repo, 'drivers', 'frame.c'), 'garbage\n');
     // git's notations for one commit, and a single revision, review that commit (found in review: X^! was mangled).
     for (const one of ['HEAD^!', 'HEAD^-1', 'HEAD']) {
       const single = run(['--git', one, '--format', 'json'], repo);

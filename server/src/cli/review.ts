@@ -131,8 +131,12 @@ export async function runReview(a: ReviewArgs): Promise<number> {
         failed = true;
         return;
       }
+      const prefix = commits.length > 1 ? `[PATCH ${i + 1}/${commits.length}]` : '[PATCH]';
+      // A commit with no hunks (a mode change, an empty commit) keeps its place in the numbering,
+      // said (found in review: it vanished, 1, 2, 4, 5 of 5).
+      if (!found.length) notes.push(`${prefix} ${git(tree, ['log', '-1', '--format=%s', sha]).trim()}: no diff hunks (a mode change, a binary file or an empty commit): nothing to review`);
       for (const p of found) {
-        p.prefix = commits.length > 1 ? `[PATCH ${i + 1}/${commits.length}]` : '[PATCH]';
+        p.prefix = prefix;
         p.series = { index: i + 1, total: commits.length };
       }
       reviews.push(...reviewSeries(found, gitSource(tree, `${sha}^`), parser, settings.options, cache));
