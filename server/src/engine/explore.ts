@@ -9,7 +9,7 @@ import { mentionsRelease } from '../analysis/facts.js';
 import type { EngineContext } from './context.js';
 import { BodyRunner, Evaluator, HelperRunner } from './eval.js';
 import { lvalueKey } from './lvalue.js';
-import { conditionLvalues } from './loopExit.js';
+import { exhaustedExit, noteLoopPass } from './loopExit.js';
 import { ModeSwitch } from '../modeSwitch.js';
 import { HelperLookup, inlineHelper, runBody } from './inline.js';
 import { PathState, siteOf } from './state.js';
@@ -150,11 +150,11 @@ export function explore(cfg: Cfg, init: PathState, ctx: EngineContext, helpers: 
       case 'branch':
         for (const r of ev.eval(st, n.cond)) {
           const t = truthOf(r.v);
+          if (n.loop !== undefined) noteLoopPass(r.st, n.loop);
           // A loop the path would go on running past its bound on passes: left (loopExit.ts).
-          const reads = t === true && n.loop !== undefined && (r.st.loops.get(n.loop) ?? 0) >= MAX_BACK_EDGES ? conditionLvalues(n.cond) : [];
-          const exit = reads.length ? edges.find((e) => e.cond === false) : undefined;
+          const exit = t === true && n.loop !== undefined && (r.st.loops.get(n.loop) ?? 0) >= MAX_BACK_EDGES
+            ? exhaustedExit(r.st, n.cond, n.loop, edges, (l) => ev.invalidate(r.st, lvalueKey(l))) : undefined;
           if (exit) {
-            for (const l of reads) ev.invalidate(r.st, lvalueKey(l));
             follow(r.st, exit);
             continue;
           }
