@@ -1,22 +1,69 @@
 // Which locks a function holds at a point, read from its text: for publish-unpaired, a plain
 // load made under the lock every publisher of the pointer holds at its store cannot race that
 // store (the lock's release and acquire order the two critical sections; found in review: an
-// updater's read under the publisher's mutex was reported). Counted by lock expression, as
-// written (`&foo_lock` and `foo_lock` alike); cleanup.h's guards are held to the end of the text.
+// updater's read under the publisher's mutex was reported).
+//
+// Read conservatively, since a lock wrongly seen held hides a finding:
+// - only global locks, named by a plain identifier (`&foo_lock`): `&dev->lock` in two functions
+//   may be two locks;
+// - only calls that take the lock for sure (no trylock, no `spin_lock_init()`);
+// - a take or drop inside a block that has closed before the point is not counted (a lock taken
+//   in one branch is not held after it; an unlock before an early return leaves it held on the
+//   path that goes on), and an unbraced statement's is counted (an unbraced `if (!locked)
+//   mutex_lock(&l);` reads as taken: a miss, not a false alarm);
+// - `guard()` holds to the end of its block, `scoped_guard()` for its statement.
 
-const TAKE = String.raw`mutex_lock\w*|mutex_trylock|spin_lock\w*|spin_trylock\w*|raw_spin_lock\w*|read_lock\w*|write_lock\w*|down_read\w*|down_write\w*`;
-const DROP = String.raw`mutex_unlock|spin_unlock\w*|raw_spin_unlock\w*|read_unlock\w*|write_unlock\w*|up_read|up_write`;
-const EVENTS = new RegExp(String.raw`\b(?:(${TAKE})|(${DROP}))\s*\(\s*([^,()]+)|\bguard\s*\(\s*\w+\s*\)\s*\(\s*([^,()]+)|\bscoped_guard\s*\(\s*\w+\s*,\s*([^,()]+)`, 'g');
+import { closingBrace, codeStart } from '../../syntax/codeScan.js';
 
-const lockName = (arg: string): string => arg.replace(/\s+/g, '').replace(/^&/, '');
+const TAKE = String.raw`mutex_lock|mutex_lock_interruptible|mutex_lock_killable|mutex_lock_nested|mutex_lock_io|spin_lock|spin_lock_irq|spin_lock_irqsave|spin_lock_bh|spin_lock_nested|spin_lock_irqsave_nested|raw_spin_lock|raw_spin_lock_irq|raw_spin_lock_irqsave|raw_spin_lock_bh|read_lock|read_lock_irq|read_lock_irqsave|read_lock_bh|write_lock|write_lock_irq|write_lock_irqsave|write_lock_bh|down_read|down_write|down_read_killable|down_write_killable|down_read_interruptible|down_read_nested|down_write_nested`;
+const DROP = String.raw`mutex_unlock|spin_unlock|spin_unlock_irq|spin_unlock_irqrestore|spin_unlock_bh|raw_spin_unlock|raw_spin_unlock_irq|raw_spin_unlock_irqrestore|raw_spin_unlock_bh|read_unlock|read_unlock_irq|read_unlock_irqrestore|read_unlock_bh|write_unlock|write_unlock_irq|write_unlock_irqrestore|write_unlock_bh|up_read|up_write`;
+const LOCK_ARG = String.raw`\(\s*&?\s*([A-Za-z_]\w*)\s*[,)]`;
+const EVENTS = new RegExp(String.raw`\b(?:(${TAKE})|(${DROP}))\s*${LOCK_ARG}|\bguard\s*\(\s*\w+\s*\)\s*${LOCK_ARG}|\bscoped_guard\s*\(\s*\w+\s*,\s*&?\s*([A-Za-z_]\w*)\s*\)`, 'g');
+
+/** The blocks of `text`: where each `{` opens and its `}` closes (undefined: still open at the end). One pass. */
+function blocks(text: string): { open: number; close: number | undefined }[] {
+  const out: { open: number; close: number | undefined }[] = [];
+  const stack: number[] = [];
+  for (let i = 0; i < text.length; i++) {
+    const c = text[i];
+    if (c === '"' || c === "'") {
+      for (i++; i < text.length && text[i] !== c && text[i] !== '\n'; i += text[i] === '\\' ? 2 : 1);
+    } else if (c === '/' && text[i + 1] === '*') {
+      const end = text.indexOf('*/', i + 2);
+      i = end < 0 ? text.length : end + 1;
+    } else if (c === '/' && text[i + 1] === '/') {
+      const end = text.indexOf('\n', i);
+      i = end < 0 ? text.length : end;
+    } else if (c === '{') {
+      stack.push(out.length);
+      out.push({ open: i, close: undefined });
+    } else if (c === '}') {
+      const b = stack.pop();
+      if (b !== undefined) (out[b] as { close: number | undefined }).close = i + 1;
+    }
+  }
+  return out;
+}
 
 /** The locks held at the end of `text` (a function body up to a point). */
 export function locksHeld(text: string): Set<string> {
+  const all = blocks(text);
+  /** Whether a block holding `at` closed before the end of the text. */
+  const inClosedBlock = (at: number): boolean => all.some((b) => b.open < at && b.close !== undefined && at < b.close);
   const depth = new Map<string, number>();
   for (const m of text.matchAll(EVENTS)) {
-    const arg = m[3] ?? m[4] ?? m[5];
-    if (arg === undefined) continue;
-    const name = lockName(arg);
+    const at = m.index ?? 0;
+    if (inClosedBlock(at)) continue;
+    const scoped = m[5];
+    if (scoped !== undefined) {
+      // Held for the statement after it: a block still open, or an unbraced one not yet ended.
+      const body = codeStart(text, at + m[0].length);
+      const held = text[body] === '{' ? closingBrace(text, body) === undefined : !text.slice(body).includes(';');
+      if (held) depth.set(scoped, (depth.get(scoped) ?? 0) + 1);
+      continue;
+    }
+    const name = m[3] ?? m[4];
+    if (name === undefined) continue;
     depth.set(name, (depth.get(name) ?? 0) + (m[2] ? -1 : 1));
   }
   return new Set([...depth].filter(([, d]) => d > 0).map(([name]) => name));
@@ -33,5 +80,6 @@ export function locksAtLine(source: string, line: number): Set<string> | undefin
   if (at <= 0 && line > 0) return undefined;
   const open = source.lastIndexOf('\n{', at);
   if (open < 0) return undefined;
-  return locksHeld(source.slice(open, at));
+  // From inside the function's own block: its brace is still open at the line.
+  return locksHeld(source.slice(open + 2, at));
 }
