@@ -19,7 +19,7 @@ import { designatedFields } from './designated.js';
 import { derivesFrom, identifiersIn, isFieldOf, isLocalKey, lvalueKey, objectKey, objectOfKey, pointerBase, rootOf } from './lvalue.js';
 import { physDerived } from './provenance.js';
 import { evalArgs } from './args.js';
-import { constantOf, containsCall } from './nodeFacts.js';
+import { actsOnModel, constantOf, containsCall } from './nodeFacts.js';
 import { PathState, logStep, siteOf } from './state.js';
 import { tokenText } from '../syntax/tokens.js';
 
@@ -409,7 +409,7 @@ export class Evaluator {
     const out: Result[] = [];
     for (const a of this.eval(st, l)) {
       if (op === '&&' || op === '||') {
-        out.push(...shortCircuit(op, a, r, (s2, x) => this.eval(s2, x), (s2) => this.symbol(s2, n)));
+        out.push(...shortCircuit(op, a, r, (s2, x) => this.eval(s2, x), (s2) => this.symbol(s2, n), (x) => actsOnModel(x, this.ctx.facts.relevant)));
         continue;
       }
       for (const b of this.eval(a.st, r)) out.push({ st: b.st, v: binop(op, a.v, b.v) ?? this.symbol(b.st, n) });

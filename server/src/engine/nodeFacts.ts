@@ -1,7 +1,7 @@
 // What an expression node says whatever the path: its constant value, whether it calls or
 // assigns. A walk evaluates a node once per path that reaches it, so these are kept per node.
 
-import { evalConst } from '../../../model/src/index.js';
+import { CONTRACTS, evalConst } from '../../../model/src/index.js';
 import type { SNode } from '../syntax/snode.js';
 import type { EngineContext } from './context.js';
 import { withoutComments } from '../syntax/tokens.js';
@@ -33,4 +33,13 @@ export function containsCall(n: SNode): boolean {
     callsInside.set(n, v);
   }
   return v;
+}
+
+/** Whether `n` calls a modeled API or a helper walked for the model (`relevant`), anywhere inside. */
+export function actsOnModel(n: SNode, relevant: ReadonlySet<string>): boolean {
+  return n.find((c) => {
+    if (c.type !== 'call_expression') return false;
+    const f = c.child('function');
+    return f?.type === 'identifier' && (f.text in CONTRACTS || relevant.has(f.text));
+  }) !== undefined;
 }
