@@ -9,7 +9,7 @@ import { withoutComments } from '../syntax/tokens.js';
 type NodeInit = CfgNode extends infer N ? N extends CfgNode ? Omit<N, 'id'> : never : never;
 
 /** Every field any kind of node has, each optional. */
-type AnyNodeFields = { [K in keyof CfgNode | 'expr' | 'cond' | 'disc' | 'name' | 'init' | 'node' | 'cleanup' | 'typeText' | 'loop' | 'arms' | 'names']?: unknown };
+type AnyNodeFields = { [K in keyof CfgNode | 'expr' | 'cond' | 'disc' | 'name' | 'init' | 'node' | 'cleanup' | 'typeText' | 'loop' | 'arms' | 'body' | 'names']?: unknown };
 
 /**
  * A node with every field of every kind (those of other kinds undefined), in one order: all
@@ -21,7 +21,7 @@ function nodeOf(n: NodeInit, id: number): CfgNode {
   const f = n as AnyNodeFields;
   return {
     id, kind: n.kind, expr: f.expr, cond: f.cond, disc: f.disc, name: f.name, init: f.init, node: f.node, cleanup: f.cleanup,
-    typeText: f.typeText, loop: f.loop, arms: f.arms, names: f.names,
+    typeText: f.typeText, loop: f.loop, arms: f.arms, body: f.body, names: f.names,
   } as CfgNode;
 }
 
@@ -161,7 +161,7 @@ class Builder {
         this.edge(from, start);
         const after = this.add({ kind: 'join' });
         const condNode = unparen(s.child('condition'));
-        const check = condNode ? this.add({ kind: 'branch', cond: condNode, loop }) : this.add({ kind: 'join' });
+        const check = condNode ? this.add({ kind: 'branch', cond: condNode, loop, body: s.child('body') }) : this.add({ kind: 'join' });
         this.breakTargets.push(after);
         this.continueTargets.push({ target: check, loop });
         const end = this.stmtOrNothing(s.child('body'), start);
@@ -272,7 +272,7 @@ class Builder {
 
   private loop(from: number | undefined, body: SNode | undefined, cond: SNode | undefined, update: SNode | undefined): number {
     const loop = this.loopCount++;
-    const head = cond ? this.add({ kind: 'branch', cond: unparen(cond) ?? cond, loop }) : this.add({ kind: 'join' });
+    const head = cond ? this.add({ kind: 'branch', cond: unparen(cond) ?? cond, loop, body }) : this.add({ kind: 'join' });
     this.edge(from, head);
     const after = this.add({ kind: 'join' });
     const bodyStart = this.add({ kind: 'join' });

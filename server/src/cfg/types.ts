@@ -11,9 +11,10 @@ export type CfgNode =
   | { id: number; kind: 'decl'; name: string; init?: SNode; node: SNode; cleanup?: string; typeText: string }
   /**
    * A two-way branch: the edge with `cond: true` is taken when `cond` is true. For an `if`,
-   * `arms` holds the statements each side runs (for rules that ask what a path skipped).
+   * `arms` holds the statements each side runs (for rules that ask what a path skipped); a loop's
+   * condition, the loop's `body` (loopExit.ts asks whether its passes can act on the model).
    */
-  | { id: number; kind: 'branch'; cond: SNode; loop?: number; arms?: { then?: SNode; else?: SNode } }
+  | { id: number; kind: 'branch'; cond: SNode; loop?: number; arms?: { then?: SNode; else?: SNode }; body?: SNode }
   /** A switch: successors carry the case label expressions (none for `default`). */
   | { id: number; kind: 'switch'; disc: SNode }
   | { id: number; kind: 'return'; expr?: SNode; node: SNode }

@@ -9,7 +9,8 @@ import { mentionsRelease } from '../analysis/facts.js';
 import type { EngineContext } from './context.js';
 import { BodyRunner, Evaluator, HelperRunner } from './eval.js';
 import { lvalueKey } from './lvalue.js';
-import { exhaustedExit, noteLoopPass } from './loopExit.js';
+import { exhaustedExit } from './loopExit.js';
+import { actsOnModel } from './nodeFacts.js';
 import { ModeSwitch } from '../modeSwitch.js';
 import { HelperLookup, inlineHelper, runBody } from './inline.js';
 import { PathState, siteOf } from './state.js';
@@ -150,10 +151,9 @@ export function explore(cfg: Cfg, init: PathState, ctx: EngineContext, helpers: 
       case 'branch':
         for (const r of ev.eval(st, n.cond)) {
           const t = truthOf(r.v);
-          if (n.loop !== undefined) noteLoopPass(r.st, n.loop);
           // A loop the path would go on running past its bound on passes: left (loopExit.ts).
           const exit = t === true && n.loop !== undefined && (r.st.loops.get(n.loop) ?? 0) >= MAX_BACK_EDGES
-            ? exhaustedExit(r.st, n.cond, n.loop, edges, (l) => ev.invalidate(r.st, lvalueKey(l))) : undefined;
+            ? exhaustedExit(n.cond, n.body, edges, (b) => actsOnModel(b, ctx.facts.relevant), (l) => ev.invalidate(r.st, lvalueKey(l))) : undefined;
           if (exit) {
             follow(r.st, exit);
             continue;

@@ -5,14 +5,15 @@
 // lost, with no word that the walk was cut). Such a path leaves the loop instead, with what the
 // condition reads made unknown: the count it stopped at is not one the model followed.
 //
-// Only where the passes walked did nothing to the model: a loop that requests a region per pass
-// has logged two requests where the code makes N, and an unwind after it (`while (i--)
+// Only where the loop's body cannot act on the model: a loop that requests a region per pass has
+// logged two requests where the code makes N, and an unwind after it (`while (i--)
 // release(...)`) with its counter unknown could run no pass and leave them held (found in
 // review: a false leak on the kernel's request-all-or-unwind loops). There the path still ends.
+// (Read from the body's text, not from what the passes logged: kept on the path, that record was
+// one more entry to copy at every fork, and the whole tree's check took several % longer.)
 
 import type { CfgEdge } from '../cfg/types.js';
 import type { SNode } from '../syntax/snode.js';
-import type { PathState } from './state.js';
 
 /**
  * The lvalues a loop condition reads (variables, fields, elements; not the functions it calls),
@@ -36,23 +37,13 @@ export function conditionLvalues(cond: SNode): SNode[] {
 }
 
 /**
- * Where the ops log stood when the path entered loop `loop` (its pass count is 0 there), kept
- * in the path's loop counts under a key no loop has (loops are numbered from 0).
+ * The edge out of a loop a path leaves past its bound (the condition is true and the path has
+ * used its passes), the condition's lvalues made unknown; undefined where the path does not
+ * leave it so: a constant condition, or a body that can act on the model (`acts`: a modeled
+ * call, a helper walked for it), whatever this path's passes did.
  */
-const entryKey = (loop: number): number => -1 - loop;
-
-/** At a loop's condition: remembers where the ops log stood on the first pass. */
-export function noteLoopPass(st: PathState, loop: number): void {
-  if ((st.loops.get(loop) ?? 0) === 0) st.loops.set(entryKey(loop), st.ops.length);
-}
-
-/**
- * The edge out of a loop a path leaves past its bound (`decided`: the condition is true and the
- * path has used its passes), the condition's lvalues made unknown; undefined where the path
- * does not leave it so (a constant condition, or passes that did something to the model).
- */
-export function exhaustedExit(st: PathState, cond: SNode, loop: number, edges: readonly CfgEdge[], invalidate: (lvalue: SNode) => void): CfgEdge | undefined {
-  if ((st.loops.get(entryKey(loop)) ?? 0) < st.ops.length) return undefined;
+export function exhaustedExit(cond: SNode, body: SNode | undefined, edges: readonly CfgEdge[], acts: (n: SNode) => boolean, invalidate: (lvalue: SNode) => void): CfgEdge | undefined {
+  if (!body || acts(body)) return undefined;
   const reads = conditionLvalues(cond);
   const exit = reads.length ? edges.find((e) => e.cond === false) : undefined;
   if (exit) for (const l of reads) invalidate(l);
