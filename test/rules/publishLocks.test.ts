@@ -25,6 +25,12 @@ describe('locksHeld', () => {
     expect(held('{ if (x) { mutex_lock(&a); y(); }\n\tz = 1;')).toEqual([]);
     // Dropped before an early return: still held on the path that goes on.
     expect(held('{ spin_lock(&l);\n\tif (!p) { spin_unlock(&l); return 0; }\n\tv = p->x;')).toEqual(['l']);
+    // Taken as the unbraced statement of an if, an else or a loop: on one path only (found in review).
+    expect(held('{ if (!locked)\n\t\tmutex_lock(&a);\n\tv = p->x;')).toEqual([]);
+    expect(held('{ if (x) y(); else spin_lock(&l);\n\tv = p->x;')).toEqual([]);
+    expect(held('{ if (f(g(x))) mutex_lock(&a);\n')).toEqual([]);
+    // A take after a call is still one (`foo(); mutex_lock(&a);`).
+    expect(held('{ foo(bar(x));\n\tmutex_lock(&a);\n')).toEqual(['a']);
     // A guard's scope, and a scoped_guard's statement, that have ended.
     expect(held('{ if (u) { guard(mutex)(&a); w(); }\n\tv = 1;')).toEqual([]);
     expect(held('{ scoped_guard(mutex, &a) n++;\n\tv = 1;')).toEqual([]);

@@ -9,8 +9,8 @@
 // - only calls that take the lock for sure (no trylock, no `spin_lock_init()`);
 // - a take or drop inside a block that has closed before the point is not counted (a lock taken
 //   in one branch is not held after it; an unlock before an early return leaves it held on the
-//   path that goes on), and an unbraced statement's is counted (an unbraced `if (!locked)
-//   mutex_lock(&l);` reads as taken: a miss, not a false alarm);
+//   path that goes on), nor one that is the unbraced statement of an `if`, `else` or loop
+//   (`if (!locked) mutex_lock(&l);` takes it on one path only);
 // - `guard()` holds to the end of its block, `scoped_guard()` for its statement.
 
 import { closingBrace, codeStart } from '../../syntax/codeScan.js';
@@ -53,7 +53,7 @@ export function locksHeld(text: string): Set<string> {
   const depth = new Map<string, number>();
   for (const m of text.matchAll(EVENTS)) {
     const at = m.index ?? 0;
-    if (inClosedBlock(at)) continue;
+    if (inClosedBlock(at) || unbracedBranch(text, at)) continue;
     const scoped = m[5];
     if (scoped !== undefined) {
       // Held for the statement after it: a block still open, or an unbraced one not yet ended.
@@ -82,4 +82,22 @@ export function locksAtLine(source: string, line: number): Set<string> | undefin
   if (open < 0) return undefined;
   // From inside the function's own block: its brace is still open at the line.
   return locksHeld(source.slice(open + 2, at));
+}
+
+/**
+ * Whether the statement at `at` is the unbraced body of an `if`, an `else` or a loop: the code
+ * before it ends with `else`, or with the `)` of an `if (...)`, `while (...)` or `for (...)`.
+ */
+function unbracedBranch(text: string, at: number): boolean {
+  let i = at - 1;
+  while (i >= 0 && /\s/.test(text[i] as string)) i--;
+  if (/\belse$/.test(text.slice(Math.max(0, i - 4), i + 1))) return true;
+  if (text[i] !== ')') return false;
+  // Back to the matching `(` (literals and comments in a condition are rare; a miscount only
+  // counts the take, as before).
+  for (let depth = 0; i >= 0; i--) {
+    if (text[i] === ')') depth++;
+    else if (text[i] === '(' && --depth === 0) break;
+  }
+  return /\b(?:if|while|for)\s*$/.test(text.slice(Math.max(0, i - 16), Math.max(0, i)));
 }
