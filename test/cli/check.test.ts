@@ -222,6 +222,14 @@ describe('operands (found in review)', () => {
     const out = JSON.parse(r.stdout) as { findings: { rule: string }[]; stats: { files: number } };
     expect(out.findings.map((f) => f.rule)).toEqual(['resource-busy-window', 'resource-flags-clobber']);
     expect(out.stats.files).toBe(1);
+    // A link to a directory also named is the same directory; a link skipped under both is noted once.
+    fs.symlinkSync('d', path.join(dir, 'dl'));
+    fs.symlinkSync('k.c', path.join(dir, 'd', 'kl.c'));
+    const linked = spawnSync(process.execPath, [CLI, 'check', '--no-cache', '--format', 'json', 'd', 'dl', './d/'], { cwd: dir, encoding: 'utf8' });
+    const j = JSON.parse(linked.stdout) as { findings: unknown[]; stats: { files: number; skipped: { file: string }[] } };
+    expect(j.stats.files).toBe(1);
+    expect(j.findings).toHaveLength(2);
+    expect(j.stats.skipped.map((x) => x.file)).toEqual([path.join('d', 'kl.c')]);
   });
 
   it('exits 2 for a named file or directory it cannot read, as for a missing one, and skips those found under a directory', () => {

@@ -29,6 +29,14 @@ ${hunk}--
     expect(patches[0]?.series).toEqual({ index: 1, total: 3, version: 4 });
     expect(patches[0]?.author).toBe('Jörg <j@example.org>');
     expect(patches[0]?.source).toBe('series.mbox (message 3)');
+    // Two versions in one mbox: each applied in its own order, one after the other (found in
+    // review: interleaved); a lone patch keeps its place, whatever the order of the messages.
+    const v = (ver: number, n: number, total: number) => msg(n, String(ver * 10 + n).repeat(20)).replace(`[PATCH v4 ${n}/3]`, `[PATCH v${ver} ${n}/${total}]`);
+    const two = seriesOrder(parsePatches(v(1, 2, 3) + v(1, 1, 3) + v(2, 1, 3) + v(1, 3, 3) + v(2, 3, 3) + v(2, 2, 3), 'two.mbox'));
+    expect(two.map((p) => p.prefix)).toEqual(['[PATCH v1 1/3]', '[PATCH v1 2/3]', '[PATCH v1 3/3]', '[PATCH v2 1/3]', '[PATCH v2 2/3]', '[PATCH v2 3/3]']);
+    const lone = (order: string[]) => seriesOrder(parsePatches(order.join(''), 'm')).map((p) => p.prefix);
+    expect(lone([v(1, 2, 3), v(2, 1, 1), v(1, 1, 3), v(1, 3, 3)])).toEqual(['[PATCH v1 1/3]', '[PATCH v1 2/3]', '[PATCH v1 3/3]', '[PATCH v2 1/1]']);
+    expect(lone([v(2, 1, 1), v(1, 2, 3), v(1, 1, 3), v(1, 3, 3)])).toEqual(['[PATCH v2 1/1]', '[PATCH v1 1/3]', '[PATCH v1 2/3]', '[PATCH v1 3/3]']);
   });
 
   it('reads a plain unified diff, with the file name as subject, and CRLF line ends', () => {

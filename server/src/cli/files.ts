@@ -125,16 +125,32 @@ export function listFiles(operands: string[], known?: DirListings): FileList {
   }
   // Operands that overlap (`check d d/x.c ./d`) name some files more than once: each is checked
   // and reported once, under the first name it was listed by (found in review: three times).
-  // One operand lists each file once (links are not followed): 60,000 resolves spared.
+  // One operand lists each file once (links under it are not followed): 60,000 lookups spared.
+  // Several are compared by what they are, not how they are spelled: an operand that is a link
+  // to a directory also named is walked (found in review: `check d dl` reported twice).
   if (operands.length < 2) return out;
-  const seen = new Set<string>();
-  out.files = out.files.filter((f) => {
-    const abs = path.resolve(f);
-    if (seen.has(abs)) return false;
-    seen.add(abs);
-    return true;
-  });
+  const once = <T>(items: T[], key: (x: T) => string): T[] => {
+    const seen = new Set<string>();
+    return items.filter((x) => {
+      const k = key(x);
+      if (seen.has(k)) return false;
+      seen.add(k);
+      return true;
+    });
+  };
+  out.files = once(out.files, realPath);
+  // A skipped entry may be a link: it is known by where it sits, not where it points.
+  out.skipped = once(out.skipped, (x) => `${path.join(realPath(path.dirname(x.file)), path.basename(x.file))}\0${x.reason}`);
   return out;
+}
+
+/** A path as the file system resolves it (links followed), or as given where it cannot. */
+function realPath(p: string): string {
+  try {
+    return fs.realpathSync(p);
+  } catch {
+    return path.resolve(p);
+  }
 }
 
 function readable(file: string): boolean {

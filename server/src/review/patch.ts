@@ -77,14 +77,22 @@ export function readPatches(text: string, source: string): { patches: Patch[]; e
   return { patches, errors, covers };
 }
 
-/** Puts a series in the order its subjects give (`n/m`), keeping the input order otherwise. */
+/**
+ * Puts each series in the order its subjects give (`n/m`), a series being one version of one
+ * length: two versions in one mbox are applied one after the other, each in its own order, not
+ * interleaved (found in review: v1 1/3, v2 1/3, v1 2/3, ...). Series and unnumbered patches keep
+ * the order in which they first appear.
+ */
 export function seriesOrder(patches: Patch[]): Patch[] {
-  return patches.map((p, i) => ({ p, i })).sort((a, b) => {
-    const sa = a.p.series;
-    const sb = b.p.series;
-    if (sa && sb && sa.total === sb.total) return sa.index - sb.index || a.i - b.i;
-    return a.i - b.i;
-  }).map((x) => x.p);
+  const groups = new Map<string, { first: number; items: { p: Patch; i: number }[] }>();
+  patches.forEach((p, i) => {
+    const key = p.series ? `v${p.series.version ?? 1}/${p.series.total}` : `#${i}`;
+    const g = groups.get(key) ?? { first: i, items: [] };
+    g.items.push({ p, i });
+    groups.set(key, g);
+  });
+  return [...groups.values()].sort((a, b) => a.first - b.first)
+    .flatMap((g) => g.items.sort((a, b) => (a.p.series?.index ?? 0) - (b.p.series?.index ?? 0) || a.i - b.i).map((x) => x.p));
 }
 
 // `From <sha> Mon Sep 17 00:00:00 2001` (git format-patch) or `From user@host Tue ...` (mbox).
