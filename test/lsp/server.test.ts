@@ -372,6 +372,31 @@ static int foo(unsigned long pfn, struct foo *f)
     expect(crlfActions.find((a) => a.title.startsWith('Suppress'))!.edit!.changes[crlfUri]![0]!.newText).toMatch(/\*\/\r\n$/);
   });
 
+  it('suppresses a finding whose line starts inside a block comment at the line\'s end, and ends the comment as the file ends its lines (found in review)', async () => {
+    client = new TestClient();
+    await client.initialize({ pull: true });
+    type Range = { start: { line: number; character: number }; end: { line: number; character: number } };
+    const pull = async (u: string) => ((await client!.conn.sendRequest('textDocument/diagnostic', { textDocument: { uri: u } })) as { items: (Diag & { range: Range })[] }).items;
+    const suppressOf = async (u: string, d: Diag & { range: Range }) => ((await client!.conn.sendRequest('textDocument/codeAction', { textDocument: { uri: u }, range: d.range, context: { diagnostics: [d] } })) as
+      { title: string; edit?: { changes: Record<string, { range: Range; newText: string }[]> } }[]).find((a) => a.title.startsWith('Suppress'))?.edit?.changes[u]?.[0];
+    const text = 'static int setup_dax(struct virtio_device *vdev, struct virtio_fs *fs)\n{\n\t/* start\n\t * end */ fs->dax_dev = alloc_dax(fs, &ops);\n\tif (IS_ERR(fs->dax_dev))\n\t\treturn PTR_ERR(fs->dax_dev);\n\treturn 0;\n}\n';
+    const u = 'file:///tmp/iomem-lens-sup/comment.c';
+    await client.open(u, text);
+    const f = (await pull(u)).find((d) => d.code === 'dax-errptr-stored')!;
+    const e = (await suppressOf(u, f))!;
+    expect(e.range.start).toEqual({ line: 3, character: '\t * end */ fs->dax_dev = alloc_dax(fs, &ops);'.length });
+    expect(e.newText).toBe(' /* iomem-lens-disable-line dax-errptr-stored: TODO say why this is safe */');
+    await client.conn.sendNotification('textDocument/didChange', { textDocument: { uri: u, version: 2 }, contentChanges: [{ range: e.range, text: e.newText }] });
+    expect((await pull(u)).filter((d) => d.code === 'dax-errptr-stored')).toEqual([]);
+    // A CRLF file whose finding is on its last line, without a line end: \r\n all the same.
+    const last = kmem.replace(/\n/g, '\r\n').replace(/\r\n$/, '');
+    const lu = 'file:///tmp/iomem-lens-sup/last.c';
+    const lastText = last.slice(0, last.indexOf(WRITE) + WRITE.length);
+    await client.open(lu, lastText);
+    const lf = (await pull(lu)).find((d) => d.code === 'resource-flags-clobber')!;
+    expect((await suppressOf(lu, lf))!.newText).toMatch(/\*\/\r\n$/);
+  });
+
   it('labels the quick fix for a client that can preview edits, and explains a finding by simulating its path', async () => {
     client = new TestClient();
     await client.initialize({ pull: true, previewEdits: true });

@@ -143,6 +143,17 @@ describe('DAX quick fixes', () => {
     const prefix = braced('\t\tfs->dax_ops = NULL;\n\t\tpr_err("fs->dax failed\\n");\n\t\treturn PTR_ERR(fs->dax_dev);\n').replace(/fs->dax_dev/g, 'fs->dax');
     const renamed = apply(prefix, (await fixOf(prefix))!);
     expect(renamed).toContain('\t\tfs->dax_ops = NULL;\n\t\tpr_err("fs->dax failed\\n");\n\t\treturn PTR_ERR(dax_dev);\n\t}\n\tfs->dax = dax_dev;\n');
+    // An else under #ifdef after the block, and a macro statement without its `;`: no fix (found in review).
+    const ifdef = braced('\t\treturn PTR_ERR(fs->dax_dev);\n').replace('\t}\n', '\t}\n#ifdef X\n\telse\n\t\tfoo();\n#endif\n');
+    expect(ifdef).toContain('#ifdef X\n\telse');
+    expect((await fixOf(ifdef))?.fix).toBeUndefined();
+    const macro = text.replace('\t\treturn PTR_ERR(fs->dax_dev);\n', '\t\tRETURN_ERR(fs->dax_dev)\n\tfoo();\n');
+    expect(macro).toContain('RETURN_ERR(fs->dax_dev)\n\tfoo();');
+    expect((await fixOf(macro))?.fix).toBeUndefined();
+    // In a CRLF file the fix's lines end with \r\n too.
+    const crlf = text.replace(/\n/g, '\r\n');
+    const crlfFixed = apply(crlf, (await fixOf(crlf))!);
+    expect(crlfFixed.replace(/\r\n/g, '')).not.toContain('\n');
   });
 
   it('dax-null-check widens the check to IS_ERR_OR_NULL()', async () => {

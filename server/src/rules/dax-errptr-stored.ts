@@ -70,15 +70,23 @@ function fixFor(source: string, site: Site, functionName: string): { fix?: { tit
   // braces and semicolons in strings and comments do not count). With an `else`, the field
   // would be assigned between the arms: no fix (found in review).
   const bodyAt = semi + 1 + head[0].length;
-  const end = source[codeStart(source, bodyAt)] === '{' ? closingBrace(source, codeStart(source, bodyAt)) : simpleStatementEnd(source, bodyAt);
+  const braced = source[codeStart(source, bodyAt)] === '{';
+  const end = braced ? closingBrace(source, codeStart(source, bodyAt)) : simpleStatementEnd(source, bodyAt);
   if (end === undefined || nextWord(source, end) === 'else') return {};
+  // An unbraced body ends on the line it starts on: a macro statement without its `;` would
+  // take the next statement in (found in review). After the if, a preprocessor line may hold
+  // an `else` of its own (`#ifdef X` / `else`): no fix either.
+  if (!braced && source.slice(codeStart(source, bodyAt), end).includes('\n')) return {};
+  if (source[codeStart(source, end)] === '#') return {};
   const ifText = replaceInCode(source.slice(semi + 1, end), field, name.name);
   const indent = /\n([ \t]*)[^\n]*$/.exec(source.slice(0, site.start))?.[1] ?? '\t';
+  // Lines end as the file ends them (found in review: a bare \n in a CRLF file).
+  const eol = source.slice(0, site.start).endsWith('\r\n' + indent) || /\r\n/.test(source.slice(site.start, end)) ? '\r\n' : '\n';
   const decl = name.declare ? `struct dax_device *${name.name}` : name.name;
   return {
     fix: {
       title: 'Store alloc_dax() in a local, check it, then assign the field',
-      edits: [{ start: site.start, end, newText: `${decl} = ${m[2]};${ifText}\n${indent}${field} = ${name.name};` }],
+      edits: [{ start: site.start, end, newText: `${decl} = ${m[2]};${ifText}${eol}${indent}${field} = ${name.name};` }],
     },
   };
 }

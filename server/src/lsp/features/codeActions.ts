@@ -5,6 +5,7 @@
 import { CodeAction, CodeActionKind, CodeActionParams, Diagnostic, TextEdit, WorkspaceEdit } from 'vscode-languageserver';
 import type { FileAnalysis, Finding } from '../../analysis/finding.js';
 import type { OpenDocument } from '../documents.js';
+import { commentRanges } from '../../syntax/tokens.js';
 
 export const EXPLAIN_COMMAND = 'iomem-lens.explainFinding';
 
@@ -21,7 +22,8 @@ export function codeActions(d: OpenDocument, a: FileAnalysis | undefined, params
     if (f.fix) {
       out.push({ title: f.fix.title, kind: CodeActionKind.QuickFix, diagnostics: [diag], isPreferred: true, edit: fixEdit(d, f, o.preview ?? false) });
     }
-    out.push(suppressAction(d, f, diag));
+    const suppress = suppressAction(d, f, diag);
+    if (suppress) out.push(suppress);
     out.push({
       title: `Explain ${f.rule}: simulate this path`,
       kind: CodeActionKind.Empty,
@@ -43,19 +45,31 @@ function isDiagnostic(x: unknown): x is Diagnostic {
  * lines (by `\n`): a protocol line, which a lone `\r` also ends, could be inside a comment
  * (found in review), and a bare `\n` in a CRLF file mixes line ends.
  */
-function suppressAction(d: OpenDocument, f: Finding, diag: Diagnostic): CodeAction {
+function suppressAction(d: OpenDocument, f: Finding, diag: Diagnostic): CodeAction | undefined {
   const text = d.doc.getText();
   const lineStart = f.start === 0 ? 0 : text.lastIndexOf('\n', f.start - 1) + 1;
   const indent = /^[ \t]*/.exec(text.slice(lineStart, lineStart + 256))?.[0] ?? '';
-  const lineEnd = text.indexOf('\n', lineStart);
-  const eol = lineEnd > 0 && text[lineEnd - 1] === '\r' ? '\r\n' : '\n';
-  const at = d.doc.positionAt(lineStart);
-  return {
+  let lineEnd = text.indexOf('\n', lineStart);
+  if (lineEnd < 0) lineEnd = text.length;
+  // As the file ends its lines: the finding's line, or any (the last line may have no end).
+  const eol = text[lineEnd - 1] === '\r' || (lineEnd === text.length && text.includes('\r\n')) ? '\r\n' : '\n';
+  const directive = `iomem-lens-disable-next-line ${f.rule}: TODO say why this is safe`;
+  const edit = (at: number, newText: string): CodeAction => ({
     title: `Suppress ${f.rule} on this line (with a reason)`,
     kind: CodeActionKind.QuickFix,
     diagnostics: [diag],
-    edit: { changes: { [d.uri]: [{ range: { start: at, end: at }, newText: `${indent}/* iomem-lens-disable-next-line ${f.rule}: TODO say why this is safe */${eol}` }] } },
-  };
+    edit: { changes: { [d.uri]: [{ range: { start: d.doc.positionAt(at), end: d.doc.positionAt(at) }, newText }] } },
+  });
+  // A line that starts inside a block comment (`* end */ code`) takes the directive at its end,
+  // as `iomem-lens-disable-line`: one above it would land inside the comment and its `*/` end
+  // the comment early (found in review). A line that ends inside one too gets none.
+  const comments = commentRanges(text);
+  const inComment = (at: number): boolean => comments.some(([s, e]) => s < at && at < e);
+  if (inComment(lineStart)) {
+    const end = text[lineEnd - 1] === '\r' ? lineEnd - 1 : lineEnd;
+    return inComment(end) ? undefined : edit(end, ` /* iomem-lens-disable-line ${f.rule}: TODO say why this is safe */`);
+  }
+  return edit(lineStart, `${indent}/* ${directive} */${eol}`);
 }
 
 function position(d: OpenDocument, offset: number): { line: number; character: number } {
