@@ -186,6 +186,9 @@ describe('review', () => {
     expect(r.stdout).not.toContain('outside the range');
     expect(r.stdout).not.toContain('Introduces');
     expect(r.stderr).toContain('iomem-lens: --git HEAD~2..HEAD: 1 merge commit not reviewed (each other commit is reviewed against its own parent)\n');
+    // A lone merge commit reviews nothing: not a clean review; a revision that is no commit is said to be none (found in review).
+    expect(run(['--git', 'HEAD~1'], repo).code).toBe(2);
+    expect(run(['--git', 'HEAD:frame.c'], repo)).toMatchObject({ code: 2, stderr: expect.stringMatching(/^iomem-lens: --git HEAD:frame\.c: not a commit or a range of commits\n/) });
   });
 
   it('keeps a finding of a function the patch renames as still there (found in review: fixed and introduced again)', () => {

@@ -111,7 +111,17 @@ export async function runReview(a: ReviewArgs): Promise<number> {
   if (a.git !== undefined) {
     // A range as git writes one (A..B, A...B, X^!, X^-1, X^@) goes to rev-list as it is; a single
     // revision is that one commit, X^! (found in review: X^! was made X^!^..X^!, an error).
-    const range = /\.\.|\^[!@-]/.test(a.git) ? a.git : `${a.git}^!`;
+    const isRange = /\.\.|\^[!@-]/.test(a.git);
+    // A single revision must name a commit (found in review: `HEAD:x.c` was answered about a path `x.c^!`).
+    if (!isRange) {
+      try {
+        git(tree, ['rev-parse', '--verify', '--quiet', `${a.git}^{commit}`]);
+      } catch (e) {
+        if (/not a git repository/.test(e instanceof Error ? e.message : String(e))) throw e;
+        throw new UsageError(`--git ${a.git}: not a commit or a range of commits`);
+      }
+    }
+    const range = isRange ? a.git : `${a.git}^!`;
     const all = git(tree, ['rev-list', '--reverse', range]).split('\n').filter(Boolean);
     if (!all.length) throw new UsageError(`--git ${a.git}: no commits in that range`);
     // Each commit against its own parent: a range with merges is no linear series, and applying
@@ -119,6 +129,8 @@ export async function runReview(a: ReviewArgs): Promise<number> {
     const commits = git(tree, ['rev-list', '--reverse', '--no-merges', range]).split('\n').filter(Boolean);
     const merges = all.length - commits.length;
     if (merges) notes.push(`--git ${a.git}: ${merges} merge commit${merges === 1 ? '' : 's'} not reviewed (each other commit is reviewed against its own parent)`);
+    // Nothing reviewed is no clean review (found in review: a lone merge commit exited 0).
+    if (!commits.length) failed = true;
     const cache = new FunctionCache();
     commits.forEach((sha, i) => {
       const where = `git ${sha.slice(0, 12)}`;
