@@ -76,6 +76,11 @@ describe('check', () => {
     expect(r.stdout).toContain(`${file}:${line}:${bytes}: warning: `);
     const json = JSON.parse(run('check', '--no-cache', '--format', 'json', file).stdout);
     expect(json.findings[0]).toMatchObject({ line, column: 13 }); // UTF-16 units, as LSP and SARIF count
+    // A byte that is no UTF-8 (a Latin-1 comment) is one byte (found in review: counted as three).
+    const latin1 = path.join(dir, 'l1.c');
+    const src = fs.readFileSync(path.join(ROOT, kmem), 'utf8').replace('\tres->flags = IORESOURCE_SYSTEM_RAM;', '\t/* \u00e9 */ res->flags = IORESOURCE_SYSTEM_RAM;');
+    fs.writeFileSync(latin1, Buffer.from(src, 'latin1'));
+    expect(run('check', '--no-cache', latin1).stdout).toContain(`${latin1}:${line}:${Buffer.byteLength('\t/* x */ ') + 1}: warning: `);
   });
 
   it('writes SARIF 2.1.0 with the trace as a code flow', () => {

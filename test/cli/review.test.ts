@@ -64,6 +64,21 @@ describe('review', () => {
     expect(r.stderr).toMatch(/^iomem-lens: series\.mbox \(message 1\): "frame: something on code that is not there" does not apply: drivers\/frame\.c: hunk #1/m);
   });
 
+  it('prints byte columns, as check\'s text output does (found in review: UTF-16 units)', () => {
+    const tree = path.join(dir, 'bytes');
+    fs.mkdirSync(path.join(tree, 'drivers'), { recursive: true });
+    const withAccents = (t: string) => t.replace('\tif (!base)\n\t\treturn -ENXIO;\n', '\tif (!base)\n\t\t/* \u00e9\u00e9\u00e9 */ return -ENXIO;\n');
+    fs.writeFileSync(path.join(tree, 'drivers', 'frame.c'), before);
+    const a = withAccents(after);
+    expect(a).not.toBe(after);
+    const oldLines = before.replace(/\n$/, '').split('\n');
+    const newLines = a.replace(/\n$/, '').split('\n');
+    fs.writeFileSync(path.join(tree, 'p.diff'), ['--- a/drivers/frame.c', '+++ b/drivers/frame.c', `@@ -1,${oldLines.length} +1,${newLines.length} @@`, ...oldLines.map((l) => `-${l}`), ...newLines.map((l) => `+${l}`), ''].join('\n'));
+    const r = run(['p.diff'], tree);
+    const line = newLines.findIndex((l) => l.includes('return -ENXIO')) + 1;
+    expect(r.stdout).toContain(`drivers/frame.c:${line}:${Buffer.byteLength('\t\t/* \u00e9\u00e9\u00e9 */ ') + 1}: warning: `);
+  });
+
   it('says which patches of a numbered series are missing (found in review: said nothing)', () => {
     fs.writeFileSync(path.join(dir, 'gap.mbox'), (stale + drop).replace('[PATCH 2/2]', '[PATCH 3/3]').replace('[PATCH 1/2]', '[PATCH 1/3]'));
     const r = run(['gap.mbox']);

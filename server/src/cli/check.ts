@@ -77,7 +77,7 @@ export async function runCheck(args: CheckArgs): Promise<number> {
   if (baselined && baseline) notes.push(`${baseline.file}: the baseline hid ${baselined} finding${baselined === 1 ? '' : 's'} (--no-baseline shows them)`);
   if (args.writeBaseline !== undefined) return writeBaseline(args, args.writeBaseline, results, notes, list.missing);
   const report: CheckReport = { profile: options.profile, findings, stats: { files: list.files.length, parsed, reused, skipped, suppressed, baselined, ms: performance.now() - t0 }, notes };
-  const text = args.format === 'json' ? formatJson(report) : args.format === 'sarif' ? formatSarif(report) : formatText(report, { trace: args.trace, lineText: fileLines((f) => fs.readFileSync(f, 'utf8')) });
+  const text = args.format === 'json' ? formatJson(report) : args.format === 'sarif' ? formatSarif(report) : formatText(report, { trace: args.trace, lineText: fileLines((f) => fs.readFileSync(f)) });
   if (args.output) fs.writeFileSync(args.output, text);
   else process.stdout.write(text);
   if (!args.quiet) {

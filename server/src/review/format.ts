@@ -18,7 +18,14 @@ function appliedNote(r: PatchReview): string | undefined {
   return parts.length ? `applied with ${parts.join(', ')}` : undefined;
 }
 
-const where = (f: ReviewedFinding): string => `${f.file}:${f.line + 1}:${f.col + 1}`;
+/**
+ * A gcc-style `file:line:col`, the column in bytes as check's text output counts it, from the
+ * text the finding is in (found in review: UTF-16 units here, bytes there).
+ */
+function located(text: string | undefined): (file: string, line: number, col: number) => string {
+  const lines = text?.split('\n');
+  return (file, line, col) => `${file}:${line + 1}:${(lines?.[line] === undefined ? col : Buffer.byteLength((lines[line] as string).slice(0, col), 'utf8')) + 1}`;
+}
 
 export function formatReviewText(reviews: PatchReview[]): string {
   const out: string[] = [];
@@ -40,13 +47,14 @@ export function formatReviewText(reviews: PatchReview[]): string {
         for (const l of quotedLines(f.hunk, f.line)) out.push(`  > ${l}`);
         out.push('');
       }
-      out.push(`  ${where(f)}: ${f.severity}: ${f.message} [${f.rule}]`);
-      f.trace.forEach((t, i) => out.push(`  ${f.file}:${t.line + 1}:${t.col + 1}: note: ${i + 1}.${t.actor === 'racer' ? ' (racing actor)' : ''} ${t.message}`));
+      const at = located(r.texts?.after.get(f.file));
+      out.push(`  ${at(f.file, f.line, f.col)}: ${f.severity}: ${f.message} [${f.rule}]`);
+      f.trace.forEach((t, i) => out.push(`  ${at(f.file, t.line, t.col)}: note: ${i + 1}.${t.actor === 'racer' ? ' (racing actor)' : ''} ${t.message}`));
       out.push('');
     }
-    for (const f of r.fixed) out.push(`  Fixes ${f.rule} in ${f.function}() (was ${where(f)}).`);
+    for (const f of r.fixed) out.push(`  Fixes ${f.rule} in ${f.function}() (was ${located(r.texts?.before.get(f.file))(f.file, f.line, f.col)}).`);
     if (r.fixed.length) out.push('');
-    for (const f of r.unchanged) out.push(`  Still there: ${f.rule} in ${f.function}() at ${where(f)}.`);
+    for (const f of r.unchanged) out.push(`  Still there: ${f.rule} in ${f.function}() at ${located(r.texts?.after.get(f.file))(f.file, f.line, f.col)}.`);
     if (r.unchanged.length) out.push('');
     for (const n of r.notes) out.push(`  note: ${n}`);
     if (r.notes.length) out.push('');

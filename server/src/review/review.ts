@@ -32,6 +32,8 @@ export interface PatchReview {
   error?: string;
   /** Analysis notes (partial analyses, files not analyzed). */
   notes: string[];
+  /** The texts the findings are in: fixed ones' before the patch, the others' after (for byte columns). */
+  texts?: { before: Map<string, string>; after: Map<string, string> };
 }
 
 export interface ReviewSource {
@@ -89,6 +91,9 @@ export function reviewSeries(patches: Patch[], tree: ReviewSource, parser: CPars
       const was = (before?.findings ?? []).map((f) => ({ ...f, file: c.oldPath }));
       const now = (after?.findings ?? []).map((f) => ({ ...f, file: c.path }));
       const sorted = compare(was, now, before?.text ?? '', after?.text ?? '', renamedFrom(before?.functions ?? [], after?.functions ?? []));
+      r.texts ??= { before: new Map(), after: new Map() };
+      if (before?.text !== undefined) r.texts.before.set(c.oldPath, before.text);
+      if (after?.text !== undefined) r.texts.after.set(c.path, after.text);
       r.fixed.push(...sorted.fixed);
       r.unchanged.push(...sorted.unchanged.filter((f) => touched.has(f.function)));
       r.introduced.push(...sorted.introduced.map((f) => ({ ...f, ...(quote(f, c.hunks, c.mailed) ?? {}) })));
