@@ -81,10 +81,13 @@ export const ARCH_CONSTANTS: Readonly<Record<Arch, ArchConstants>> = {
     'arch/s390/include/asm/pgtable.h:353 PMD_SHIFT _SEGMENT_SHIFT',
   ], { pmdShift: 20 }),
   // 32-bit architectures matter for the DAX profiles (aliasing data caches); their memory
-  // constants are the common 32-bit ones.
-  arm: profile('arm (32-bit), 4K pages', 12, 28, 32, ['arch/arm/include/asm/sparsemem.h: SECTION_SIZE_BITS 28, MAX_PHYSMEM_BITS 32']),
-  mips: profile('mips (32-bit), 4K pages', 12, 28, 32, ['arch/mips/include/asm/sparsemem.h: SECTION_SIZE_BITS 28 (4K pages)']),
-  parisc: profile('parisc (32-bit), 4K pages', 12, 28, 32, ['arch/parisc: 32-bit, 4K pages']),
+  // constants are their sparsemem.h's (found in review: a common 32-bit guess, 32 bits of
+  // physical address, hid arm's LPAE and mips' 48 bits).
+  arm: profile('arm (32-bit), 4K pages', 12, 28, 36, ['arch/arm/include/asm/sparsemem.h:22 MAX_PHYSMEM_BITS 36 (LPAE), :23 SECTION_SIZE_BITS 28']),
+  mips: profile('mips (32-bit), 4K pages', 12, 28, 48, ['arch/mips/include/asm/sparsemem.h:13 SECTION_SIZE_BITS 28 (4K pages), :15 MAX_PHYSMEM_BITS 48']),
+  // parisc selects SPARSEMEM only with 64BIT (arch/parisc/Kconfig): its sections are the 64-bit
+  // kernel's (found in review: 28 and 32 bits were shown).
+  parisc: profile('parisc, 4K pages', 12, 27, 39, ['arch/parisc/include/asm/sparsemem.h:11 MAX_PHYSMEM_BITS 39, :12 SECTION_SIZE_BITS 27; arch/parisc/Kconfig: SPARSEMEM depends on 64BIT']),
 };
 
 export function archConstants(arch: Arch): ArchConstants {

@@ -29,8 +29,20 @@ describe('constant hover', () => {
 
   it('judges alignment with the profile: 128 MiB is a whole block on x86_64, a quarter of one with arm64 64K pages', async () => {
     const src = 'void f(void) { add_memory(0, base, SZ_128M, MHP_NONE); }';
-    expect((await hoverConst(src, 'SZ_128M'))?.markdown).toMatch(/memory block \(128 MiB\) \| memory1, aligned \| aligned/);
+    expect((await hoverConst(src, 'SZ_128M'))?.markdown).toMatch(/memory block \(128 MiB at least: x86 probes up to 2 GiB at boot\) \| memory1, aligned \| aligned/);
     expect((await hoverConst(src, 'SZ_128M', 'arm64-64k'))?.markdown).toMatch(/memory block \(512 MiB\) \| memory0, not aligned \| not aligned/);
+  });
+
+  it('reads a shift as a shift and a count of pages as pages, not as bytes (found in review)', async () => {
+    const src = 'void f(void) { a = PAGE_SHIFT; b = PAGES_PER_SECTION; c = PMD_SHIFT; }';
+    expect((await hoverConst(src, 'PAGE_SHIFT'))?.markdown).toBe('**`PAGE_SHIFT`** = 12 · x86_64, 4-level paging, 4K pages: a shift, 1 << 12 = 0x1000 (4 KiB)');
+    expect((await hoverConst(src, 'PAGES_PER_SECTION'))?.markdown).toBe('**`PAGES_PER_SECTION`** = 0x8000 · x86_64, 4-level paging, 4K pages: 32768 pages (128 MiB with 4 KiB pages)');
+    expect((await hoverConst(src, 'PMD_SHIFT'))?.markdown).toMatch(/: a shift, 1 << 21 = 0x200000 \(2 MiB\)$/);
+  });
+
+  it('knows 32-bit arm\'s LPAE reaches past 4 GiB (found in review: a 32-bit guess)', async () => {
+    const src = 'void f(void) { x = 0x100000000ULL; }';
+    expect((await hoverConst(src, '0x1000', 'arm'))?.markdown).toMatch(/MAX_PHYSMEM_BITS \(36 bits, 64 GiB\): yes/);
   });
 
   it('says when an address is beyond MAX_PHYSMEM_BITS for the profile', async () => {

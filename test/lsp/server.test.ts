@@ -222,7 +222,7 @@ static int foo(unsigned long pfn, struct foo *f)
     const constant = await hoverAt('SZ_64M, SZ_64M', 3);
     expect(constant).toMatch(/`FOO_BASE \+ SZ_64M`\*\* = 0x8004000000/);
     expect(constant).toMatch(/PFN 0x8004000/);
-    expect(constant).toMatch(/memory block \(128 MiB\) \| memory4096, not aligned/);
+    expect(constant).toMatch(/memory block \(128 MiB at least: x86 probes up to 2 GiB at boot\) \| memory4096, not aligned/);
     expect(constant).toMatch(/MAX_PHYSMEM_BITS \(46 bits, 64 TiB\): yes/);
     expect(await hoverAt('1 << 3', 0)).toBeUndefined(); // small numbers are not memory
 

@@ -53,7 +53,7 @@ function releaseRegion(parentIdx: number | 'iomem', startIdx: number, devm = fal
     const r = range(call, m, startIdx, startIdx + 1);
     if (!parent || !r) return undefined;
     return [{ label: 'returns', ret: { k: 'unknown' }, ops: [{ kind: 'release_region', parent, ...r, ...(devm ? { devm } : {}) }], requireOk: false,
-      note: `${call.callee}() walks down through non-BUSY resources and frees the first BUSY one that matches the range exactly` }];
+      note: `${call.callee}() walks down through the non-BUSY resources that contain the range and frees the first BUSY one, which must match it exactly (else nothing is freed)` }];
   };
 }
 

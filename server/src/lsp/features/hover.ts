@@ -19,7 +19,7 @@ import { pathOf } from '../uris.js';
 const API_NOTES: Readonly<Record<string, string>> = {
   request_mem_region: '`__request_region(&iomem_resource, start, n, name, 0)`: a new **BUSY** resource. A conflict with a resource that is not BUSY is descended into; a BUSY conflict fails (NULL).',
   __request_region: 'Allocates a **BUSY** resource under `parent`, descending into non-BUSY conflicts; fails on a BUSY one (a MUXED one sleeps).',
-  release_mem_region: '`__release_region()`: walks down through non-BUSY resources and frees the first BUSY one matching the range **exactly**.',
+  release_mem_region: '`__release_region()`: walks down through the non-BUSY resources that contain the range to the first BUSY one, which must match it **exactly**: that one is freed; otherwise nothing is, and it warns "Trying to free nonexistent resource".',
   release_resource: 'Unlinks the resource **with its whole subtree**: anything nested inside goes with it.',
   remove_resource: 'Unlinks the resource and **re-parents its children** to its parent.',
   add_memory_driver_managed: '`register_memory_resource()` requests a BUSY "System RAM (...)" resource for the range (descending into non-BUSY containers), then adds the memory.',

@@ -60,6 +60,15 @@ export function constantHover(tree: Tree, source: string, offset: number, arch: 
     return { ...best, markdown: `**\`${best.text.replace(/\s+/g, ' ')}\`** = ${hex0x(best.value)} · resource flags ${describeFlags(Number(best.value))}` };
   }
   if (best.value < pageSize(arch) && !MEMORY_NAMES.test(best.text)) return undefined;
+  // A shift or a count of pages is no address or size in bytes (found in review: PAGE_SHIFT
+  // "12 bytes", PAGES_PER_SECTION "32 KiB").
+  const name = /^[A-Z_][A-Z0-9_]*$/.test(best.text.trim()) ? best.text.trim() : undefined;
+  if (name && /_(?:SHIFT|BITS|ORDER)$/.test(name) && best.value < 128n) {
+    return { ...best, markdown: `**\`${name}\`** = ${best.value} · ${arch.config}: a shift, 1 << ${best.value} = ${hex0x(1n << best.value)} (${human(1n << best.value)})` };
+  }
+  if (name && /^(?:PAGES_PER_\w+|\w+_NR_PAGES|NR_\w*PAGES)$/.test(name)) {
+    return { ...best, markdown: `**\`${name}\`** = ${hex0x(best.value)} · ${arch.config}: ${best.value} pages (${human(best.value * pageSize(arch))} with ${human(pageSize(arch))} pages)` };
+  }
   return { ...best, markdown: describe(best.text, best.value, arch) };
 }
 
@@ -71,6 +80,17 @@ function human(v: bigint): string {
 }
 
 const mark = (ok: boolean): string => (ok ? 'aligned' : 'not aligned');
+
+/**
+ * Where the memory block size is the boot's choice, not the section's: the table's figure is the
+ * smallest (found in review: stated as the size). arch/x86/mm/init_64.c probe_memory_block_size()
+ * takes up to 2 GiB on bare metal with 64 GiB or more; powerpc's platforms probe theirs
+ * (arch/powerpc/kernel/setup_64.c memory_block_size_bytes()).
+ */
+const BLOCK_PROBED: Readonly<Record<string, string>> = {
+  x86_64: ' at least: x86 probes up to 2 GiB at boot',
+  ppc64: ' at least: powernv and pseries probe theirs, 1 GiB or the LMB size',
+};
 
 function describe(text: string, v: bigint, a: ArchConstants): string {
   const l = locate(a, v);
@@ -85,7 +105,7 @@ function describe(text: string, v: bigint, a: ArchConstants): string {
     `| page (${human(pageSize(a))}) | PFN ${hex0x(l.pfn)}${l.offsets.page ? ` + ${hex0x(l.offsets.page)}` : ''} | ${v / pageSize(a)} pages, ${mark(v % pageSize(a) === 0n)} |`,
     `| subsection (${human(sub)}) | subsection ${l.subsection} of section ${l.section}, ${mark(l.offsets.subsection === 0n)} | ${mark(v % sub === 0n)} (memremap_pages()) |`,
     `| section (${human(sec)}) | section ${l.section}, ${mark(l.offsets.section === 0n)} | ${mark(v % sec === 0n)} |`,
-    `| memory block (${human(block)}) | memory${l.memoryBlock}, ${mark(l.offsets.memoryBlock === 0n)} | ${mark(v % block === 0n)} (add_memory()) |`,
+    `| memory block (${human(block)}${BLOCK_PROBED[a.config.split(/[ ,]/)[0] ?? ''] ?? ''}) | memory${l.memoryBlock}, ${mark(l.offsets.memoryBlock === 0n)} | ${mark(v % block === 0n)} (add_memory()) |`,
   ];
   const limit = `Below 1 << MAX_PHYSMEM_BITS (${a.maxPhysmemBits} bits, ${human(1n << BigInt(a.maxPhysmemBits))}): ` +
     (l.addressable ? 'yes' : '**no**: no memmap can describe it; pfn_valid() is 0 and add_memory() refuses it');
