@@ -15,6 +15,7 @@ import { PFN_APIS, pfnHover } from './hovers/pfn.js';
 import { findFunctions } from '../../syntax/functions.js';
 import { neutralizeHtml } from './markdown.js';
 import { pathOf } from '../uris.js';
+import { daxNote } from './hovers/daxNotes.js';
 
 const API_NOTES: Readonly<Record<string, string>> = {
   request_mem_region: '`__request_region(&iomem_resource, start, n, name, 0)`: a new **BUSY** resource. A conflict with a resource that is not BUSY is descended into; a BUSY conflict fails (NULL).',
@@ -72,7 +73,7 @@ export function hover(d: OpenDocument, a: FileAnalysis | undefined, pos: Positio
   } else if (w && FREE_REGION_APIS.has(w.word)) {
     parts.push(freeRegionHover(w.word, callAt(a, w.word, offset), opts.layout, opts.profile));
   } else if (w && TRIGGER_NAMES.includes(w.word)) {
-    parts.push(`**${w.word}** (iomem-lens model)\n\n${API_NOTES[w.word] ?? 'Modeled by iomem-lens: its effect is simulated along each path of the function.'}`);
+    parts.push(`**${w.word}** (iomem-lens model)\n\n${API_NOTES[w.word] ?? daxNote(w.word, opts.profile) ?? 'Modeled by iomem-lens: its effect is simulated along each path of the function.'}`);
   } else if (d.tree && w) {
     const c = constantHover(d.tree, text, offset, archConstants(opts.profile.arch));
     if (c) parts.push(c.markdown);
