@@ -22,19 +22,27 @@ function skipNonCode(t: string, i: number): number {
   return i;
 }
 
-/** The offset just past the `}` that closes the `{` at `open`, or undefined when none does. */
-export function closingBrace(t: string, open: number): number | undefined {
-  let depth = 0;
-  for (let i = open; i < t.length; i++) {
+/**
+ * Calls `visit` with each offset from `from` on that is code (not inside a literal or a comment),
+ * until it returns a value, which is returned.
+ */
+export function scanCode<T>(t: string, from: number, visit: (i: number, c: string) => T | undefined): T | undefined {
+  for (let i = from; i < t.length; i++) {
     const skip = skipNonCode(t, i);
     if (skip !== i) {
       i = skip - 1;
       continue;
     }
-    if (t[i] === '{') depth++;
-    else if (t[i] === '}' && --depth === 0) return i + 1;
+    const r = visit(i, t[i] as string);
+    if (r !== undefined) return r;
   }
   return undefined;
+}
+
+/** The offset just past the `}` that closes the `{` at `open`, or undefined when none does. */
+export function closingBrace(t: string, open: number): number | undefined {
+  let depth = 0;
+  return scanCode(t, open, (i, c) => (c === '{' ? (depth++, undefined) : c === '}' && --depth === 0 ? i + 1 : undefined));
 }
 
 /**
@@ -46,19 +54,14 @@ export function simpleStatementEnd(t: string, from: number): number | undefined 
   const first = nextWord(t, from);
   if (first === undefined || /^(?:if|else|for|while|do|switch)$/.test(first) || t[codeStart(t, from)] === '{') return undefined;
   let depth = 0;
-  for (let i = from; i < t.length; i++) {
-    const skip = skipNonCode(t, i);
-    if (skip !== i) {
-      i = skip - 1;
-      continue;
-    }
-    const c = t[i];
+  // -1: a closer with no opener, the statement's block ends first: no statement of its own.
+  const end = scanCode(t, from, (i, c) => {
     if (c === '(' || c === '[' || c === '{') depth++;
-    else if (c === ')' || c === ']' || c === '}') {
-      if (--depth < 0) return undefined;
-    } else if (c === ';' && depth === 0) return i + 1;
-  }
-  return undefined;
+    else if (c === ')' || c === ']' || c === '}') return --depth < 0 ? -1 : undefined;
+    else if (c === ';' && depth === 0) return i + 1;
+    return undefined;
+  });
+  return end === -1 ? undefined : end;
 }
 
 /** The first offset at or after `from` that is neither blank nor comment. */

@@ -13,7 +13,7 @@
 //   (`if (!locked) mutex_lock(&l);` takes it on one path only);
 // - `guard()` holds to the end of its block, `scoped_guard()` for its statement.
 
-import { closingBrace, codeStart } from '../../syntax/codeScan.js';
+import { closingBrace, codeStart, scanCode } from '../../syntax/codeScan.js';
 
 const TAKE = String.raw`mutex_lock|mutex_lock_interruptible|mutex_lock_killable|mutex_lock_nested|mutex_lock_io|spin_lock|spin_lock_irq|spin_lock_irqsave|spin_lock_bh|spin_lock_nested|spin_lock_irqsave_nested|raw_spin_lock|raw_spin_lock_irq|raw_spin_lock_irqsave|raw_spin_lock_bh|read_lock|read_lock_irq|read_lock_irqsave|read_lock_bh|write_lock|write_lock_irq|write_lock_irqsave|write_lock_bh|down_read|down_write|down_read_killable|down_write_killable|down_read_interruptible|down_read_nested|down_write_nested`;
 const DROP = String.raw`mutex_unlock|spin_unlock|spin_unlock_irq|spin_unlock_irqrestore|spin_unlock_bh|raw_spin_unlock|raw_spin_unlock_irq|raw_spin_unlock_irqrestore|raw_spin_unlock_bh|read_unlock|read_unlock_irq|read_unlock_irqrestore|read_unlock_bh|write_unlock|write_unlock_irq|write_unlock_irqrestore|write_unlock_bh|up_read|up_write`;
@@ -24,24 +24,16 @@ const EVENTS = new RegExp(String.raw`\b(?:(${TAKE})|(${DROP}))\s*${LOCK_ARG}|\bg
 function blocks(text: string): { open: number; close: number | undefined }[] {
   const out: { open: number; close: number | undefined }[] = [];
   const stack: number[] = [];
-  for (let i = 0; i < text.length; i++) {
-    const c = text[i];
-    if (c === '"' || c === "'") {
-      for (i++; i < text.length && text[i] !== c && text[i] !== '\n'; i += text[i] === '\\' ? 2 : 1);
-    } else if (c === '/' && text[i + 1] === '*') {
-      const end = text.indexOf('*/', i + 2);
-      i = end < 0 ? text.length : end + 1;
-    } else if (c === '/' && text[i + 1] === '/') {
-      const end = text.indexOf('\n', i);
-      i = end < 0 ? text.length : end;
-    } else if (c === '{') {
+  scanCode(text, 0, (i, c) => {
+    if (c === '{') {
       stack.push(out.length);
       out.push({ open: i, close: undefined });
     } else if (c === '}') {
       const b = stack.pop();
       if (b !== undefined) (out[b] as { close: number | undefined }).close = i + 1;
     }
-  }
+    return undefined;
+  });
   return out;
 }
 
