@@ -34,7 +34,7 @@ export interface AnalyzeHooks {
   /** Called when a function's analysis, or one rule on it (`rule`), throws: the others still report. */
   onError?: (fn: string, err: unknown, rule?: string) => void;
   /** Sees every end-of-path state of every function walked (simulations, debugging). */
-  onPaths?: (fn: string, ends: readonly PathState[], walk: { cfg: Cfg; locals: ReadonlySet<string>; returnsPointer: boolean; dropped: number; start: number; end: number }) => void;
+  onPaths?: (fn: string, ends: readonly PathState[], walk: { cfg: Cfg; locals: ReadonlySet<string>; returnsPointer: boolean; dropped: number; steps: number; start: number; end: number }) => void;
 }
 
 /** Analyzes a parsed file. `tree` must match `text`. */
@@ -288,7 +288,9 @@ function analyzeFunction(
     inlineDepth: 0, functionName: fn.name, locals,
   };
   const { ends, partial, dropped } = explore(cfg, initialState(fn, facts, opts), ctx, helpers);
-  hooks.onPaths?.(fn.name, ends, { cfg, locals, returnsPointer: fn.returnsPointer, dropped, start: fn.start, end: fn.end });
+  // The path bound's units the walk used, inlined helpers included (a visit costs one or more).
+  const steps = opts.pathBound - Math.max(0, ctx.budget.steps);
+  hooks.onPaths?.(fn.name, ends, { cfg, locals, returnsPointer: fn.returnsPointer, dropped, steps, start: fn.start, end: fn.end });
   const byKey = new Map<string, Finding>();
   const failed = new Map<string, string>();
 

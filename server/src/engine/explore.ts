@@ -14,6 +14,7 @@ import { actsOnModel } from './nodeFacts.js';
 import { ModeSwitch } from '../modeSwitch.js';
 import { HelperLookup, inlineHelper, runBody } from './inline.js';
 import { PathState, siteOf } from './state.js';
+import { SeenStates } from './seen.js';
 import { withoutComments } from '../syntax/tokens.js';
 
 /** Times a loop's back edge may be taken on one path: the body runs at most twice. */
@@ -64,11 +65,9 @@ export function explore(cfg: Cfg, init: PathState, ctx: EngineContext, helpers: 
     return states;
   };
   const ends: PathState[] = [];
-  const seen = new Map<number, Set<number>>();
-  const seenModels = new Map<number, Set<number>>();
+  const seen = new SeenStates(MAX_STATES_PER_NODE);
   const tested = testedFrom(cfg);
   const skip = shortcutsOf(cfg);
-  let dropped = 0;
   const work: { node: number; st: PathState }[] = [{ node: cfg.entry, st: init }];
 
   const follow = (st: PathState, edge: CfgEdge): void => {
@@ -86,23 +85,7 @@ export function explore(cfg: Cfg, init: PathState, ctx: EngineContext, helpers: 
   while (work.length) {
     const { node, st } = work.pop() as { node: number; st: PathState };
     const mk = st.modelKey();
-    const key = st.key(tested.at(node), mk);
-    let keys = seen.get(node);
-    if (!keys) seen.set(node, (keys = new Set()));
-    if (keys.has(key)) continue;
-    let models = seenModels.get(node);
-    if (!models) seenModels.set(node, (models = new Set()));
-    if (keys.size >= MAX_STATES_PER_NODE) {
-      // Past the cap only a state that did something new to the model gets through: data
-      // variations of known histories are dropped, but no op history is lost to the order
-      // the walk happened to take.
-      if (models.has(mk) || models.size >= 2 * MAX_STATES_PER_NODE) {
-        dropped++;
-        continue;
-      }
-    }
-    models.add(mk);
-    keys.add(key);
+    if (!seen.admit(node, st.key(tested.at(node), mk), mk, st.loops)) continue;
     // A visit also pays for the joins it stands for (the step budget counts as it always did).
     ctx.budget.steps -= visitCost(st) * (skip.weight[node] as number);
     if (ctx.budget.steps < 0) {
@@ -187,7 +170,7 @@ export function explore(cfg: Cfg, init: PathState, ctx: EngineContext, helpers: 
         toAll(st, edges);
     }
   }
-  return { ends, partial: ctx.budget.exhausted, dropped };
+  return { ends, partial: ctx.budget.exhausted, dropped: seen.dropped };
 }
 
 /**

@@ -228,10 +228,6 @@ export class PathState {
         b = (b + entryHashB(hk, hv)) | 0;
       }
     }
-    for (const [k, v] of this.loops) {
-      a = (a + mix(0x1000193 ^ Math.imul(k, 31) ^ v)) | 0;
-      b = (b + mix(0x2545f491 ^ Math.imul(k, 131) ^ v)) | 0;
-    }
     if (this.returned) {
       const h = hashValue(this.returned);
       a = mix(a ^ h);

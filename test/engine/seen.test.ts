@@ -1,0 +1,108 @@
+// A loop's second pass merges with its first where the pass changed nothing the key holds:
+// what follows the loop is walked once, not once per pass (engine/seen.ts).
+
+import { describe, expect, it } from 'vitest';
+import { analyzeTree } from '../../server/src/analysis/analyze';
+import { SeenStates } from '../../server/src/engine/seen';
+import { options, withTree } from '../helpers';
+
+/** A function whose tail (after `{{LOOP}}`) forks into many states that stay apart to its return. */
+const TAIL = `
+int f(void __iomem *base, resource_size_t start, int n, int a, int b, int c, int d)
+{
+	struct resource *r;
+	int i, x = 0, y = 0, z = 0, w = 0;
+
+{{LOOP}}
+	r = request_mem_region(start, 0x1000, "f");
+	if (!r)
+		return -EBUSY;
+	if (a)
+		x = foo();
+	if (b)
+		y = bar();
+	if (c)
+		z = baz();
+	if (d)
+		w = qux();
+	release_mem_region(start, 0x1000);
+	return x + y + z + w;
+}
+`;
+
+async function walkOf(src: string, fn: string): Promise<{ steps: number; ends: string[]; rules: string[] }> {
+  let steps = -1;
+  const ends: string[] = [];
+  const rules = await withTree(src, (tree) => analyzeTree(tree, src, options(), undefined, {
+    onPaths: (name, states, walk) => {
+      if (name !== fn) return;
+      steps = walk.steps;
+      for (const st of states) ends.push(st.ops.map((o) => `${o.op.kind}:${o.expectOk}`).join(' '));
+    },
+  }).findings.map((f) => `${f.rule}:${f.line + 1}`));
+  return { steps, ends: ends.sort(), rules };
+}
+
+describe('a loop whose body does nothing to the model', () => {
+  it('walks what follows it once, with the same end states', async () => {
+    const without = await walkOf(TAIL.replace('{{LOOP}}', ''), 'f');
+    const withLoop = await walkOf(TAIL.replace('{{LOOP}}', '\tfor (i = 0; i < n; i++)\n\t\twritel(0, base + i);'), 'f');
+    expect(without.steps).toBeGreaterThan(40);
+    expect(withLoop.ends).toEqual(without.ends);
+    // Keyed with its passes, the tail was walked once for each way out of the loop.
+    expect(withLoop.steps).toBeLessThan(1.5 * without.steps);
+  });
+
+  it('still runs a second pass of a body that acts on the model', async () => {
+    const src = `
+int g(resource_size_t start, int n)
+{
+	int i;
+
+	for (i = 0; i < n; i++)
+		if (!request_mem_region(start + i * 0x1000, 0x1000, "g"))
+			return -EBUSY;
+	return 0;
+}
+`;
+    // The first pass's region is leaked where the second pass's request fails.
+    const { ends, rules } = await walkOf(src, 'g');
+    expect(ends).toContain('request_region:true request_region:false');
+    expect(rules).toContain('resource-leak:8');
+  });
+});
+
+describe('SeenStates', () => {
+  const none = new Map<number, number>();
+  const once = new Map([[0, 1]]);
+
+  it('drops a state that took at least the passes of one let through with its key', () => {
+    const seen = new SeenStates(48);
+    expect(seen.admit(7, 42, 1, none)).toBe(true);
+    expect(seen.admit(7, 42, 1, once)).toBe(false);
+    expect(seen.admit(7, 42, 1, none)).toBe(false);
+    expect(seen.dropped).toBe(0);
+  });
+
+  it('lets through a state with fewer passes than every one before it: it has back edges left', () => {
+    const seen = new SeenStates(48);
+    expect(seen.admit(7, 42, 1, once)).toBe(true);
+    expect(seen.admit(7, 42, 1, none)).toBe(true);
+    expect(seen.admit(7, 42, 1, new Map([[0, 1], [3, 1]]))).toBe(false);
+    // Another loop's passes do not cover this one's.
+    const other = new SeenStates(48);
+    expect(other.admit(7, 42, 1, new Map([[3, 1]]))).toBe(true);
+    expect(other.admit(7, 42, 1, once)).toBe(true);
+  });
+
+  it('past the cap lets through only a new model history, and counts what it drops', () => {
+    const seen = new SeenStates(2);
+    expect(seen.admit(1, 1, 100, none)).toBe(true);
+    expect(seen.admit(1, 2, 100, none)).toBe(true);
+    expect(seen.admit(1, 3, 100, none)).toBe(false);
+    expect(seen.admit(1, 4, 200, none)).toBe(true);
+    expect(seen.dropped).toBe(1);
+    // Another node has its own cap.
+    expect(seen.admit(2, 3, 100, none)).toBe(true);
+  });
+});
