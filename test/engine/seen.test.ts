@@ -77,7 +77,7 @@ describe('SeenStates', () => {
   const once = new Map([[0, 1]]);
 
   it('drops a state that took at least the passes of one let through with its key', () => {
-    const seen = new SeenStates(48);
+    const seen = new SeenStates(10, 48);
     expect(seen.admit(7, 42, 1, none)).toBe(true);
     expect(seen.admit(7, 42, 1, once)).toBe(false);
     expect(seen.admit(7, 42, 1, none)).toBe(false);
@@ -85,18 +85,18 @@ describe('SeenStates', () => {
   });
 
   it('lets through a state with fewer passes than every one before it: it has back edges left', () => {
-    const seen = new SeenStates(48);
+    const seen = new SeenStates(10, 48);
     expect(seen.admit(7, 42, 1, once)).toBe(true);
     expect(seen.admit(7, 42, 1, none)).toBe(true);
     expect(seen.admit(7, 42, 1, new Map([[0, 1], [3, 1]]))).toBe(false);
     // Another loop's passes do not cover this one's.
-    const other = new SeenStates(48);
+    const other = new SeenStates(10, 48);
     expect(other.admit(7, 42, 1, new Map([[3, 1]]))).toBe(true);
     expect(other.admit(7, 42, 1, once)).toBe(true);
   });
 
   it('past the cap lets through only a new model history, and counts what it drops', () => {
-    const seen = new SeenStates(2);
+    const seen = new SeenStates(10, 2);
     expect(seen.admit(1, 1, 100, none)).toBe(true);
     expect(seen.admit(1, 2, 100, none)).toBe(true);
     expect(seen.admit(1, 3, 100, none)).toBe(false);
