@@ -68,6 +68,30 @@ out:
     expect(reach(cfg, head.id).has(evalOf(cfg, 'z()').id)).toBe(true);
   });
 
+  it('marks a goto back to a label above it as a loop\'s back edge, one loop per label (found in a profile: swsusp_free())', async () => {
+    const cfg = await cfgOf(`int f(int n)
+{
+retry:
+	if (a())
+		goto retry;
+	if (b())
+		goto retry;
+	if (n)
+		goto out;
+	c();
+out:
+	return 0;
+}`);
+    const retry = find(cfg, (n) => n.kind === 'label' && n.name === 'retry');
+    const out = find(cfg, (n) => n.kind === 'label' && n.name === 'out');
+    const into = (id: number) => cfg.succ.flatMap((es) => es.filter((e) => e.to === id));
+    const backs = into(retry.id).filter((e) => e.back !== undefined);
+    expect(backs).toHaveLength(2);
+    expect(new Set(backs.map((e) => e.back)).size).toBe(1);
+    // A goto down to a label is not a loop.
+    expect(into(out.id).every((e) => e.back === undefined)).toBe(true);
+  });
+
   it('reads a for_each macro with a block as a loop, and scoped_guard as a block run once', async () => {
     const cfg = await cfgOf(`void f(void)
 {

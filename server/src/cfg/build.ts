@@ -41,7 +41,7 @@ class Builder {
   readonly nodes: CfgNode[] = [];
   readonly succ: CfgEdge[][] = [];
   private readonly labels = new Map<string, number>();
-  private readonly gotos: { from: number; label: string }[] = [];
+  private readonly gotos: { from: number; label: string; at: number }[] = [];
   private readonly breakTargets: number[] = [];
   private readonly continueTargets: { target: number; loop: number }[] = [];
   private loopCount = 0;
@@ -187,7 +187,7 @@ class Builder {
       }
       case 'goto_statement': {
         const label = s.child('label')?.text ?? s.namedChildren[0]?.text ?? '';
-        if (from !== undefined) this.gotos.push({ from, label });
+        if (from !== undefined) this.gotos.push({ from, label, at: s.start });
         return undefined;
       }
       case 'labeled_statement': {
@@ -334,10 +334,22 @@ class Builder {
   finish(end: number | undefined): Cfg {
     this.edge(end, this.exit);
     const unresolved: string[] = [];
+    // A goto back to a label above it (`goto retry;`) closes a loop: its edge is a back edge,
+    // so the walk runs what it repeats at most twice, as any loop's body. Unmarked, such a loop
+    // ran until the node's state cap or the path bound (`swsusp_free()`: 96 paths, each a pass
+    // longer than the last). One loop per label, however many gotos lead back to it.
+    const gotoLoops = new Map<string, number>();
     for (const g of this.gotos) {
       const target = this.labels.get(g.label);
-      if (target === undefined) unresolved.push(g.label);
-      else this.edge(g.from, target);
+      if (target === undefined) {
+        unresolved.push(g.label);
+        continue;
+      }
+      const label = this.nodes[target];
+      const backward = label?.kind === 'label' && label.node.start < g.at;
+      let loop = backward ? gotoLoops.get(g.label) : undefined;
+      if (backward && loop === undefined) gotoLoops.set(g.label, (loop = this.loopCount++));
+      this.edge(g.from, target, loop === undefined ? {} : { back: loop });
     }
     return { nodes: this.nodes, succ: this.succ, entry: 0, exit: this.exit, unresolvedGotos: unresolved, errors: this.errors };
   }
