@@ -128,7 +128,7 @@ export function listFiles(operands: string[], known?: DirListings): FileList {
   // One operand lists each file once (links under it are not followed): 60,000 lookups spared.
   // Several are compared by what they are, not how they are spelled: an operand that is a link
   // to a directory also named is walked (found in review: `check d dl` reported twice).
-  if (operands.length < 2) return out;
+  if (operands.length < 2 || disjoint(operands)) return out;
   const once = <T>(items: T[], key: (x: T) => string): T[] => {
     const seen = new Set<string>();
     return items.filter((x) => {
@@ -142,6 +142,20 @@ export function listFiles(operands: string[], known?: DirListings): FileList {
   // A skipped entry may be a link: it is known by where it sits, not where it points.
   out.skipped = once(out.skipped, (x) => `${path.join(realPath(path.dirname(x.file)), path.basename(x.file))}\0${x.reason}`);
   return out;
+}
+
+/**
+ * Whether no operand is, or lies under, another as the file system resolves them: their
+ * listings then share no file (links under them are not followed), and the 3,673 files of
+ * the kernel's core directories, listed as eleven operands before the workers can start on
+ * them, need no realpath() each (37 to 56 ms of the main thread against 4 to 6 for the listing).
+ */
+function disjoint(operands: readonly string[]): boolean {
+  const real = operands.map((o) => {
+    const r = realPath(o);
+    return r.endsWith(path.sep) ? r : r + path.sep;
+  });
+  return real.every((r, i) => real.every((o, j) => i === j || !r.startsWith(o)));
 }
 
 /** A path as the file system resolves it (links followed), or as given where it cannot. */
