@@ -168,13 +168,25 @@ const ZONE_CHECK = new RegExp(`\\b(?:${[...ZONE_DEVICE_TESTS].join('|')})\\s*\\(
  * (readByFacts()), and a deeper wrapper's caller would read otherwise with --no-focus (found in
  * review). Only tests count, not a read of the zone a helper may make for other reasons.
  */
-function zoneCheckersOf(text: string, functions: FunctionInfo[]): ReadonlySet<string> {
+function zoneCheckersOf(text: string, functions: FunctionInfo[], keys: readonly (string | undefined)[] | undefined): ReadonlySet<string> {
   let out: Set<string> | undefined;
-  for (const f of functions) {
-    if (!f.isStatic || !ZONE_CHECK.test(withoutComments(text.slice(f.bodyStart, f.bodyEnd)))) continue;
+  functions.forEach((f, i) => {
+    if (!f.isStatic || !checksZone(text.slice(f.bodyStart, f.bodyEnd), keys?.[i])) return;
     (out ??= new Set(ZONE_DISCRIMINATORS)).add(f.name);
-  }
+  });
   return out ?? ZONE_DISCRIMINATORS;
+}
+
+/** Whether a body tells ZONE_DEVICE pages apart, kept by the body's key where it has one (the editor's). */
+const zoneMemo = new BoundedMemo<boolean>(8192);
+
+function checksZone(body: string, key: string | undefined): boolean {
+  let z = key === undefined ? undefined : zoneMemo.get(key);
+  if (z === undefined) {
+    z = ZONE_CHECK.test(withoutComments(body));
+    if (key !== undefined) zoneMemo.set(key, z);
+  }
+  return z;
 }
 
 /**
@@ -320,7 +332,7 @@ export function collectFacts(text: string, functions: FunctionInfo[], memo = tru
     });
   }
   return { text, strings, defines, functions: byName, relevant, entries, creators, releasers, freeDefs: freeDefinitions(text),
-    ramWalkers, zoneCheckers: zoneCheckersOf(text, functions),
+    ramWalkers, zoneCheckers: zoneCheckersOf(text, functions, hashes),
     releaseCallbacks: new Set([...text.matchAll(RELEASE_CALLBACK)].map((m) => m[1] as string).filter((f) => releasers.has(f))) };
 }
 
