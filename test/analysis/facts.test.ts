@@ -2,7 +2,7 @@
 // the facts of every body at each edit): answers must follow the bodies as they change.
 
 import { describe, expect, it } from 'vitest';
-import { collectFacts, withEveryCaller } from '../../server/src/analysis/facts';
+import { collectFacts, fileDefines, withEveryCaller } from '../../server/src/analysis/facts';
 import { findFunctions } from '../../server/src/syntax/functions';
 import { CParser } from '../../server/src/syntax/parser';
 
@@ -110,5 +110,25 @@ ${caller}
     }
     expect(await facts(file('return request_mem_region(s, 1, "x") ? 0 : -EBUSY;'), false))
       .toEqual({ relevant: ['helper'], entries: ['caller', 'helper'], releasers: [], creators: ['helper'] });
+  });
+});
+
+describe('fileDefines', () => {
+  it('reads a #define only at a line\'s start, its continued lines as its own', () => {
+    const text = [
+      '#define A \\',
+      '#define B 1', // part of A's value, not a define of its own
+      '  #  define D 3',
+      '#define E 4\r', // a CRLF line
+      'x #define G 6', // not at a line's start
+      '#define H(x) x', // function-like: not a constant
+      '#define I',
+      '#defineJ 1',
+      '# define K /* c */ 7 // d',
+      '\t#\tdefine M define N',
+    ].join('\n');
+    expect([...fileDefines(text)]).toEqual([
+      ['A', '#define B 1'], ['D', '3'], ['E', '4'], ['I', ''], ['K', '7'], ['M', 'define N'],
+    ]);
   });
 });
