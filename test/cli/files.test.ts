@@ -45,3 +45,14 @@ describe('listFiles', () => {
     expect(rel(['mm', 'mm'])).toEqual(['mm/damon/ops.c', 'mm/internal.h', 'mm/memory_hotplug.c']);
   });
 });
+
+describe('listFiles with many operands (found in review: every pair was compared, 21 s for 20,000)', () => {
+  it('finds an operand under another wherever the others sort between them', () => {
+    const dir = tree();
+    const rel = (ops: string[]) => listFiles(ops.map((o) => path.join(dir, o))).files.map((f) => path.relative(dir, f));
+    // Sorted: mm/, mm/damon/ops.c/, mm/internal.h/, ... the prefix is a neighbour of one under it.
+    expect(rel(['mm/internal.h', 'kernel', 'mm/damon/ops.c', 'mm'])).toEqual(['mm/internal.h', 'kernel/resource.c', 'mm/damon/ops.c', 'mm/memory_hotplug.c']);
+    const many = Array.from({ length: 2_000 }, (_, i) => `missing${i}.c`);
+    expect(rel([...many, 'kernel/resource.c', 'kernel'])).toEqual(['kernel/resource.c']);
+  });
+});

@@ -151,11 +151,14 @@ export function listFiles(operands: string[], known?: DirListings): FileList {
  * them, need no realpath() each (37 to 56 ms of the main thread against 4 to 6 for the listing).
  */
 function disjoint(operands: readonly string[]): boolean {
+  // Sorted, a path and those under it (or equal to it) are neighbours: one pass over pairs,
+  // not every pair (found in review: 20,000 file operands from xargs took 21 s).
   const real = operands.map((o) => {
     const r = realPath(o);
     return r.endsWith(path.sep) ? r : r + path.sep;
-  });
-  return real.every((r, i) => real.every((o, j) => i === j || !r.startsWith(o)));
+  }).sort();
+  for (let i = 1; i < real.length; i++) if ((real[i] as string).startsWith(real[i - 1] as string)) return false;
+  return true;
 }
 
 /** A path as the file system resolves it (links followed), or as given where it cannot. */
