@@ -2,7 +2,8 @@
 // the facts of every body at each edit): answers must follow the bodies as they change.
 
 import { describe, expect, it } from 'vitest';
-import { collectFacts, fileDefines, withEveryCaller } from '../../server/src/analysis/facts';
+import { fileDefines } from '../../server/src/analysis/defines';
+import { collectFacts, withEveryCaller } from '../../server/src/analysis/facts';
 import { findFunctions } from '../../server/src/syntax/functions';
 import { CParser } from '../../server/src/syntax/parser';
 

@@ -5,7 +5,7 @@
 import {
   ArchConstants, archConstEnv, builtinConstants, definesEnv, describeFlags, evalConst, hex0x, locate, pageSize, sectionSize, subsectionSize,
 } from '../../../../../model/src/index.js';
-import { fileDefines } from '../../../analysis/facts.js';
+import { fileDefines } from '../../../analysis/defines.js';
 import type { Tree } from '../../../syntax/parser.js';
 import { ancestryAt } from '../../../syntax/snode.js';
 
