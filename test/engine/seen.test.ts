@@ -3,7 +3,8 @@
 
 import { describe, expect, it } from 'vitest';
 import { analyzeTree } from '../../server/src/analysis/analyze';
-import { SeenStates } from '../../server/src/engine/seen';
+import type { Cfg } from '../../server/src/cfg/types';
+import { SeenStates, loopsOf } from '../../server/src/engine/seen';
 import { options, withTree } from '../helpers';
 
 /** A function whose tail (after `{{LOOP}}`) forks into many states that stay apart to its return. */
@@ -96,12 +97,84 @@ loop:
   });
 });
 
+describe('loops a path leaves past its bound (found in review)', () => {
+  it('a polling loop after a request: the path leaves it after its second pass, and the leak after it is found', async () => {
+    const src = `
+struct foo { int pending; void __iomem *base; };
+
+int f(struct foo *f, resource_size_t start, resource_size_t size)
+{
+	f->pending = 1;
+	if (!request_mem_region(start, size, "foo"))
+		return -EBUSY;
+	writel(1, f->base);
+	while (f->pending)
+		cpu_relax();
+	if (readl(f->base) & 1)
+		return -EIO;
+	return 0;
+}
+`;
+    const { rules } = await walkOf(src, 'f');
+    expect(rules).toContain('resource-leak:13');
+  });
+
+  it('a retry loop written with goto and a constant bound: the give-up path is walked', async () => {
+    const src = `
+int f(void __iomem *base, resource_size_t start, resource_size_t size)
+{
+	int tries = 0;
+
+	if (!request_mem_region(start, size, "foo"))
+		return -EBUSY;
+retry:
+	if (readl(base) & 1) {
+		if (++tries < 3)
+			goto retry;
+		return -EIO;
+	}
+	return 0;
+}
+`;
+    const { rules } = await walkOf(src, 'f');
+    expect(rules).toContain('resource-leak:12');
+  });
+
+  it('a loop left by continue: the path that continued still gets back to the condition', async () => {
+    const src = `
+int f(void __iomem *base, resource_size_t start, resource_size_t size)
+{
+	int i;
+
+	if (!request_mem_region(start, size, "foo"))
+		return -EBUSY;
+	for (i = 0; i < 4; i++) {
+		if (readl(base) & 1)
+			continue;
+		break;
+	}
+	if (i == 4)
+		return -EIO;
+	return 0;
+}
+`;
+    const { rules } = await walkOf(src, 'f');
+    expect(rules).toContain('resource-leak:14');
+  });
+});
+
 describe('SeenStates', () => {
   const none = new Map<number, number>();
   const once = new Map([[0, 1]]);
+  /** Ten nodes in a line; with `loop`, a back edge from 5 to 3 (loop 0): nodes 3, 4 and 5 are in it. */
+  const line = (loop = false): Cfg => ({
+    nodes: Array.from({ length: 10 }, (_, id) => ({ id, kind: 'join' as const })),
+    succ: Array.from({ length: 10 }, (_, i) => [...(i < 9 ? [{ to: i + 1 }] : []), ...(loop && i === 5 ? [{ to: 3, back: 0 }] : [])]),
+    entry: 0, exit: 9, unresolvedGotos: [], errors: [],
+  });
 
   it('drops a state that took at least the passes of one let through with its key', () => {
-    const seen = new SeenStates(10, 48);
+    const seen = new SeenStates(line(), 48);
     expect(seen.admit(7, 42, 1, none)).toBe(true);
     expect(seen.admit(7, 42, 1, once)).toBe(false);
     expect(seen.admit(7, 42, 1, none)).toBe(false);
@@ -109,18 +182,29 @@ describe('SeenStates', () => {
   });
 
   it('lets through a state with fewer passes than every one before it: it has back edges left', () => {
-    const seen = new SeenStates(10, 48);
+    const seen = new SeenStates(line(), 48);
     expect(seen.admit(7, 42, 1, once)).toBe(true);
     expect(seen.admit(7, 42, 1, none)).toBe(true);
     expect(seen.admit(7, 42, 1, new Map([[0, 1], [3, 1]]))).toBe(false);
     // Another loop's passes do not cover this one's.
-    const other = new SeenStates(10, 48);
+    const other = new SeenStates(line(), 48);
     expect(other.admit(7, 42, 1, new Map([[3, 1]]))).toBe(true);
     expect(other.admit(7, 42, 1, once)).toBe(true);
   });
 
+  it('inside a loop, covers only a state with as many of its passes: past its bound a path may leave it (found in review)', () => {
+    const cfg = line(true);
+    expect(loopsOf(cfg).map((l) => l?.join() ?? '')).toEqual(['', '', '', '0', '0', '0', '', '', '', '']);
+    const seen = new SeenStates(cfg, 48);
+    expect(seen.admit(4, 42, 1, none)).toBe(true);
+    expect(seen.admit(4, 42, 1, once)).toBe(true);
+    // After the loop, more passes are covered.
+    expect(seen.admit(7, 42, 1, none)).toBe(true);
+    expect(seen.admit(7, 42, 1, once)).toBe(false);
+  });
+
   it('past the cap lets through only a new model history, and counts what it drops', () => {
-    const seen = new SeenStates(10, 2);
+    const seen = new SeenStates(line(), 2);
     expect(seen.admit(1, 1, 100, none)).toBe(true);
     expect(seen.admit(1, 2, 100, none)).toBe(true);
     expect(seen.admit(1, 3, 100, none)).toBe(false);

@@ -3,6 +3,7 @@
 // macro shapes tree-sitter cannot parse cleanly (scoped_guard blocks, `__free()` declarations).
 
 import type { SNode } from '../syntax/snode.js';
+import { markGotoExit } from './gotoLoops.js';
 import { Cfg, CfgEdge, CfgNode } from './types.js';
 import { withoutComments } from '../syntax/tokens.js';
 
@@ -41,9 +42,11 @@ class Builder {
   readonly nodes: CfgNode[] = [];
   readonly succ: CfgEdge[][] = [];
   private readonly labels = new Map<string, number>();
-  private readonly gotos: { from: number; label: string; at: number }[] = [];
+  private readonly gotos: { from: number; label: string; stmt: SNode }[] = [];
+  /** The branch node of each `if` statement (a goto loop's exit is taken there). */
+  private readonly ifBranches = new Map<SNode, number>();
   private readonly breakTargets: number[] = [];
-  private readonly continueTargets: { target: number; loop: number }[] = [];
+  private readonly continueTargets: number[] = [];
   private loopCount = 0;
   readonly errors: { start: number; end: number }[] = [];
   readonly exit: number;
@@ -135,6 +138,7 @@ class Builder {
         const consequence = s.child('consequence');
         const alternative = s.child('alternative');
         const b = this.add({ kind: 'branch', cond, arms: { ...(consequence ? { then: consequence } : {}), ...(alternative ? { else: alternative } : {}) } });
+        this.ifBranches.set(s, b);
         this.edge(from, b);
         const thenStart = this.add({ kind: 'join' });
         this.edge(b, thenStart, { cond: true });
@@ -163,7 +167,7 @@ class Builder {
         const condNode = unparen(s.child('condition'));
         const check = condNode ? this.add({ kind: 'branch', cond: condNode, loop, body: s.child('body') }) : this.add({ kind: 'join' });
         this.breakTargets.push(after);
-        this.continueTargets.push({ target: check, loop });
+        this.continueTargets.push(check);
         const end = this.stmtOrNothing(s.child('body'), start);
         this.breakTargets.pop();
         this.continueTargets.pop();
@@ -187,7 +191,7 @@ class Builder {
       }
       case 'goto_statement': {
         const label = s.child('label')?.text ?? s.namedChildren[0]?.text ?? '';
-        if (from !== undefined) this.gotos.push({ from, label, at: s.start });
+        if (from !== undefined) this.gotos.push({ from, label, stmt: s });
         return undefined;
       }
       case 'labeled_statement': {
@@ -204,8 +208,12 @@ class Builder {
         return undefined;
       }
       case 'continue_statement': {
+        // To the loop's latch (its condition, in a do-while): the edge from there back to the
+        // head is the loop's back edge. Marked too, a path that took `continue` had used its
+        // pass twice and never got back to the head (found in review: a leak after
+        // `for (...) { if (busy()) continue; break; }` was missed).
         const t = this.continueTargets[this.continueTargets.length - 1];
-        if (t !== undefined) this.edge(from, t.target, { back: t.loop });
+        if (t !== undefined) this.edge(from, t);
         return undefined;
       }
       case 'case_statement':
@@ -286,7 +294,7 @@ class Builder {
     }
     const latch = this.add({ kind: 'join' });
     this.breakTargets.push(after);
-    this.continueTargets.push({ target: latch, loop });
+    this.continueTargets.push(latch);
     const end = this.stmtOrNothing(body, bodyStart);
     this.breakTargets.pop();
     this.continueTargets.pop();
@@ -346,10 +354,11 @@ class Builder {
         continue;
       }
       const label = this.nodes[target];
-      const backward = label?.kind === 'label' && label.node.start < g.at;
+      const backward = label?.kind === 'label' && label.node.start < g.stmt.start;
       let loop = backward ? gotoLoops.get(g.label) : undefined;
       if (backward && loop === undefined) gotoLoops.set(g.label, (loop = this.loopCount++));
       this.edge(g.from, target, loop === undefined ? {} : { back: loop });
+      if (loop !== undefined && label?.kind === 'label') markGotoExit(this.nodes, this.ifBranches, g.stmt, label.node, loop);
     }
     return { nodes: this.nodes, succ: this.succ, entry: 0, exit: this.exit, unresolvedGotos: unresolved, errors: this.errors };
   }

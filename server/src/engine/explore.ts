@@ -65,7 +65,7 @@ export function explore(cfg: Cfg, init: PathState, ctx: EngineContext, helpers: 
     return states;
   };
   const ends: PathState[] = [];
-  const seen = new SeenStates(cfg.nodes.length, MAX_STATES_PER_NODE);
+  const seen = new SeenStates(cfg, MAX_STATES_PER_NODE);
   const tested = testedFrom(cfg);
   const skip = shortcutsOf(cfg);
   const work: { node: number; st: PathState }[] = [{ node: cfg.entry, st: init }];

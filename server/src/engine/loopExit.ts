@@ -42,8 +42,10 @@ export function conditionLvalues(cond: SNode): SNode[] {
  * leave it so: a constant condition, or a body that can act on the model (`acts`: a modeled
  * call, a helper walked for it), whatever this path's passes did.
  */
-export function exhaustedExit(cond: SNode, body: SNode | undefined, edges: readonly CfgEdge[], acts: (n: SNode) => boolean, invalidate: (lvalue: SNode) => void): CfgEdge | undefined {
-  if (!body || acts(body)) return undefined;
+export function exhaustedExit(
+  cond: SNode, body: SNode | readonly SNode[] | undefined, edges: readonly CfgEdge[], acts: (n: SNode) => boolean, invalidate: (lvalue: SNode) => void,
+): CfgEdge | undefined {
+  if (!body || (Array.isArray(body) ? (body as readonly SNode[]).some(acts) : acts(body as SNode))) return undefined;
   const reads = conditionLvalues(cond);
   const exit = reads.length ? edges.find((e) => e.cond === false) : undefined;
   if (exit) for (const l of reads) invalidate(l);

@@ -2,11 +2,17 @@
 //
 // A state is keyed without the loop passes it has taken (PathState.key()): a state that
 // arrives at a node with the key of one let through before, having taken at least as many
-// passes of every loop, can do nothing that one could not (it has fewer back edges left; the
-// rest of its future is the same), so it is dropped. Keyed with the passes, the second pass of
-// a loop whose body changed nothing the key holds walked everything after the loop again: such
-// passes were half the visits over Linux 6.12's candidate files. A state with fewer passes than
+// passes of every loop the node is not in, and as many of each loop it is in, can do nothing
+// that one could not (it has fewer back edges left; the rest of its future is the same), so it
+// is dropped. Keyed with the passes, the second pass of a loop whose body changed nothing the
+// key holds walked everything after the loop again: such passes were half the visits over
+// Linux 6.12's candidate files. Inside a loop the passes must match: there a path past its
+// bound can do what one below it cannot, leave a loop whose condition it decides true
+// (loopExit.ts; found in review: a polling loop `while (f->pending) cpu_relax();` after a
+// request let no path out, and the leak after it was lost). A state with fewer passes than
 // every one before it still gets through.
+
+import type { Cfg } from '../cfg/types.js';
 
 /** Per loop (numbered per CFG), the back edges a path has taken. */
 type LoopPasses = ReadonlyMap<number, number>;
@@ -22,11 +28,16 @@ export class SeenStates {
   /** States dropped by the cap (not merged). */
   dropped = 0;
 
-  /** For a CFG of `nodes` nodes, at most `cap` states per node (then only new model histories). */
-  constructor(nodes: number, private readonly cap: number) {
+  /** Per node, the loops it is in (undefined: none). */
+  private readonly inside: readonly (readonly number[] | undefined)[];
+
+  /** For `cfg`, at most `cap` states per node (then only new model histories). */
+  constructor(cfg: Cfg, private readonly cap: number) {
+    const nodes = cfg.nodes.length;
     this.keys = new Array(nodes);
     this.models = new Array(nodes);
     this.admitted = new Int32Array(nodes);
+    this.inside = loopsOf(cfg);
   }
 
   /**
@@ -39,7 +50,8 @@ export class SeenStates {
     let byKey = this.keys[node];
     if (!byKey) this.keys[node] = byKey = new Map();
     const before = byKey.get(key);
-    if (before !== undefined && (Array.isArray(before) ? before.some((p) => coveredBy(loops, p)) : coveredBy(loops, before))) return false;
+    const inside = this.inside[node];
+    if (before !== undefined && (Array.isArray(before) ? before.some((p) => coveredBy(loops, p, inside)) : coveredBy(loops, before, inside))) return false;
     let models = this.models[node];
     if (!models) this.models[node] = models = new Set();
     const n = this.admitted[node] as number;
@@ -58,9 +70,48 @@ export class SeenStates {
   }
 }
 
-/** Whether a state with `loops` passes can do no more than one with `earlier` passes: at least as many of each. */
-function coveredBy(loops: LoopPasses, earlier: LoopPasses): boolean {
-  if (!earlier.size) return true;
+/**
+ * Whether a state with `loops` passes can do no more than one with `earlier` passes, at a node
+ * in the loops `inside`: as many passes of those, at least as many of the others.
+ */
+function coveredBy(loops: LoopPasses, earlier: LoopPasses, inside: readonly number[] | undefined): boolean {
+  if (inside) for (const loop of inside) if ((loops.get(loop) ?? 0) !== (earlier.get(loop) ?? 0)) return false;
   for (const [loop, n] of earlier) if ((loops.get(loop) ?? 0) < n) return false;
   return true;
+}
+
+/** Per CFG, each node's loops (natural loops of the back edges), made once: a helper's CFG is walked at every call. */
+const loopsMemo = new WeakMap<Cfg, readonly (readonly number[] | undefined)[]>();
+
+/**
+ * The loops each node of `cfg` is in: for a back edge from `u` to `h`, `h` and every node that
+ * reaches `u` without passing through `h`.
+ */
+export function loopsOf(cfg: Cfg): readonly (readonly number[] | undefined)[] {
+  let out = loopsMemo.get(cfg);
+  if (out) return out;
+  const n = cfg.nodes.length;
+  const pred: number[][] = Array.from({ length: n }, () => []);
+  const backs: { from: number; head: number; loop: number }[] = [];
+  cfg.succ.forEach((edges, from) => {
+    for (const e of edges) {
+      pred[e.to]?.push(from);
+      if (e.back !== undefined) backs.push({ from, head: e.to, loop: e.back });
+    }
+  });
+  const sets: (Set<number> | undefined)[] = new Array(n);
+  for (const b of backs) {
+    const seen = new Set<number>([b.head]);
+    const stack = [b.from];
+    while (stack.length) {
+      const v = stack.pop() as number;
+      if (seen.has(v)) continue;
+      seen.add(v);
+      for (const p of pred[v] ?? []) stack.push(p);
+    }
+    for (const v of seen) (sets[v] ??= new Set()).add(b.loop);
+  }
+  out = Array.from(sets, (x) => (x ? [...x] : undefined));
+  loopsMemo.set(cfg, out);
+  return out;
 }
