@@ -163,6 +163,100 @@ int f(void __iomem *base, resource_size_t start, resource_size_t size)
   });
 });
 
+describe('what the merge key must hold (found in a second review)', () => {
+  /** The 1-based line of the line holding `marker`. */
+  const lineOf = (src: string, marker: string): number => src.split('\n').findIndex((l) => l.includes(marker)) + 1;
+
+  it('end states of two loop passes that return at different places stay apart', async () => {
+    const src = `
+int f(void __iomem *base, resource_size_t start, resource_size_t size)
+{
+	int i;
+
+	if (!request_mem_region(start, size, "foo"))
+		return -EBUSY;
+	for (i = 0; i < 2; i++) {
+		if (readl(base + i) & 1)
+			writel(0, base);
+		else
+			return -EIO; /* in */
+	}
+	return -EIO; /* after */
+}
+`;
+    const { rules } = await walkOf(src, 'f');
+    expect(rules).toEqual(expect.arrayContaining([`resource-leak:${lineOf(src, '/* in */')}`, `resource-leak:${lineOf(src, '/* after */')}`]));
+  });
+
+  it('a modeled call\'s arguments and its range keep paths apart: a size grown in a loop or a branch', async () => {
+    const src = (grow: string) => `
+static int f(int nid, int n)
+{
+	u64 size = SZ_128M;
+	int i;
+
+${grow}
+	return add_memory(nid, 0x8000000000ULL, size, MHP_NONE); /* add */
+}
+`;
+    for (const grow of ['\tfor (i = 0; i < n; i++)\n\t\tsize += SZ_64M;', '\tif (n)\n\t\tsize += SZ_64M;']) {
+      const text = src(grow);
+      const { rules } = await walkOf(text, 'f');
+      expect(rules, grow).toContain(`memmap-range-align:${lineOf(text, '/* add */')}`);
+    }
+  });
+
+  it('the if that decides a goto loop in the shapes the kernel writes: its give-up path is walked', async () => {
+    const shapes = [
+      '\tif (readl(base) & 1) {\n\t\tif (++tries > 3)\n\t\t\treturn -EIO; /* give up */\n\t\tgoto retry;\n\t}',
+      '\tif (readl(base) & 1) {\n\t\tif (++tries < 3) {\n\t\t\tcpu_relax();\n\t\t\tgoto retry;\n\t\t}\n\t\treturn -EIO; /* give up */\n\t}',
+    ];
+    for (const shape of shapes) {
+      const src = `
+int f(void __iomem *base, resource_size_t start, resource_size_t size)
+{
+	int tries = 0;
+
+	if (!request_mem_region(start, size, "foo"))
+		return -EBUSY;
+retry:
+${shape}
+	release_mem_region(start, size);
+	return 0;
+}
+`;
+      const { rules } = await walkOf(src, 'f');
+      expect(rules, shape).toContain(`resource-leak:${lineOf(src, '/* give up */')}`);
+    }
+  });
+
+  it('a goto up into the other arm of an if in the same loop body is not a loop of its own', async () => {
+    const src = `
+int f(void __iomem *base, resource_size_t start, resource_size_t size, int n)
+{
+	int i, k = 0;
+
+	if (!request_mem_region(start, size, "foo"))
+		return -EBUSY;
+	for (i = 0; i < n; i++) {
+		if (i < 0) {
+one:
+			k++;
+			if (k == 2)
+				return -EIO; /* second */
+		} else if (readl(base + i) & 4) {
+			goto one;
+		}
+	}
+	release_mem_region(start, size);
+	return 0;
+}
+`;
+    const { rules } = await walkOf(src, 'f');
+    expect(rules).toContain(`resource-leak:${lineOf(src, '/* second */')}`);
+  });
+});
+
 describe('SeenStates', () => {
   const none = new Map<number, number>();
   const once = new Map([[0, 1]]);

@@ -3,14 +3,14 @@
 // macro shapes tree-sitter cannot parse cleanly (scoped_guard blocks, `__free()` declarations).
 
 import type { SNode } from '../syntax/snode.js';
-import { markGotoExit } from './gotoLoops.js';
+import { ResolvedGoto, markGotoLoops } from './gotoLoops.js';
 import { Cfg, CfgEdge, CfgNode } from './types.js';
 import { withoutComments } from '../syntax/tokens.js';
 
 type NodeInit = CfgNode extends infer N ? N extends CfgNode ? Omit<N, 'id'> : never : never;
 
 /** Every field any kind of node has, each optional. */
-type AnyNodeFields = { [K in keyof CfgNode | 'expr' | 'cond' | 'disc' | 'name' | 'init' | 'node' | 'cleanup' | 'typeText' | 'loop' | 'arms' | 'body' | 'names']?: unknown };
+type AnyNodeFields = { [K in keyof CfgNode | 'expr' | 'cond' | 'disc' | 'name' | 'init' | 'node' | 'cleanup' | 'typeText' | 'loop' | 'arms' | 'body' | 'stay' | 'names']?: unknown };
 
 /**
  * A node with every field of every kind (those of other kinds undefined), in one order: all
@@ -22,7 +22,7 @@ function nodeOf(n: NodeInit, id: number): CfgNode {
   const f = n as AnyNodeFields;
   return {
     id, kind: n.kind, expr: f.expr, cond: f.cond, disc: f.disc, name: f.name, init: f.init, node: f.node, cleanup: f.cleanup,
-    typeText: f.typeText, loop: f.loop, arms: f.arms, body: f.body, names: f.names,
+    typeText: f.typeText, loop: f.loop, arms: f.arms, body: f.body, stay: f.stay, names: f.names,
   } as CfgNode;
 }
 
@@ -342,25 +342,19 @@ class Builder {
   finish(end: number | undefined): Cfg {
     this.edge(end, this.exit);
     const unresolved: string[] = [];
-    // A goto back to a label above it (`goto retry;`) closes a loop: its edge is a back edge,
-    // so the walk runs what it repeats at most twice, as any loop's body. Unmarked, such a loop
-    // ran until the node's state cap or the path bound (`swsusp_free()`: 96 paths, each a pass
-    // longer than the last). One loop per label, however many gotos lead back to it.
-    const gotoLoops = new Map<string, number>();
+    const resolved: ResolvedGoto[] = [];
     for (const g of this.gotos) {
       const target = this.labels.get(g.label);
       if (target === undefined) {
         unresolved.push(g.label);
         continue;
       }
-      const label = this.nodes[target];
-      const backward = label?.kind === 'label' && label.node.start < g.stmt.start;
-      let loop = backward ? gotoLoops.get(g.label) : undefined;
-      if (backward && loop === undefined) gotoLoops.set(g.label, (loop = this.loopCount++));
-      this.edge(g.from, target, loop === undefined ? {} : { back: loop });
-      if (loop !== undefined && label?.kind === 'label') markGotoExit(this.nodes, this.ifBranches, g.stmt, label.node, loop);
+      this.edge(g.from, target);
+      resolved.push({ from: g.from, target, label: g.label, stmt: g.stmt });
     }
-    return { nodes: this.nodes, succ: this.succ, entry: 0, exit: this.exit, unresolvedGotos: unresolved, errors: this.errors };
+    const cfg: Cfg = { nodes: this.nodes, succ: this.succ, entry: 0, exit: this.exit, unresolvedGotos: unresolved, errors: this.errors };
+    this.loopCount = markGotoLoops(cfg, resolved, this.ifBranches, this.loopCount);
+    return cfg;
   }
 }
 

@@ -13,10 +13,11 @@ export type CfgNode =
    * A two-way branch: the edge with `cond: true` is taken when `cond` is true. For an `if`,
    * `arms` holds the statements each side runs (for rules that ask what a path skipped); a loop's
    * condition, the loop's `body` (loopExit.ts asks whether its passes can act on the model); for
-   * an `if` that jumps back to a label above it (`if (++tries < 3) goto retry;`), the loop that
-   * goto closes and the statements from the label to the `if`.
+   * an `if` that decides a goto loop (`if (++tries < 3) goto retry;`), the loop that goto closes
+   * and the statements from the label to the `if`; `stay`, the condition's value that stays in
+   * the loop (false for `if (++tries > 3) return -EIO; goto retry;`; true when absent).
    */
-  | { id: number; kind: 'branch'; cond: SNode; loop?: number; arms?: { then?: SNode; else?: SNode }; body?: SNode | readonly SNode[] }
+  | { id: number; kind: 'branch'; cond: SNode; loop?: number; arms?: { then?: SNode; else?: SNode }; body?: SNode | readonly SNode[]; stay?: boolean }
   /** A switch: successors carry the case label expressions (none for `default`). */
   | { id: number; kind: 'switch'; disc: SNode }
   | { id: number; kind: 'return'; expr?: SNode; node: SNode }

@@ -2,7 +2,7 @@
 // the same key are merged (they behave alike from there), so the work grows with the number
 // of distinct model states, not with the number of syntactic paths. Loops run at most twice.
 
-import { UNKNOWN, Value, truthOf } from '../../../model/src/index.js';
+import { CONTRACTS, UNKNOWN, Value, truthOf } from '../../../model/src/index.js';
 import type { Cfg, CfgEdge } from '../cfg/types.js';
 import type { SNode } from '../syntax/snode.js';
 import { mentionsRelease } from '../analysis/facts.js';
@@ -135,8 +135,9 @@ export function explore(cfg: Cfg, init: PathState, ctx: EngineContext, helpers: 
         for (const r of ev.eval(st, n.cond)) {
           const t = truthOf(r.v);
           // A loop the path would go on running past its bound on passes: left (loopExit.ts).
-          const exit = t === true && n.loop !== undefined && (r.st.loops.get(n.loop) ?? 0) >= MAX_BACK_EDGES
-            ? exhaustedExit(n.cond, n.body, edges, (b) => actsOnModel(b, ctx.facts.relevant), (l) => ev.invalidate(r.st, lvalueKey(l))) : undefined;
+          const stay = n.stay ?? true;
+          const exit = t === stay && n.loop !== undefined && (r.st.loops.get(n.loop) ?? 0) >= MAX_BACK_EDGES
+            ? exhaustedExit(n.cond, n.body, edges, (b) => actsOnModel(b, ctx.facts.relevant), (l) => ev.invalidate(r.st, lvalueKey(l)), !stay) : undefined;
           if (exit) {
             follow(r.st, exit);
             continue;
@@ -272,6 +273,19 @@ function computeTestedFrom(cfg: Cfg): TestedSets {
     const out: string[] = [];
     cond?.walk((c) => {
       if (isLvalue(c)) out.push(lvalueKey(c));
+    });
+    // A modeled API's contract reads its arguments as a condition does (found in review: a size
+    // grown in a loop and the one it started at merged before add_memory(), and the misaligned
+    // range was lost).
+    const expr = n.kind === 'eval' ? n.expr : n.kind === 'decl' ? n.init : cond;
+    expr?.walk((c) => {
+      const callee = c.type === 'call_expression' ? c.child('function')?.text : undefined;
+      if (callee === undefined || CONTRACTS[callee] === undefined) return;
+      for (const a of c.child('arguments')?.namedChildren ?? []) {
+        a.walk((x) => {
+          if (isLvalue(x)) out.push(lvalueKey(x));
+        });
+      }
     });
     for (const k of out) names.add(k);
     return out;

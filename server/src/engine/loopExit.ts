@@ -44,10 +44,12 @@ export function conditionLvalues(cond: SNode): SNode[] {
  */
 export function exhaustedExit(
   cond: SNode, body: SNode | readonly SNode[] | undefined, edges: readonly CfgEdge[], acts: (n: SNode) => boolean, invalidate: (lvalue: SNode) => void,
+  /** The condition's value that leaves the loop (a goto loop's guard may leave on true). */
+  leave = false,
 ): CfgEdge | undefined {
   if (!body || (Array.isArray(body) ? (body as readonly SNode[]).some(acts) : acts(body as SNode))) return undefined;
   const reads = conditionLvalues(cond);
-  const exit = reads.length ? edges.find((e) => e.cond === false) : undefined;
+  const exit = reads.length ? edges.find((e) => e.cond === leave) : undefined;
   if (exit) for (const l of reads) invalidate(l);
   return exit;
 }

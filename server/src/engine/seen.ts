@@ -9,8 +9,10 @@
 // Linux 6.12's candidate files. Inside a loop the passes must match: there a path past its
 // bound can do what one below it cannot, leave a loop whose condition it decides true
 // (loopExit.ts; found in review: a polling loop `while (f->pending) cpu_relax();` after a
-// request let no path out, and the leak after it was lost). A state with fewer passes than
-// every one before it still gets through.
+// request let no path out, and the leak after it was lost). At the function's exit too: the end
+// states of two passes may return at different places, which the key does not hold (found in
+// review: a leak on a return after a loop, merged into one on a return in it). A state with
+// fewer passes than every one before it still gets through.
 
 import type { Cfg } from '../cfg/types.js';
 
@@ -37,7 +39,10 @@ export class SeenStates {
     this.keys = new Array(nodes);
     this.models = new Array(nodes);
     this.admitted = new Int32Array(nodes);
-    this.inside = loopsOf(cfg);
+    const inside = loopsOf(cfg);
+    // Every loop counts at the exit, as if it were in all of them.
+    const all = [...new Set(inside.flatMap((l) => l ?? []))];
+    this.inside = all.length ? inside.map((l, i) => (i === cfg.exit ? all : l)) : inside;
   }
 
   /**

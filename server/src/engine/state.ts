@@ -52,8 +52,19 @@ export interface LoggedStep {
  */
 export function logStep(op: ModelOp, expectOk: boolean, site: Site, at: Site, callee: string, trace: number, dax?: DaxEffect): LoggedStep {
   const held = expectOk && (op.kind === 'request_region' || op.kind === 'link_resource' || op.kind === 'free_region') && !('devm' in op && op.devm);
-  const keyText = `${callee}@${site.start}:${expectOk ? 1 : 0}${'result' in op ? `=${String(op.result)}` : ''},`;
+  const keyText = `${callee}@${site.start}:${expectOk ? 1 : 0}${'result' in op ? `=${String(op.result)}` : ''}${concreteFields(op)},`;
   return { op, expectOk, site, at, callee, trace, dax, held, keyText };
+}
+
+/**
+ * The op's concrete addresses, sizes and names: rules judge them at the end (a range's
+ * alignment), so two paths that made the call with different ones must not merge after it
+ * (found in review: a size grown in a loop lost its misaligned range to the size it started at).
+ */
+function concreteFields(op: ModelOp): string {
+  let out = '';
+  for (const [k, v] of Object.entries(op)) if (typeof v === 'bigint' || typeof v === 'string') out += `;${k}=${String(v)}`;
+  return out;
 }
 
 /** Memory the path allocated (kzalloc() and friends). */
