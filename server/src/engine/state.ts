@@ -63,7 +63,11 @@ export function logStep(op: ModelOp, expectOk: boolean, site: Site, at: Site, ca
  */
 function concreteFields(op: ModelOp): string {
   let out = '';
-  for (const [k, v] of Object.entries(op)) if (typeof v === 'bigint' || typeof v === 'string') out += `;${k}=${String(v)}`;
+  const fields = op as unknown as Record<string, unknown>; // every op kind's fields, read by name
+  for (const k in fields) {
+    const v = fields[k];
+    if (typeof v === 'bigint' || typeof v === 'string') out += `;${k}=${String(v)}`;
+  }
   return out;
 }
 
