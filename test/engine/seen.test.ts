@@ -44,6 +44,26 @@ async function walkOf(src: string, fn: string): Promise<{ steps: number; ends: s
   return { steps, ends: ends.sort(), rules };
 }
 
+/** The 1-based line of the line holding `marker`. */
+const lineOf = (src: string, marker: string): number => src.split('\n').findIndex((l) => l.includes(marker)) + 1;
+
+/** A function `f` that declares `locals`, holds a region it requested, then runs `body`. */
+const holding = (locals: string, body: string): string => `
+int f(void __iomem *base, resource_size_t start, resource_size_t size, int n)
+{
+	${locals}
+
+	if (!request_mem_region(start, size, "foo"))
+		return -EBUSY;${body}
+}
+`;
+
+/** Expects resource-leak on the line marked with `/* leak *\/`. */
+async function expectLeakAt(src: string): Promise<void> {
+  const { rules } = await walkOf(src, 'f');
+  expect(rules).toContain(`resource-leak:${lineOf(src, '/* leak */')}`);
+}
+
 describe('a loop whose body does nothing to the model', () => {
   it('walks what follows it once, with the same end states', async () => {
     const without = await walkOf(TAIL.replace('{{LOOP}}', ''), 'f');
@@ -120,70 +140,39 @@ int f(struct foo *f, resource_size_t start, resource_size_t size)
   });
 
   it('a retry loop written with goto and a constant bound: the give-up path is walked', async () => {
-    const src = `
-int f(void __iomem *base, resource_size_t start, resource_size_t size)
-{
-	int tries = 0;
-
-	if (!request_mem_region(start, size, "foo"))
-		return -EBUSY;
+    await expectLeakAt(holding('int tries = 0;', `
 retry:
 	if (readl(base) & 1) {
 		if (++tries < 3)
 			goto retry;
-		return -EIO;
+		return -EIO; /* leak */
 	}
-	return 0;
-}
-`;
-    const { rules } = await walkOf(src, 'f');
-    expect(rules).toContain('resource-leak:12');
+	return 0;`));
   });
 
   it('a loop left by continue: the path that continued still gets back to the condition', async () => {
-    const src = `
-int f(void __iomem *base, resource_size_t start, resource_size_t size)
-{
-	int i;
-
-	if (!request_mem_region(start, size, "foo"))
-		return -EBUSY;
+    await expectLeakAt(holding('int i;', `
 	for (i = 0; i < 4; i++) {
 		if (readl(base) & 1)
 			continue;
 		break;
 	}
 	if (i == 4)
-		return -EIO;
-	return 0;
-}
-`;
-    const { rules } = await walkOf(src, 'f');
-    expect(rules).toContain('resource-leak:14');
+		return -EIO; /* leak */
+	return 0;`));
   });
 });
 
 describe('what the merge key must hold (found in a second review)', () => {
-  /** The 1-based line of the line holding `marker`. */
-  const lineOf = (src: string, marker: string): number => src.split('\n').findIndex((l) => l.includes(marker)) + 1;
-
   it('end states of two loop passes that return at different places stay apart', async () => {
-    const src = `
-int f(void __iomem *base, resource_size_t start, resource_size_t size)
-{
-	int i;
-
-	if (!request_mem_region(start, size, "foo"))
-		return -EBUSY;
+    const src = holding('int i;', `
 	for (i = 0; i < 2; i++) {
 		if (readl(base + i) & 1)
 			writel(0, base);
 		else
 			return -EIO; /* in */
 	}
-	return -EIO; /* after */
-}
-`;
+	return -EIO; /* after */`);
     const { rules } = await walkOf(src, 'f');
     expect(rules).toEqual(expect.arrayContaining([`resource-leak:${lineOf(src, '/* in */')}`, `resource-leak:${lineOf(src, '/* after */')}`]));
   });
@@ -208,52 +197,26 @@ ${grow}
 
   it('the if that decides a goto loop in the shapes the kernel writes: its give-up path is walked', async () => {
     const shapes = [
-      '\tif (readl(base) & 1) {\n\t\tif (++tries > 3)\n\t\t\treturn -EIO; /* give up */\n\t\tgoto retry;\n\t}',
-      '\tif (readl(base) & 1) {\n\t\tif (++tries < 3) {\n\t\t\tcpu_relax();\n\t\t\tgoto retry;\n\t\t}\n\t\treturn -EIO; /* give up */\n\t}',
+      '\tif (readl(base) & 1) {\n\t\tif (++tries > 3)\n\t\t\treturn -EIO; /* leak */\n\t\tgoto retry;\n\t}',
+      '\tif (readl(base) & 1) {\n\t\tif (++tries < 3) {\n\t\t\tcpu_relax();\n\t\t\tgoto retry;\n\t\t}\n\t\treturn -EIO; /* leak */\n\t}',
     ];
-    for (const shape of shapes) {
-      const src = `
-int f(void __iomem *base, resource_size_t start, resource_size_t size)
-{
-	int tries = 0;
-
-	if (!request_mem_region(start, size, "foo"))
-		return -EBUSY;
-retry:
-${shape}
-	release_mem_region(start, size);
-	return 0;
-}
-`;
-      const { rules } = await walkOf(src, 'f');
-      expect(rules, shape).toContain(`resource-leak:${lineOf(src, '/* give up */')}`);
-    }
+    for (const shape of shapes) await expectLeakAt(holding('int tries = 0;', `\nretry:\n${shape}\n\trelease_mem_region(start, size);\n\treturn 0;`));
   });
 
   it('a goto up into the other arm of an if in the same loop body is not a loop of its own', async () => {
-    const src = `
-int f(void __iomem *base, resource_size_t start, resource_size_t size, int n)
-{
-	int i, k = 0;
-
-	if (!request_mem_region(start, size, "foo"))
-		return -EBUSY;
+    await expectLeakAt(holding('int i, k = 0;', `
 	for (i = 0; i < n; i++) {
 		if (i < 0) {
 one:
 			k++;
 			if (k == 2)
-				return -EIO; /* second */
+				return -EIO; /* leak */
 		} else if (readl(base + i) & 4) {
 			goto one;
 		}
 	}
 	release_mem_region(start, size);
-	return 0;
-}
-`;
-    const { rules } = await walkOf(src, 'f');
-    expect(rules).toContain(`resource-leak:${lineOf(src, '/* second */')}`);
+	return 0;`));
   });
 });
 
