@@ -195,6 +195,41 @@ ${grow}
     }
   });
 
+  it('what an inlined helper writes through a pointer its caller reads later keeps the helper\'s paths apart', async () => {
+    const src = (sets: string) => `
+struct st { int ready; };
+
+static int setup(struct st *s, void __iomem *base, resource_size_t start, resource_size_t size)
+{
+	int i;
+
+	if (!request_mem_region(start, size, "foo"))
+		return -EBUSY;
+${sets}
+	return 0;
+}
+
+int f(void __iomem *base, resource_size_t start, resource_size_t size)
+{
+	struct st s;
+	int err;
+
+	err = setup(&s, base, start, size);
+	if (err)
+		return err;
+	if (!s.ready)
+		return -ENODEV; /* leak */
+	release_mem_region(start, size);
+	return 0;
+}
+`;
+    // In a branch (a miss before the loop passes left the key too), and in a loop.
+    for (const sets of ['\tif (readl(base) & 1)\n\t\ts->ready = 0;\n\telse\n\t\ts->ready = 1;',
+      '\ts->ready = 1;\n\tfor (i = 0; i < 2; i++) {\n\t\tif (readl(base) & 1)\n\t\t\ts->ready = 0;\n\t\telse\n\t\t\tbreak;\n\t}']) {
+      await expectLeakAt(src(sets));
+    }
+  });
+
   it('the if that decides a goto loop in the shapes the kernel writes: its give-up path is walked', async () => {
     const shapes = [
       '\tif (readl(base) & 1) {\n\t\tif (++tries > 3)\n\t\t\treturn -EIO; /* leak */\n\t\tgoto retry;\n\t}',

@@ -28,4 +28,10 @@ export interface EngineContext {
   inlineLimit?: number;
   /** Walking a snippet that is not file text (a DEFINE_FREE() body): its positions are meaningless. */
   snippet?: boolean;
+  /**
+   * Inside an inlined helper: the prefixes (`s->`) of the fields its pointer parameters reach in
+   * the caller's storage. The caller may read them after the call, which the helper's own
+   * conditions do not say, so their plain values keep the helper's states apart.
+   */
+  visible?: readonly string[];
 }

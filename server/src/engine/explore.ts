@@ -14,7 +14,7 @@ import { actsOnModel } from './nodeFacts.js';
 import { ModeSwitch } from '../modeSwitch.js';
 import { HelperLookup, inlineHelper, runBody } from './inline.js';
 import { PathState, siteOf } from './state.js';
-import { SeenStates } from './seen.js';
+import { SeenStates, withVisible } from './seen.js';
 import { withoutComments } from '../syntax/tokens.js';
 
 /** Times a loop's back edge may be taken on one path: the body runs at most twice. */
@@ -85,7 +85,7 @@ export function explore(cfg: Cfg, init: PathState, ctx: EngineContext, helpers: 
   while (work.length) {
     const { node, st } = work.pop() as { node: number; st: PathState };
     const mk = st.modelKey();
-    if (!seen.admit(node, st.key(tested.at(node), mk), mk, st.loops)) continue;
+    if (!seen.admit(node, st.key(ctx.visible?.length ? withVisible(tested.at(node), st, ctx.visible) : tested.at(node), mk), mk, st.loops)) continue;
     // A visit also pays for the joins it stands for (the step budget counts as it always did).
     ctx.budget.steps -= visitCost(st) * (skip.weight[node] as number);
     if (ctx.budget.steps < 0) {

@@ -165,7 +165,7 @@ export function runBody(
   });
   const depth = opts.depth ?? outer.inlineDepth + 1;
   const ctx: EngineContext = {
-    ...outer, inlineDepth: depth, functionName: name, callSite: outer.callSite ?? callSite, locals,
+    ...outer, inlineDepth: depth, functionName: name, callSite: outer.callSite ?? callSite, locals, visible: aliases.map((a) => a.param),
     // A cleanup or devres action may call one helper of its own.
     ...(opts.depth !== undefined ? { inlineLimit: depth } : {}),
     ...(opts.snippet ? { snippet: true } : { snippet: false }),
