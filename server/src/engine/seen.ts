@@ -127,8 +127,15 @@ export function loopsOf(cfg: Cfg): readonly (readonly number[] | undefined)[] {
  * inlined helper reaches in its caller's storage (found in review: a helper's `s->ready = 0` on
  * one path merged into `s->ready = 1`, and the caller's check of it lost its leak).
  */
-export function withVisible(tested: readonly string[], st: PathState, visible: readonly string[]): string[] {
-  const out = tested.slice();
-  for (const [k] of st.bindings) if (visible.some((p) => k.startsWith(p))) out.push(k);
-  return out;
+export function withVisible(tested: readonly string[], st: PathState, visible: readonly string[]): readonly string[] {
+  let out: string[] | undefined;
+  for (const [k] of st.bindings) {
+    for (const p of visible) {
+      if (k.startsWith(p)) {
+        (out ??= tested.slice()).push(k);
+        break;
+      }
+    }
+  }
+  return out ?? tested;
 }
