@@ -40,10 +40,7 @@ export class SeenStates {
     this.keys = new Array(nodes);
     this.models = new Array(nodes);
     this.admitted = new Int32Array(nodes);
-    const inside = loopsOf(cfg);
-    // Every loop counts at the exit, as if it were in all of them.
-    const all = [...new Set(inside.flatMap((l) => l ?? []))];
-    this.inside = all.length ? inside.map((l, i) => (i === cfg.exit ? all : l)) : inside;
+    this.inside = loopsOf(cfg);
   }
 
   /**
@@ -91,7 +88,8 @@ const loopsMemo = new WeakMap<Cfg, readonly (readonly number[] | undefined)[]>()
 
 /**
  * The loops each node of `cfg` is in: for a back edge from `u` to `h`, `h` and every node that
- * reaches `u` without passing through `h`.
+ * reaches `u` without passing through `h`. The exit counts as in every loop: there every loop's
+ * passes must match (SeenStates).
  */
 export function loopsOf(cfg: Cfg): readonly (readonly number[] | undefined)[] {
   let out = loopsMemo.get(cfg);
@@ -117,6 +115,8 @@ export function loopsOf(cfg: Cfg): readonly (readonly number[] | undefined)[] {
     }
     for (const v of seen) (sets[v] ??= new Set()).add(b.loop);
   }
+  const all = new Set(backs.map((b) => b.loop));
+  if (all.size) sets[cfg.exit] = all;
   out = Array.from(sets, (x) => (x ? [...x] : undefined));
   loopsMemo.set(cfg, out);
   return out;
