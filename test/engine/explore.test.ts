@@ -5,7 +5,8 @@ import * as path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { analyzeTree } from '../../server/src/analysis/analyze';
 import type { Cfg } from '../../server/src/cfg/types';
-import { shortcutsOf, testedFrom, withoutShortcuts } from '../../server/src/engine/explore';
+import { testedFrom } from '../../server/src/engine/explore';
+import { shortcutsOf, withoutShortcuts } from '../../server/src/engine/shortcuts';
 import { CParser } from '../../server/src/syntax/parser';
 import { cfgOf, fixtures, options } from '../helpers';
 

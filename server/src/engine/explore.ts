@@ -11,10 +11,10 @@ import { BodyRunner, Evaluator, HelperRunner } from './eval.js';
 import { lvalueKey } from './lvalue.js';
 import { exhaustedExit } from './loopExit.js';
 import { actsOnModel } from './nodeFacts.js';
-import { ModeSwitch } from '../modeSwitch.js';
 import { HelperLookup, inlineHelper, runBody } from './inline.js';
 import { PathState, siteOf } from './state.js';
 import { SeenStates, withVisible } from './seen.js';
+import { shortcutsOf } from './shortcuts.js';
 import { withoutComments } from '../syntax/tokens.js';
 
 /** Times a loop's back edge may be taken on one path: the body runs at most twice. */
@@ -75,6 +75,9 @@ export function explore(cfg: Cfg, init: PathState, ctx: EngineContext, helpers: 
       const taken = st.loops.get(edge.back) ?? 0;
       if (taken >= MAX_BACK_EDGES) return;
       st.loops.set(edge.back, taken + 1);
+    } else {
+      const entered = skip.enters.get(edge);
+      if (entered) for (const l of entered) st.loops.delete(l);
     }
     work.push({ node: skip.to[edge.to] as number, st });
   };
@@ -181,58 +184,6 @@ export function explore(cfg: Cfg, init: PathState, ctx: EngineContext, helpers: 
  */
 export function visitCost(st: PathState): number {
   return 1 + ((st.ops.length + st.trace.length + st.mem.size) >> 6);
-}
-
-/**
- * Joins the walk passes over. A join that leads to one node, which nothing else leads to, sees
- * exactly the states that node then sees, in the same order, with the same merge key (a join
- * reads nothing: the lvalues tested from both are the same) and the same cap: visiting it only
- * repeated the node's work. A third of all visits were such joins (after every if's arms).
- * `to[n]` is where a state sent to `n` goes; `weight[n]`, how many visits a visit of `n` stands
- * for (the step budget is charged for each, so a budget runs out where it always did).
- */
-interface Shortcuts {
-  to: Int32Array;
-  weight: Uint16Array;
-}
-
-const shortcutCache = new WeakMap<Cfg, Shortcuts>();
-/** On in withoutShortcuts(). */
-const plainWalks = new ModeSwitch();
-
-/** Runs `fn` with walks that visit every node (tests compare the two). */
-export function withoutShortcuts<T>(fn: () => T): T {
-  return plainWalks.during(fn);
-}
-
-export function shortcutsOf(cfg: Cfg): Shortcuts {
-  if (plainWalks.on) return identity(cfg.nodes.length);
-  let sc = shortcutCache.get(cfg);
-  if (sc) return sc;
-  const n = cfg.nodes.length;
-  const into = new Uint32Array(n);
-  for (const edges of cfg.succ) for (const e of edges) into[e.to] = (into[e.to] as number) + 1;
-  const next = new Int32Array(n).fill(-1);
-  cfg.nodes.forEach((node, j) => {
-    const out = cfg.succ[j] ?? [];
-    const e = out[0];
-    if (node?.kind === 'join' && out.length === 1 && e && e.back === undefined && e.to !== j && into[e.to] === 1) next[j] = e.to;
-  });
-  const to = new Int32Array(n);
-  const weight = new Uint16Array(n).fill(1);
-  for (let j = 0; j < n; j++) {
-    let t = j;
-    // A cycle of such joins is unreachable (each has one way in, from the cycle): stop anyway.
-    for (let k = 0; (next[t] as number) >= 0 && k < n; k++) t = next[t] as number;
-    to[j] = t;
-    if (t !== j) weight[t] = (weight[t] as number) + 1;
-  }
-  shortcutCache.set(cfg, (sc = { to, weight }));
-  return sc;
-}
-
-function identity(n: number): Shortcuts {
-  return { to: Int32Array.from({ length: n }, (_, i) => i), weight: new Uint16Array(n).fill(1) };
 }
 
 /** mentionsRelease() of an arm, per arm and file facts: asked at every visit of its branch that the path cannot decide. */

@@ -1,18 +1,16 @@
 // Which states a walk lets through at each CFG node: the merge of paths, and its caps.
 //
 // A state is keyed without the loop passes it has taken (PathState.key()): a state that
-// arrives at a node with the key of one let through before, having taken at least as many
-// passes of every loop the node is not in, and as many of each loop it is in, can do nothing
-// that one could not (it has fewer back edges left; the rest of its future is the same), so it
-// is dropped. Keyed with the passes, the second pass of a loop whose body changed nothing the
-// key holds walked everything after the loop again: such passes were half the visits over
-// Linux 6.12's candidate files. Inside a loop the passes must match: there a path past its
-// bound can do what one below it cannot, leave a loop whose condition it decides true
-// (loopExit.ts; found in review: a polling loop `while (f->pending) cpu_relax();` after a
-// request let no path out, and the leak after it was lost). At the function's exit too: the end
-// states of two passes may return at different places, which the key does not hold (found in
-// review: a leak on a return after a loop, merged into one on a return in it). A state with
-// fewer passes than every one before it still gets through.
+// arrives at a node with the key of one let through before, having taken as many passes of
+// each loop the node is in, can do nothing that one could not (a loop's passes count again
+// from none when a path enters it from outside, shortcuts.ts: those of loops the node is not
+// in decide nothing ahead), so it is dropped. Keyed with the passes, the second pass of a loop
+// whose body changed nothing the key holds walked everything after the loop again: such passes
+// were half the visits over Linux 6.12's candidate files. Inside a loop the passes must match:
+// there a path past its bound can do what one below it cannot, leave a loop whose condition it
+// decides true (loopExit.ts; found in review: a polling loop `while (f->pending) cpu_relax();`
+// after a request let no path out, and the leak after it was lost), and one below it can take a
+// back edge that one at its bound cannot.
 
 import type { Cfg } from '../cfg/types.js';
 import type { PathState } from './state.js';
@@ -54,7 +52,7 @@ export class SeenStates {
     if (!byKey) this.keys[node] = byKey = new Map();
     const before = byKey.get(key);
     const inside = this.inside[node];
-    if (before !== undefined && (Array.isArray(before) ? before.some((p) => coveredBy(loops, p, inside)) : coveredBy(loops, before, inside))) return false;
+    if (before !== undefined && (Array.isArray(before) ? before.some((p) => samePasses(loops, p, inside)) : samePasses(loops, before, inside))) return false;
     let models = this.models[node];
     if (!models) this.models[node] = models = new Set();
     const n = this.admitted[node] as number;
@@ -64,8 +62,8 @@ export class SeenStates {
     }
     models.add(mk);
     this.admitted[node] = n + 1;
-    // The state's own map changes as it takes back edges: keep what it is now.
-    const passes = loops.size ? new Map(loops) : NO_PASSES;
+    // The state's own map changes as it takes back edges: keep what it is now (where it counts).
+    const passes = inside && loops.size ? new Map(loops) : NO_PASSES;
     if (before === undefined) byKey.set(key, passes);
     else if (Array.isArray(before)) before.push(passes);
     else byKey.set(key, [before, passes]);
@@ -73,13 +71,9 @@ export class SeenStates {
   }
 }
 
-/**
- * Whether a state with `loops` passes can do no more than one with `earlier` passes, at a node
- * in the loops `inside`: as many passes of those, at least as many of the others.
- */
-function coveredBy(loops: LoopPasses, earlier: LoopPasses, inside: readonly number[] | undefined): boolean {
+/** Whether states with passes `loops` and `earlier` took as many of each loop in `inside` (none: a node in no loop). */
+function samePasses(loops: LoopPasses, earlier: LoopPasses, inside: readonly number[] | undefined): boolean {
   if (inside) for (const loop of inside) if ((loops.get(loop) ?? 0) !== (earlier.get(loop) ?? 0)) return false;
-  for (const [loop, n] of earlier) if ((loops.get(loop) ?? 0) < n) return false;
   return true;
 }
 
@@ -88,8 +82,7 @@ const loopsMemo = new WeakMap<Cfg, readonly (readonly number[] | undefined)[]>()
 
 /**
  * The loops each node of `cfg` is in: for a back edge from `u` to `h`, `h` and every node that
- * reaches `u` without passing through `h`. The exit counts as in every loop: there every loop's
- * passes must match (SeenStates).
+ * reaches `u` without passing through `h`.
  */
 export function loopsOf(cfg: Cfg): readonly (readonly number[] | undefined)[] {
   let out = loopsMemo.get(cfg);
@@ -115,8 +108,6 @@ export function loopsOf(cfg: Cfg): readonly (readonly number[] | undefined)[] {
     }
     for (const v of seen) (sets[v] ??= new Set()).add(b.loop);
   }
-  const all = new Set(backs.map((b) => b.loop));
-  if (all.size) sets[cfg.exit] = all;
   out = Array.from(sets, (x) => (x ? [...x] : undefined));
   loopsMemo.set(cfg, out);
   return out;
