@@ -7,7 +7,7 @@ import { MEMORY_CONTRACTS } from './memory.js';
 import { RESOURCE_CONTRACTS, RESOURCE_FIELD_CONTRACTS } from './resource.js';
 
 export { HELD_RESOURCE_ARGS } from './resource.js';
-export { ZONE_DEVICE_TESTS, ZONE_DISCRIMINATORS } from './memmap.js';
+export { PAGE_REF_DROPPERS, PAGE_REF_TAKERS, ZONE_DEVICE_TESTS, ZONE_DISCRIMINATORS } from './memmap.js';
 import { Contract, FieldContract } from './types.js';
 import { table } from '../table.js';
 

@@ -69,6 +69,14 @@ const PAGE_READS = ['PageLRU', 'PageSlab', 'PageCompound', 'PageHead', 'PageTail
   'folio_test_hwpoison', 'folio_test_reserved', 'folio_ref_count', 'folio_mapcount', 'folio_nid', 'folio_zone', 'folio_mapping',
   'folio_lock', 'folio_trylock', 'folio_get', 'folio_put'];
 
+/**
+ * The `what` of the page reads that take a reference on the page (the try-gets only where they
+ * return non-zero) and of those that drop one: memory_hotplug cannot offline a page someone
+ * holds a reference on (memmap-online-stale asks which the path holds).
+ */
+export const PAGE_REF_TAKERS: ReadonlySet<string> = new Set(['get_page()', 'get_page_unless_zero()', 'try_get_page()', 'folio_try_get()', 'folio_get()']);
+export const PAGE_REF_DROPPERS: ReadonlySet<string> = new Set(['put_page()', 'folio_put()']);
+
 /** Reads that take a reference only when they return non-zero: each answer is a path of its own (found in review). */
 const TRY_GETS = ['get_page_unless_zero', 'try_get_page', 'folio_try_get'];
 

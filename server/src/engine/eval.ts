@@ -20,6 +20,7 @@ import { derivesFrom, identifiersIn, isFieldOf, isLocalKey, lvalueKey, objectKey
 import { physDerived } from './provenance.js';
 import { evalArgs } from './args.js';
 import { actsOnModel, constantOf, containsCall } from './nodeFacts.js';
+import { logOp } from './repeatedReads.js';
 import { PathState, logStep, siteOf } from './state.js';
 import { tokenText } from '../syntax/tokens.js';
 
@@ -161,7 +162,7 @@ export class Evaluator {
   /** `page->flags`, `page->mapping`: a read of the struct page, as PageLRU() and friends are. */
   private pageFieldRead(st: PathState, h: number, field: string, n: SNode): void {
     const site = this.ctx.snippet && this.ctx.callSite ? this.ctx.callSite : siteOf(n);
-    st.ops.push(logStep({ kind: 'page_read', target: h, what: `page->${field}` }, true, site, this.ctx.callSite ?? site, `->${field}`, st.trace.length));
+    logOp(st.ops, logStep({ kind: 'page_read', target: h, what: `page->${field}` }, true, site, this.ctx.callSite ?? site, `->${field}`, st.trace.length));
   }
 
   /**

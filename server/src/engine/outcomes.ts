@@ -6,6 +6,7 @@ import type { EngineContext } from './context.js';
 import type { Result } from './eval.js';
 import { lvalueKey } from './lvalue.js';
 import { applyOtherOp } from './models.js';
+import { logOp } from './repeatedReads.js';
 import { PathState, logStep, siteOf } from './state.js';
 
 /**
@@ -30,7 +31,7 @@ export function applyOutcomes(st: PathState, outcomes: Outcome[], callee: string
           created = handle;
           createdKind = r.created;
         }
-        s.ops.push(logStep(op, true, site, at, callee, s.trace.length, r.dax));
+        logOp(s.ops, logStep(op, true, site, at, callee, s.trace.length, r.dax));
         continue;
       }
       if (createsResource(op) && !o.requireOk) {

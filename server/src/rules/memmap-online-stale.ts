@@ -4,13 +4,10 @@
 // these races knowingly (the thread's pfn_active() with light locking was never merged).
 
 import type { ReaderStep } from '../../../model/src/index.js';
-import { staleUses } from '../../../model/src/index.js';
+import { PAGE_REF_DROPPERS, PAGE_REF_TAKERS, staleUses } from '../../../model/src/index.js';
 import { hotplugExample, pageOrigin, memmapCapabilities } from './memmap/common.js';
 import { isDirect } from './ownership.js';
 import { TraceEntry, createRule } from './rule.js';
-
-/** Calls that take a reference on the page (the try-gets only on the path where they return non-zero). */
-const PINS = new Set(['get_page()', 'get_page_unless_zero()', 'try_get_page()', 'folio_try_get()', 'folio_get()']);
 
 export default createRule({
   meta: {
@@ -37,10 +34,10 @@ export default createRule({
           const o = pageOrigin(ops, h);
           if (o?.via === 'pfn_to_online_page' && !sleptSince.has(h) && !pinned.has(h)) sleptSince.set(h, i);
         }
-      } else if (op.kind === 'page_read' && PINS.has(op.what) && op.result !== false && !sleptSince.has(op.target)) {
+      } else if (op.kind === 'page_read' && PAGE_REF_TAKERS.has(op.what) && op.result !== false && !sleptSince.has(op.target)) {
         pinned.add(op.target);
       } else if (op.kind === 'page_read' && pinned.has(op.target)) {
-        if (op.what === 'put_page()' || op.what === 'folio_put()') pinned.delete(op.target);
+        if (PAGE_REF_DROPPERS.has(op.what)) pinned.delete(op.target);
       } else if (op.kind === 'page_read' && isDirect(l)) {
         const sleep = sleptSince.get(op.target);
         const origin = pageOrigin(ops, op.target);

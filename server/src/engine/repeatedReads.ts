@@ -1,0 +1,40 @@
+// Reads of a struct page that tell the rules nothing new, not logged.
+//
+// The memmap rules judge a page by its first read (memmap-pfn-valid-uninit), by the first read
+// after a sleep (memmap-online-stale), by the references taken and dropped on it and by the
+// answers of the reads that fork (PageReserved(), the try-gets). A plain read of a page the path
+// read just before, with nothing but plain reads in between, changes none of these. Logged, it
+// kept apart (in the merge key, and by the handles of the objects made after it, which are log
+// indices) every combination of the reads a loop body's branches make (folio_test_large(),
+// folio_test_lru(), folio_lock(), ...): do_migrate_range() walked 90 model histories through one
+// node, each pass's branches times the other's. The path's trace still tells of the read.
+
+import { PAGE_REF_DROPPERS, PAGE_REF_TAKERS } from '../../../model/src/index.js';
+import type { LoggedStep } from './state.js';
+
+/** A direct read that neither forks, nor takes or drops a reference. */
+function isPlainRead(l: LoggedStep): boolean {
+  const op = l.op;
+  return op.kind === 'page_read' && op.result === undefined && l.site.start === l.at.start &&
+    !PAGE_REF_TAKERS.has(op.what) && !PAGE_REF_DROPPERS.has(op.what);
+}
+
+/**
+ * Whether `step`, about to be logged after `ops`, is a plain read of a page a plain read before
+ * it read, with only plain reads since (no sleep, hotplug hold, reference or other op between).
+ */
+export function repeatsRead(ops: readonly LoggedStep[], step: LoggedStep): boolean {
+  if (step.op.kind !== 'page_read' || !isPlainRead(step)) return false;
+  const target = step.op.target;
+  for (let i = ops.length - 1; i >= 0; i--) {
+    const l = ops[i] as LoggedStep;
+    if (!isPlainRead(l)) return false;
+    if (l.op.kind === 'page_read' && l.op.target === target) return true;
+  }
+  return false;
+}
+
+/** Logs `step` on `ops`, unless it repeats a read (repeatsRead()). */
+export function logOp(ops: LoggedStep[], step: LoggedStep): void {
+  if (!repeatsRead(ops, step)) ops.push(step);
+}
