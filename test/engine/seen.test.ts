@@ -117,6 +117,118 @@ int f(void __iomem *base, resource_size_t start, resource_size_t size, int n, in
   });
 });
 
+describe('cycles gotos make and loops inside them (found in a third review)', () => {
+  /** The most ops any end state logged. */
+  const longest = (ends: string[]): number => Math.max(...ends.map((e) => (e ? e.split(' ').length : 0)));
+
+  it('a goto down to a label that falls through to one above: the cycle is bounded, and the leak before it found', async () => {
+    const src = `
+int f(void __iomem *base, unsigned long pfn, resource_size_t start, resource_size_t size)
+{
+	if (!request_mem_region(start, size, "f"))
+		return -EBUSY;
+	if (readl(base) & 16)
+		return -EIO; /* leak */
+	goto h;
+out:
+	if (readl(base) & 8) {
+		release_mem_region(start, size);
+		return 0;
+	}
+h:
+	if (readl(base) & 1)
+		goto inbody;
+	writel(0, base);
+	while (readl(base) & 2) {
+		writel(1, base);
+inbody:
+		if (pfn_valid(pfn))
+			msleep(1);
+		if (readl(base) & 4)
+			goto h;
+	}
+	goto out;
+}
+`;
+    // The fall-through from \`out:\` to \`h:\` closed a cycle with no back edge; with the loops in
+    // it counted anew at each entry, paths went around to 97 ops and the exit filled up.
+    const { ends, rules } = await walkOf(src, 'f');
+    expect(longest(ends)).toBeLessThan(12);
+    expect(rules).toContain(`resource-leak:${lineOf(src, '/* leak */')}`);
+  });
+
+  it('a goto up into the else arm of an if above a loop: the cycle through the loop is bounded', async () => {
+    const src = `
+int f(void __iomem *base, unsigned long pfn, int n)
+{
+	int i;
+
+	if (readl(base) & 1) {
+		writel(0, base);
+	} else {
+again:
+		writel(1, base);
+	}
+	for (i = 0; i < n; i++)
+		if (pfn_valid(pfn + i))
+			msleep(1);
+	if (readl(base) & 2)
+		goto again;
+	return 0;
+}
+`;
+    const { ends } = await walkOf(src, 'f');
+    expect(longest(ends)).toBeLessThan(6);
+  });
+
+  it('ends at many return sites do not share one cap: an early return\'s leak is kept', async () => {
+    const src = holding('int i;', `
+	if (readl(base) & 1)
+		return -EIO; /* leak */
+	for (i = 0; i < n; i++)
+		if (pfn_valid(start + i))
+			msleep(1);
+	switch (readl(base + 4)) {
+CASES
+	}
+	return 0;`.replace('CASES', `	case 0:
+		return 0;
+	case 1:
+		return 0;
+	case 2:
+		return 0;
+	case 3:
+		return 0;
+	case 4:
+		return 0;
+	case 5:
+		return 0;
+	case 6:
+		return 0;
+	case 7:
+		return 0;
+	case 8:
+		return 0;
+	case 9:
+		return 0;
+	case 10:
+		return 0;
+	case 11:
+		return 0;
+	case 12:
+		return 0;
+	case 13:
+		return 0;
+	case 14:
+		return 0;
+	case 15:
+		return 0;`));
+    const { ends, rules } = await walkOf(src, 'f');
+    expect(ends.length).toBeGreaterThan(48);
+    expect(rules).toContain(`resource-leak:${lineOf(src, '/* leak */')}`);
+  });
+});
+
 describe('a loop closed by a goto back to a label', () => {
   it('runs its body at most twice, as any loop', async () => {
     // swsusp_free()'s shape: each pass checks and reads a page, then jumps back.

@@ -24,7 +24,6 @@ export interface ResolvedGoto {
  * review: marked by position alone, it cut that loop's second pass).
  */
 export function markGotoLoops(cfg: Cfg, gotos: readonly ResolvedGoto[], ifBranches: ReadonlyMap<SNode, number>, next: number): number {
-  if (!gotos.length) return next;
   const retreating = retreatingEdges(cfg);
   const loops = new Map<string, number>();
   for (const g of gotos) {
@@ -37,6 +36,30 @@ export function markGotoLoops(cfg: Cfg, gotos: readonly ResolvedGoto[], ifBranch
     const label = cfg.nodes[g.target];
     if (label?.kind === 'label') markGotoExit(cfg.nodes, ifBranches, g.stmt, label.node, loop);
   }
+  return markOtherRetreats(cfg, retreating, next);
+}
+
+/**
+ * Every other retreating edge made a back edge too, of the loop of its head (one per head), so
+ * that every cycle has one: a goto down to a label that falls through to one above it
+ * (`out: ... h: ... goto out;`), or a goto into the other arm of an `if` that falls out of it
+ * back above, closes a cycle through an edge no goto or loop statement made. Unmarked, such a
+ * cycle had no bound on its passes but the caps (found in review: with a loop inside it, whose
+ * passes start anew at each entry, every lap walked the loop again, to 97 ops a path).
+ */
+function markOtherRetreats(cfg: Cfg, retreating: ReadonlySet<string>, next: number): number {
+  const byHead = new Map<number, number>();
+  cfg.succ.forEach((edges) => {
+    for (const e of edges) if (e.back !== undefined) byHead.set(e.to, e.back);
+  });
+  cfg.succ.forEach((edges, from) => {
+    for (const e of edges) {
+      if (e.back !== undefined || !retreating.has(`${from}>${e.to}`)) continue;
+      let loop = byHead.get(e.to);
+      if (loop === undefined) byHead.set(e.to, (loop = next++));
+      e.back = loop;
+    }
+  });
   return next;
 }
 

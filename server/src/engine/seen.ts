@@ -32,9 +32,18 @@ export class SeenStates {
   /** Per node, the loops it is in (undefined: none). */
   private readonly inside: readonly (readonly number[] | undefined)[];
 
+  /**
+   * The exit, which has no cap of its own: its states are the paths' ends, keyed by where they
+   * returned (PathState.key()), and each return node's cap already bounds them. Capped as one,
+   * the ends of every return shared one cap, and an early return's leak reached a full exit
+   * (found in review).
+   */
+  private readonly exit: number;
+
   /** For `cfg`, at most `cap` states per node (then only new model histories). */
   constructor(cfg: Cfg, private readonly cap: number) {
     const nodes = cfg.nodes.length;
+    this.exit = cfg.exit;
     this.keys = new Array(nodes);
     this.models = new Array(nodes);
     this.admitted = new Int32Array(nodes);
@@ -56,7 +65,7 @@ export class SeenStates {
     let models = this.models[node];
     if (!models) this.models[node] = models = new Set();
     const n = this.admitted[node] as number;
-    if (n >= this.cap && (models.has(mk) || models.size >= 2 * this.cap)) {
+    if (n >= this.cap && node !== this.exit && (models.has(mk) || models.size >= 2 * this.cap)) {
       this.dropped++;
       return false;
     }
