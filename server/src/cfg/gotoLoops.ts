@@ -24,7 +24,7 @@ export interface ResolvedGoto {
  * review: marked by position alone, it cut that loop's second pass).
  */
 export function markGotoLoops(cfg: Cfg, gotos: readonly ResolvedGoto[], ifBranches: ReadonlyMap<SNode, number>, next: number): number {
-  const retreating = retreatingEdges(cfg);
+  const retreating = gotos.length ? retreatingEdges(cfg) : new Set<string>();
   const loops = new Map<string, number>();
   for (const g of gotos) {
     if (!retreating.has(`${g.from}>${g.target}`)) continue;
@@ -36,18 +36,24 @@ export function markGotoLoops(cfg: Cfg, gotos: readonly ResolvedGoto[], ifBranch
     const label = cfg.nodes[g.target];
     if (label?.kind === 'label') markGotoExit(cfg.nodes, ifBranches, g.stmt, label.node, loop);
   }
-  return markOtherRetreats(cfg, retreating, next);
+  return markOtherRetreats(cfg, next);
 }
 
 /**
- * Every other retreating edge made a back edge too, of the loop of its head (one per head), so
- * that every cycle has one: a goto down to a label that falls through to one above it
- * (`out: ... h: ... goto out;`), or a goto into the other arm of an `if` that falls out of it
- * back above, closes a cycle through an edge no goto or loop statement made. Unmarked, such a
- * cycle had no bound on its passes but the caps (found in review: with a loop inside it, whose
- * passes start anew at each entry, every lap walked the loop again, to 97 ops a path).
+ * Every cycle given a back edge: a goto down to a label that falls through to one above it
+ * (`out: ... h: ... goto out;`), or a goto into the other arm of an `if` that falls out of it back
+ * above, closes a cycle through an edge no goto or loop statement made. Unmarked, such a cycle
+ * had no bound on its passes but the caps (found in review: with a loop inside it, whose passes
+ * start anew at each entry, every lap walked the loop again, to 97 ops a path). The edges that
+ * retreat in a depth-first walk of the graph without the back edges already marked become back
+ * edges of their head's loop (one per head): every cycle then has one, as any cycle left in that
+ * graph has a retreating edge. Not those of a walk of the whole graph: a goto into a loop's body
+ * reaches it before the loop's head, and the loop's own entry and the fall-through into the
+ * label then retreat (found in review: marked, a path entering the loop used up its pass there).
  */
-function markOtherRetreats(cfg: Cfg, retreating: ReadonlySet<string>, next: number): number {
+function markOtherRetreats(cfg: Cfg, next: number): number {
+  const retreating = retreatingEdges(cfg, true);
+  if (!retreating.size) return next;
   const byHead = new Map<number, number>();
   cfg.succ.forEach((edges) => {
     for (const e of edges) if (e.back !== undefined) byHead.set(e.to, e.back);
@@ -63,25 +69,33 @@ function markOtherRetreats(cfg: Cfg, retreating: ReadonlySet<string>, next: numb
   return next;
 }
 
-/** The edges `from>to` whose target is on the stack of a depth-first walk from the entry. */
-function retreatingEdges(cfg: Cfg): Set<string> {
+/**
+ * The edges `from>to` whose target is on the stack of a depth-first walk from the entry; with
+ * `unmarked`, of a walk that leaves out the back edges and starts again from every node it has
+ * not reached (a cycle of nodes the entry reaches only through a back edge has one too).
+ */
+function retreatingEdges(cfg: Cfg, unmarked = false): Set<string> {
   const out = new Set<string>();
   const state = new Uint8Array(cfg.nodes.length); // 0 new, 1 on the stack, 2 done
-  const stack: { node: number; next: number }[] = [{ node: cfg.entry, next: 0 }];
-  state[cfg.entry] = 1;
-  while (stack.length) {
-    const top = stack[stack.length - 1] as { node: number; next: number };
-    const edges = cfg.succ[top.node] ?? [];
-    if (top.next >= edges.length) {
-      state[top.node] = 2;
-      stack.pop();
-      continue;
-    }
-    const to = (edges[top.next++] as { to: number }).to;
-    if (state[to] === 1) out.add(`${top.node}>${to}`);
-    else if (state[to] === 0) {
-      state[to] = 1;
-      stack.push({ node: to, next: 0 });
+  const stack: { node: number; next: number }[] = [];
+  for (let root = cfg.entry; root >= 0; root = unmarked ? state.indexOf(0) : -1) {
+    state[root] = 1;
+    stack.push({ node: root, next: 0 });
+    while (stack.length) {
+      const top = stack[stack.length - 1] as { node: number; next: number };
+      const edges = cfg.succ[top.node] ?? [];
+      if (top.next >= edges.length) {
+        state[top.node] = 2;
+        stack.pop();
+        continue;
+      }
+      const edge = edges[top.next++] as { to: number; back?: number };
+      if (unmarked && edge.back !== undefined) continue;
+      if (state[edge.to] === 1) out.add(`${top.node}>${edge.to}`);
+      else if (state[edge.to] === 0) {
+        state[edge.to] = 1;
+        stack.push({ node: edge.to, next: 0 });
+      }
     }
   }
   return out;
