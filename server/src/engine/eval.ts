@@ -20,7 +20,7 @@ import { derivesFrom, identifiersIn, isFieldOf, isLocalKey, lvalueKey, objectKey
 import { physDerived } from './provenance.js';
 import { evalArgs } from './args.js';
 import { actsOnModel, constantOf, containsCall } from './nodeFacts.js';
-import { logOp } from './repeatedReads.js';
+import { logOp } from './idleOps.js';
 import { PathState, logStep, siteOf } from './state.js';
 import { tokenText } from '../syntax/tokens.js';
 

@@ -6,7 +6,7 @@ import type { EngineContext } from './context.js';
 import type { Result } from './eval.js';
 import { lvalueKey } from './lvalue.js';
 import { applyOtherOp } from './models.js';
-import { logOp } from './repeatedReads.js';
+import { logOp } from './idleOps.js';
 import { PathState, logStep, siteOf } from './state.js';
 
 /**

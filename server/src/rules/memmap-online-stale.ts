@@ -2,6 +2,8 @@
 // sleep or drop a lock, without holding memory hotplug off: the memory can be offlined and
 // removed in between and the page's memmap is gone. Info by default: upstream tolerates some of
 // these races knowingly (the thread's pfn_active() with light locking was never merged).
+// The engine does not log the sleeps and page reads this rule cannot judge by (engine/idleOps.ts):
+// keep the two in step.
 
 import type { ReaderStep } from '../../../model/src/index.js';
 import { PAGE_REF_DROPPERS, PAGE_REF_TAKERS, staleUses } from '../../../model/src/index.js';

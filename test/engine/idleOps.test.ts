@@ -1,10 +1,10 @@
-// A plain read of a page just read is not logged: the memmap rules learn nothing from it, and
-// logged it kept a loop body's branch combinations apart (engine/repeatedReads.ts).
+// Ops the rules learn nothing from are not logged (engine/idleOps.ts): a plain read of a page
+// just read, and a sleep no page from pfn_to_online_page() can be judged by.
 
 import { describe, expect, it } from 'vitest';
 import type { ModelOp } from '../../model/src/index';
 import { analyzeTree } from '../../server/src/analysis/analyze';
-import { repeatsRead } from '../../server/src/engine/repeatedReads';
+import { idleSleep, repeatsRead } from '../../server/src/engine/idleOps';
 import { LoggedStep, Site, logStep } from '../../server/src/engine/state';
 import { options, withTree } from '../helpers';
 
@@ -39,6 +39,52 @@ describe('repeatsRead', () => {
     expect(repeatsRead(log, read(1, 'folio_put()', 30))).toBe(false);
     expect(repeatsRead(log, read(1, 'PageReserved()', 30, true))).toBe(false);
     expect(repeatsRead(log, step({ kind: 'page_read', target: 1, what: 'PageDirty()' }, 30, 5))).toBe(false);
+  });
+});
+
+describe('idleSleep', () => {
+  const sleep = (start: number): LoggedStep => step({ kind: 'may_sleep', what: 'mutex_lock()' }, start);
+  const lookup = (start: number): LoggedStep => step({ kind: 'pfn_page', pfn: 'p', via: 'pfn_to_online_page', phys: false }, start);
+
+  it('a sleep before any page from pfn_to_online_page(), or right after another sleep', () => {
+    expect(idleSleep([], sleep(10))).toBe(true);
+    expect(idleSleep([step({ kind: 'pfn_page', pfn: 'p', via: 'pfn_to_page', phys: true }, 5)], sleep(10))).toBe(true);
+    expect(idleSleep([lookup(5), sleep(8)], sleep(10))).toBe(true);
+  });
+
+  it('not a sleep after such a page, with something else since the last sleep', () => {
+    expect(idleSleep([lookup(5)], sleep(10))).toBe(false);
+    expect(idleSleep([lookup(5), sleep(8), step({ kind: 'hotplug_release', what: 'put_online_mems' }, 9)], sleep(10))).toBe(false);
+    expect(idleSleep([lookup(5)], read(0, 'PageLRU()', 10))).toBe(false);
+  });
+
+  it('a function that locks in some branches only walks one history through them', async () => {
+    const src = `
+int f(void __iomem *base, resource_size_t start, resource_size_t size, int a, int b, int c)
+{
+	if (!request_mem_region(start, size, "f"))
+		return -EBUSY;
+	if (a) {
+		mutex_lock(&lock);
+		writel(1, base);
+		mutex_unlock(&lock);
+	}
+	if (b)
+		msleep(10);
+	if (c)
+		cond_resched();
+	release_mem_region(start, size);
+	return 0;
+}
+`;
+    const histories = new Set<string>();
+    await withTree(src, (tree) => analyzeTree(tree, src, options(), undefined, {
+      onPaths: (_fn, ends) => {
+        for (const st of ends) histories.add(st.ops.map((o) => o.op.kind).join(' '));
+      },
+    }));
+    // Logged, the sleeps kept each combination of the three branches apart to the end.
+    expect([...histories].sort()).toEqual(['request_region', 'request_region release_region']);
   });
 });
 
