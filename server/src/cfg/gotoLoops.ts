@@ -78,7 +78,8 @@ function retreatingEdges(cfg: Cfg, unmarked = false): Set<string> {
   const out = new Set<string>();
   const state = new Uint8Array(cfg.nodes.length); // 0 new, 1 on the stack, 2 done
   const stack: { node: number; next: number }[] = [];
-  for (let root = cfg.entry; root >= 0; root = unmarked ? state.indexOf(0) : -1) {
+  // The next root is looked for from where the last was found: every node before it is reached.
+  for (let root = cfg.entry, scan = 0; root >= 0; root = unmarked ? (scan = state.indexOf(0, scan)) : -1) {
     state[root] = 1;
     stack.push({ node: root, next: 0 });
     while (stack.length) {
