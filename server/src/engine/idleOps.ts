@@ -1,8 +1,8 @@
 // Ops that tell the rules nothing new, not logged: a page read that repeats one, and a sleep no
 // page can be judged by. Logged, each kept apart (in the merge key, and by the handles of the
 // objects made after it, which are log indices) every combination of the calls a function's
-// branches make, and nothing after them merged. Only memmap-online-stale and
-// memmap-pfn-valid-uninit read these kinds; keep this in step with them.
+// branches make, and nothing after them merged. Only the memmap rules read these kinds (and
+// memmap-reserved-zone-device only PageReserved()'s answer, which forks); keep this in step.
 //
 // Page reads. The memmap rules judge a page by its first read (memmap-pfn-valid-uninit), by the
 // first read after a sleep (memmap-online-stale), by the references taken and dropped on it and
