@@ -165,9 +165,13 @@ export class Bindings extends CowMap<string, Value> {
     return this.models > 0;
   }
 
-  /** Two independent 32-bit sums over the model-valued entries (order-free). */
-  modelHash(): [number, number] {
-    return [this.a, this.b];
+  /** Two independent 32-bit sums over the model-valued entries (order-free), apart: a pair made at every visit was garbage. */
+  modelHashA(): number {
+    return this.a;
+  }
+
+  modelHashB(): number {
+    return this.b;
   }
 
   private add(k: string, v: Value, sign: 1 | -1): void {

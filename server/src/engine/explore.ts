@@ -13,7 +13,7 @@ import { exhaustedExit } from './loopExit.js';
 import { actsOnModel } from './nodeFacts.js';
 import { HelperLookup, inlineHelper, runBody } from './inline.js';
 import { PathState, siteOf } from './state.js';
-import { SeenStates, withVisible } from './seen.js';
+import { SeenStates } from './seen.js';
 import { shortcutsOf } from './shortcuts.js';
 import { withoutComments } from '../syntax/tokens.js';
 
@@ -88,7 +88,7 @@ export function explore(cfg: Cfg, init: PathState, ctx: EngineContext, helpers: 
   while (work.length) {
     const { node, st } = work.pop() as { node: number; st: PathState };
     const mk = st.modelKey();
-    if (!seen.admit(node, st.key(ctx.visible?.length ? withVisible(tested.at(node), st, ctx.visible) : tested.at(node), mk), mk, st.loops)) continue;
+    if (!seen.admit(node, st.key(tested.at(node), mk, ctx.visible), mk, st.loops)) continue;
     // A visit also pays for the joins it stands for (the step budget counts as it always did).
     ctx.budget.steps -= visitCost(st) * (skip.weight[node] as number);
     if (ctx.budget.steps < 0) {

@@ -13,7 +13,6 @@
 // back edge that one at its bound cannot.
 
 import type { Cfg } from '../cfg/types.js';
-import type { PathState } from './state.js';
 
 /** Per loop (numbered per CFG), the back edges a path has taken. */
 type LoopPasses = ReadonlyMap<number, number>;
@@ -120,22 +119,4 @@ export function loopsOf(cfg: Cfg): readonly (readonly number[] | undefined)[] {
   out = Array.from(sets, (x) => (x ? [...x] : undefined));
   loopsMemo.set(cfg, out);
   return out;
-}
-
-/**
- * `tested` and the bindings under the `visible` prefixes (EngineContext.visible): the fields an
- * inlined helper reaches in its caller's storage (found in review: a helper's `s->ready = 0` on
- * one path merged into `s->ready = 1`, and the caller's check of it lost its leak).
- */
-export function withVisible(tested: readonly string[], st: PathState, visible: readonly string[]): readonly string[] {
-  let out: string[] | undefined;
-  for (const [k] of st.bindings) {
-    for (const p of visible) {
-      if (k.startsWith(p)) {
-        (out ??= tested.slice()).push(k);
-        break;
-      }
-    }
-  }
-  return out ?? tested;
 }

@@ -5,6 +5,7 @@ import {
   DaxEffect, DaxWorld, MachineLayout, ModelOp, ResourceWorld, Value,
 } from '../../../model/src/index.js';
 import type { SNode } from '../syntax/snode.js';
+import { Versions } from './versions.js';
 import { Bindings, CowMap, copyMap, copySet, entryHashA, entryHashB, hashString, hashValue, mix } from './cowMap.js';
 
 /** A source range, 0-based lines and UTF-16 columns. */
@@ -99,7 +100,7 @@ export class PathState {
   // every empty map and set of a fresh state, then replaced them, allocated twice per branch.
   bindings: Bindings;
   /** Bumped when a variable is (re)declared, assigned or passed by address. */
-  versions: CowMap<string, number>;
+  versions: Versions;
   /** Concrete addresses chosen for symbolic expressions on this path. */
   placements: CowMap<string, bigint>;
   /** Times each loop's back edge was taken. */
@@ -141,7 +142,7 @@ export class PathState {
   /** A path at the function's entry, or (`from`) a copy of `from` that shares what it can. */
   constructor(private readonly layout: MachineLayout, from?: PathState) {
     this.bindings = from ? from.bindings.clone() : new Bindings();
-    this.versions = from ? from.versions.clone() : new CowMap();
+    this.versions = from ? from.versions.clone() : new Versions();
     this.placements = from ? from.placements.clone() : new CowMap();
     this.loops = from ? copyMap(from.loops) : new Map();
     this.ops = from ? from.ops.slice() : [];
@@ -211,11 +212,11 @@ export class PathState {
   }
 
   version(name: string): number {
-    return this.versions.get(name) ?? 0;
+    return this.versions.get(name);
   }
 
   bump(name: string): void {
-    this.versions.set(name, this.version(name) + 1);
+    this.versions.bump(name);
   }
 
   /**
@@ -230,19 +231,28 @@ export class PathState {
    * multiset hash (sums of per-binding hashes: no sort). Two states whose keys collide merge,
    * which drops a path (a possible miss), never invents one.
    */
-  key(tested: Iterable<string>, modelKey = this.modelKey()): number {
-    let [a, b] = this.bindings.modelHash();
-    a = (a + 0x6a09e667) | 0;
-    b = (b + 0xbb67ae85) | 0;
-    for (const k of tested) {
-      const v = this.bindings.get(k);
-      if (v !== undefined && (v.k === 'int' || v.k === 'null' || v.k === 'nonnull' || v.k === 'truthy')) {
-        const hk = hashString(k);
-        const hv = hashValue(v);
-        a = (a + entryHashA(hk, hv)) | 0;
-        b = (b + entryHashB(hk, hv)) | 0;
+  key(tested: Iterable<string>, modelKey = this.modelKey(), visible?: readonly string[]): number {
+    const acc = plainAcc;
+    acc[0] = (this.bindings.modelHashA() + 0x6a09e667) | 0;
+    acc[1] = (this.bindings.modelHashB() + 0xbb67ae85) | 0;
+    for (const k of tested) addPlain(this.bindings, k, acc);
+    // The bindings under the `visible` prefixes count as tested too (EngineContext.visible):
+    // the fields an inlined helper reaches in its caller's storage (found in review: a
+    // helper's `s->ready = 0` on one path merged into `s->ready = 1`, and the caller's check of
+    // it lost its leak). Read from the keys in place: a list of them, made at every visit of a
+    // helper, was the walk's largest allocation.
+    if (visible?.length) {
+      for (const k of this.bindings.keys()) {
+        for (const p of visible) {
+          if (k.startsWith(p)) {
+            addPlain(this.bindings, k, acc);
+            break;
+          }
+        }
       }
     }
+    let a = acc[0] as number;
+    let b = acc[1] as number;
     if (this.returned) {
       const h = hashValue(this.returned);
       a = mix(a ^ h);
@@ -311,6 +321,20 @@ export class PathState {
       b = mix(Math.imul(b, 31) ^ hashString(c.name));
     }
     return combine(a, b);
+  }
+}
+
+/** key()'s two running sums (one pair per thread: key() does not nest). */
+const plainAcc = new Int32Array(2);
+
+/** Adds a plain value's binding of `k`, if any, to the key's sums (the merge key's tested lvalues). */
+function addPlain(bindings: Bindings, k: string, acc: Int32Array): void {
+  const v = bindings.get(k);
+  if (v !== undefined && (v.k === 'int' || v.k === 'null' || v.k === 'nonnull' || v.k === 'truthy')) {
+    const hk = hashString(k);
+    const hv = hashValue(v);
+    acc[0] = ((acc[0] as number) + entryHashA(hk, hv)) | 0;
+    acc[1] = ((acc[1] as number) + entryHashB(hk, hv)) | 0;
   }
 }
 
