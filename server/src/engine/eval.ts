@@ -40,8 +40,17 @@ export type HelperRunner = (name: string, args: Value[], st: PathState, call: SN
 /** Runs a function of the file unconditionally (devres actions, `__free()` cleanups). */
 export type BodyRunner = (name: string, args: Value[], argNodes: SNode[], st: PathState, call: SNode) => Result[] | undefined;
 
-/** symbol()'s key of a node whose identifiers no path has written (all versions 0). */
-const unwrittenKeys = new WeakMap<SNode, string>();
+/**
+ * symbol()'s last value per node, with the versions it was made at (the node's own text's
+ * first, then its identifiers'): paths that reach a node with the versions of the last one
+ * get the same value (values are never changed in place), made and hashed once.
+ */
+interface SymbolMemo {
+  versions: number[];
+  phys: boolean;
+  v: Value;
+}
+const symbols = new WeakMap<SNode, SymbolMemo>();
 
 export class Evaluator {
   constructor(private readonly ctx: EngineContext, private readonly runHelper: HelperRunner, private readonly runBody: BodyRunner) {}
@@ -188,17 +197,23 @@ export class Evaluator {
     const text = n.compactText;
     const phys = physDerived(st, n);
     const names = identifiersIn(n);
-    let written = st.version(text) !== 0;
-    for (let i = 0; !written && i < names.length; i++) written = st.version(names[i] as string) !== 0;
-    // Two in five symbols read nothing the path wrote: their key is the node's own, made once.
-    let key = written ? undefined : unwrittenKeys.get(n);
-    if (key === undefined) {
-      let ids = '';
-      for (const id of names) ids += `${ids ? ',' : ''}${id}:${st.version(id)}`;
-      key = `${text}@${ids}@${st.version(text)}`;
-      if (!written) unwrittenKeys.set(n, key);
+    const memo = symbols.get(n);
+    if (memo && memo.phys === phys && memo.versions[0] === st.version(text)) {
+      let same = true;
+      for (let i = 0; same && i < names.length; i++) same = memo.versions[i + 1] === st.version(names[i] as string);
+      if (same) return memo.v;
     }
-    return phys ? { k: 'sym', key, text, phys } : { k: 'sym', key, text };
+    const versions = [st.version(text)];
+    let ids = '';
+    for (const id of names) {
+      const version = st.version(id);
+      versions.push(version);
+      ids += `${ids ? ',' : ''}${id}:${version}`;
+    }
+    const key = `${text}@${ids}@${versions[0] as number}`;
+    const v: Value = phys ? { k: 'sym', key, text, phys } : { k: 'sym', key, text };
+    symbols.set(n, { versions, phys, v });
+    return v;
   }
 
   // ---- calls -----------------------------------------------------------------------------
