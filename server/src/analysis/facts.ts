@@ -7,7 +7,7 @@ import { fileDefines } from './defines.js';
 import { BoundedMemo, textHash } from '../textHash.js';
 import type { FunctionInfo } from '../syntax/functions.js';
 import { WordScanner } from './wordScan.js';
-import { withoutComments } from '../syntax/tokens.js';
+import { isWordChar, withoutComments } from '../syntax/tokens.js';
 import { VALUE_SOURCES } from '../engine/valueSources.js';
 
 export interface FileFacts {
@@ -390,10 +390,21 @@ const NO_NAMES: ReadonlySet<string> = new Set();
  * caller's body, took a quarter of a second per kernel tree.
  */
 function namesAny(text: string, a: ReadonlySet<string>, b: ReadonlySet<string>): boolean {
-  const word = /\w+/g;
-  for (let m = word.exec(text); m; m = word.exec(text)) if (a.has(m[0]) || b.has(m[0])) return true;
+  // A loop over the characters, not `/\w+/g`: each match made an array besides its word.
+  const n = text.length;
+  for (let i = 0; i < n;) {
+    if (!isWordChar(text.charCodeAt(i))) {
+      i++;
+      continue;
+    }
+    const start = i;
+    while (i < n && isWordChar(text.charCodeAt(i))) i++;
+    const w = text.slice(start, i);
+    if (a.has(w) || b.has(w)) return true;
+  }
   return false;
 }
+
 
 /** Functions passed to walk_system_ram_range() (initialState() gives their first parameter a physical value). */
 function ramWalkersOf(text: string): Set<string> {
