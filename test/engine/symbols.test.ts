@@ -1,6 +1,6 @@
-// Symbolic values name an expression by the versions of what it reads (Evaluator.symbol()):
+// Symbolic values name an expression by the versions of what it reads (engine/symbols.ts):
 // a node read again after a write to one of its names is another value, and a node read
-// again with the same versions is the same one (eval.ts keeps the last value per node).
+// again with the same versions is the same one (the last value per node is kept).
 
 import { describe, expect, it } from 'vitest';
 import { analyzeTree } from '../../server/src/analysis/analyze';

@@ -16,8 +16,8 @@ import { makeView } from './view.js';
 import { binop, compound, shortCircuit } from './operators.js';
 import { callTarget } from './guards.js';
 import { designatedFields } from './designated.js';
-import { derivesFrom, identifiersIn, isFieldOf, isLocalKey, lvalueKey, objectKey, objectOfKey, pointerBase, rootOf } from './lvalue.js';
-import { physDerived } from './provenance.js';
+import { derivesFrom, isFieldOf, isLocalKey, lvalueKey, objectKey, objectOfKey, pointerBase, rootOf } from './lvalue.js';
+import { symbolOf } from './symbols.js';
 import { evalArgs } from './args.js';
 import { actsOnModel, constantOf, containsCall } from './nodeFacts.js';
 import { logOp } from './idleOps.js';
@@ -40,17 +40,6 @@ export type HelperRunner = (name: string, args: Value[], st: PathState, call: SN
 /** Runs a function of the file unconditionally (devres actions, `__free()` cleanups). */
 export type BodyRunner = (name: string, args: Value[], argNodes: SNode[], st: PathState, call: SNode) => Result[] | undefined;
 
-/**
- * symbol()'s last value per node, with the versions it was made at (the node's own text's
- * first, then its identifiers'): paths that reach a node with the versions of the last one
- * get the same value (values are never changed in place), made and hashed once.
- */
-interface SymbolMemo {
-  versions: number[];
-  phys: boolean;
-  v: Value;
-}
-const symbols = new WeakMap<SNode, SymbolMemo>();
 
 export class Evaluator {
   constructor(private readonly ctx: EngineContext, private readonly runHelper: HelperRunner, private readonly runBody: BodyRunner) {}
@@ -194,26 +183,7 @@ export class Evaluator {
 
   /** A symbolic value for an expression the path cannot compute, keyed by what it reads. */
   symbol(st: PathState, n: SNode): Value {
-    const text = n.compactText;
-    const phys = physDerived(st, n);
-    const names = identifiersIn(n);
-    const memo = symbols.get(n);
-    if (memo && memo.phys === phys && memo.versions[0] === st.version(text)) {
-      let same = true;
-      for (let i = 0; same && i < names.length; i++) same = memo.versions[i + 1] === st.version(names[i] as string);
-      if (same) return memo.v;
-    }
-    const versions = [st.version(text)];
-    let ids = '';
-    for (const id of names) {
-      const version = st.version(id);
-      versions.push(version);
-      ids += `${ids ? ',' : ''}${id}:${version}`;
-    }
-    const key = `${text}@${ids}@${versions[0] as number}`;
-    const v: Value = phys ? { k: 'sym', key, text, phys } : { k: 'sym', key, text };
-    symbols.set(n, { versions, phys, v });
-    return v;
+    return symbolOf(st, n);
   }
 
   // ---- calls -----------------------------------------------------------------------------
