@@ -47,6 +47,7 @@ export function explore(cfg: Cfg, init: PathState, ctx: EngineContext, helpers: 
   /** Runs the `__free()` cleanups of this depth (innermost first), or only those of `names`. */
   const cleanup = (st: PathState, names?: readonly string[]): PathState[] => {
     let states = [st];
+    if (!st.cleanups.length) return states;
     const due = st.cleanups.filter((c) => c.depth === ctx.inlineDepth && (!names || names.includes(c.name))).reverse();
     for (const c of due) {
       states = states.flatMap((s) => {

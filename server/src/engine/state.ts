@@ -306,13 +306,16 @@ export class PathState {
       a = (a + mix(0x51ed27 ^ h)) | 0;
       b = (b + mix(0x3c6ef372 ^ Math.imul(h, 0x85ebca6b))) | 0;
     }
-    for (const [h, d] of this.dax.devices) {
-      const hd = hashString(`d${h}${d.state}${d.hosts.length}`);
-      a = (a + mix(hd)) | 0;
-      b = (b + mix(hd ^ 0xa54ff53a)) | 0;
+    if (this.dax.devices.size) {
+      for (const [h, d] of this.dax.devices) {
+        const hd = hashString(`d${h}${d.state}${d.hosts.length}`);
+        a = (a + mix(hd)) | 0;
+        b = (b + mix(hd ^ 0xa54ff53a)) | 0;
+      }
     }
-    for (const [h, m] of this.mem) {
-      if (!m.freed) continue;
+    // By key, then the record: an entry pair per object per visit was garbage.
+    for (const h of this.mem.keys()) {
+      if (!(this.mem.get(h) as MemObject).freed) continue;
       a = (a + mix(0x7f4a7c15 ^ h)) | 0;
       b = (b + mix(0x1b873593 ^ Math.imul(h, 0xcc9e2d51))) | 0;
     }
