@@ -193,11 +193,44 @@ describe('directory listings kept by the scan index', () => {
     expect(open([top], {}).get(top, { time: 1000, id: '1:2' })).toEqual(['fa.c']);
     const dirOfCache = path.join(tmp, 'cache', 'iomem-lens', 'scan');
     const file = path.join(dirOfCache, fs.readdirSync(dirOfCache)[0] as string);
-    const saved = JSON.parse(fs.readFileSync(file, 'utf8')) as { root: string; dirs: unknown[]; entries: unknown[]; paths: string[] };
-    fs.writeFileSync(file, JSON.stringify({ ...saved, dirs: [null, ['', 'x', ['fa.c'], '1:2']], paths: ['a.c'], entries: [null] }));
+    const saved = JSON.parse(fs.readFileSync(file, 'utf8')) as { root: string; dirs: unknown[]; paths: string[] };
+    const columns = { sizes: [null], stamps: [null], devs: [null], inos: [null], pubs: [null], results: [null] };
+    fs.writeFileSync(file, JSON.stringify({ ...saved, dirs: [null, ['', 'x', ['fa.c'], '1:2']], paths: ['a.c'], ...columns }));
     const damaged = open([top], {});
     expect(damaged.get(top, { time: 1000, id: '1:2' })).toBeUndefined();
     expect(damaged.result(`${saved.root}a.c`, 'idx')).toBeUndefined();
+  });
+
+  it('gives nothing back for a damaged entry or another inode at the path, and starts afresh when its columns disagree', () => {
+    const { dir, a, b } = tree();
+    const first = open([dir], {});
+    for (const f of [a, b]) {
+      first.setPublications(f, []);
+      first.setResult({ file: f, findings: [], parsed: true, notes: [] }, 'idx');
+    }
+    first.save([a, b]);
+    const dirOfCache = path.join(tmp, 'cache', 'iomem-lens', 'scan');
+    const file = path.join(dirOfCache, fs.readdirSync(dirOfCache)[0] as string);
+    const saved = JSON.parse(fs.readFileSync(file, 'utf8')) as { pubs: unknown[]; results: unknown[]; sizes: unknown[] };
+    // The files are as saved: only their entries are damaged (a's data, b's stat columns).
+    fs.writeFileSync(file, JSON.stringify({ ...saved, pubs: ['x', saved.pubs[1]], results: [{ parsed: true }, saved.results[1]], sizes: [saved.sizes[0], 'y'] }));
+    const damaged = open([dir], {});
+    expect(damaged.publications(a)).toBeUndefined();
+    expect(damaged.result(a, 'idx')).toBeUndefined();
+    expect(damaged.publications(b)).toBeUndefined();
+    expect(damaged.result(b, 'idx')).toBeUndefined();
+    // Another file at the path (a checkout replacing it) with the same size and stamp: another inode or device.
+    const ids = saved as unknown as { inos: number[]; devs: number[] };
+    fs.writeFileSync(file, JSON.stringify({ ...saved, inos: [(ids.inos[0] as number) + 1, ids.inos[1]], devs: [ids.devs[0], (ids.devs[1] as number) + 1] }));
+    const moved = open([dir], {});
+    expect(moved.result(a, 'idx')).toBeUndefined();
+    expect(moved.result(b, 'idx')).toBeUndefined();
+    fs.writeFileSync(file, JSON.stringify({ ...saved, results: [0] }));
+    expect(open([dir], {}).empty).toBe(true);
+    fs.writeFileSync(file, JSON.stringify(saved));
+    const whole = open([dir], {});
+    expect(whole.publications(a)).toEqual([]);
+    expect(whole.result(b, 'idx')).toEqual({ file: b, findings: [], parsed: true, notes: [] });
   });
 
   it('does not trust the stamp of a directory changed just before the run began', () => {

@@ -12,13 +12,7 @@ import type { Publication } from '../analysis/publish.js';
 import type { FileResult } from './checkFile.js';
 import { DirListings, DirStamp, stampOf } from './files.js';
 
-/** A file's stamp and identity, as for directories (stampOf()). */
-function stampTimeAndId(st: fs.Stats): { stamp: number; id: string } {
-  const s = stampOf(st);
-  return { stamp: s.time, id: s.id };
-}
-
-const FORMAT = 7;
+const FORMAT = 8;
 
 /**
  * How long before a run began a change stamp may still be of a change made during the run: the
@@ -26,23 +20,33 @@ const FORMAT = 7;
  */
 const UNSETTLED_MS = 3000;
 
-/**
- * Per file (by the path as the run names it): size, change stamp (stat()), its publications (0:
- * none) and its check result (0: nothing to report, the common case; kept compact: a tree has
- * 60,000 files).
- */
-type Entry = [size: number, stamp: number, pubs: Publication[] | 0 | null, result: Omit<FileResult, 'file' | 'pubs'> | 0 | null, id: string];
+/** A file's publications (0: none; null: not known) and its check result (0: nothing to report, the common case). */
+type Pubs = Publication[] | 0 | null;
+type Result = Omit<FileResult, 'file' | 'pubs'> | 0 | null;
 
-interface Saved {
+/**
+ * Per file (by the path as the run names it), column by column: size, change stamp and identity
+ * (stat(): device and inode), publications and check result. Columns, not a record per file: a
+ * tree has 60,000 files, and their records (a tuple and an identity string each) were most of
+ * what a re-scan's collector copied while the index loaded (10 to 33 ms a scavenge).
+ */
+interface Columns {
+  paths: string[];
+  sizes: number[];
+  stamps: number[];
+  devs: number[];
+  inos: number[];
+  pubs: Pubs[];
+  results: Result[];
+}
+
+interface Saved extends Columns {
   format: number;
   key: string;
   /** The publication index the results were computed against. */
   indexHash: string;
   /** The directory every path is relative to (a whole tree's paths share a long prefix). */
   root: string;
-  /** The files in the order the run listed them, and their entries (arrays: a 60,000-key object parses slowly). */
-  paths: string[];
-  entries: Entry[];
   /** The directories the run listed (relative to `root`, '' for the root itself): stamp and entries (DirListings). */
   dirs: [dir: string, stamp: number, entries: readonly string[], id: string][];
 }
@@ -67,10 +71,11 @@ export function sha1(text: string): string {
 const isEmpty = (r: Omit<FileResult, 'file' | 'pubs'>): boolean =>
   !r.parsed && !r.skipped && r.findings.length === 0 && r.notes.length === 0 && !r.suppressed && !r.fingerprints?.length;
 
+const COLUMNS = ['sizes', 'stamps', 'devs', 'inos', 'pubs', 'results'] as const;
+
 export class ScanCache implements DirListings {
-  /** Paths (as the run names them) and entries, in the order they were listed. */
-  private readonly paths: string[] = [];
-  private readonly entries: Entry[] = [];
+  /** The files (paths as the run names them), in the order they were listed. */
+  private cols: Columns = { paths: [], sizes: [], stamps: [], devs: [], inos: [], pubs: [], results: [] };
   /** Per entry: whether the file is unchanged (undefined: not looked at yet). */
   private readonly freshness: (boolean | undefined)[] = [];
   /** Path to position, built only when a lookup misses the expected position. */
@@ -85,13 +90,11 @@ export class ScanCache implements DirListings {
   private constructor(private readonly file: string, private readonly key: string, saved: Saved | undefined,
     /** Change stamps from this time on may be of a change made after the run read the file. */
     private readonly unsettledFrom: number) {
-    const ok = saved && saved.format === FORMAT && saved.key === key && Array.isArray(saved.paths) && Array.isArray(saved.entries) &&
-      saved.paths.length === saved.entries.length;
+    const ok = saved && saved.format === FORMAT && saved.key === key && typeof saved.root === 'string' && Array.isArray(saved.paths) &&
+      COLUMNS.every((c) => Array.isArray(saved[c]) && saved[c].length === saved.paths.length);
     if (ok) {
-      for (let i = 0; i < saved.paths.length; i++) {
-        this.paths.push(saved.root + saved.paths[i]);
-        this.entries.push(saved.entries[i] as Entry);
-      }
+      const { sizes, stamps, devs, inos, pubs, results } = saved;
+      this.cols = { paths: saved.paths.map((p) => saved.root + p), sizes, stamps, devs, inos, pubs, results };
       // Saved with a separator after each (below): the root directory itself is ''.
       if (Array.isArray(saved.dirs)) {
         for (const d of saved.dirs as unknown[]) {
@@ -128,18 +131,19 @@ export class ScanCache implements DirListings {
 
   /** Nothing was saved for these operands and settings (a first run): no file has anything to reuse. */
   get empty(): boolean {
-    return this.paths.length === 0;
+    return this.cols.paths.length === 0;
   }
 
   /** The position of `f`, or -1. Runs list files in the order they were saved: that is tried first. */
   private find(f: string): number {
+    const paths = this.cols.paths;
     const next = this.cursor + 1;
-    if (this.paths[next] === f) return (this.cursor = next);
-    if (this.paths[this.cursor] === f) return this.cursor;
-    if (this.paths[0] === f) return (this.cursor = 0);
+    if (paths[next] === f) return (this.cursor = next);
+    if (paths[this.cursor] === f) return this.cursor;
+    if (paths[0] === f) return (this.cursor = 0);
     if (!this.positions) {
       this.positions = new Map();
-      this.paths.forEach((p, i) => this.positions?.set(p, i));
+      paths.forEach((p, i) => this.positions?.set(p, i));
     }
     const at = this.positions.get(f);
     if (at === undefined) return -1;
@@ -152,27 +156,27 @@ export class ScanCache implements DirListings {
    * the mtime back (`touch -d`, a checkout of an older version) still moves the ctime, which
    * no user can set (found in review: the cache kept a finding the file no longer had).
    */
-  private static stat(f: string): { size: number; stamp: number; id: string } | undefined {
+  private static stat(f: string): fs.Stats | undefined {
     try {
-      const st = fs.statSync(f, { throwIfNoEntry: false });
-      return st ? { size: st.size, ...stampTimeAndId(st) } : undefined;
+      return fs.statSync(f, { throwIfNoEntry: false });
     } catch {
       return undefined;
     }
   }
 
-  /** The entry of `f` if the file is as it was when the entry was saved (one stat per file and run). */
-  private fresh(f: string): Entry | undefined {
+  /** The position of `f` if the file is as it was when its entry was saved (one stat per file and run), else -1. */
+  private fresh(f: string): number {
     const at = this.find(f);
-    if (at < 0) return undefined;
+    if (at < 0) return -1;
     let ok = this.freshness[at];
     if (ok === undefined) {
-      const e = this.entries[at] as Entry;
       const st = ScanCache.stat(f);
-      ok = st !== undefined && Array.isArray(e) && e[0] === st.size && e[1] === st.stamp && e[4] === st.id;
+      const c = this.cols;
+      ok = st !== undefined && c.sizes[at] === st.size && c.stamps[at] === Math.max(st.mtimeMs, st.ctimeMs) &&
+        c.devs[at] === st.dev && c.inos[at] === st.ino;
       this.freshness[at] = ok;
     }
-    return ok ? this.entries[at] : undefined;
+    return ok ? at : -1;
   }
 
   get(dir: string, stamp: DirStamp): readonly string[] | undefined {
@@ -190,43 +194,52 @@ export class ScanCache implements DirListings {
   }
 
   publications(f: string): Publication[] | undefined {
-    const p = this.fresh(f)?.[2];
-    return p === 0 ? [] : p ?? undefined;
+    const at = this.fresh(f);
+    const p = at < 0 ? undefined : this.cols.pubs[at];
+    // A damaged entry (not an array, 0 or null) is no answer: the file is scanned again.
+    return p === 0 ? [] : Array.isArray(p) ? p : undefined;
   }
 
   result(f: string, indexHash: string): FileResult | undefined {
     if (indexHash !== this.indexHash) return undefined;
-    const r = this.fresh(f)?.[3];
+    const at = this.fresh(f);
+    const r = at < 0 ? undefined : this.cols.results[at];
     if (r === 0) return { file: f, findings: [], parsed: false, notes: [] };
-    return r ? { file: f, ...r } : undefined;
+    return r && typeof r === 'object' && Array.isArray(r.findings) && Array.isArray(r.notes) ? { file: f, ...r } : undefined;
   }
 
-  /** The entry to record `f`'s data in: its fresh entry, or a new one for the file as it is now. */
-  private entry(f: string): Entry | undefined {
+  /** The position to record `f`'s data at: its fresh entry, or a new one for the file as it is now (-1: it cannot be stat()ed). */
+  private entry(f: string): number {
     const fresh = this.fresh(f);
-    if (fresh) return fresh;
+    if (fresh >= 0) return fresh;
     const st = ScanCache.stat(f);
-    if (!st) return undefined;
+    if (!st) return -1;
+    const c = this.cols;
+    let at = this.find(f);
+    if (at < 0) {
+      at = c.paths.push(f) - 1;
+      this.positions?.set(f, at);
+    }
+    const stamp = stampOf(st).time;
+    c.sizes[at] = st.size;
     // The stamp is taken after the file was read: a file changed while the run went (an editor
     // saving it) has the new stamp and the old text's results. Such a stamp, from a second or
     // two before the run began on (file system clocks are coarse), never matches: the file is read
     // again next time (found in review: a save during a run was never checked).
-    const e: Entry = [st.size, st.stamp >= this.unsettledFrom ? -1 : st.stamp, null, null, st.id];
-    let at = this.find(f);
-    if (at < 0) {
-      at = this.paths.push(f) - 1;
-      this.entries.push(e);
-      this.positions?.set(f, at);
-    } else this.entries[at] = e;
+    c.stamps[at] = stamp >= this.unsettledFrom ? -1 : stamp;
+    c.devs[at] = st.dev;
+    c.inos[at] = st.ino;
+    c.pubs[at] = null;
+    c.results[at] = null;
     this.freshness[at] = true;
     this.dirty = true;
-    return e;
+    return at;
   }
 
   setPublications(f: string, pubs: Publication[]): void {
-    const e = this.entry(f);
-    if (e) {
-      e[2] = pubs.length ? pubs : 0;
+    const at = this.entry(f);
+    if (at >= 0) {
+      this.cols.pubs[at] = pubs.length ? pubs : 0;
       this.dirty = true;
     }
   }
@@ -234,29 +247,30 @@ export class ScanCache implements DirListings {
   /** Results computed against another publication index than the saved ones replace them all. */
   setResult(r: FileResult, indexHash: string): void {
     if (indexHash !== this.indexHash) {
-      for (const e of this.entries) e[3] = null;
+      this.cols.results.fill(null);
       this.indexHash = indexHash;
     }
-    const e = this.entry(r.file);
-    if (!e) return;
+    const at = this.entry(r.file);
+    if (at < 0) return;
     const { file: _file, pubs: _pubs, candidate: _candidate, ...rest } = r;
-    e[3] = isEmpty(rest) ? 0 : rest;
+    this.cols.results[at] = isEmpty(rest) ? 0 : rest;
     this.dirty = true;
   }
 
   /** Keeps only the files of this run, in its order, and writes the cache; a failure to write only loses speed. */
   save(files: readonly string[]): void {
-    const same = files.length === this.paths.length && files.every((f, i) => this.paths[i] === f);
+    const c = this.cols;
+    const same = files.length === c.paths.length && files.every((f, i) => c.paths[i] === f);
     if (!same) this.dirty = true;
     if (!this.dirty) return;
-    const entries: Entry[] = [];
-    const kept: string[] = [];
+    const out: Columns = { paths: [], sizes: [], stamps: [], devs: [], inos: [], pubs: [], results: [] };
     for (const f of files) {
-      const at = same ? kept.length : this.find(f);
+      const at = same ? out.paths.length : this.find(f);
       if (at < 0) continue; // listed, never recorded (unreadable)
-      kept.push(f);
-      entries.push(this.entries[at] as Entry);
+      out.paths.push(f);
+      for (const k of COLUMNS) (out[k] as unknown[]).push(c[k][at]);
     }
+    const kept = out.paths;
     try {
       fs.mkdirSync(path.dirname(this.file), { recursive: true });
       const tmp = `${this.file}.${process.pid}.tmp`;
@@ -264,7 +278,7 @@ export class ScanCache implements DirListings {
       const listed = [...this.listings].filter(([, l]) => l.used).map(([d, l]) => [`${d}${path.sep}`, l] as const);
       const root = commonDirectory([...kept, ...listed.map(([d]) => d)]);
       const dirs = listed.map(([d, l]): Saved['dirs'][number] => [d.slice(root.length), l.stamp, l.entries, l.id]);
-      const saved: Saved = { format: FORMAT, key: this.key, indexHash: this.indexHash, root, paths: kept.map((k) => k.slice(root.length)), entries, dirs };
+      const saved: Saved = { format: FORMAT, key: this.key, indexHash: this.indexHash, root, ...out, paths: kept.map((k) => k.slice(root.length)), dirs };
       fs.writeFileSync(tmp, JSON.stringify(saved));
       fs.renameSync(tmp, this.file);
     } catch {
