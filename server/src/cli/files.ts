@@ -43,7 +43,12 @@ export interface DirStamp {
 }
 
 export function stampOf(st: fs.Stats): DirStamp {
-  return { time: Math.max(st.mtimeMs, st.ctimeMs), id: `${st.dev}:${st.ino}` };
+  return { time: stampTime(st), id: `${st.dev}:${st.ino}` };
+}
+
+/** The change stamp of a file or directory: the later of mtime and ctime. */
+export function stampTime(st: fs.Stats): number {
+  return Math.max(st.mtimeMs, st.ctimeMs);
 }
 
 export function dirStamp(dir: string): DirStamp | undefined {

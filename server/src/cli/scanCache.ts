@@ -10,7 +10,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import type { Publication } from '../analysis/publish.js';
 import type { FileResult } from './checkFile.js';
-import { DirListings, DirStamp, stampOf } from './files.js';
+import { DirListings, DirStamp, stampTime } from './files.js';
 
 const FORMAT = 8;
 
@@ -76,7 +76,7 @@ const COLUMNS = ['sizes', 'stamps', 'devs', 'inos', 'pubs', 'results'] as const;
 export class ScanCache implements DirListings {
   /** The files (paths as the run names them), in the order they were listed. */
   private cols: Columns = { paths: [], sizes: [], stamps: [], devs: [], inos: [], pubs: [], results: [] };
-  /** Per entry: whether the file is unchanged (undefined: not looked at yet). */
+  /** Per file: whether it is unchanged (undefined: not looked at yet). */
   private readonly freshness: (boolean | undefined)[] = [];
   /** Path to position, built only when a lookup misses the expected position. */
   private positions: Map<string, number> | undefined;
@@ -172,7 +172,7 @@ export class ScanCache implements DirListings {
     if (ok === undefined) {
       const st = ScanCache.stat(f);
       const c = this.cols;
-      ok = st !== undefined && c.sizes[at] === st.size && c.stamps[at] === Math.max(st.mtimeMs, st.ctimeMs) &&
+      ok = st !== undefined && c.sizes[at] === st.size && c.stamps[at] === stampTime(st) &&
         c.devs[at] === st.dev && c.inos[at] === st.ino;
       this.freshness[at] = ok;
     }
@@ -220,7 +220,7 @@ export class ScanCache implements DirListings {
       at = c.paths.push(f) - 1;
       this.positions?.set(f, at);
     }
-    const stamp = stampOf(st).time;
+    const stamp = stampTime(st);
     c.sizes[at] = st.size;
     // The stamp is taken after the file was read: a file changed while the run went (an editor
     // saving it) has the new stamp and the old text's results. Such a stamp, from a second or
