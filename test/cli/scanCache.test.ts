@@ -4,10 +4,15 @@ import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import * as v8 from 'node:v8';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { MAX_SAVED_INDEXES, ScanCache, commonDirectory } from '../../server/src/cli/scanCache';
 import { DirListings, DirStamp, listFiles } from '../../server/src/cli/files';
 import { ROOT } from '../helpers';
+
+/** The saved index as the cache writes it (V8's serializer), for tests that look into it or damage it. */
+const readIndex = (file: string): unknown => v8.deserialize(fs.readFileSync(file));
+const writeIndex = (file: string, saved: unknown): void => fs.writeFileSync(file, v8.serialize(saved));
 
 const CLI = path.join(ROOT, 'dist', 'cli.js');
 let tmp: string;
@@ -91,8 +96,14 @@ describe('ScanCache', () => {
     expect(open([dir], {}).result(a, 'idx')).toBeUndefined();
     const saved = fs.readdirSync(path.join(tmp, 'cache', 'iomem-lens', 'scan'));
     expect(saved).toHaveLength(1);
-    fs.writeFileSync(path.join(tmp, 'cache', 'iomem-lens', 'scan', saved[0] as string), '{"format": 3, "files": {');
-    expect(open([dir], { rules: ['x'] }).result(a, 'idx')).toBeUndefined();
+    const file = path.join(tmp, 'cache', 'iomem-lens', 'scan', saved[0] as string);
+    const whole = fs.readFileSync(file);
+    expect(open([dir], { rules: ['x'] }).result(a, 'idx')).toBeDefined();
+    // Not V8's serialization (an earlier format's JSON), cut short, or not an index at all.
+    for (const damaged of [Buffer.from('{"format": 3, "files": {'), whole.subarray(0, whole.length >> 1), v8.serialize(42), v8.serialize([whole.length])]) {
+      fs.writeFileSync(file, damaged);
+      expect(open([dir], { rules: ['x'] }).result(a, 'idx')).toBeUndefined();
+    }
   });
 
   it('stores paths relative to the directory the files share', () => {
@@ -101,7 +112,7 @@ describe('ScanCache', () => {
     for (const f of [a, b]) c.setResult({ file: f, findings: [], parsed: false, notes: [] }, 'idx');
     c.save([a, b]);
     const dirOfCache = path.join(tmp, 'cache', 'iomem-lens', 'scan');
-    const saved = JSON.parse(fs.readFileSync(path.join(dirOfCache, fs.readdirSync(dirOfCache)[0] as string), 'utf8')) as { root: string; paths: string[] };
+    const saved = readIndex(path.join(dirOfCache, fs.readdirSync(dirOfCache)[0] as string)) as { root: string; paths: string[] };
     expect(saved.root).toBe(dir + path.sep);
     expect(saved.paths).toEqual(['a.c', 'b.c']);
   });
@@ -193,9 +204,9 @@ describe('directory listings kept by the scan index', () => {
     expect(open([top], {}).get(top, { time: 1000, id: '1:2' })).toEqual(['fa.c']);
     const dirOfCache = path.join(tmp, 'cache', 'iomem-lens', 'scan');
     const file = path.join(dirOfCache, fs.readdirSync(dirOfCache)[0] as string);
-    const saved = JSON.parse(fs.readFileSync(file, 'utf8')) as { root: string; dirs: unknown[]; paths: string[] };
+    const saved = readIndex(file) as { root: string; dirs: unknown[]; paths: string[] };
     const columns = { sizes: [null], stamps: [null], devs: [null], inos: [null], pubs: [null], results: [null] };
-    fs.writeFileSync(file, JSON.stringify({ ...saved, dirs: [null, ['', 'x', ['fa.c'], '1:2']], paths: ['a.c'], ...columns }));
+    writeIndex(file, { ...saved, dirs: [null, ['', 'x', ['fa.c'], '1:2']], paths: ['a.c'], ...columns });
     const damaged = open([top], {});
     expect(damaged.get(top, { time: 1000, id: '1:2' })).toBeUndefined();
     expect(damaged.result(`${saved.root}a.c`, 'idx')).toBeUndefined();
@@ -211,9 +222,9 @@ describe('directory listings kept by the scan index', () => {
     first.save([a, b]);
     const dirOfCache = path.join(tmp, 'cache', 'iomem-lens', 'scan');
     const file = path.join(dirOfCache, fs.readdirSync(dirOfCache)[0] as string);
-    const saved = JSON.parse(fs.readFileSync(file, 'utf8')) as { pubs: unknown[]; results: unknown[]; sizes: unknown[] };
+    const saved = readIndex(file) as { pubs: unknown[]; results: unknown[]; sizes: unknown[] };
     // The files are as saved: only their entries are damaged (a's data, b's stat columns).
-    fs.writeFileSync(file, JSON.stringify({ ...saved, pubs: ['x', saved.pubs[1]], results: [{ parsed: true }, saved.results[1]], sizes: [saved.sizes[0], 'y'] }));
+    writeIndex(file, { ...saved, pubs: ['x', saved.pubs[1]], results: [{ parsed: true }, saved.results[1]], sizes: [saved.sizes[0], 'y'] });
     const damaged = open([dir], {});
     expect(damaged.publications(a)).toBeUndefined();
     expect(damaged.result(a, 'idx')).toBeUndefined();
@@ -221,13 +232,13 @@ describe('directory listings kept by the scan index', () => {
     expect(damaged.result(b, 'idx')).toBeUndefined();
     // Another file at the path (a checkout replacing it) with the same size and stamp: another inode or device.
     const ids = saved as unknown as { inos: number[]; devs: number[] };
-    fs.writeFileSync(file, JSON.stringify({ ...saved, inos: [(ids.inos[0] as number) + 1, ids.inos[1]], devs: [ids.devs[0], (ids.devs[1] as number) + 1] }));
+    writeIndex(file, { ...saved, inos: [(ids.inos[0] as number) + 1, ids.inos[1]], devs: [ids.devs[0], (ids.devs[1] as number) + 1] });
     const moved = open([dir], {});
     expect(moved.result(a, 'idx')).toBeUndefined();
     expect(moved.result(b, 'idx')).toBeUndefined();
-    fs.writeFileSync(file, JSON.stringify({ ...saved, results: [0] }));
+    writeIndex(file, { ...saved, results: [0] });
     expect(open([dir], {}).empty).toBe(true);
-    fs.writeFileSync(file, JSON.stringify(saved));
+    writeIndex(file, saved);
     const whole = open([dir], {});
     expect(whole.publications(a)).toEqual([]);
     expect(whole.result(b, 'idx')).toEqual({ file: b, findings: [], parsed: true, notes: [] });
