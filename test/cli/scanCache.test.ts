@@ -8,6 +8,7 @@ import * as v8 from 'node:v8';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { MAX_SAVED_INDEXES, ScanCache, commonDirectory } from '../../server/src/cli/scanCache';
 import { DirListings, DirStamp, listFiles } from '../../server/src/cli/files';
+import { NO_STAT, STAT_FIELDS, statTable } from '../../server/src/cli/statFiles';
 import { ROOT } from '../helpers';
 
 /** The saved index as the cache writes it (V8's serializer), for tests that look into it or damage it. */
@@ -70,6 +71,28 @@ describe('ScanCache', () => {
     const again = open([dir], {});
     expect(again.result(a, 'idx')).toBeUndefined();
     expect(again.result(b, 'idx')).toBeUndefined();
+  });
+
+  it('tells changed files from a stat table as from one stat() each, and goes by the table it is given', async () => {
+    const { dir, a, b } = tree();
+    const first = open([dir], {});
+    for (const f of [a, b]) first.setResult({ file: f, findings: [], parsed: true, notes: [] }, 'idx');
+    first.save([a, b]);
+    const before = await statTable([a, b]);
+    fs.appendFileSync(a, '/* more */\n');
+    const changed = open([dir], {});
+    changed.noteStats([a, b], await statTable([a, b]));
+    expect(changed.result(a, 'idx')).toBeUndefined();
+    expect(changed.result(b, 'idx')).toEqual({ file: b, findings: [], parsed: true, notes: [] });
+    // The table is the answer (no second stat() of the file): one taken before the change says a is as saved.
+    const stale = open([dir], {});
+    stale.noteStats([a, b], before);
+    expect(stale.result(a, 'idx')).toBeDefined();
+    // A file the table could not stat() is not as saved.
+    const gone = open([dir], {});
+    gone.noteStats([a, b], Float64Array.from([NO_STAT, 0, 0, 0, ...before.subarray(STAT_FIELDS)]));
+    expect(gone.result(a, 'idx')).toBeUndefined();
+    expect(gone.result(b, 'idx')).toBeDefined();
   });
 
   it('reads a file again when it may have changed after the run read it (found in review)', () => {

@@ -13,6 +13,7 @@ import { CheckReport, FileFinding } from './report.js';
 import { Publication, PublishIndex } from '../analysis/publish.js';
 import { FileResult } from './checkFile.js';
 import { ScanCache, sha1 } from './scanCache.js';
+import { StatHelper, statTable } from './statFiles.js';
 import { EarlyCore, FirstPass, firstPass, startCore } from './firstPass.js';
 import { ScanProgress, checkPool, defaultJobs, scanFiles } from './scan.js';
 import type { WorkerPool } from './pool.js';
@@ -39,6 +40,7 @@ export async function runCheck(args: CheckArgs): Promise<number> {
   let list: FileList;
   let results: FileResult[];
   let reused: number;
+  let helper: StatHelper | undefined;
   try {
     // Files unchanged since the last run of the same options keep their publications and results.
     const cache = args.cache ? ScanCache.open(args.paths, settings, optionsKey(options)) : undefined;
@@ -47,15 +49,19 @@ export async function runCheck(args: CheckArgs): Promise<number> {
     // bundle competed with the listing and the stat() of every file for the two cores (a
     // re-scan of Linux 6.12 with nothing changed: 1.1 s, of which the workers' start 0.3 s of CPU).
     if (pool && (!cache || cache.empty) && args.paths.some(isDirectory)) pool.warm();
+    // A re-scan stats every file the index holds: a helper thread, started while the tree is
+    // listed, takes half of them (statFiles.ts).
+    helper = pool && cache && !cache.empty ? StatHelper.start() : undefined;
     const publishRule = options.rules.has('publish-unpaired');
     // A whole kernel tree with nothing saved: its core is scanned while the rest is listed.
     const operand = args.paths.length === 1 ? (args.paths[0] as string) : undefined;
     const early = pool && publishRule && root !== undefined && operand !== undefined && (!cache || cache.empty) && isDirectory(operand) &&
       path.resolve(operand) === path.resolve(root) ? startCore(operand, { settings, root, focus: args.focus, check: true }, pool) : undefined;
     list = listFiles(args.paths, cache);
-    ({ results, reused } = await checkFiles(list.files, { args, settings, root, publishRule, cache, pool, progressOf, early }));
+    ({ results, reused } = await checkFiles(list.files, { args, settings, root, publishRule, cache, pool, progressOf, early, helper }));
   } finally {
     void pool?.close();
+    helper?.close();
   }
   const findings: FileFinding[] = [];
   const skipped = [...list.missing, ...list.skipped];
@@ -100,8 +106,10 @@ async function checkFiles(files: readonly string[], run: {
   cache: ScanCache | undefined; pool: WorkerPool | undefined; progressOf: (what: string) => ScanProgress | undefined;
   /** The core's scan, started before the listing (firstPass.ts startCore()). */
   early?: EarlyCore;
+  helper?: StatHelper;
 }): Promise<{ results: FileResult[]; reused: number }> {
   const { args, settings, root, cache, pool, progressOf } = run;
+  if (cache && !cache.empty) cache.noteStats(files, await statTable(files, run.helper));
   const jobs = pool?.size ?? 0;
   // Seed 002 pairs accesses across files: index every publication of the tree first. That
   // pass also checks the files the index cannot matter to, and tells which of the others the

@@ -15,6 +15,7 @@ import * as v8 from 'node:v8';
 import type { Publication } from '../analysis/publish.js';
 import type { FileResult } from './checkFile.js';
 import { DirListings, DirStamp, stampTime } from './files.js';
+import { NO_STAT, STAT_FIELDS } from './statFiles.js';
 
 const FORMAT = 9;
 
@@ -178,12 +179,29 @@ export class ScanCache implements DirListings {
     let ok = this.freshness[at];
     if (ok === undefined) {
       const st = ScanCache.stat(f);
-      const c = this.cols;
-      ok = st !== undefined && c.sizes[at] === st.size && c.stamps[at] === stampTime(st) &&
-        c.devs[at] === st.dev && c.inos[at] === st.ino;
+      ok = st !== undefined && this.sameAs(at, st.size, stampTime(st), st.dev, st.ino);
       this.freshness[at] = ok;
     }
     return ok ? at : -1;
+  }
+
+  /**
+   * Whether each of `files` is as its entry says, from their stat table (statFiles.ts: this
+   * thread and a helper stat them together), instead of one stat() at a time as they are asked about.
+   */
+  noteStats(files: readonly string[], table: Float64Array): void {
+    files.forEach((f, i) => {
+      const at = this.find(f);
+      if (at < 0 || this.freshness[at] !== undefined) return;
+      const t = i * STAT_FIELDS;
+      this.freshness[at] = table[t] !== NO_STAT && this.sameAs(at, table[t] as number, table[t + 1] as number, table[t + 2] as number, table[t + 3] as number);
+    });
+  }
+
+  /** Whether the entry at `at` was saved for a file of this size, change stamp, device and inode. */
+  private sameAs(at: number, size: number, stamp: number, dev: number, ino: number): boolean {
+    const c = this.cols;
+    return c.sizes[at] === size && c.stamps[at] === stamp && c.devs[at] === dev && c.inos[at] === ino;
   }
 
   get(dir: string, stamp: DirStamp): readonly string[] | undefined {
