@@ -8,7 +8,7 @@ import * as v8 from 'node:v8';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { MAX_SAVED_INDEXES, ScanCache, commonDirectory } from '../../server/src/cli/scanCache';
 import { DirListings, DirStamp, listFiles } from '../../server/src/cli/files';
-import { NO_STAT, STAT_FIELDS, statTable } from '../../server/src/cli/statFiles';
+import { NO_STAT, STAT_FIELDS, StatHelper, statTable } from '../../server/src/cli/statFiles';
 import { ROOT } from '../helpers';
 
 /** The saved index as the cache writes it (V8's serializer), for tests that look into it or damage it. */
@@ -78,19 +78,26 @@ describe('ScanCache', () => {
     const first = open([dir], {});
     for (const f of [a, b]) first.setResult({ file: f, findings: [], parsed: true, notes: [] }, 'idx');
     first.save([a, b]);
+    // The table is of the saved paths, in the order they were saved.
     const before = await statTable([a, b]);
     fs.appendFileSync(a, '/* more */\n');
-    const changed = open([dir], {});
-    changed.noteStats([a, b], await statTable([a, b]));
-    expect(changed.result(a, 'idx')).toBeUndefined();
-    expect(changed.result(b, 'idx')).toEqual({ file: b, findings: [], parsed: true, notes: [] });
+    const helper = StatHelper.start();
+    try {
+      const changed = open([dir], {});
+      changed.startStats(helper);
+      await changed.settleStats();
+      expect(changed.result(a, 'idx')).toBeUndefined();
+      expect(changed.result(b, 'idx')).toEqual({ file: b, findings: [], parsed: true, notes: [] });
+    } finally {
+      helper?.close();
+    }
     // The table is the answer (no second stat() of the file): one taken before the change says a is as saved.
     const stale = open([dir], {});
-    stale.noteStats([a, b], before);
+    stale.noteStats(before);
     expect(stale.result(a, 'idx')).toBeDefined();
     // A file the table could not stat() is not as saved.
     const gone = open([dir], {});
-    gone.noteStats([a, b], Float64Array.from([NO_STAT, 0, 0, 0, ...before.subarray(STAT_FIELDS)]));
+    gone.noteStats(Float64Array.from([NO_STAT, 0, 0, 0, ...before.subarray(STAT_FIELDS)]));
     expect(gone.result(a, 'idx')).toBeUndefined();
     expect(gone.result(b, 'idx')).toBeDefined();
   });

@@ -13,7 +13,7 @@ import { CheckReport, FileFinding } from './report.js';
 import { Publication, PublishIndex } from '../analysis/publish.js';
 import { FileResult } from './checkFile.js';
 import { ScanCache, sha1 } from './scanCache.js';
-import { StatHelper, statTable } from './statFiles.js';
+import { StatHelper } from './statFiles.js';
 import { EarlyCore, FirstPass, firstPass, startCore } from './firstPass.js';
 import { ScanProgress, checkPool, defaultJobs, scanFiles } from './scan.js';
 import type { WorkerPool } from './pool.js';
@@ -42,6 +42,11 @@ export async function runCheck(args: CheckArgs): Promise<number> {
   let reused: number;
   let helper: StatHelper | undefined;
   try {
+    // A re-scan stats every file the index holds: a helper thread of its own does while this
+    // one lists the tree, and this thread joins it after (statFiles.ts). It is started before the
+    // index is read, which its start (a tenth of a second here) then overlaps; a run with nothing
+    // saved closes it unused.
+    helper = pool && args.cache ? StatHelper.start() : undefined;
     // Files unchanged since the last run of the same options keep their publications and results.
     const cache = args.cache ? ScanCache.open(args.paths, settings, optionsKey(options)) : undefined;
     // A tree or a directory is many files: the workers start while it is listed. Not with a saved
@@ -49,16 +54,15 @@ export async function runCheck(args: CheckArgs): Promise<number> {
     // bundle competed with the listing and the stat() of every file for the two cores (a
     // re-scan of Linux 6.12 with nothing changed: 1.1 s, of which the workers' start 0.3 s of CPU).
     if (pool && (!cache || cache.empty) && args.paths.some(isDirectory)) pool.warm();
-    // A re-scan stats every file the index holds: a helper thread, started while the tree is
-    // listed, takes half of them (statFiles.ts).
-    helper = pool && cache && !cache.empty ? StatHelper.start() : undefined;
+    if (cache && !cache.empty) cache.startStats(helper);
+    else helper?.close();
     const publishRule = options.rules.has('publish-unpaired');
     // A whole kernel tree with nothing saved: its core is scanned while the rest is listed.
     const operand = args.paths.length === 1 ? (args.paths[0] as string) : undefined;
     const early = pool && publishRule && root !== undefined && operand !== undefined && (!cache || cache.empty) && isDirectory(operand) &&
       path.resolve(operand) === path.resolve(root) ? startCore(operand, { settings, root, focus: args.focus, check: true }, pool) : undefined;
     list = listFiles(args.paths, cache);
-    ({ results, reused } = await checkFiles(list.files, { args, settings, root, publishRule, cache, pool, progressOf, early, helper }));
+    ({ results, reused } = await checkFiles(list.files, { args, settings, root, publishRule, cache, pool, progressOf, early }));
   } finally {
     void pool?.close();
     helper?.close();
@@ -106,10 +110,9 @@ async function checkFiles(files: readonly string[], run: {
   cache: ScanCache | undefined; pool: WorkerPool | undefined; progressOf: (what: string) => ScanProgress | undefined;
   /** The core's scan, started before the listing (firstPass.ts startCore()). */
   early?: EarlyCore;
-  helper?: StatHelper;
 }): Promise<{ results: FileResult[]; reused: number }> {
   const { args, settings, root, cache, pool, progressOf } = run;
-  if (cache && !cache.empty) cache.noteStats(files, await statTable(files, run.helper));
+  await cache?.settleStats();
   const jobs = pool?.size ?? 0;
   // Seed 002 pairs accesses across files: index every publication of the tree first. That
   // pass also checks the files the index cannot matter to, and tells which of the others the

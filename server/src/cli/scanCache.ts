@@ -15,7 +15,7 @@ import * as v8 from 'node:v8';
 import type { Publication } from '../analysis/publish.js';
 import type { FileResult } from './checkFile.js';
 import { DirListings, DirStamp, stampTime } from './files.js';
-import { NO_STAT, STAT_FIELDS } from './statFiles.js';
+import { NO_STAT, STAT_FIELDS, StatHelper, StatJob } from './statFiles.js';
 
 const FORMAT = 9;
 
@@ -92,6 +92,8 @@ export class ScanCache implements DirListings {
   private cursor = -1;
   private indexHash: string;
   private dirty = false;
+  /** The stat() of the saved files, begun while the tree is listed (startStats()). */
+  private stats: StatJob | undefined;
   /** Directory listings by the directory's path as the run names it: saved, and those of this run. */
   private readonly listings = new Map<string, { stamp: number; id: string; entries: readonly string[]; used: boolean }>();
 
@@ -186,16 +188,30 @@ export class ScanCache implements DirListings {
   }
 
   /**
-   * Whether each of `files` is as its entry says, from their stat table (statFiles.ts: this
-   * thread and a helper stat them together), instead of one stat() at a time as they are asked about.
+   * Begins the stat() of every file the index holds, on `helper` (statFiles.ts), while the run
+   * lists the tree; settleStats() finishes it on this thread too and takes its answers.
    */
-  noteStats(files: readonly string[], table: Float64Array): void {
-    files.forEach((f, i) => {
-      const at = this.find(f);
-      if (at < 0 || this.freshness[at] !== undefined) return;
-      const t = i * STAT_FIELDS;
+  startStats(helper?: StatHelper): void {
+    if (this.cols.paths.length) this.stats = new StatJob(this.cols.paths, helper);
+  }
+
+  async settleStats(): Promise<void> {
+    const job = this.stats;
+    this.stats = undefined;
+    if (job) this.noteStats(await job.table());
+  }
+
+  /**
+   * Whether each saved file is as its entry says, from the stat table of the saved paths (in
+   * their order), instead of one stat() at a time as files are asked about.
+   */
+  noteStats(table: Float64Array): void {
+    const n = Math.min(this.cols.paths.length, table.length / STAT_FIELDS);
+    for (let at = 0; at < n; at++) {
+      if (this.freshness[at] !== undefined) continue;
+      const t = at * STAT_FIELDS;
       this.freshness[at] = table[t] !== NO_STAT && this.sameAs(at, table[t] as number, table[t + 1] as number, table[t + 2] as number, table[t + 3] as number);
-    });
+    }
   }
 
   /** Whether the entry at `at` was saved for a file of this size, change stamp, device and inode. */

@@ -1,11 +1,13 @@
-// stat() of every file a re-scan compares with its saved index, on two threads: this one and a
-// small helper of its own. Node's statSync() costs 4 to 5 µs a file here, most of it the binding
-// and the Stats object it makes (four Dates each in Node 20), and two threads halve it: the
-// 60,000 files of Linux 6.12 take 270 ms on one thread, 140 ms on two. The pool's workers load
-// the whole bundle (a tenth of a second of CPU each) and a re-scan does not start them, so the
-// helper is a few lines of its own, run by `eval`. Both threads claim chunks of the list from
-// one shared counter and write into one shared table, so a helper still starting costs nothing:
-// this thread takes the chunks it has not claimed.
+// stat() of every file a re-scan compares with its saved index, mostly off this thread. Node's
+// statSync() costs 4 to 5 µs a file here, most of it the binding and the Stats object it makes
+// (four Dates each in Node 20): the 60,000 files of Linux 6.12 took 270 ms on one thread, the
+// largest part of a re-scan. A helper thread of its own, started before the index is read,
+// stats the files the index holds while this thread lists the tree (a sixth of them by the
+// time the listing is done), and both finish the rest. The pool's workers load the whole
+// bundle (a tenth of a second of CPU each) and a re-scan does not start them, so the helper is
+// a few lines of its own, run by `eval`. Both threads claim chunks of the list from one shared
+// counter and write into one shared table, so a helper still starting costs nothing: this
+// thread takes the chunks it has not claimed.
 
 import * as fs from 'node:fs';
 import { Worker } from 'node:worker_threads';
@@ -135,18 +137,31 @@ export class StatHelper {
 }
 
 /**
- * The stat table of `files` (STAT_FIELDS numbers per file, in their order): this thread and
- * `helper` claim its chunks from one counter. A helper that fails leaves the whole table to
- * this thread.
+ * The stat table of `files` (STAT_FIELDS numbers per file, in their order), begun on `helper`
+ * at once; table() has this thread claim what is left. A re-scan begins it as soon as its saved
+ * index is read, so that the helper stats the files the index holds while this thread lists
+ * the tree. A helper that fails leaves the whole table to this thread.
  */
-export async function statTable(files: readonly string[], helper?: StatHelper): Promise<Float64Array> {
-  const out = new SharedArrayBuffer(files.length * STAT_FIELDS * Float64Array.BYTES_PER_ELEMENT);
-  const table = new Float64Array(out);
-  const next = new SharedArrayBuffer(Int32Array.BYTES_PER_ELEMENT);
-  const cells = new Int32Array(next);
-  const helped = helper && files.length > CHUNK ? helper.work(files, next, out) : undefined;
-  claimChunks(files, cells, table);
-  // A helper that stopped may have left any chunk it claimed half written: all are done again here.
-  if (helped && !(await helped)) statRange(files, 0, files.length, table);
-  return table;
+export class StatJob {
+  private readonly out: SharedArrayBuffer;
+  private readonly next = new SharedArrayBuffer(Int32Array.BYTES_PER_ELEMENT);
+  private readonly helped: Promise<boolean> | undefined;
+
+  constructor(private readonly files: readonly string[], helper?: StatHelper) {
+    this.out = new SharedArrayBuffer(files.length * STAT_FIELDS * Float64Array.BYTES_PER_ELEMENT);
+    this.helped = helper && files.length > CHUNK ? helper.work(files, this.next, this.out) : undefined;
+  }
+
+  async table(): Promise<Float64Array> {
+    const table = new Float64Array(this.out);
+    claimChunks(this.files, new Int32Array(this.next), table);
+    // A helper that stopped may have left any chunk it claimed half written: all are done again here.
+    if (this.helped && !(await this.helped)) statRange(this.files, 0, this.files.length, table);
+    return table;
+  }
+}
+
+/** The stat table of `files`, on this thread and `helper` together. */
+export function statTable(files: readonly string[], helper?: StatHelper): Promise<Float64Array> {
+  return new StatJob(files, helper).table();
 }
