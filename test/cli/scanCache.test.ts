@@ -102,6 +102,32 @@ describe('ScanCache', () => {
     expect(gone.result(b, 'idx')).toBeDefined();
   });
 
+  it('records files from a stat table as from one stat() each: a missing file gets no entry, a changed one is read again', async () => {
+    const { dir, a, b } = tree();
+    const gone = path.join(dir, 'gone.c');
+    const helper = StatHelper.start();
+    try {
+      const first = open([dir], {});
+      await first.recordFiles([a, gone, b], helper);
+      for (const f of [a, gone, b]) first.setResult({ file: f, findings: [], parsed: true, notes: [] }, 'idx');
+      first.save([a, gone, b]);
+      fs.appendFileSync(b, '/* more */\n');
+      const again = open([dir], {});
+      expect(again.result(a, 'idx')).toEqual({ file: a, findings: [], parsed: true, notes: [] });
+      expect(again.result(gone, 'idx')).toBeUndefined();
+      expect(again.result(b, 'idx')).toBeUndefined();
+      // A run that began just now: the files were written within the last seconds, so their
+      // recorded stamps must never match (they may change again within the same clock tick).
+      const recent = ScanCache.open([dir], { recent: true }, '', Date.now());
+      await recent.recordFiles([a], helper);
+      recent.setResult({ file: a, findings: [], parsed: true, notes: [] }, 'idx');
+      recent.save([a]);
+      expect(open([dir], { recent: true }).result(a, 'idx')).toBeUndefined();
+    } finally {
+      helper?.close();
+    }
+  });
+
   it('reads a file again when it may have changed after the run read it (found in review)', () => {
     const { dir, a, b } = tree();
     // A run that began now: the files were written just before, and a may be saved again

@@ -44,9 +44,9 @@ export async function runCheck(args: CheckArgs): Promise<number> {
   try {
     // A re-scan stats every file the index holds: a helper thread of its own does while this
     // one lists the tree, and this thread joins it after (statFiles.ts). It is started before the
-    // index is read, which its start (a tenth of a second here) then overlaps; a run with nothing
-    // saved closes it unused.
-    helper = pool && args.cache ? StatHelper.start() : undefined;
+    // index is read, which its start (a tenth of a second here) then overlaps; a first run has
+    // it stat the files it records, with this thread, while the workers wait between passes.
+    helper = pool && args.cache && args.paths.some(isDirectory) ? StatHelper.start() : undefined;
     // Files unchanged since the last run of the same options keep their publications and results.
     const cache = args.cache ? ScanCache.open(args.paths, settings, optionsKey(options)) : undefined;
     // A tree or a directory is many files: the workers start while it is listed. Not with a saved
@@ -55,14 +55,13 @@ export async function runCheck(args: CheckArgs): Promise<number> {
     // re-scan of Linux 6.12 with nothing changed: 1.1 s, of which the workers' start 0.3 s of CPU).
     if (pool && (!cache || cache.empty) && args.paths.some(isDirectory)) pool.warm();
     if (cache && !cache.empty) cache.startStats(helper);
-    else helper?.close();
     const publishRule = options.rules.has('publish-unpaired');
     // A whole kernel tree with nothing saved: its core is scanned while the rest is listed.
     const operand = args.paths.length === 1 ? (args.paths[0] as string) : undefined;
     const early = pool && publishRule && root !== undefined && operand !== undefined && (!cache || cache.empty) && isDirectory(operand) &&
       path.resolve(operand) === path.resolve(root) ? startCore(operand, { settings, root, focus: args.focus, check: true }, pool) : undefined;
     list = listFiles(args.paths, cache);
-    ({ results, reused } = await checkFiles(list.files, { args, settings, root, publishRule, cache, pool, progressOf, early }));
+    ({ results, reused } = await checkFiles(list.files, { args, settings, root, publishRule, cache, pool, progressOf, early, helper }));
   } finally {
     void pool?.close();
     helper?.close();
@@ -110,6 +109,8 @@ async function checkFiles(files: readonly string[], run: {
   cache: ScanCache | undefined; pool: WorkerPool | undefined; progressOf: (what: string) => ScanProgress | undefined;
   /** The core's scan, started before the listing (firstPass.ts startCore()). */
   early?: EarlyCore;
+  /** The thread that stats files with this one for the index (statFiles.ts). */
+  helper?: StatHelper;
 }): Promise<{ results: FileResult[]; reused: number }> {
   const { args, settings, root, cache, pool, progressOf } = run;
   await cache?.settleStats();
@@ -133,6 +134,7 @@ async function checkFiles(files: readonly string[], run: {
       // Only names whose publication pairs with ordered readers can be judged.
       return index.paired();
     }, progressOf('scanned'), pool, run.early);
+    await cache?.recordFiles([...first.fresh.keys()], run.helper);
     for (const [f, pubs] of first.fresh) cache?.setPublications(f, pubs);
     publications = first.index.toJSON();
   }
@@ -149,6 +151,7 @@ async function checkFiles(files: readonly string[], run: {
   }
   const todo = files.filter((f) => !reused.has(f));
   const checked = await scanFiles(todo, { settings, root, mode: 'check', focus: args.focus, ...(publications ? { publications } : {}) }, jobs, progressOf('checked'), undefined, pool);
+  await cache?.recordFiles(checked.map((r) => r.file), run.helper);
   for (const r of first?.settled.values() ?? []) cache?.setResult(r, indexHash);
   for (const r of checked) cache?.setResult(r, indexHash);
   cache?.save(files);
