@@ -134,29 +134,36 @@ async function checkFiles(files: readonly string[], run: {
       // Only names whose publication pairs with ordered readers can be judged.
       return index.paired();
     }, progressOf('scanned'), pool, run.early);
-    await cache?.recordFiles([...first.fresh.keys()], run.helper);
-    for (const [f, pubs] of first.fresh) cache?.setPublications(f, pubs);
     publications = first.index.toJSON();
   }
   const indexHash = sha1(JSON.stringify(publications ?? []));
-  const reused = new Map<string, FileResult>();
+  // Each file's result where the check pass need not read it: settled by the first pass, or
+  // given back by the saved index.
   let fromIndex = 0;
-  for (const f of files) {
+  const known = files.map((f): FileResult | undefined => {
     const settled = first?.settled.get(f);
-    const saved = settled ? undefined : cache?.result(f, indexHash);
+    if (settled) return settled;
+    const saved = cache?.result(f, indexHash);
+    if (!saved) return undefined;
     // Given back unread: not parsed in this run (found in review: counted as parsed too).
-    if (saved) fromIndex++;
-    const r = settled ?? (saved && { ...saved, parsed: false });
-    if (r) reused.set(f, r);
+    fromIndex++;
+    return { ...saved, parsed: false };
+  });
+  const todo = files.filter((_, i) => known[i] === undefined);
+  // The first pass's files go in the index before the check pass starts, while the workers wait
+  // (a first run stat()s every file: 0.35 s of Linux 6.12's). Run alongside the check pass, on
+  // the cores its workers use, it made the run 0.1 s slower.
+  if (first && cache) {
+    await cache.recordFiles([...first.fresh.keys()], run.helper);
+    for (const [f, pubs] of first.fresh) cache.setPublications(f, pubs);
   }
-  const todo = files.filter((f) => !reused.has(f));
   const checked = await scanFiles(todo, { settings, root, mode: 'check', focus: args.focus, ...(publications ? { publications } : {}) }, jobs, progressOf('checked'), undefined, pool);
   await cache?.recordFiles(checked.map((r) => r.file), run.helper);
   for (const r of first?.settled.values() ?? []) cache?.setResult(r, indexHash);
   for (const r of checked) cache?.setResult(r, indexHash);
   cache?.save(files);
   const byFile = new Map(checked.map((r) => [r.file, r]));
-  return { results: files.map((f) => reused.get(f) ?? byFile.get(f)).filter((r): r is FileResult => r !== undefined), reused: fromIndex };
+  return { results: files.map((f, i) => known[i] ?? byFile.get(f)).filter((r): r is FileResult => r !== undefined), reused: fromIndex };
 }
 
 function isDirectory(p: string): boolean {
