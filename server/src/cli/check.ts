@@ -121,8 +121,18 @@ async function checkFiles(files: readonly string[], run: {
   let publications: Publication[] | undefined;
   let first: FirstPass | undefined;
   if (run.publishRule) {
-    const todo = cache ? files.filter((f) => !cache.publications(f)) : files;
-    const saved = cache ? files.flatMap((f) => cache.publications(f) ?? []) : [];
+    // The files without saved publications are scanned; the others' saved ones go in the index.
+    let todo: readonly string[] = files;
+    const saved: Publication[] = [];
+    if (cache) {
+      const stale: string[] = [];
+      for (const f of files) {
+        const p = cache.publications(f);
+        if (!p) stale.push(f);
+        else for (const x of p) saved.push(x);
+      }
+      todo = stale;
+    }
     first = await firstPass(todo, saved, { settings, root, focus: args.focus, check: true }, jobs, (pubs) => {
       const index = new PublishIndex();
       const all: Publication[] = [];
