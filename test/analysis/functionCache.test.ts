@@ -482,4 +482,15 @@ describe('optionsKey', () => {
     expect(key(dump)).toBe(key(dump));
     expect(key(moved)).not.toBe(key(dump));
   });
+
+  it('holds the .config symbols the model reads, of each config (kept per config, which every analysis asks about)', () => {
+    const base = options();
+    const key = (config: [string, 'y' | 'm' | 'n'][]): string => optionsKey({ ...base, profile: { ...base.profile, config: new Map(config) } });
+    const config: [string, 'y' | 'm' | 'n'][] = [['NET', 'y'], ['ZONE_DEVICE', 'y'], ['DEV_DAX_KMEM', 'm']];
+    expect(key(config)).toBe(key(config));
+    expect(key([...config, ['USB', 'y']])).toBe(key(config));
+    expect(key([['NET', 'y'], ['ZONE_DEVICE', 'n'], ['DEV_DAX_KMEM', 'm']])).not.toBe(key(config));
+    expect(key([['NET', 'y'], ['ZONE_DEVICE', 'y']])).not.toBe(key(config));
+    expect(key([...config, ['MEMORY_HOTPLUG', 'y']])).not.toBe(key(config));
+  });
 });
