@@ -44,7 +44,7 @@ function makeTreeOf(tree: Record<string, string>): { root: string; files: string
   return { root, files };
 }
 
-const paired = (files: string[]) => (pubs: Map<string, Publication[]>): PublishIndex => {
+const paired = (files: string[]) => (pubs: ReadonlyMap<string, Publication[]>): PublishIndex => {
   const index = new PublishIndex();
   index.add(files.flatMap((f) => pubs.get(f) ?? []));
   return index.paired();

@@ -17,7 +17,7 @@ describe.each(Object.keys(trees))('Linux %s', (version) => {
   it('settles only files the check pass finds nothing in, and leaves it few to read', async () => {
     const root = trees[version] as string;
     const files = listFiles([root]).files;
-    const fp = await firstPass(files, [], { settings: {}, root, check: true }, 0, (pubs: Map<string, Publication[]>) => {
+    const fp = await firstPass(files, [], { settings: {}, root, check: true }, 0, (pubs: ReadonlyMap<string, Publication[]>) => {
       const index = new PublishIndex();
       index.add(files.flatMap((f) => pubs.get(f) ?? []));
       return index.paired();

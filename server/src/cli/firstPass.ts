@@ -34,7 +34,7 @@ export const CORE_DIRS: readonly string[] = ['kernel', 'mm', 'net', 'lib', 'bloc
 
 export interface FirstPass {
   /** The publications of every file scanned. */
-  fresh: Map<string, Publication[]>;
+  fresh: ReadonlyMap<string, Publication[]>;
   /** The paired index of the run (what `buildIndex` made of every publication). */
   index: PublishIndex;
   /** Files the check pass must look at. */
@@ -43,7 +43,7 @@ export interface FirstPass {
    * The results of the other files scanned: nothing to find, why they were skipped, or (with
    * `check`) the check of those the run's index could not change.
    */
-  settled: Map<string, FileResult>;
+  settled: ReadonlyMap<string, FileResult>;
 }
 
 /**
@@ -161,7 +161,7 @@ function sameList(a: readonly string[], b: readonly string[]): boolean {
  */
 export async function firstPass(
   files: readonly string[], saved: readonly Publication[], setup: FirstPassSetup, jobs: number,
-  buildIndex: (fresh: Map<string, Publication[]>) => PublishIndex, progress?: ScanProgress, pool?: WorkerPool, early?: EarlyCore,
+  buildIndex: (fresh: ReadonlyMap<string, Publication[]>) => PublishIndex, progress?: ScanProgress, pool?: WorkerPool, early?: EarlyCore,
 ): Promise<FirstPass> {
   const { core, rest } = coreFirst(files, setup.root);
   const results = new Map<string, FileResult>();
@@ -194,8 +194,7 @@ export async function firstPass(
   const again = [...(knownRest.size > knownCore.size ? unmarked(core) : []), ...core.filter((f) => candidates.has(f))];
   await scan([...rest, ...again], knownRest, setup.check === true, { offset: core.length, total: files.length + again.length });
 
-  const fresh = new Map<string, Publication[]>();
-  for (const r of results.values()) fresh.set(r.file, r.pubs ?? NONE);
+  const fresh = new ResultsView(results, (r) => r.pubs ?? NONE);
   const index = buildIndex(fresh);
   /** The files checked as they were scanned go to the check pass after all. */
   const uncheck = (): void => {
@@ -215,17 +214,67 @@ export async function firstPass(
       uncheck();
     }
   }
-  const settled = new Map<string, FileResult>();
-  for (const r of results.values()) {
-    if (r.checked) {
-      candidates.delete(r.file);
-      const { pubs: _pubs, candidate: _candidate, checked: _checked, ...result } = r;
-      settled.set(r.file, result);
-    } else if (!candidates.has(r.file)) {
-      // Most are empty results already (pool.ts emptyResult()): kept as they are.
-      const plain = r.pubs === undefined && r.candidate === undefined && r.checked === undefined;
-      settled.set(r.file, plain ? r : { file: r.file, findings: [], parsed: false, notes: [], ...(r.skipped !== undefined ? { skipped: r.skipped } : {}) });
-    }
-  }
+  for (const r of results.values()) if (r.checked) candidates.delete(r.file);
+  const settled = new ResultsView(results, settledResult, (r) => !candidates.has(r.file));
   return { fresh, index, candidates, settled };
+}
+
+/** What the check pass takes of a settled file's first-pass result. */
+function settledResult(r: FileResult): FileResult {
+  if (r.checked) {
+    const { pubs: _pubs, candidate: _candidate, checked: _checked, ...result } = r;
+    return result;
+  }
+  // Most are empty results already (pool.ts emptyResult()): given as they are.
+  const plain = r.pubs === undefined && r.candidate === undefined && r.checked === undefined;
+  return plain ? r : { file: r.file, findings: [], parsed: false, notes: [], ...(r.skipped !== undefined ? { skipped: r.skipped } : {}) };
+}
+
+/**
+ * The first pass's results seen as a map of something of each (those `keep` keeps): a view, not
+ * a copy. Copies of a whole tree's 60,000 results, the publications of each and the settled
+ * ones, were made while the workers waited for the check pass (0.13 to 0.15 s of Linux 6.12's).
+ */
+class ResultsView<V> implements ReadonlyMap<string, V> {
+  constructor(
+    private readonly results: ReadonlyMap<string, FileResult>,
+    private readonly of: (r: FileResult) => V,
+    private readonly keep: (r: FileResult) => boolean = () => true,
+  ) {}
+
+  get(file: string): V | undefined {
+    const r = this.results.get(file);
+    return r && this.keep(r) ? this.of(r) : undefined;
+  }
+
+  has(file: string): boolean {
+    const r = this.results.get(file);
+    return r !== undefined && this.keep(r);
+  }
+
+  get size(): number {
+    let n = 0;
+    for (const r of this.results.values()) if (this.keep(r)) n++;
+    return n;
+  }
+
+  *entries(): MapIterator<[string, V]> {
+    for (const [f, r] of this.results) if (this.keep(r)) yield [f, this.of(r)];
+  }
+
+  *keys(): MapIterator<string> {
+    for (const [f, r] of this.results) if (this.keep(r)) yield f;
+  }
+
+  *values(): MapIterator<V> {
+    for (const r of this.results.values()) if (this.keep(r)) yield this.of(r);
+  }
+
+  [Symbol.iterator](): MapIterator<[string, V]> {
+    return this.entries();
+  }
+
+  forEach(fn: (v: V, file: string, map: ReadonlyMap<string, V>) => void): void {
+    for (const [f, v] of this.entries()) fn(v, f, this);
+  }
 }
